@@ -78,7 +78,7 @@ def test_every_status_is_in_the_table():
 
 
 def test_terminal_statuses():
-    assert TERMINAL == {S.DELIVERED, S.CANCELLED, S.REJECTED, S.EXPIRED, S.FAILED}
+    assert {S.DELIVERED, S.CANCELLED, S.REJECTED, S.EXPIRED, S.FAILED} == TERMINAL
 
 
 def test_every_live_status_can_still_end():
@@ -96,7 +96,7 @@ def test_confirmed_statuses_hold_credit_and_only_accepted_ones_hold_stock():
         assert confirmed in HOLDS_CREDIT
     assert S.DRAFT not in HOLDS_CREDIT
     assert not (HOLDS_CREDIT | HOLDS_STOCK) & TERMINAL
-    assert HOLDS_STOCK == {S.ACCEPTED, S.DISPATCHED}
+    assert {S.ACCEPTED, S.DISPATCHED} == HOLDS_STOCK
     assert S.ACCEPTED not in CANCELLABLE_BY_RETAILER
     assert all(S.CANCELLED in TRANSITIONS[s] for s in CANCELLABLE_BY_RETAILER)
 

@@ -99,7 +99,10 @@ def test_from_config_reads_floats_exactly():
         {
             "default_margin": 0.08,
             "category_margins": {"Rice": 0.05},
-            "volume_tiers": [{"min_quantity": 10, "discount": 0.02}, {"min_line_value": 5000, "discount": 0.03}],
+            "volume_tiers": [
+                {"min_quantity": 10, "discount": 0.02},
+                {"min_line_value": 5000, "discount": 0.03},
+            ],
             "min_margin": 0.03,
         }
     )
