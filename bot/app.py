@@ -1,0 +1,41 @@
+"""The aiohttp application factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+
+from bot.appkeys import CONFIG, RUNTIME
+from bot.config import Config
+from bot.runtime import start_runtime
+from bot.web import health, twilio_webhooks
+
+
+async def _runtime_ctx(app: web.Application) -> AsyncIterator[None]:
+    runtime = await start_runtime(app[CONFIG])
+    app[RUNTIME] = runtime
+    yield
+    await runtime.close()
+
+
+@web.middleware
+async def _json_errors(request: web.Request, handler):  # type: ignore[no-untyped-def]
+    """Never a traceback to a caller: unexpected errors become a plain 500 (and are logged)."""
+    try:
+        return await handler(request)
+    except web.HTTPException:
+        raise
+    except Exception:
+        request.app.logger.exception("request failed", extra={"path": request.path})
+        return web.json_response({"error": "internal error"}, status=500)
+
+
+def create_app(config: Config) -> web.Application:
+    app = web.Application(client_max_size=config.web.max_body_bytes, middlewares=[_json_errors])
+    app[CONFIG] = config
+    app.cleanup_ctx.append(_runtime_ctx)
+    app.router.add_post("/webhooks/twilio", twilio_webhooks.inbound)
+    app.router.add_post("/webhooks/twilio/status", twilio_webhooks.status)
+    app.router.add_get("/health", health.health)
+    return app

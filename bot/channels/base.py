@@ -1,0 +1,58 @@
+"""The channel boundary: providers turn payloads into InboundMessage and send OutboundMessage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True)
+class Media:
+    url: str
+    content_type: str
+
+
+@dataclass(frozen=True)
+class InboundMessage:
+    provider: str          # twilio | meta | console
+    provider_id: str       # the provider's message id: the dedupe key
+    phone: str             # E.164 without the channel prefix
+    text: str = ""
+    media: tuple[Media, ...] = ()
+    profile_name: str | None = None
+    button_payload: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class OutboundMessage:
+    recipient: str
+    body: str
+    media_url: str | None = None
+    template: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class SendResult:
+    sid: str
+    status: str
+
+
+class TransientSendError(Exception):
+    """Try again later (rate limit, provider down)."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class PermanentSendError(Exception):
+    """Sending again will not help (bad number, rejected content)."""
+
+
+class Sender(Protocol):
+    async def send(self, message: OutboundMessage) -> SendResult: ...
+
+    async def find_sent(self, message: OutboundMessage, since_epoch: float) -> SendResult | None:
+        """After a crash between marking and sending: did this message reach the provider?"""
+        ...

@@ -1,0 +1,110 @@
+"""Twilio WhatsApp: signed webhooks in, REST API out (twilio's own client, asyncio HTTP)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+
+from twilio.base.exceptions import TwilioRestException
+from twilio.http.async_http_client import AsyncTwilioHttpClient
+from twilio.request_validator import RequestValidator
+from twilio.rest import Client
+
+from bot.channels.base import (
+    InboundMessage,
+    Media,
+    OutboundMessage,
+    PermanentSendError,
+    SendResult,
+    TransientSendError,
+)
+
+
+class BadPayload(ValueError):
+    """The webhook body lacks what a Twilio message always has."""
+
+
+def strip_channel(address: str) -> str:
+    """'whatsapp:+977980…' -> '+977980…'."""
+    return address.split(":", 1)[1] if ":" in address else address
+
+
+def is_valid_signature(auth_token: str, url: str, params: Mapping[str, str], signature: str) -> bool:
+    return bool(signature) and RequestValidator(auth_token).validate(url, dict(params), signature)
+
+
+def parse_inbound(form: Mapping[str, str]) -> InboundMessage:
+    sid = form.get("MessageSid") or form.get("SmsMessageSid")
+    sender = form.get("From", "")
+    if not sid or not sender:
+        raise BadPayload("MessageSid and From are required")
+    try:
+        count = int(form.get("NumMedia") or 0)
+    except ValueError as exc:
+        raise BadPayload("NumMedia must be a number") from exc
+    if not 0 <= count <= 10:
+        raise BadPayload("NumMedia out of range")
+    media = tuple(
+        Media(url=form[f"MediaUrl{i}"], content_type=form.get(f"MediaContentType{i}", ""))
+        for i in range(count) if form.get(f"MediaUrl{i}")
+    )
+    extra = {k: form[k] for k in ("WaId", "ButtonText", "Latitude", "Longitude", "To") if form.get(k)}
+    return InboundMessage(
+        provider="twilio", provider_id=sid, phone=strip_channel(sender), text=form.get("Body", ""),
+        media=media, profile_name=form.get("ProfileName"), button_payload=form.get("ButtonPayload"),
+        extra=extra,
+    )
+
+
+class TwilioSender:
+    """Sends through Twilio's Messages API; `api_base_url` lets tests point it at a local stub."""
+
+    def __init__(self, account_sid: str, auth_token: str, from_number: str, api_base_url: str,
+                 status_callback: str | None = None) -> None:
+        self._http = AsyncTwilioHttpClient(timeout=10)
+        self._client = Client(account_sid, auth_token, http_client=self._http)
+        self._client.api.base_url = api_base_url
+        self._from = "whatsapp:" + strip_channel(from_number)
+        self._status_callback = status_callback
+
+    async def send(self, message: OutboundMessage) -> SendResult:
+        kwargs: dict[str, object] = {"to": "whatsapp:" + message.recipient, "from_": self._from}
+        if message.template:
+            kwargs["content_sid"] = message.template["sid"]
+            kwargs["content_variables"] = message.template.get("variables", "{}")
+        else:
+            kwargs["body"] = message.body
+        if message.media_url:
+            kwargs["media_url"] = [message.media_url]
+        if self._status_callback:
+            kwargs["status_callback"] = self._status_callback
+        try:
+            created = await self._client.messages.create_async(**kwargs)
+        except TwilioRestException as exc:
+            raise _classify(exc) from exc
+        except OSError as exc:  # connection refused, reset, timeout
+            raise TransientSendError(f"twilio unreachable: {exc}") from exc
+        return SendResult(sid=created.sid, status=created.status or "queued")
+
+    async def find_sent(self, message: OutboundMessage, since_epoch: float) -> SendResult | None:
+        since = datetime.fromtimestamp(since_epoch - 60, tz=UTC)
+        try:
+            sent = await self._client.messages.list_async(
+                to="whatsapp:" + message.recipient, date_sent_after=since, limit=50
+            )
+        except (TwilioRestException, OSError) as exc:
+            raise TransientSendError(f"cannot list sent messages: {exc}") from exc
+        for item in sent:
+            if (item.body or "") == message.body:
+                return SendResult(sid=item.sid, status=item.status or "sent")
+        return None
+
+    async def close(self) -> None:
+        await self._http.close()
+
+
+def _classify(exc: TwilioRestException) -> Exception:
+    status = exc.status or 0
+    if status == 429 or status >= 500:
+        return TransientSendError(f"twilio {status}: {exc.msg}")
+    return PermanentSendError(f"twilio {status} (code {exc.code}): {exc.msg}")

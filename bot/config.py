@@ -1,0 +1,275 @@
+"""Configuration: behaviour from config.yml, secrets and addresses from the environment.
+
+Every section is a dataclass; `load_config` checks each key against its type and collects one
+clear line per bad value, so a broken file is reported whole rather than one error at a time.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import types
+import typing
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG = ROOT / "config.yml"
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)\s*$")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+_E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+
+
+class ConfigError(Exception):
+    """Raised with one line per problem, each naming its key."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def parse_duration(text: str) -> timedelta:
+    """'15m' -> 15 minutes; accepts s, m, h, d."""
+    match = _DURATION.match(str(text))
+    if not match:
+        raise ValueError(f"expected a duration like 30s, 15m, 2h or 1d, got {text!r}")
+    return timedelta(seconds=float(match.group(1)) * _UNIT_SECONDS[match.group(2)])
+
+
+@dataclass(frozen=True)
+class WebConfig:
+    port: int = 8080
+    max_body_bytes: int = 65536
+
+
+@dataclass(frozen=True)
+class TwilioChannelConfig:
+    enabled: bool = True
+    validate_signature: bool = True
+
+
+@dataclass(frozen=True)
+class MetaChannelConfig:
+    enabled: bool = False
+
+
+@dataclass(frozen=True)
+class ChannelsConfig:
+    twilio: TwilioChannelConfig = field(default_factory=TwilioChannelConfig)
+    meta: MetaChannelConfig = field(default_factory=MetaChannelConfig)
+
+
+@dataclass(frozen=True)
+class LanguagesConfig:
+    default: str = "en"
+    supported: list[str] = field(default_factory=lambda: ["en", "ne", "ne-deva"])
+
+
+@dataclass(frozen=True)
+class NluConfig:
+    backend: str = "local"
+    intent_threshold: float = 0.45
+    match_threshold: float = 80.0
+    ambiguity_margin: float = 4.0
+    rasa_url: str = "http://127.0.0.1:5005"
+    openai_model: str = "gpt-4o-mini"
+
+
+@dataclass(frozen=True)
+class OrdersConfig:
+    vendor_response_sla: timedelta = timedelta(minutes=15)
+    max_vendor_attempts: int = 3
+    draft_ttl: timedelta = timedelta(hours=24)
+    dispatch_limit: timedelta = timedelta(hours=6)
+    delivery_limit: timedelta = timedelta(hours=48)
+    payment_pending_limit: timedelta = timedelta(hours=72)
+
+
+@dataclass(frozen=True)
+class CreditConfig:
+    default_limit: float = 50000
+    min_limit: float = 10000
+    max_limit: float = 500000
+    limit_step: float = 10000
+
+
+@dataclass(frozen=True)
+class OutboxConfig:
+    rate_per_sender: float = 80
+    rate_total: float = 400
+    max_tries: int = 5
+    batch_size: int = 200
+
+
+@dataclass(frozen=True)
+class RemindersConfig:
+    quiet_hours: dict[str, str] = field(default_factory=lambda: {"start": "21:00", "end": "07:00"})
+    timezone_offset_minutes: int = 345
+    template_sid: str = ""
+
+
+@dataclass(frozen=True)
+class SafeModeConfig:
+    enabled: bool = False
+    auto_backlog: int = 500
+    auto_error_rate: float = 0.2
+
+
+@dataclass(frozen=True)
+class AdminEntry:
+    phone: str
+    name: str = "Admin"
+
+
+@dataclass(frozen=True)
+class Secrets:
+    """Values from the environment. `repr` hides the secret ones."""
+
+    database_url: str | None = None
+    redis_url: str | None = None
+    twilio_account_sid: str = "ACxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+    twilio_auth_token: str = field(default="", repr=False)
+    twilio_from_number: str = "+14155238886"
+    twilio_api_base_url: str = "https://api.twilio.com"
+    public_base_url: str | None = None
+    openai_api_key: str | None = field(default=None, repr=False)
+    openai_base_url: str | None = None
+    google_application_credentials: str | None = None
+
+
+@dataclass(frozen=True)
+class Config:
+    web: WebConfig = field(default_factory=WebConfig)
+    channels: ChannelsConfig = field(default_factory=ChannelsConfig)
+    languages: LanguagesConfig = field(default_factory=LanguagesConfig)
+    nlu: NluConfig = field(default_factory=NluConfig)
+    orders: OrdersConfig = field(default_factory=OrdersConfig)
+    credit: CreditConfig = field(default_factory=CreditConfig)
+    pricing: dict[str, Any] = field(default_factory=dict)
+    outbox: OutboxConfig = field(default_factory=OutboxConfig)
+    reminders: RemindersConfig = field(default_factory=RemindersConfig)
+    safe_mode: SafeModeConfig = field(default_factory=SafeModeConfig)
+    admins: list[AdminEntry] = field(default_factory=list)
+    secrets: Secrets = field(default_factory=Secrets)
+
+
+_CHOICES = {
+    "nlu.backend": {"local", "openai", "rasa"},
+    "languages.default": {"en", "ne", "ne-deva"},
+}
+
+
+def _convert(value: Any, hint: Any, key: str, problems: list[str]) -> Any:
+    origin = typing.get_origin(hint)
+    if dataclasses.is_dataclass(hint):
+        return _build(hint, value, key, problems)
+    if hint is timedelta:
+        return parse_duration(value)
+    if hint is bool:
+        if not isinstance(value, bool):
+            raise ValueError(f"expected true or false, got {value!r}")
+        return value
+    if hint in (int, float):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ValueError(f"expected a number, got {value!r}")
+        if hint is int and not float(value).is_integer():
+            raise ValueError(f"expected a whole number, got {value!r}")
+        return hint(value)
+    if hint is str:
+        return str(value)
+    if origin is list:
+        if not isinstance(value, list):
+            raise ValueError(f"expected a list, got {value!r}")
+        (item_hint,) = typing.get_args(hint)
+        return [_convert(v, item_hint, f"{key}[{i}]", problems) for i, v in enumerate(value)]
+    if origin is dict:
+        if not isinstance(value, dict):
+            raise ValueError(f"expected a mapping, got {value!r}")
+        return dict(value)
+    if origin in (types.UnionType, typing.Union):
+        return value
+    return value
+
+
+def _build(cls: Any, data: Any, prefix: str, problems: list[str]) -> Any:
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        problems.append(f"{prefix or 'config'}: expected a mapping, got {data!r}")
+        return cls() if all(f.default is not dataclasses.MISSING or
+                            f.default_factory is not dataclasses.MISSING
+                            for f in dataclasses.fields(cls)) else None
+    hints = typing.get_type_hints(cls)
+    known = {f.name for f in dataclasses.fields(cls)}
+    for extra in sorted(set(data) - known):
+        problems.append(f"{prefix}{extra}: unknown key")
+    kwargs = {}
+    for f in dataclasses.fields(cls):
+        key = f"{prefix}{f.name}"
+        if f.name not in data:
+            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+                problems.append(f"{key}: required")
+            continue
+        try:
+            kwargs[f.name] = _convert(data[f.name], hints[f.name], key + ".", problems)
+        except ValueError as exc:
+            problems.append(f"{key}: {exc}")
+            continue
+        if key in _CHOICES and kwargs[f.name] not in _CHOICES[key]:
+            problems.append(f"{key}: must be one of {', '.join(sorted(_CHOICES[key]))}")
+    try:
+        return cls(**kwargs)
+    except TypeError:
+        return None
+
+
+def _secrets_from_env(env: typing.Mapping[str, str], problems: list[str]) -> Secrets:
+    values = {f.name: env.get(f.name.upper()) or None for f in dataclasses.fields(Secrets)}
+    for key in ("database_url",):
+        if values[key] and not values[key].startswith(("postgres://", "postgresql://")):
+            problems.append(f"DATABASE_URL: expected a postgresql:// URL")
+    if values["redis_url"] and not values["redis_url"].startswith(("redis://", "rediss://", "unix://")):
+        problems.append("REDIS_URL: expected a redis://, rediss:// or unix:// URL")
+    for key in ("twilio_api_base_url", "public_base_url", "openai_base_url"):
+        if values[key] and not values[key].startswith(("http://", "https://")):
+            problems.append(f"{key.upper()}: expected an http(s):// URL")
+    sid = values["twilio_account_sid"]
+    if sid and not re.fullmatch(r"AC[0-9a-zA-Z]{32}", sid):
+        problems.append("TWILIO_ACCOUNT_SID: expected AC followed by 32 letters or digits")
+    number = values["twilio_from_number"]
+    if number and not _E164.match(number.removeprefix("whatsapp:")):
+        problems.append("TWILIO_FROM_NUMBER: expected a phone in E.164 form, like +14155238886")
+    creds = values["google_application_credentials"]
+    if creds and not Path(creds).is_file():
+        problems.append("GOOGLE_APPLICATION_CREDENTIALS: no such file")
+    return Secrets(**{k: v for k, v in values.items() if v is not None})
+
+
+def load_config(path: Path | None = None, env: typing.Mapping[str, str] | None = None) -> Config:
+    """Read and check config.yml and the environment; raise ConfigError listing every problem."""
+    path = path or Path(os.environ.get("KHAACHO_CONFIG", DEFAULT_CONFIG))
+    env = os.environ if env is None else env
+    problems: list[str] = []
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError([f"{path}: cannot read: {exc}"]) from exc
+    raw = dict(raw) if isinstance(raw, dict) else {}
+    raw.pop("secrets", None)
+    config = _build(Config, raw, "", problems)
+    secrets = _secrets_from_env(env, problems)
+    for i, admin in enumerate(getattr(config, "admins", None) or []):
+        if admin and not _E164.match(admin.phone):
+            problems.append(f"admins[{i}].phone: expected E.164 like +9779800000001, got {admin.phone!r}")
+    if problems:
+        raise ConfigError(problems)
+    return dataclasses.replace(config, secrets=secrets)
+
+
+def is_e164(phone: str) -> bool:
+    return bool(_E164.match(phone))

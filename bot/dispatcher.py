@@ -1,0 +1,66 @@
+"""The dispatcher: identity, conversation state, then the first handler that matches.
+
+It runs inside the unit of work of one inbound message; replies are outbox rows of that same
+transaction, so a message either changes state and answers, or does neither.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from bot.config import Config
+from handlers.context import Reply, Turn
+from handlers.routing import UNKNOWN, Router, ordered_handlers
+from handlers.texts import Texts
+from storage.clock import Clock
+from storage.repos.inbox import InboundRecord
+from storage.uow import UnitOfWork
+
+
+class NoHandler(LookupError):
+    pass
+
+
+class Dispatcher:
+    def __init__(self, routers: Iterable[Router], *, config: Config, texts: Texts, clock: Clock,
+                 parse: Callable[[str], Any], services: dict[str, Any] | None = None) -> None:
+        self.handlers = ordered_handlers(routers)
+        self.config = config
+        self.texts = texts
+        self.clock = clock
+        self.parse = parse
+        self.services = services or {}  # extra dependencies handlers may ask for by name
+
+    async def handle(self, uow: UnitOfWork, record: InboundRecord) -> str:
+        """Handle one stored message; returns the name of the handler that answered."""
+        now = self.clock.now()
+        user = await uow.users.by_phone(record.phone)
+        convo = await uow.conversations.load(record.phone)
+        convo.last_inbound_at = record.received_at
+        turn = Turn(
+            message_id=record.id, phone=record.phone, text=record.body.strip(),
+            role=user.role if user else UNKNOWN, user=user, convo=convo, media=record.media,
+            button_payload=record.payload.get("button_payload"), _parse_fn=self.parse,
+        )
+        language = convo.language or (user.language if user else None) or self.config.languages.default
+
+        async def admin_phones() -> list[str]:
+            return [a.phone for a in await uow.users.admins()]
+
+        reply = Reply(uow.outbox, self.texts, now, record.phone, language, record.id, admin_phones)
+        deps: dict[str, Any] = {
+            **self.services, "msg": turn, "turn": turn, "user": user, "convo": convo, "reply": reply,
+            "uow": uow, "clock": self.clock, "now": now, "config": self.config, "texts": self.texts,
+            "record": record,
+        }
+        for handler in self.handlers:
+            found = handler.match(turn)
+            if found is None:
+                continue
+            if "parse" in handler.params:
+                deps["parse"] = turn.parse
+            await handler.call({**deps, **found})
+            await uow.conversations.save(convo, now)
+            return handler.func.__qualname__
+        raise NoHandler(f"no handler for {turn.role} message {record.id}")

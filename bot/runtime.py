@@ -1,0 +1,70 @@
+"""Wiring in one place: the pool, Redis, the NLU, the dispatcher and the intake a process shares."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+import asyncpg
+import redis.asyncio as aioredis
+
+import handlers
+from bot.config import Config
+from bot.dispatcher import Dispatcher
+from bot.intake import Intake
+from bot.nlu_service import NluService
+from handlers.texts import Texts, default_texts
+from storage.clock import Clock, SystemClock
+from storage.db import create_pool, migrate
+from storage.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Runtime:
+    config: Config
+    pool: asyncpg.Pool
+    redis: aioredis.Redis
+    clock: Clock
+    texts: Texts
+    nlu: NluService
+    dispatcher: Dispatcher
+    intake: Intake
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    async def close(self) -> None:
+        await self.intake.drain()
+        await self.redis.aclose()
+        await self.pool.close()
+
+
+async def sync_admins(pool: asyncpg.Pool, config: Config) -> None:
+    """Admins listed in config.yml exist as admin users."""
+    async with UnitOfWork(pool) as uow:
+        for admin in config.admins:
+            await uow.users.upsert(admin.phone, admin.name, "admin")
+
+
+async def start_runtime(config: Config, *, clock: Clock | None = None, pool_size: int = 20,
+                        nlu_check_every: float = 5.0) -> Runtime:
+    secrets = config.secrets
+    if not secrets.database_url or not secrets.redis_url:
+        raise RuntimeError("DATABASE_URL and REDIS_URL must be set (or use the embedded services)")
+    clock = clock or SystemClock()
+    pool = await create_pool(secrets.database_url, max_size=pool_size)
+    async with pool.acquire() as conn:
+        await migrate(conn)
+    await sync_admins(pool, config)
+    redis = aioredis.from_url(secrets.redis_url)
+    nlu = await NluService.load(pool, config, check_every=nlu_check_every)
+    texts = default_texts()
+
+    def parse(text: str) -> Any:
+        return nlu.parse(text)
+
+    dispatcher = Dispatcher(handlers.routers(), config=config, texts=texts, clock=clock, parse=parse,
+                            services={"nlu": nlu, "redis": redis})
+    intake = Intake(pool, dispatcher, clock, before_handling=lambda: nlu.refresh(pool))
+    return Runtime(config, pool, redis, clock, texts, nlu, dispatcher, intake)

@@ -1,0 +1,98 @@
+"""The arq worker: job functions from jobs/, their schedule, and the clients they share in ctx."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+import asyncpg
+from arq import cron
+from arq.connections import RedisSettings
+
+from bot.channels.twilio import TwilioSender
+from bot.config import Config, load_config
+from bot.runtime import start_runtime
+from jobs.heartbeat import heartbeat
+from jobs.inbox import sweep_inbox
+from jobs.outbox import OutboxSender, reconcile_outbox, send_outbox
+from storage.ratelimit import RateLimiter
+
+log = logging.getLogger(__name__)
+EVERY_10_SECONDS = set(range(0, 60, 10))
+
+
+def make_sender(config: Config) -> TwilioSender:
+    s = config.secrets
+    callback = s.public_base_url.rstrip("/") + "/webhooks/twilio/status" if s.public_base_url else None
+    return TwilioSender(s.twilio_account_sid, s.twilio_auth_token, s.twilio_from_number,
+                        s.twilio_api_base_url, status_callback=callback)
+
+
+def make_outbox(runtime: Any, sender: Any) -> OutboxSender:
+    cfg = runtime.config.outbox
+    from_number = runtime.config.secrets.twilio_from_number
+    limiter = RateLimiter(runtime.redis, {from_number: cfg.rate_per_sender, "total": cfg.rate_total})
+    return OutboxSender(runtime.pool, sender, runtime.clock, limiter=limiter,
+                        max_tries=cfg.max_tries, batch_size=cfg.batch_size)
+
+
+async def _pump(ctx: dict[str, Any]) -> None:
+    """Send as soon as a handler commits an outbox row (LISTEN/NOTIFY), and at least every second."""
+    wake = asyncio.Event()
+    conn: asyncpg.Connection = await asyncpg.connect(ctx["config"].secrets.database_url)
+    await conn.add_listener("outbox", lambda *_: wake.set())
+    try:
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(wake.wait(), timeout=1.0)
+            wake.clear()
+            try:
+                await ctx["outbox"].drain()
+            except (OSError, asyncpg.PostgresError):
+                log.exception("outbox drain failed")
+                await asyncio.sleep(1)
+    finally:
+        await conn.close()
+
+
+async def startup(ctx: dict[str, Any]) -> None:
+    config = load_config()
+    runtime = await start_runtime(config)
+    sender = make_sender(config)
+    ctx.update(config=config, runtime=runtime, pool=runtime.pool, clock=runtime.clock,
+               intake=runtime.intake, sender=sender, outbox=make_outbox(runtime, sender))
+    await heartbeat(ctx)
+    ctx["pump"] = asyncio.create_task(_pump(ctx))
+
+
+async def shutdown(ctx: dict[str, Any]) -> None:
+    pump = ctx.get("pump")
+    if pump:
+        pump.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await pump
+    if "sender" in ctx:
+        await ctx["sender"].close()
+    if "runtime" in ctx:
+        await ctx["runtime"].close()
+
+
+def settings(redis_url: str) -> type:
+    """arq's WorkerSettings for this deployment."""
+
+    class WorkerSettings:
+        functions = [send_outbox, reconcile_outbox, sweep_inbox]
+        cron_jobs = [
+            cron(heartbeat, second=EVERY_10_SECONDS, run_at_startup=True, unique=False),
+            cron(reconcile_outbox, second={30}, unique=True),
+            cron(sweep_inbox, second={15, 45}, unique=True),
+        ]
+        on_startup = startup
+        on_shutdown = shutdown
+        redis_settings = RedisSettings.from_dsn(redis_url)
+        keep_result = 60
+        handle_signals = True
+
+    return WorkerSettings

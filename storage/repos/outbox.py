@@ -1,0 +1,119 @@
+"""The outbox: messages to send, written in the same transaction as the change that caused them.
+
+A row goes queued → sending (marked before the provider is called) → sent → delivered/read, or
+back to queued with a later `next_attempt_at` on a transient failure, or dead after too many tries.
+Only the oldest open row of a recipient can be claimed, so each recipient gets messages in order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import asyncpg
+
+
+@dataclass(frozen=True)
+class OutboundRecord:
+    id: int
+    recipient: str
+    body: str
+    media_url: str | None
+    template: dict[str, Any] | None
+    tries: int
+    kind: str
+    claimed_at: datetime | None = None
+
+
+_COLUMNS = "id, recipient, body, media_url, template, tries, kind, claimed_at"
+
+
+class OutboxRepository:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self.conn = conn
+
+    async def add(self, recipient: str, body: str, *, at: datetime, kind: str = "reply",
+                  inbound_id: int | None = None, media_url: str | None = None,
+                  template: dict[str, Any] | None = None) -> int:
+        row_id = await self.conn.fetchval(
+            "INSERT INTO outbound_messages (recipient, body, kind, inbound_id, media_url, template,"
+            " next_attempt_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+            recipient, body, kind, inbound_id, media_url, template, at,
+        )
+        await self.conn.execute("SELECT pg_notify('outbox', $1)", recipient)
+        return row_id
+
+    async def claim(self, now: datetime, limit: int) -> list[OutboundRecord]:
+        """Mark up to `limit` sendable rows as sending (one per recipient, the oldest) and return them."""
+        rows = await self.conn.fetch(
+            f"""
+            UPDATE outbound_messages o SET status = 'sending', tries = tries + 1, claimed_at = $1
+            WHERE o.id IN (
+                SELECT c.id FROM outbound_messages c
+                WHERE c.status = 'queued' AND c.next_attempt_at <= $1
+                  AND NOT EXISTS (SELECT 1 FROM outbound_messages p WHERE p.recipient = c.recipient
+                                  AND p.id < c.id AND p.status IN ('queued', 'sending'))
+                ORDER BY c.id LIMIT $2 FOR UPDATE SKIP LOCKED)
+            RETURNING {_COLUMNS}
+            """,
+            now, limit,
+        )
+        return sorted((OutboundRecord(**r) for r in rows), key=lambda r: r.id)
+
+    async def mark_sent(self, row_id: int, sid: str, status: str, at: datetime) -> None:
+        await self.conn.execute(
+            "UPDATE outbound_messages SET status = 'sent', provider_sid = $2, provider_status = $3,"
+            " sent_at = $4, last_error = NULL WHERE id = $1",
+            row_id, sid, status, at,
+        )
+
+    async def retry_later(self, row_id: int, error: str, at: datetime) -> None:
+        await self.conn.execute(
+            "UPDATE outbound_messages SET status = 'queued', next_attempt_at = $3, last_error = $2"
+            " WHERE id = $1",
+            row_id, error, at,
+        )
+
+    async def mark_dead(self, row_id: int, error: str) -> None:
+        await self.conn.execute(
+            "UPDATE outbound_messages SET status = 'dead', last_error = $2 WHERE id = $1", row_id, error
+        )
+
+    async def record_status(self, sid: str, status: str, error: str | None = None) -> bool:
+        """A provider status callback; False when no row has this SID."""
+        result = await self.conn.execute(
+            "UPDATE outbound_messages SET provider_status = $2,"
+            " status = CASE WHEN $2 IN ('delivered', 'read') THEN $2"
+            "               WHEN $2 IN ('failed', 'undelivered') THEN 'failed' ELSE status END,"
+            " last_error = COALESCE($3, last_error) WHERE provider_sid = $1",
+            sid, status, error,
+        )
+        return result != "UPDATE 0"
+
+    async def stale_sending(self, older_than: datetime) -> list[OutboundRecord]:
+        rows = await self.conn.fetch(
+            f"SELECT {_COLUMNS} FROM outbound_messages WHERE status = 'sending' AND claimed_at < $1"
+            " ORDER BY id FOR UPDATE SKIP LOCKED",
+            older_than,
+        )
+        return [OutboundRecord(**r) for r in rows]
+
+    async def requeue(self, row_id: int, at: datetime) -> None:
+        await self.conn.execute(
+            "UPDATE outbound_messages SET status = 'queued', next_attempt_at = $2 WHERE id = $1", row_id, at
+        )
+
+    async def dead_letters(self, limit: int = 20) -> list[dict[str, Any]]:
+        rows = await self.conn.fetch(
+            "SELECT id, recipient, left(body, 60) AS body, tries, last_error FROM outbound_messages"
+            " WHERE status = 'dead' ORDER BY id DESC LIMIT $1",
+            limit,
+        )
+        return [dict(r) for r in rows]
+
+
+def backoff(tries: int, base: timedelta = timedelta(seconds=2), cap: timedelta = timedelta(minutes=10)
+            ) -> timedelta:
+    """Exponential backoff after the `tries`-th failed attempt."""
+    return min(cap, base * (2 ** max(0, tries - 1)))

@@ -1,0 +1,92 @@
+"""People: retailers, vendors and admins, found by phone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+import asyncpg
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    phone: str
+    name: str
+    role: str  # retailer | vendor | admin
+    language: str | None
+
+
+class UserRepository:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self.conn = conn
+
+    async def by_phone(self, phone: str) -> User | None:
+        row = await self.conn.fetchrow(
+            "SELECT id, phone, name, role, language FROM users WHERE phone = $1 AND active", phone
+        )
+        return User(**row) if row else None
+
+    async def by_id(self, user_id: int) -> User | None:
+        row = await self.conn.fetchrow(
+            "SELECT id, phone, name, role, language FROM users WHERE id = $1", user_id
+        )
+        return User(**row) if row else None
+
+    async def find(self, phone_or_name: str, role: str | None = None) -> User | None:
+        """By exact phone, else by case-insensitive name (exact before prefix)."""
+        row = await self.conn.fetchrow(
+            "SELECT id, phone, name, role, language FROM users"
+            " WHERE ($2::text IS NULL OR role = $2) AND (phone = $1 OR lower(name) LIKE lower($1) || '%')"
+            " ORDER BY phone = $1 DESC, lower(name) = lower($1) DESC, id LIMIT 1",
+            phone_or_name, role,
+        )
+        return User(**row) if row else None
+
+    async def admins(self) -> list[User]:
+        rows = await self.conn.fetch(
+            "SELECT id, phone, name, role, language FROM users WHERE role = 'admin' AND active ORDER BY id"
+        )
+        return [User(**r) for r in rows]
+
+    async def upsert(self, phone: str, name: str, role: str) -> int:
+        return await self.conn.fetchval(
+            "INSERT INTO users (phone, name, role) VALUES ($1, $2, $3)"
+            " ON CONFLICT (phone) DO UPDATE SET name = EXCLUDED.name, role = EXCLUDED.role, active = true"
+            " RETURNING id",
+            phone, name, role,
+        )
+
+    async def add_retailer(self, phone: str, name: str, credit_limit: Decimal, *,
+                           address: str | None = None, lat: float | None = None,
+                           lon: float | None = None) -> int:
+        user_id = await self.upsert(phone, name, "retailer")
+        await self.conn.execute(
+            "INSERT INTO retailers (user_id, credit_limit, address, lat, lon) VALUES ($1, $2, $3, $4, $5)"
+            " ON CONFLICT (user_id) DO UPDATE SET credit_limit = EXCLUDED.credit_limit,"
+            " address = COALESCE(EXCLUDED.address, retailers.address),"
+            " lat = COALESCE(EXCLUDED.lat, retailers.lat), lon = COALESCE(EXCLUDED.lon, retailers.lon)",
+            user_id, credit_limit, address, lat, lon,
+        )
+        return user_id
+
+    async def add_vendor(self, phone: str, name: str, *, lat: float | None = None,
+                         lon: float | None = None, products: list[str] | None = None) -> int:
+        """Add or update a vendor; `products` lists SKUs it sells (None: all active products)."""
+        user_id = await self.upsert(phone, name, "vendor")
+        await self.conn.execute(
+            "INSERT INTO vendors (user_id, lat, lon) VALUES ($1, $2, $3)"
+            " ON CONFLICT (user_id) DO UPDATE SET lat = COALESCE(EXCLUDED.lat, vendors.lat),"
+            " lon = COALESCE(EXCLUDED.lon, vendors.lon)",
+            user_id, lat, lon,
+        )
+        await self.conn.execute(
+            "INSERT INTO vendor_products (vendor_id, sku)"
+            " SELECT $1, sku FROM products WHERE active AND ($2::text[] IS NULL OR sku = ANY($2))"
+            " ON CONFLICT DO NOTHING",
+            user_id, products,
+        )
+        return user_id
+
+    async def set_language(self, user_id: int, language: str) -> None:
+        await self.conn.execute("UPDATE users SET language = $2 WHERE id = $1", user_id, language)
