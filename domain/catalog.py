@@ -19,3 +19,32 @@ class Product:
     aliases: tuple[str, ...] = field(default=())
     brand: str = ""
     category: str = ""
+
+
+CATALOG_HEADER = ("sku", "name", "aliases", "brand", "category", "unit", "price")
+
+
+class CatalogRowError(ValueError):
+    """A catalogue row that cannot become a product; the message says which field and why."""
+
+
+def product_from_row(row: dict[str, str | None]) -> Product:
+    """One CSV row (header `sku,name,aliases,brand,category,unit,price`) as a Product."""
+    sku = (row.get("sku") or "").strip()
+    name = (row.get("name") or "").strip()
+    unit = (row.get("unit") or "").strip().lower()
+    if not sku:
+        raise CatalogRowError("sku is empty")
+    if not name:
+        raise CatalogRowError("name is empty")
+    if unit not in SELLING_UNITS:
+        raise CatalogRowError(f"unit {unit!r} is not one of {', '.join(sorted(SELLING_UNITS))}")
+    try:
+        price = Decimal((row.get("price") or "").strip())
+    except ArithmeticError as exc:
+        raise CatalogRowError(f"price {row.get('price')!r} is not a number") from exc
+    if not price.is_finite() or price < 0:
+        raise CatalogRowError(f"price {row.get('price')!r} must be zero or more")
+    aliases = tuple(dict.fromkeys(a.strip() for a in (row.get("aliases") or "").split("|") if a.strip()))
+    return Product(sku=sku, name=name, unit=unit, price=price.quantize(Decimal("0.01")), aliases=aliases,
+                   brand=(row.get("brand") or "").strip(), category=(row.get("category") or "").strip().lower())

@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from enum import StrEnum
 from itertools import pairwise
-from statistics import median
 
 
 class Cadence(StrEnum):
@@ -60,6 +59,13 @@ def cadence_for(interval: timedelta) -> Cadence | None:
     return next((c for c, low, high in CADENCE_RANGES if low <= interval <= high), None)
 
 
+def median_interval(intervals: list[timedelta]) -> timedelta:
+    """Median of a non-empty list of intervals (mean of the two middle ones for an even count)."""
+    ordered = sorted(intervals)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
 def predict_next_order(order_times: Iterable[datetime]) -> ReorderPrediction | None:
     """Cadence and next order time from past order times, or None with too little history."""
     occasions: list[datetime] = []
@@ -69,7 +75,7 @@ def predict_next_order(order_times: Iterable[datetime]) -> ReorderPrediction | N
     intervals = [later - earlier for earlier, later in pairwise(occasions)]
     if len(intervals) < MIN_INTERVALS:
         return None
-    typical = median(intervals)
+    typical = median_interval(intervals)
     last = occasions[-1]
     return ReorderPrediction(cadence_for(typical), typical, last, last + typical)
 

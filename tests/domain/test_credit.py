@@ -110,7 +110,7 @@ def test_check_order_fits_rejects_negative_totals():
 
 def test_reserving_at_confirmation_stops_the_second_racing_order():
     """Two 3000 orders against a 5000 limit: the first debit leaves too little for the second."""
-    limit, ledger = D("5000.00"), []
+    limit, ledger = D("5000.00"), list[LedgerEntry]()
     first = check_order_fits(limit, outstanding(ledger), D("3000.00"))
     assert first.ok
     ledger.append(order_debit(RETAILER, 1, D("3000.00"), AT))

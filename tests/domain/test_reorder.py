@@ -9,6 +9,7 @@ from domain.reorder import (
     cadence_for,
     in_quiet_hours,
     is_due,
+    median_interval,
     predict_next_order,
     within_session_window,
 )
@@ -132,3 +133,11 @@ def test_in_quiet_hours(now, start, end, quiet):
 )
 def test_within_session_window(last_inbound, inside):
     assert within_session_window(last_inbound, T0) is inside
+
+
+@pytest.mark.parametrize(
+    ("days", "expected"),
+    [([3], 3), ([9, 1, 5], 5), ([1, 2, 6, 100], 4), ([7, 7], 7)],
+)
+def test_median_interval(days, expected):
+    assert median_interval([timedelta(days=d) for d in days]) == timedelta(days=expected)
