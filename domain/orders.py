@@ -1,12 +1,16 @@
 """Order state machine.
 
-Statuses (`OrderStatus`, a str Enum so the value is what the database stores):
+Statuses (`OrderStatus`, a StrEnum: the value is what the database stores). Happy path:
 
-    DRAFT ──confirm──▶ PENDING_VENDOR ──accept──▶ ACCEPTED ──▶ DISPATCHED ──▶ DELIVERED
-      │                  ▲    │  ▲ (next vendor)     │              │
-      ├─▶ HELD ──approve─┤    └──┘                   │              │
-      └─▶ QUEUED ─release┘    (reassign) ◀───────────┘              │
-    any live status ──▶ CANCELLED | REJECTED | EXPIRED | FAILED (see `TRANSITIONS`)
+    DRAFT -> PENDING_VENDOR -> ACCEPTED -> DISPATCHED -> DELIVERED
+
+Other moves (`TRANSITIONS` is the authority):
+
+    DRAFT          -> HELD | QUEUED (instead of PENDING_VENDOR, see `status_on_confirm`)
+    HELD, QUEUED   -> PENDING_VENDOR when approved / released
+    PENDING_VENDOR -> PENDING_VENDOR   next vendor after a reject or an expired offer
+    ACCEPTED       -> PENDING_VENDOR   the vendor backed out; the order is reassigned
+    live statuses  -> CANCELLED | REJECTED | EXPIRED | FAILED where the table allows
 
 * HELD: confirmed by a high-risk retailer, waiting for an operator's approval.
 * QUEUED: confirmed while the platform runs in safe mode; released when safe mode ends.

@@ -149,7 +149,7 @@ class LinePrice:
     line_total: Decimal  # unit_price × quantity, 2 places
     list_unit_price: Decimal  # before volume discount
     discount: Decimal  # NPR saved against the list price (≥ 0)
-    discount_rate: Decimal  # the tier's rate that applied (0 if none)
+    discount_rate: Decimal  # rate of the tier reached (0 if none), before margin protection
     margin: Decimal  # NPR earned on the line: line_total − cost × quantity
     margin_protected: bool  # True when the floor raised the discounted price
 
