@@ -232,7 +232,7 @@ def _secrets_from_env(env: typing.Mapping[str, str], problems: list[str]) -> Sec
     values = {f.name: env.get(f.name.upper()) or None for f in dataclasses.fields(Secrets)}
     for key in ("database_url",):
         if values[key] and not values[key].startswith(("postgres://", "postgresql://")):
-            problems.append(f"DATABASE_URL: expected a postgresql:// URL")
+            problems.append("DATABASE_URL: expected a postgresql:// URL")
     if values["redis_url"] and not values["redis_url"].startswith(("redis://", "rediss://", "unix://")):
         problems.append("REDIS_URL: expected a redis://, rediss:// or unix:// URL")
     for key in ("twilio_api_base_url", "public_base_url", "openai_base_url"):

@@ -12,9 +12,9 @@ from typing import Any
 from bot.config import Config
 from handlers.context import Reply, Turn
 from handlers.routing import UNKNOWN, Router, ordered_handlers
-from handlers.texts import Texts
 from storage.clock import Clock
 from storage.repos.inbox import InboundRecord
+from storage.texts import Texts
 from storage.uow import UnitOfWork
 
 
@@ -45,10 +45,8 @@ class Dispatcher:
         )
         language = convo.language or (user.language if user else None) or self.config.languages.default
 
-        async def admin_phones() -> list[str]:
-            return [a.phone for a in await uow.users.admins()]
-
-        reply = Reply(uow.outbox, self.texts, now, record.phone, language, record.id, admin_phones)
+        reply = Reply(uow.conn, self.texts, now, self.config.languages.default, record.id,
+                      phone=record.phone, language=language)
         deps: dict[str, Any] = {
             **self.services, "msg": turn, "turn": turn, "user": user, "convo": convo, "reply": reply,
             "uow": uow, "clock": self.clock, "now": now, "config": self.config, "texts": self.texts,

@@ -19,6 +19,7 @@ from bot.channels.base import InboundMessage
 from bot.dispatcher import Dispatcher
 from bot.logs import handling
 from storage.clock import Clock
+from storage.notify import Notifier
 from storage.repos.inbox import InboxRepository
 from storage.uow import UnitOfWork
 
@@ -84,18 +85,14 @@ class Intake:
             handled += 1
 
     async def _fail(self, phone: str, message_id: int, exc: Exception) -> None:
-        texts = self.dispatcher.texts
         now = self.clock.now()
         async with UnitOfWork(self.pool) as uow:
             await uow.inbox.lock_conversation(phone)
             await uow.inbox.mark(message_id, "failed", now, error=f"{type(exc).__name__}: {exc}"[:500])
-            await uow.outbox.add(phone, texts.render("error"), at=now, inbound_id=message_id)
-            for admin in await uow.users.admins():
-                await uow.outbox.add(
-                    admin.phone, texts.render("admin_error", message_id=message_id, phone=phone,
-                                              error=type(exc).__name__),
-                    at=now, kind="ops", inbound_id=message_id,
-                )
+            notifier = Notifier(uow.conn, self.dispatcher.texts, now, inbound_id=message_id)
+            await notifier.notify(phone, "error")
+            await notifier.notify_admins("admin_error", skip=phone, message_id=message_id, phone=phone,
+                                         error=type(exc).__name__)
 
     async def sweep(self, older_than: timedelta = timedelta(seconds=30)) -> int:
         """Handle messages nobody picked up (a process died after storing them)."""

@@ -14,9 +14,9 @@ from bot.config import Config
 from bot.dispatcher import Dispatcher
 from bot.intake import Intake
 from bot.nlu_service import NluService
-from handlers.texts import Texts, default_texts
 from storage.clock import Clock, SystemClock
 from storage.db import create_pool, migrate
+from storage.texts import Texts, default_texts
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from datetime import timedelta
 from typing import Any
 
 import asyncpg
@@ -15,12 +16,11 @@ from bot.channels.twilio import TwilioSender
 from bot.config import Config, load_config
 from bot.runtime import start_runtime
 from jobs.heartbeat import heartbeat
-from jobs.inbox import sweep_inbox
-from jobs.outbox import OutboxSender, reconcile_outbox, send_outbox
+from jobs.outbox import OutboxSender, send_outbox
+from jobs.schedule import PERIODIC
 from storage.ratelimit import RateLimiter
 
 log = logging.getLogger(__name__)
-EVERY_10_SECONDS = set(range(0, 60, 10))
 
 
 def make_sender(config: Config) -> TwilioSender:
@@ -79,16 +79,23 @@ async def shutdown(ctx: dict[str, Any]) -> None:
         await ctx["runtime"].close()
 
 
+def _cron_seconds(every: timedelta) -> dict[str, Any]:
+    """arq cron arguments that fire every `every` (seconds, minutes or hours that divide evenly)."""
+    seconds = int(every.total_seconds())
+    if seconds < 60:
+        return {"second": set(range(0, 60, seconds))}
+    if seconds < 3600:
+        return {"minute": set(range(0, 60, seconds // 60)), "second": {0}}
+    return {"hour": set(range(0, 24, seconds // 3600)), "minute": {0}, "second": {0}}
+
+
 def settings(redis_url: str) -> type:
     """arq's WorkerSettings for this deployment."""
 
     class WorkerSettings:
-        functions = [send_outbox, reconcile_outbox, sweep_inbox]
-        cron_jobs = [
-            cron(heartbeat, second=EVERY_10_SECONDS, run_at_startup=True, unique=False),
-            cron(reconcile_outbox, second={30}, unique=True),
-            cron(sweep_inbox, second={15, 45}, unique=True),
-        ]
+        functions = [send_outbox, *(job.func for job in PERIODIC)]
+        cron_jobs = [cron(job.func, name=f"cron:{job.name}", unique=True, run_at_startup=False,
+                          **_cron_seconds(job.every)) for job in PERIODIC]
         on_startup = startup
         on_shutdown = shutdown
         redis_settings = RedisSettings.from_dsn(redis_url)

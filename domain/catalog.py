@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-SELLING_UNITS = frozenset(
-    "kg g l ml piece packet bottle can box crate carton sack dozen jar tube bar pouch".split()
-)
+SELLING_UNITS = frozenset({
+    "kg", "g", "l", "ml", "piece", "packet", "bottle", "can", "box", "crate", "carton", "sack", "dozen",
+    "jar", "tube", "bar", "pouch",
+})
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,4 +48,5 @@ def product_from_row(row: dict[str, str | None]) -> Product:
         raise CatalogRowError(f"price {row.get('price')!r} must be zero or more")
     aliases = tuple(dict.fromkeys(a.strip() for a in (row.get("aliases") or "").split("|") if a.strip()))
     return Product(sku=sku, name=name, unit=unit, price=price.quantize(Decimal("0.01")), aliases=aliases,
-                   brand=(row.get("brand") or "").strip(), category=(row.get("category") or "").strip().lower())
+                   brand=(row.get("brand") or "").strip(),
+                   category=(row.get("category") or "").strip().lower())

@@ -1,19 +1,14 @@
-"""What a handler is given for one message: the turn itself and a way to answer."""
+"""What a handler is given for one message: the turn itself; answers go through `storage.notify.Reply`."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
-from handlers.texts import Texts
+from storage.notify import Reply
 
-
-class OutboxWriter(Protocol):
-    async def add(self, recipient: str, body: str, *, at: datetime, kind: str = ...,
-                  inbound_id: int | None = ..., media_url: str | None = ...,
-                  template: dict[str, Any] | None = ...) -> int: ...
+__all__ = ["Reply", "Turn"]
 
 
 @dataclass
@@ -37,38 +32,3 @@ class Turn:
         if self._parse is None and self._parse_fn is not None:
             self._parse = self._parse_fn(self.text)
         return self._parse
-
-
-@dataclass
-class Reply:
-    """Writes answers to the outbox, in the recipient's language, within the message's transaction."""
-
-    outbox: OutboxWriter
-    texts: Texts
-    now: datetime
-    phone: str
-    language: str
-    inbound_id: int | None = None
-    admin_phones: Callable[[], Any] | None = None  # async () -> list[str]
-    sent: list[tuple[str, str]] = field(default_factory=list)
-
-    async def __call__(self, key: str, **params: Any) -> None:
-        await self.text(self.texts.render(key, self.language, **params))
-
-    async def text(self, body: str, *, media_url: str | None = None) -> None:
-        await self._write(self.phone, body, "reply", media_url)
-
-    async def notify(self, phone: str, key: str, language: str | None = None, **params: Any) -> None:
-        """A message to someone other than the sender (a vendor, a retailer)."""
-        await self._write(phone, self.texts.render(key, language, **params), "notify", None)
-
-    async def notify_admins(self, key: str, **params: Any) -> None:
-        phones = await self.admin_phones() if self.admin_phones else []
-        for phone in phones:
-            if phone != self.phone:
-                await self._write(phone, self.texts.render(key, None, **params), "ops", None)
-
-    async def _write(self, recipient: str, body: str, kind: str, media_url: str | None) -> None:
-        await self.outbox.add(recipient, body, at=self.now, kind=kind, inbound_id=self.inbound_id,
-                              media_url=media_url)
-        self.sent.append((recipient, body))

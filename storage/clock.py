@@ -18,8 +18,14 @@ class SystemClock:
 class FakeClock:
     """Stands still until advanced; `advance(timedelta(minutes=10))` moves it on."""
 
+    START = datetime(2026, 11, 2, 4, 15, tzinfo=UTC)  # a Monday, 10:00 in Kathmandu
+
     def __init__(self, start: datetime | None = None) -> None:
-        self._now = start or datetime(2026, 11, 2, 4, 15, tzinfo=UTC)  # 10:00 in Kathmandu
+        self._start = start or self.START
+        self._now = self._start
+
+    def reset(self) -> None:
+        self._now = self._start
 
     def now(self) -> datetime:
         return self._now

@@ -1,0 +1,105 @@
+"""`catalog import FILE.csv`: upsert by SKU in batches, bad rows reported with their line numbers."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+from collections.abc import Iterator
+from pathlib import Path
+
+from tqdm import tqdm
+
+from bot.config import Config
+from domain.catalog import CATALOG_HEADER, CatalogRowError, Product, product_from_row
+from storage.clock import SystemClock
+from storage.db import connect, migrate
+from storage.repos.products import ProductRepository
+
+BATCH = 20_000
+
+
+class CatalogFileError(Exception):
+    pass
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    catalog = sub.add_parser("catalog", help="manage the product catalogue").add_subparsers(
+        dest="action", required=True)
+    imp = catalog.add_parser("import", help="import products from CSV (upsert by sku)")
+    imp.add_argument("file", type=Path, help="CSV with header sku,name,aliases,brand,category,unit,price")
+    imp.add_argument("--quiet", action="store_true", help="no progress bar")
+    imp.set_defaults(run=run_import)
+
+
+def _count_lines(path: Path) -> int:
+    with path.open("rb") as handle:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
+
+
+def read_rows(path: Path, errors: list[tuple[int, str]]) -> Iterator[tuple[int, Product]]:
+    """Products with their line numbers; bad rows go to `errors` and are skipped."""
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.DictReader(handle)
+        missing = [c for c in CATALOG_HEADER if c not in (reader.fieldnames or [])]
+        if missing:
+            raise CatalogFileError(f"{path}: header lacks {', '.join(missing)}; expected "
+                                   + ",".join(CATALOG_HEADER))
+        for row in reader:
+            line = reader.line_num
+            if None in row:
+                errors.append((line, "too many fields"))
+                continue
+            try:
+                yield line, product_from_row(row)
+            except CatalogRowError as exc:
+                errors.append((line, str(exc)))
+
+
+async def import_catalog(path: Path, database_url: str, *, progress: bool = True) -> tuple[int, list]:
+    """Import a catalogue file; returns (products imported, [(line, error)])."""
+    errors: list[tuple[int, str]] = []
+    imported = 0
+    conn = await connect(database_url)
+    try:
+        await migrate(conn)
+        repo = ProductRepository(conn)
+        bar = tqdm(total=_count_lines(path) - 1, unit="rows", unit_scale=True, disable=not progress,
+                   desc="importing")
+        batch: dict[str, Product] = {}
+        last_line = 1
+
+        async def flush() -> None:
+            nonlocal imported
+            if batch:
+                async with conn.transaction():
+                    await repo.upsert_many(list(batch.values()), SystemClock().now())
+                imported += len(batch)
+                batch.clear()
+
+        for line, product in read_rows(path, errors):
+            batch[product.sku] = product  # a later row of the same SKU wins
+            if len(batch) >= BATCH:
+                await flush()
+                bar.update(line - last_line)
+                last_line = line
+        await flush()
+        bar.update(bar.total - bar.n)
+        bar.close()
+    finally:
+        await conn.close()
+    return imported, errors
+
+
+async def run_import(args: argparse.Namespace, config: Config) -> int:
+    try:
+        imported, errors = await import_catalog(args.file, config.secrets.database_url or "",
+                                                progress=not args.quiet)
+    except (CatalogFileError, OSError, UnicodeDecodeError) as exc:
+        print(f"error: {exc}")
+        return 2
+    for line, error in errors[:50]:
+        print(f"line {line}: {error}")
+    if len(errors) > 50:
+        print(f"... and {len(errors) - 50} more bad rows")
+    print(f"imported {imported} products from {args.file}; {len(errors)} bad rows skipped")
+    return 0 if not errors else 1

@@ -1,0 +1,44 @@
+"""Talking to the bot without WhatsApp: the same intake, dispatcher and outbox, a capturing channel.
+
+`khaacho chat` and the conversation fixtures both go through here, so what they show is what the
+webhook path does.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from bot.channels.base import InboundMessage, Media, OutboundMessage
+from bot.channels.console import CaptureSender
+from bot.runtime import Runtime
+from jobs.outbox import OutboxSender
+
+
+class LocalSession:
+    def __init__(self, runtime: Runtime, on_send: Callable[[OutboundMessage], None] | None = None) -> None:
+        self.runtime = runtime
+        self.capture = CaptureSender(on_send)
+        self.outbox = OutboxSender(runtime.pool, self.capture, runtime.clock, limiter=None,
+                                   max_tries=runtime.config.outbox.max_tries)
+
+    def job_context(self) -> dict[str, Any]:
+        """What jobs find in arq's ctx, built from this session's runtime."""
+        rt = self.runtime
+        return {"config": rt.config, "runtime": rt, "pool": rt.pool, "clock": rt.clock, "redis": rt.redis,
+                "intake": rt.intake, "outbox": self.outbox, "sender": self.capture}
+
+    async def say(self, phone: str, text: str = "", media: tuple[Media, ...] = (),
+                  provider_id: str | None = None) -> list[OutboundMessage]:
+        """Deliver one message as if it came from `phone`; return everything sent because of it."""
+        inbound = InboundMessage(provider="console", provider_id=provider_id or uuid.uuid4().hex,
+                                 phone=phone, text=text, media=media)
+        if await self.runtime.intake.receive(inbound) is not None:
+            await self.runtime.intake.process(phone)
+        return await self.flush()
+
+    async def flush(self) -> list[OutboundMessage]:
+        start = len(self.capture.sent)
+        await self.outbox.drain()
+        return self.capture.sent[start:]
