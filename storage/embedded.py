@@ -8,6 +8,7 @@ are started once and found again by later processes through their data folders, 
 from __future__ import annotations
 
 import os
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +25,9 @@ class Services:
 
 
 def _start_postgres(var: Path) -> str:
-    import pgserver
+    with warnings.catch_warnings():  # platformdirs warns when XDG_RUNTIME_DIR is unset; /tmp is fine
+        warnings.simplefilter("ignore")
+        import pgserver
 
     data = var / "pg"
     data.parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,148 @@
+"""Webhook load: signed greeting posts at rising rates against `serve` (one process, then two).
+
+Each round posts a bounded number of "namaste" messages, each from its own retailer, at a fixed
+rate (open loop), to real `khaacho serve` processes with one `khaacho worker` and a local Twilio
+stub. It prints the sustained rate of replies delivered to the stub, p50/p99 from webhook post to
+delivered reply, and checks that no message was lost or answered twice.
+
+    DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres REDIS_URL=redis://127.0.0.1:6379/0 \
+        .venv/bin/python bench/webhook_load.py [--rates 100,200,300,400] [--seconds 5] [--servers 1,2]
+
+Without DATABASE_URL / REDIS_URL it uses the embedded services. It works in a database of its own
+(`khaacho_bench`), made afresh.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import aiohttp
+import asyncpg
+from aiohttp import web
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from storage.db import connect, migrate  # noqa: E402
+from storage.embedded import ensure_services  # noqa: E402
+from tests.support.processes import free_port, khaacho_processes  # noqa: E402
+from tests.support.signing import sign, twilio_form  # noqa: E402
+from tests.support.twilio_stub import TwilioStub  # noqa: E402
+
+SID, TOKEN, PUBLIC = "AC" + "b2" * 16, "bench-token", "https://bench.khaacho.test"
+
+
+async def prepare_database(base_url: str, phones: list[str]) -> str:
+    admin = await asyncpg.connect(base_url)
+    await admin.execute("DROP DATABASE IF EXISTS khaacho_bench WITH (FORCE)")
+    await admin.execute("CREATE DATABASE khaacho_bench")
+    await admin.close()
+    url = base_url.rsplit("/", 1)[0] + "/khaacho_bench" + ("?" + base_url.split("?", 1)[1] if "?" in base_url
+                                                          else "")
+    conn = await connect(url)
+    await migrate(conn)
+    await conn.copy_records_to_table("users", columns=["phone", "name", "role"],
+                                     records=[(p, f"Shop {i}", "retailer") for i, p in enumerate(phones)])
+    await conn.execute("INSERT INTO retailers (user_id, credit_limit) SELECT id, 50000 FROM users")
+    await conn.close()
+    return url
+
+
+async def reset(url: str) -> None:
+    conn = await asyncpg.connect(url)
+    await conn.execute("TRUNCATE inbound_messages, outbound_messages, conversations CASCADE")
+    await conn.close()
+
+
+async def one_round(ports: list[int], stub: TwilioStub, phones: list[str], rate: int) -> dict[str, float]:
+    stub.messages.clear()
+    posted: dict[str, float] = {}
+    interval = 1.0 / rate
+    connector = aiohttp.TCPConnector(limit=256)
+    async with aiohttp.ClientSession(connector=connector) as http:
+        async def post(i: int, phone: str) -> None:
+            form = twilio_form(phone, "namaste")
+            headers = {"X-Twilio-Signature": sign(TOKEN, f"{PUBLIC}/webhooks/twilio", form)}
+            posted[phone] = time.monotonic()
+            async with http.post(f"http://127.0.0.1:{ports[i % len(ports)]}/webhooks/twilio", data=form,
+                                 headers=headers) as response:
+                if response.status != 200:
+                    raise RuntimeError(f"webhook answered {response.status}")
+
+        start = time.monotonic()
+        tasks = []
+        for i, phone in enumerate(phones):
+            delay = start + i * interval - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            tasks.append(asyncio.create_task(post(i, phone)))
+        await asyncio.gather(*tasks)
+        post_span = time.monotonic() - start
+    try:
+        await stub.wait_for(len(phones), timeout=30)
+    except TimeoutError:
+        pass
+    await asyncio.sleep(1.0)  # anything answered twice arrives now
+    replies: dict[str, list[float]] = {}
+    for m in stub.messages:
+        replies.setdefault(m.to.removeprefix("whatsapp:"), []).append(m.received)
+    latencies = sorted(min(times) - posted[p] for p, times in replies.items() if p in posted)
+    delivered_at = sorted(min(times) for times in replies.values())
+    span = delivered_at[-1] - start if delivered_at else float("nan")
+    return {
+        "offered_rate": rate, "posted": len(phones), "post_span_s": post_span,
+        "delivered": len(replies), "lost": len(phones) - len(replies),
+        "answered_twice": sum(1 for t in replies.values() if len(t) > 1),
+        "sustained_per_s": len(replies) / span if span else 0.0,
+        "p50_ms": 1000 * statistics.median(latencies) if latencies else float("nan"),
+        "p99_ms": 1000 * latencies[int(0.99 * (len(latencies) - 1))] if latencies else float("nan"),
+    }
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rates", default="100,200,300,400")
+    parser.add_argument("--seconds", type=float, default=5.0, help="length of each round at its rate")
+    parser.add_argument("--servers", default="1,2")
+    args = parser.parse_args()
+    rates = [int(r) for r in args.rates.split(",")]
+    services = ensure_services()
+    phones = [f"+97798{i:08d}" for i in range(int(max(rates) * args.seconds) * 2)]
+    url = await prepare_database(services.database_url, phones)
+
+    stub = TwilioStub(SID, TOKEN)
+    runner = web.AppRunner(stub.app(), access_log=None)
+    await runner.setup()
+    stub_port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", stub_port).start()
+    env = {"DATABASE_URL": url, "REDIS_URL": services.redis_url, "TWILIO_ACCOUNT_SID": SID,
+           "TWILIO_AUTH_TOKEN": TOKEN, "TWILIO_API_BASE_URL": f"http://127.0.0.1:{stub_port}",
+           "PUBLIC_BASE_URL": PUBLIC}
+    print(f"machine: {os.cpu_count()} cores; embedded: {services.embedded or 'none'}")
+    print(f"{'servers':>7} {'offered/s':>9} {'posted':>6} {'deliv':>6} {'lost':>4} {'twice':>5} "
+          f"{'sustained/s':>11} {'p50 ms':>8} {'p99 ms':>8}")
+    logs = Path(tempfile.mkdtemp(prefix="khaacho-bench-"))
+    for servers in (int(s) for s in args.servers.split(",")):
+        with khaacho_processes(env, servers=servers, workers=1, log_dir=logs) as ports:
+            await asyncio.sleep(1.0)
+            offset = 0
+            for rate in rates:
+                await reset(url)
+                count = int(rate * args.seconds)
+                r = await one_round(ports, stub, phones[offset:offset + count], rate)
+                offset = (offset + count) % (len(phones) - count)
+                print(f"{servers:>7} {rate:>9} {r['posted']:>6} {r['delivered']:>6} {r['lost']:>4} "
+                      f"{r['answered_twice']:>5} {r['sustained_per_s']:>11.1f} {r['p50_ms']:>8.1f} "
+                      f"{r['p99_ms']:>8.1f}", flush=True)
+    await runner.cleanup()
+    print(f"process logs: {logs}")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,110 @@
+"""The outbox sender against a local Twilio: order per recipient, retries, dead letters, crash recovery."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from bot.channels.twilio import TwilioSender
+from jobs.outbox import OutboxSender
+from storage.repos.outbox import OutboxRepository
+from tests.conftest import TEST_ENV
+from tests.support.twilio_stub import TwilioStub
+
+A, B = "+9779800000011", "+9779800000012"
+
+
+@pytest.fixture
+async def stub(aiohttp_server):  # type: ignore[no-untyped-def]
+    twilio = TwilioStub(TEST_ENV["TWILIO_ACCOUNT_SID"], TEST_ENV["TWILIO_AUTH_TOKEN"])
+    server = await aiohttp_server(twilio.app())
+    twilio.base_url = str(server.make_url("")).rstrip("/")
+    return twilio
+
+
+@pytest.fixture
+async def sender(stub):  # type: ignore[no-untyped-def]
+    s = TwilioSender(TEST_ENV["TWILIO_ACCOUNT_SID"], TEST_ENV["TWILIO_AUTH_TOKEN"], "+14155238886", stub.base_url)
+    yield s
+    await s.close()
+
+
+async def queue(runtime, recipient: str, *bodies: str) -> list[int]:  # type: ignore[no-untyped-def]
+    async with runtime.pool.acquire() as conn:
+        repo = OutboxRepository(conn)
+        return [await repo.add(recipient, body, at=runtime.clock.now()) for body in bodies]
+
+
+async def rows(runtime) -> dict[int, dict]:  # type: ignore[no-untyped-def]
+    async with runtime.pool.acquire() as conn:
+        found = await conn.fetch("SELECT id, status, tries, provider_sid, last_error FROM outbound_messages")
+    return {r["id"]: dict(r) for r in found}
+
+
+async def test_each_recipient_gets_messages_in_order(runtime, stub, sender) -> None:
+    await queue(runtime, A, "a1", "a2", "a3")
+    await queue(runtime, B, "b1", "b2")
+    sent = await OutboxSender(runtime.pool, sender, runtime.clock, limiter=None).drain()
+    assert sent == 5
+    assert [m.body for m in stub.to(A)] == ["a1", "a2", "a3"]
+    assert [m.body for m in stub.to(B)] == ["b1", "b2"]
+    assert all(r["status"] == "sent" and r["provider_sid"] for r in (await rows(runtime)).values())
+
+
+async def test_429_and_5xx_are_retried_with_backoff(runtime, stub, sender) -> None:
+    (row_id,) = await queue(runtime, A, "hello")
+    stub.fail_next = [429, 503]
+    outbox = OutboxSender(runtime.pool, sender, runtime.clock, limiter=None, max_tries=5)
+    assert await outbox.drain() == 0
+    assert (await rows(runtime))[row_id]["status"] == "queued"
+    assert await outbox.drain() == 0, "not due yet: backoff holds it"
+    runtime.clock.advance(timedelta(seconds=2))
+    assert await outbox.drain() == 0  # the 503
+    runtime.clock.advance(timedelta(seconds=4))
+    assert await outbox.drain() == 1
+    row = (await rows(runtime))[row_id]
+    assert (row["status"], row["tries"]) == ("sent", 3)
+    assert [m.body for m in stub.messages] == ["hello"]
+
+
+async def test_dead_letter_after_max_tries_and_a_dead_row_does_not_block_the_next(runtime, stub, sender) -> None:
+    first, second = await queue(runtime, A, "doomed", "next")
+    stub.fail_next = [500, 500, 500]
+    outbox = OutboxSender(runtime.pool, sender, runtime.clock, limiter=None, max_tries=3)
+    for _ in range(4):
+        await outbox.drain()
+        runtime.clock.advance(timedelta(minutes=1))
+    state = await rows(runtime)
+    assert state[first]["status"] == "dead" and "500" in state[first]["last_error"]
+    assert state[second]["status"] == "sent"
+    async with runtime.pool.acquire() as conn:
+        assert [d["id"] for d in await OutboxRepository(conn).dead_letters()] == [first]
+
+
+async def test_permanent_errors_are_dead_at_once(runtime, stub, sender) -> None:
+    (row_id,) = await queue(runtime, "not-a-number", "x")
+    await OutboxSender(runtime.pool, sender, runtime.clock, limiter=None).drain()
+    row = (await rows(runtime))[row_id]
+    assert (row["status"], row["tries"]) == ("dead", 1)
+    assert stub.rejected and stub.messages == []
+
+
+async def test_reconcile_after_a_crash_sends_nothing_twice_and_loses_nothing(runtime, stub, sender) -> None:
+    delivered, never_sent = await queue(runtime, A, "reached twilio", "lost in the crash")
+    await queue(runtime, B, "other")
+    async with runtime.pool.acquire() as conn:  # a sender marked rows, then died
+        claimed = await OutboxRepository(conn).claim(runtime.clock.now(), 10)
+    assert {r.id for r in claimed} >= {delivered}
+    from bot.channels.base import OutboundMessage
+
+    await sender.send(OutboundMessage(A, "reached twilio"))  # the call went through before the crash
+    runtime.clock.advance(timedelta(minutes=2))
+    outbox = OutboxSender(runtime.pool, sender, runtime.clock, limiter=None)
+    assert await outbox.reconcile() >= 1
+    await outbox.drain()
+    assert [m.body for m in stub.to(A)] == ["reached twilio", "lost in the crash"]
+    assert [m.body for m in stub.to(B)] == ["other"]
+    state = await rows(runtime)
+    assert state[delivered]["provider_sid"] == stub.to(A)[0].sid
+    assert state[never_sent]["status"] == "sent"
