@@ -29,11 +29,13 @@ from aiohttp import web
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from storage.db import connect, migrate  # noqa: E402
-from storage.embedded import ensure_services  # noqa: E402
-from tests.support.processes import free_port, khaacho_processes  # noqa: E402
-from tests.support.signing import sign, twilio_form  # noqa: E402
-from tests.support.twilio_stub import TwilioStub  # noqa: E402
+import contextlib
+
+from storage.db import connect, migrate
+from storage.embedded import ensure_services
+from tests.support.processes import free_port, khaacho_processes
+from tests.support.signing import sign, twilio_form
+from tests.support.twilio_stub import TwilioStub
 
 SID, TOKEN, PUBLIC = "AC" + "b2" * 16, "bench-token", "https://bench.khaacho.test"
 
@@ -84,10 +86,8 @@ async def one_round(ports: list[int], stub: TwilioStub, phones: list[str], rate:
             tasks.append(asyncio.create_task(post(i, phone)))
         await asyncio.gather(*tasks)
         post_span = time.monotonic() - start
-    try:
+    with contextlib.suppress(TimeoutError):
         await stub.wait_for(len(phones), timeout=30)
-    except TimeoutError:
-        pass
     await asyncio.sleep(1.0)  # anything answered twice arrives now
     replies: dict[str, list[float]] = {}
     for m in stub.messages:
