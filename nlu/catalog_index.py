@@ -1,0 +1,259 @@
+"""In-memory catalogue index: exact key lookup, trigram shortlist, rapidfuzz re-ranking.
+
+Every product gets several keys (name, aliases, brand) reduced to product words (sizes and unit
+words removed, see quantities.key_words). A query is looked up exactly first (hash array +
+binary search); otherwise a character-trigram inverted index over phonetic skeletons, held in
+numpy CSR arrays, shortlists keys cheaply — the rarest trigrams first under a postings budget —
+and rapidfuzz re-scores only that shortlist. This keeps one query to a few milliseconds even
+with a million SKUs, where scoring every name with rapidfuzz takes ~0.5 s.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from rapidfuzz import fuzz
+from rapidfuzz.process import cdist
+
+from domain.catalog import Product
+from nlu.normalize import prepare, skeleton, tokenize
+from nlu.quantities import key_words
+from nlu.units import MASS, VOLUME, UnitTable, default_units
+
+_ALPHABET = 38  # pad/space, a-z, 0-9, other
+_LUT = np.full(256, 37, dtype=np.int32)
+_LUT[ord(" ")] = 0
+_LUT[ord("a"): ord("z") + 1] = np.arange(1, 27)
+_LUT[ord("0"): ord("9") + 1] = np.arange(27, 37)
+_LUT[1] = -1  # separator between keys
+_BRAND_WEIGHT = 0.92  # a brand alone fits every product of the brand: never beat a real alias
+_SIZED_ALIAS_PENALTY = 8.0  # alias "tokla 1 kg" should not win when no size was said
+_SHORTLIST = 40
+_POSTINGS_BUDGET = 60_000
+
+
+@lru_cache(maxsize=200_000)
+def _word_skeleton(word: str) -> str:
+    return skeleton(word)
+
+
+def key_skeleton(text: str) -> str:
+    return " ".join(_word_skeleton(w) for w in text.split())
+
+
+def _trigram_codes(packed: np.ndarray) -> np.ndarray:
+    c = _LUT[packed]
+    codes = c[:-2] * _ALPHABET * _ALPHABET + c[1:-1] * _ALPHABET + c[2:]
+    valid = (c[:-2] >= 0) & (c[1:-1] >= 0) & (c[2:] >= 0)
+    return np.where(valid, codes, -1)
+
+
+def _pack(skeleton_text: str) -> str:
+    return " " + skeleton_text.replace(" ", "") + " "
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    product: int  # index into CatalogIndex.products
+    score: float  # 0-100 text similarity of the best key
+    sized_key: bool  # the best key was an alias written with a pack size
+
+
+class CatalogIndex:
+    """Products searchable by what shop owners type. Rebuild whenever the catalogue changes."""
+
+    def __init__(self, products: Iterable[Product] = (), units: UnitTable | None = None) -> None:
+        self.units = units or default_units()
+        self._local = threading.local()
+        self.rebuild(products)
+
+    # --- building -----------------------------------------------------------------------------
+
+    def rebuild(self, products: Iterable[Product]) -> None:
+        """Index a new catalogue (replaces the old one)."""
+        self.products: list[Product] = list(products)
+        n = len(self.products)
+        self.size = np.zeros(n, dtype=np.float32)  # pack size in g or ml, 0 if none
+        self.size_kind = np.zeros(n, dtype=np.int8)  # 1 mass, 2 volume
+        texts: list[str] = []
+        owner: list[int] = []
+        weight: list[float] = []
+        key_size: list[float] = []
+        for i, product in enumerate(self.products):
+            for j, (text, size, w) in enumerate(self._keys(product)):
+                if j == 0 and size is not None and size.unit is not None:
+                    self.size[i] = size.base
+                    self.size_kind[i] = 1 if size.unit.kind == MASS else 2
+                if not text:
+                    continue
+                texts.append(text)
+                owner.append(i)
+                weight.append(w)
+                key_size.append(size.base if size is not None and j > 0 else 0.0)
+        self.key_text = texts
+        self.key_skel = [key_skeleton(t) for t in texts]
+        self.key_owner = np.asarray(owner, dtype=np.int32)
+        self.key_weight = np.asarray(weight, dtype=np.float32)
+        self.key_sized = np.asarray(key_size, dtype=np.float32) > 0
+        self._build_exact()
+        self._build_trigrams()
+        self.phrases = self._digit_phrases()
+        self.fingerprint = _fingerprint(self.products)
+
+    def _keys(self, product: Product) -> list[tuple[str, object, float]]:
+        """(key text, size amount, weight) for the name, each alias and the brand."""
+        out = []
+        for j, raw in enumerate((product.name, *product.aliases)):
+            words, size = key_words(tokenize(prepare(raw), self._is_unit), self.units)
+            # a pack count left bare, "Shikhar packet (20)", is not a product word; "2pm" is
+            words = [w for k, w in enumerate(words) if k == 0 or not w.replace(".", "").isdigit()]
+            out.append((" ".join(words), size, 1.0))
+        if product.brand:
+            words, _ = key_words(tokenize(prepare(product.brand), self._is_unit), self.units)
+            out.append((" ".join(words), None, _BRAND_WEIGHT))
+        return out
+
+    def _is_unit(self, word: str) -> bool:
+        return self.units.lookup(word) is not None
+
+    def _build_exact(self) -> None:
+        hashes = np.fromiter((hash(t) for t in self.key_text), dtype=np.int64, count=len(self.key_text))
+        self._hash_order = np.argsort(hashes, kind="stable").astype(np.int32)
+        self._hashes = hashes[self._hash_order]
+
+    def _build_trigrams(self) -> None:
+        nkeys = len(self.key_skel)
+        if nkeys == 0:
+            self._offsets = np.zeros(_ALPHABET**3 + 1, dtype=np.int64)
+            self._postings = np.zeros(0, dtype=np.int32)
+            self._ntri = np.zeros(0, dtype=np.int16)
+            return
+        packed = "\x01".join(_pack(s) for s in self.key_skel).encode("ascii", "replace")
+        arr = np.frombuffer(packed, dtype=np.uint8)
+        codes = _trigram_codes(arr)
+        key_of = np.cumsum(arr == 1, dtype=np.int64)[:-2]
+        keep = codes >= 0
+        pairs = np.unique(codes[keep].astype(np.int64) * nkeys + key_of[keep])
+        codes_sorted = pairs // nkeys
+        self._postings = (pairs % nkeys).astype(np.int32)
+        self._offsets = np.searchsorted(codes_sorted, np.arange(_ALPHABET**3 + 1)).astype(np.int64)
+        self._ntri = np.bincount(self._postings, minlength=nkeys).astype(np.int16)
+
+    def _digit_phrases(self) -> dict[str, list[tuple[str, ...]]]:
+        """Names that start with a number ("2 pm", "5 star"): the splitter keeps them whole."""
+        phrases: dict[str, list[tuple[str, ...]]] = {}
+        for text in set(self.key_text):
+            words = text.split()
+            if len(words) > 1 and words[0].replace(".", "").isdigit():
+                phrases.setdefault(words[0], []).append((words[0], words[1]))
+        return {first: sorted(set(options)) for first, options in phrases.items()}
+
+    # --- searching ----------------------------------------------------------------------------
+
+    def search(self, query: str, *, limit: int = 10, sized_query: bool = False) -> list[Match]:
+        """Products whose keys best match query (normalised product words), best first."""
+        query = " ".join(query.split())
+        if not query or not self.key_text:
+            return []
+        keys = self._exact(query)
+        if keys.size:
+            scores = np.full(keys.size, 100.0, dtype=np.float32)
+        else:
+            keys = self._shortlist(query)
+            if not keys.size:
+                return []
+            scores = self._rerank(query, keys)
+        scores = scores * self.key_weight[keys]
+        if not sized_query:
+            scores = scores - _SIZED_ALIAS_PENALTY * self.key_sized[keys]
+        best: dict[int, Match] = {}
+        for k, s in zip(keys.tolist(), scores.tolist(), strict=True):
+            p = int(self.key_owner[k])
+            if p not in best or s > best[p].score:
+                best[p] = Match(p, max(0.0, min(100.0, s)), bool(self.key_sized[k]))
+        return sorted(best.values(), key=lambda m: -m.score)[:limit]
+
+    def _exact(self, query: str) -> np.ndarray:
+        h = hash(query)
+        lo = np.searchsorted(self._hashes, h, side="left")
+        hi = np.searchsorted(self._hashes, h, side="right")
+        keys = self._hash_order[lo:hi]
+        return np.asarray([k for k in keys.tolist() if self.key_text[k] == query], dtype=np.int32)
+
+    def _scratch(self) -> np.ndarray:
+        scratch = getattr(self._local, "scratch", None)
+        if scratch is None or scratch.size != len(self.key_text):
+            scratch = np.zeros(len(self.key_text), dtype=np.int16)
+            self._local.scratch = scratch
+        return scratch
+
+    def _shortlist(self, query: str) -> np.ndarray:
+        packed = np.frombuffer(_pack(key_skeleton(query)).encode("ascii", "replace"), dtype=np.uint8)
+        codes = np.unique(_trigram_codes(packed))
+        codes = codes[codes >= 0]
+        starts, ends = self._offsets[codes], self._offsets[codes + 1]
+        df = ends - starts
+        order = np.argsort(df[df > 0], kind="stable")
+        starts, ends = starts[df > 0][order], ends[df > 0][order]
+        if not starts.size:
+            return np.zeros(0, dtype=np.int32)
+        # Rarest trigrams first; common ones are skipped once the budget is spent.
+        used = max(1, int(np.searchsorted(np.cumsum(ends - starts), _POSTINGS_BUDGET, side="right")))
+        scratch = self._scratch()
+        lists = [self._postings[s:e] for s, e in zip(starts[:used].tolist(), ends[:used].tolist(),
+                                                      strict=True)]
+        for lst in lists:
+            scratch[lst] += 1
+        cat = np.concatenate(lists)
+        hits = scratch[cat].astype(np.float32)
+        scratch[cat] = 0
+        jaccard = hits / (codes.size + self._ntri[cat] - hits)
+        if cat.size > _SHORTLIST * 4:
+            top = np.argpartition(-jaccard, _SHORTLIST * 4)[: _SHORTLIST * 4]
+            cat, jaccard = cat[top], jaccard[top]
+        keys, first = np.unique(cat, return_index=True)
+        order = np.argsort(-jaccard[first], kind="stable")[:_SHORTLIST]
+        return keys[order]
+
+    def _rerank(self, query: str, keys: np.ndarray) -> np.ndarray:
+        texts = [self.key_text[k] for k in keys.tolist()]
+        skels = [self.key_skel[k] for k in keys.tolist()]
+        qs = key_skeleton(query)
+        plain = 0.65 * cdist([query], texts, scorer=fuzz.token_set_ratio)[0] + \
+            0.35 * cdist([query], texts, scorer=fuzz.token_sort_ratio)[0]
+        phonetic = 0.65 * cdist([qs], skels, scorer=fuzz.token_set_ratio)[0] + \
+            0.35 * cdist([qs], skels, scorer=fuzz.token_sort_ratio)[0]
+        joined = cdist([qs.replace(" ", "")], [s.replace(" ", "") for s in skels], scorer=fuzz.ratio)[0]
+        return np.maximum(plain, np.maximum(0.97 * phonetic, 0.95 * joined)).astype(np.float32)
+
+    # --- conveniences ---------------------------------------------------------------------------
+
+    def query_words(self, text: str) -> str:
+        """Product words of free text, as keys are made (for callers outside the pipeline)."""
+        words, _ = key_words(tokenize(prepare(text), self._is_unit), self.units)
+        return " ".join(words)
+
+    def size_matches(self, product: int, base: float, kind: str) -> bool | None:
+        """Whether product's pack size equals base (g or ml; l and kg treated alike); None if unknown."""
+        if not self.size[product]:
+            return None
+        del kind  # liquids are often sold by weight (honey 500 g): compare the magnitudes
+        return abs(float(self.size[product]) - base) <= 0.02 * base
+
+    def __len__(self) -> int:
+        return len(self.products)
+
+
+def _fingerprint(products: list[Product]) -> str:
+    digest = hashlib.sha1()
+    for p in products:
+        digest.update(f"{p.sku}\x1f{p.name}\x1f{p.unit}\x1f{'|'.join(p.aliases)}\x1f{p.brand}\n".encode())
+    return digest.hexdigest()
+
+
+__all__ = ["VOLUME", "CatalogIndex", "Match", "key_skeleton"]
