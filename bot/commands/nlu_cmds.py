@@ -1,0 +1,48 @@
+"""`parse` and `nlu train|eval`: the NLU's own commands, given the catalogue from the database."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+from pathlib import Path
+from typing import Any
+
+from domain.catalog import Product
+from storage.db import connect
+from storage.repos.products import ProductRepository
+
+
+def load_db_products() -> list[Product]:
+    """The active catalogue, for commands not given --catalog."""
+
+    async def fetch() -> list[Product]:
+        conn = await connect(os.environ["DATABASE_URL"])
+        try:
+            return await ProductRepository(conn).all()
+        finally:
+            await conn.close()
+
+    return asyncio.run(fetch())
+
+
+def make_pipeline(model_dir: Path | None, catalog_csv: Path | None) -> Any:
+    """The product's pipeline, from a trained model folder and a catalogue file (or the database)."""
+    from nlu.catalog_csv import read_catalog_csv
+    from nlu.catalog_index import CatalogIndex
+    from nlu.intent import IntentClassifier, load_or_train
+    from nlu.pipeline import NluPipeline
+
+    from bot.config import load_config
+
+    classifier = IntentClassifier.load(model_dir) if model_dir else load_or_train()
+    products = read_catalog_csv(catalog_csv)[0] if catalog_csv else load_db_products()
+    threshold = load_config(env={}).nlu.intent_threshold
+    return NluPipeline(classifier, CatalogIndex(products), threshold=threshold)
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    from nlu.commands import parse, train_eval
+
+    parse.register(sub, load_db_products)
+    train_eval.register(sub, make_pipeline)
