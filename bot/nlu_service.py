@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
+
+from bot.config import Config
 from nlu.catalog_index import CatalogIndex
 from nlu.intent import load_or_train
 from nlu.pipeline import NluPipeline
 from nlu.types import Parse
-
-from bot.config import Config
 from storage.repos.products import ProductRepository
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from handlers import fallback, greeting
+from handlers.admin import basics as admin_basics
 from handlers.routing import Router
 
 
 def routers() -> list[Router]:
     """Routers in the order they are tried within each kind; the first match wins."""
-    return [greeting.router, fallback.router]
+    return [admin_basics.router, greeting.router, fallback.router]

@@ -28,12 +28,11 @@ def load_db_products() -> list[Product]:
 
 def make_pipeline(model_dir: Path | None, catalog_csv: Path | None) -> Any:
     """The product's pipeline, from a trained model folder and a catalogue file (or the database)."""
+    from bot.config import load_config
     from nlu.catalog_csv import read_catalog_csv
     from nlu.catalog_index import CatalogIndex
     from nlu.intent import IntentClassifier, load_or_train
     from nlu.pipeline import NluPipeline
-
-    from bot.config import load_config
 
     classifier = IntentClassifier.load(model_dir) if model_dir else load_or_train()
     products = read_catalog_csv(catalog_csv)[0] if catalog_csv else load_db_products()

@@ -1,0 +1,128 @@
+"""Slash commands for operators: one registry, strict arguments, clear usage errors, an audit row each.
+
+    router = Router("admin.credit")
+
+    @admin_command(router, "/credit", usage="/credit PHONE|NAME limit AMOUNT",
+                   summary="set a retailer's credit limit")
+    async def set_limit(args: list[str], reply: Reply, uow: UnitOfWork) -> Audit:
+        ...
+        return Audit(subject=phone, before={"limit": old}, after={"limit": new})
+
+Raising `UsageError` answers with the command's usage line; the handler's `Audit` (or just the
+invocation) is written to the audit log with who and when.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from handlers.routing import ADMIN, Router
+
+
+class UsageError(ValueError):
+    """The command's arguments are wrong; the message says how."""
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    name: str
+    usage: str
+    summary: str
+    roles: frozenset[str] = frozenset({ADMIN})
+
+
+@dataclass(frozen=True)
+class Audit:
+    subject: str | None = None
+    before: Any = None
+    after: Any = None
+
+
+COMMANDS: dict[str, CommandSpec] = {}
+
+
+def admin_command(router: Router, name: str, *, usage: str, summary: str,
+                  roles: tuple[str, ...] = (ADMIN,)) -> Callable[[Callable[..., Awaitable[Any]]], Any]:
+    """Register an operator command on `router`, listed by /help, audited, with usage errors answered."""
+    spec = CommandSpec(name, usage, summary, frozenset(roles))
+    COMMANDS[name] = spec
+
+    def decorator(func: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+        wanted = tuple(inspect.signature(func).parameters)
+
+        @functools.wraps(func)
+        async def run(reply: Any, uow: Any, turn: Any, now: Any, args: list[str], **deps: Any) -> None:
+            deps.update(reply=reply, uow=uow, turn=turn, now=now, args=args)
+            try:
+                result = await func(**{p: deps[p] for p in wanted})
+            except UsageError as exc:
+                await reply("admin_usage", error=str(exc), usage=spec.usage)
+                return
+            audit = result if isinstance(result, Audit) else Audit()
+            await uow.audit.record(turn.phone, f"command {name}", now, subject=audit.subject,
+                                   before=audit.before, after={"args": args, **_as_dict(audit.after)})
+
+        # The dispatcher injects by signature: expose the union of what `run` and `func` need.
+        params = {p: inspect.Parameter(p, inspect.Parameter.KEYWORD_ONLY)
+                  for p in ("reply", "uow", "turn", "now", "args", *wanted)}
+        run.__signature__ = inspect.Signature(list(params.values()))  # type: ignore[attr-defined]
+        router.command(name, roles=roles)(run)
+        return func
+    return decorator
+
+
+def _as_dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {} if value is None else {"value": value}
+
+
+# --- argument parsers: each raises UsageError with a message an operator can act on ---
+
+_PERIOD = re.compile(r"^(\d+)\s*([hdw])$")
+
+
+def parse_period(text: str, default: str = "today") -> tuple[str, timedelta | None]:
+    """'today' → ('today', None); '7d' → ('7d', 7 days); '12h', '2w'."""
+    text = (text or default).lower()
+    if text == "today":
+        return text, None
+    match = _PERIOD.match(text)
+    if not match:
+        raise UsageError(f"{text!r} is not a period: use today, 24h, 7d, 30d or 2w")
+    unit = {"h": timedelta(hours=1), "d": timedelta(days=1), "w": timedelta(weeks=1)}[match.group(2)]
+    return text, unit * int(match.group(1))
+
+
+def parse_order_id(text: str) -> int:
+    cleaned = text.lstrip("#")
+    if not cleaned.isdigit():
+        raise UsageError(f"{text!r} is not an order number, like 1042")
+    return int(cleaned)
+
+
+def parse_amount(text: str) -> Decimal:
+    try:
+        amount = Decimal(text.replace(",", ""))
+    except InvalidOperation as exc:
+        raise UsageError(f"{text!r} is not an amount") from exc
+    if amount < 0 or not amount.is_finite():
+        raise UsageError("the amount must be zero or more")
+    return amount
+
+
+def require(args: list[str], count: int, at_most: int | None = None) -> None:
+    if len(args) < count:
+        raise UsageError("missing arguments")
+    if at_most is not None and len(args) > at_most:
+        raise UsageError("too many arguments")
+
+
+def rest(args: list[str], start: int) -> str:
+    """The words from `start` on, for a free-text last argument (a reason, a note)."""
+    return " ".join(args[start:]).strip()
