@@ -11,6 +11,7 @@ with a million SKUs, where scoring every name with rapidfuzz takes ~0.5 s.
 from __future__ import annotations
 
 import hashlib
+import math
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -31,9 +32,12 @@ _LUT[ord(" ")] = 0
 _LUT[ord("a"): ord("z") + 1] = np.arange(1, 27)
 _LUT[ord("0"): ord("9") + 1] = np.arange(27, 37)
 _LUT[1] = -1  # separator between keys
+_LUT[2] = -1  # separator between the two spellings of one key
 _BRAND_WEIGHT = 0.92  # a brand alone fits every product of the brand: never beat a real alias
 _SIZED_ALIAS_PENALTY = 8.0  # alias "tokla 1 kg" should not win when no size was said
+_SKELETON_EXACT = 97.0  # same phonetic key, different spelling: cheeni / chini / चिनी
 _SHORTLIST = 40
+_REFINE = 8  # keys re-scored by informative-word coverage
 _POSTINGS_BUDGET = 60_000
 
 
@@ -53,8 +57,10 @@ def _trigram_codes(packed: np.ndarray) -> np.ndarray:
     return np.where(valid, codes, -1)
 
 
-def _pack(skeleton_text: str) -> str:
-    return " " + skeleton_text.replace(" ", "") + " "
+def _pack(text: str, skeleton_text: str) -> str:
+    """Both spellings of a key, joined words, padded: trigrams of either can find it."""
+    plain = "".join(ch for ch in text if "a" <= ch <= "z" or "0" <= ch <= "9")
+    return f" {plain} \x02 {skeleton_text.replace(' ', '')} "
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,13 +108,14 @@ class CatalogIndex:
         self.key_sized = np.asarray(key_size, dtype=np.float32) > 0
         self._build_exact()
         self._build_trigrams()
+        self._build_idf()
         self.phrases = self._digit_phrases()
         self.fingerprint = _fingerprint(self.products)
 
     def _keys(self, product: Product) -> list[tuple[str, object, float]]:
         """(key text, size amount, weight) for the name, each alias and the brand."""
         out = []
-        for j, raw in enumerate((product.name, *product.aliases)):
+        for _j, raw in enumerate((product.name, *product.aliases)):
             words, size = key_words(tokenize(prepare(raw), self._is_unit), self.units)
             # a pack count left bare, "Shikhar packet (20)", is not a product word; "2pm" is
             words = [w for k, w in enumerate(words) if k == 0 or not w.replace(".", "").isdigit()]
@@ -122,9 +129,21 @@ class CatalogIndex:
         return self.units.lookup(word) is not None
 
     def _build_exact(self) -> None:
-        hashes = np.fromiter((hash(t) for t in self.key_text), dtype=np.int64, count=len(self.key_text))
-        self._hash_order = np.argsort(hashes, kind="stable").astype(np.int32)
-        self._hashes = hashes[self._hash_order]
+        n = len(self.key_text)
+        text_hashes = np.fromiter((hash(t) for t in self.key_text), dtype=np.int64, count=n)
+        skel_hashes = np.fromiter((hash(s.replace(" ", "")) for s in self.key_skel), dtype=np.int64, count=n)
+        self._text_order, self._text_hashes = _sorted_hashes(text_hashes)
+        self._skel_order, self._skel_hashes = _sorted_hashes(skel_hashes)
+
+    def _build_idf(self) -> None:
+        """Inverse document frequency of skeleton words: "sona" tells more than "chamal"."""
+        counts: dict[str, int] = {}
+        for skel in self.key_skel:
+            for w in set(skel.split()):
+                counts[w] = counts.get(w, 0) + 1
+        total = max(len(self.key_skel), 1)
+        self._idf = {w: math.log(1 + total / c) for w, c in counts.items()}
+        self._idf_default = math.log(1 + total)
 
     def _build_trigrams(self) -> None:
         nkeys = len(self.key_skel)
@@ -133,7 +152,8 @@ class CatalogIndex:
             self._postings = np.zeros(0, dtype=np.int32)
             self._ntri = np.zeros(0, dtype=np.int16)
             return
-        packed = "\x01".join(_pack(s) for s in self.key_skel).encode("ascii", "replace")
+        packed = "\x01".join(_pack(t, s) for t, s in zip(self.key_text, self.key_skel, strict=True)
+                              ).encode("ascii", "replace")
         arr = np.frombuffer(packed, dtype=np.uint8)
         codes = _trigram_codes(arr)
         key_of = np.cumsum(arr == 1, dtype=np.int64)[:-2]
@@ -160,30 +180,39 @@ class CatalogIndex:
         query = " ".join(query.split())
         if not query or not self.key_text:
             return []
-        keys = self._exact(query)
-        if keys.size:
-            scores = np.full(keys.size, 100.0, dtype=np.float32)
-        else:
-            keys = self._shortlist(query)
-            if not keys.size:
-                return []
-            scores = self._rerank(query, keys)
-        scores = scores * self.key_weight[keys]
+        qs = key_skeleton(query)
+        scored: dict[int, float] = {}
+        for k in self._lookup(self._text_order, self._text_hashes, query,
+                              lambda k: self.key_text[k] == query):
+            scored[k] = 100.0
+        joined = qs.replace(" ", "")
+        for k in self._lookup(self._skel_order, self._skel_hashes, joined,
+                              lambda k: self.key_skel[k].replace(" ", "") == joined):
+            scored.setdefault(k, _SKELETON_EXACT)
+        shortlist = self._shortlist(query, qs)
+        if shortlist.size:
+            fuzzy = self._rerank(query, qs, shortlist)
+            for k, v in zip(shortlist.tolist(), fuzzy.tolist(), strict=True):
+                if v > scored.get(k, -1.0):
+                    scored[k] = v
+        if not scored:
+            return []
+        keys = np.fromiter(scored, dtype=np.int32, count=len(scored))
+        scores = np.fromiter(scored.values(), dtype=np.float32, count=len(scored)) * self.key_weight[keys]
         if not sized_query:
             scores = scores - _SIZED_ALIAS_PENALTY * self.key_sized[keys]
         best: dict[int, Match] = {}
-        for k, s in zip(keys.tolist(), scores.tolist(), strict=True):
+        for k, v in zip(keys.tolist(), scores.tolist(), strict=True):
             p = int(self.key_owner[k])
-            if p not in best or s > best[p].score:
-                best[p] = Match(p, max(0.0, min(100.0, s)), bool(self.key_sized[k]))
+            if p not in best or v > best[p].score:
+                best[p] = Match(p, max(0.0, min(100.0, v)), bool(self.key_sized[k]))
         return sorted(best.values(), key=lambda m: -m.score)[:limit]
 
-    def _exact(self, query: str) -> np.ndarray:
-        h = hash(query)
-        lo = np.searchsorted(self._hashes, h, side="left")
-        hi = np.searchsorted(self._hashes, h, side="right")
-        keys = self._hash_order[lo:hi]
-        return np.asarray([k for k in keys.tolist() if self.key_text[k] == query], dtype=np.int32)
+    @staticmethod
+    def _lookup(order: np.ndarray, hashes: np.ndarray, text: str, same) -> list[int]:
+        h = hash(text)
+        lo, hi = np.searchsorted(hashes, h, side="left"), np.searchsorted(hashes, h, side="right")
+        return [k for k in order[lo:hi].tolist() if same(k)]
 
     def _scratch(self) -> np.ndarray:
         scratch = getattr(self._local, "scratch", None)
@@ -192,8 +221,8 @@ class CatalogIndex:
             self._local.scratch = scratch
         return scratch
 
-    def _shortlist(self, query: str) -> np.ndarray:
-        packed = np.frombuffer(_pack(key_skeleton(query)).encode("ascii", "replace"), dtype=np.uint8)
+    def _shortlist(self, query: str, qs: str) -> np.ndarray:
+        packed = np.frombuffer(_pack(query, qs).encode("ascii", "replace"), dtype=np.uint8)
         codes = np.unique(_trigram_codes(packed))
         codes = codes[codes >= 0]
         starts, ends = self._offsets[codes], self._offsets[codes + 1]
@@ -220,16 +249,53 @@ class CatalogIndex:
         order = np.argsort(-jaccard[first], kind="stable")[:_SHORTLIST]
         return keys[order]
 
-    def _rerank(self, query: str, keys: np.ndarray) -> np.ndarray:
+    def _rerank(self, query: str, qs: str, keys: np.ndarray) -> np.ndarray:
         texts = [self.key_text[k] for k in keys.tolist()]
         skels = [self.key_skel[k] for k in keys.tolist()]
-        qs = key_skeleton(query)
         plain = 0.65 * cdist([query], texts, scorer=fuzz.token_set_ratio)[0] + \
             0.35 * cdist([query], texts, scorer=fuzz.token_sort_ratio)[0]
         phonetic = 0.65 * cdist([qs], skels, scorer=fuzz.token_set_ratio)[0] + \
             0.35 * cdist([qs], skels, scorer=fuzz.token_sort_ratio)[0]
         joined = cdist([qs.replace(" ", "")], [s.replace(" ", "") for s in skels], scorer=fuzz.ratio)[0]
-        return np.maximum(plain, np.maximum(0.97 * phonetic, 0.95 * joined)).astype(np.float32)
+        scores = np.maximum(plain, np.maximum(0.97 * phonetic, 0.95 * joined)).astype(np.float32)
+        # token_set_ratio gives 100 to any key inside the query ("mansuli chamal" in "chamal sona
+        # mansuli"); weigh the best few by how much of the informative words each one explains.
+        top = np.argsort(-scores, kind="stable")[:_REFINE]
+        q_pairs = list(zip(query.split(), qs.split(), strict=True))
+        for t in top.tolist():
+            k_pairs = list(zip(texts[t].split(), skels[t].split(), strict=True))
+            scores[t] = 0.5 * scores[t] + 0.5 * self._coverage(q_pairs, k_pairs)
+        return scores
+
+    def _coverage(self, q_pairs: list[tuple[str, str]], k_pairs: list[tuple[str, str]]) -> float:
+        """0-100: IDF-weighted share of query words found in the key, and of key words used.
+
+        Words are (spelling, skeleton) pairs; two words match when their skeletons agree or
+        their spellings are >= 75% alike.
+        """
+        def alike(a: tuple[str, str], b: tuple[str, str]) -> float:
+            if a[1] == b[1]:
+                return 1.0
+            r = fuzz.ratio(a[0], b[0]) / 100.0
+            return r if r >= 0.75 else 0.0
+
+        idf = self._idf.get
+        default = self._idf_default
+        q_total = q_found = 0.0
+        used: set[int] = set()
+        for q in dict.fromkeys(q_pairs):
+            weight = idf(q[1], default)
+            sims = [alike(q, k) for k in k_pairs]
+            best = max(sims, default=0.0)
+            q_total += weight
+            q_found += weight * best
+            used.update(i for i, v in enumerate(sims) if v > 0)
+        k_unique = dict.fromkeys(range(len(k_pairs)))
+        k_total = sum(idf(k_pairs[i][1], default) for i in k_unique)
+        k_found = sum(idf(k_pairs[i][1], default) for i in k_unique if i in used)
+        if not q_total or not k_total:
+            return 0.0
+        return 100.0 * ((q_found / q_total) ** 0.7) * ((k_found / k_total) ** 0.3)
 
     # --- conveniences ---------------------------------------------------------------------------
 
@@ -247,6 +313,11 @@ class CatalogIndex:
 
     def __len__(self) -> int:
         return len(self.products)
+
+
+def _sorted_hashes(hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    order = np.argsort(hashes, kind="stable").astype(np.int32)
+    return order, hashes[order]
 
 
 def _fingerprint(products: list[Product]) -> str:

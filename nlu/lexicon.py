@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 
-def _words(text: str) -> frozenset[str]:
+def words(text: str) -> frozenset[str]:
+    """The set of whitespace-separated words of text (word lists are written as text blocks)."""
     return frozenset(text.split())
 
 
+def words_in_order(text: str) -> list[str]:
+    return text.split()
+
+
 # Words that join two items in one line.
-SEPARATOR_WORDS = _words("ra and aur ani tatha also र और अनि तथा एवं")
+SEPARATOR_WORDS = words("ra and aur ani tatha also र और अनि तथा एवं")
 
 # Words that carry no product information: requests, politeness, grammar, time.
-STOPWORDS = _words("""
+STOPWORDS = words("""
     pathaunu pathaidinu pathaidinus pathaunus pathaunuhos pathaidinuhos pathaidiyo pathau pathai
     pathaideu pathaunuhola pathaunu pathaidinusna pathaidina dinu dinus dinuhos dinuhola dinuhosna
     please pls plz plzz send need needed want wanted order ordered i we me my our us mero malai
@@ -27,38 +32,51 @@ STOPWORDS = _words("""
 """)
 
 # Words that tie a size to its quantity: "surf 1 kg ko 10 packet", "5 kg wala india gate".
-CONNECTORS = _words("ko ka ki ke wala wali vala vali waala को का की के वाला वाली")
+CONNECTORS = words("ko ka ki ke wala wali vala vali waala को का की के वाला वाली")
 
 # Words that cancel the amount or item just before them ("crate hoina", "sprite chai pardaina").
-NEGATIONS = _words("""
+NEGATIONS = words("""
     hoina haina hoena nahi nahin nai not pardaina pardain chahidaina chaidaina chaindaina
     chahiyena chahiindaina chaidain nako mat होइन हैन होईन नाई नाइ पर्दैन चाहिँदैन चाहिदैन नहीं नही
 """)
 
 # Question words: what a price or a stock inquiry sounds like.
-PRICE_WORDS = _words("""
+PRICE_WORDS = words("""
     rate rates price prices pricing bhau bhaau bhav dam daam kati kitne kitna kitni cost costs
     parcha parchha parxa pardcha much mol mulya मूल्य भाउ कति दाम रेट पर्छ मोल कितने कितना
 """)
-STOCK_WORDS = _words("""
+STOCK_WORDS = words("""
     cha chha chaa xa available availability stock stok milega milcha milchha painchha paincha
     paaincha pauchha aayo aaya khatam sakiyo have chaina chhaina chhainw छ छैन मिल्छ
     पाइन्छ उपलब्ध स्टक आयो मिलेगा
 """)
-QUESTION_WORDS = _words("kya k ke ki kun kasto kaha how what which do does is are क्या के कुन")
+QUESTION_WORDS = words("kya k ke ki kun kasto kaha how what which do does is are क्या के कुन")
 
 # Whole-message answers. FILLER words may accompany them ("ok dai", "no thanks").
-AFFIRM_WORDS = _words("""
+AFFIRM_WORDS = words("""
     yes y yeah yep yup ya yah ok okay okk okey ho hajur huncha hunchha hunxa hun6 hunchh hus huss
     haan han haa ha ji thik theek thikai thikcha thikxa sahi correct confirm confirmed done
     sure right fine good perfect agreed accept pathaunus pathau send हो हुन्छ हजुर हाँ हां ठिक ठीक
     सहि सही ओके गर्नुस्
 """)
-DENY_WORDS = _words("""
+DENY_WORDS = words("""
     no nope nah na hoina haina hoena pardaina nahi nahin nai chahidaina chaidaina galat wrong
     dont don't not never नाई होइन हैन पर्दैन नहीं गलत चाहिँदैन
 """)
-FILLER_WORDS = _words("""
+FILLER_WORDS = words("""
     dai bhai didi sir ji hajur please pls plz thanks thank you dhanyabad cha chha hai is it that
     ho ok garnus gara garnu hola ni na la है छ दाइ हो
 """)
+
+# Words of a question or a request that never name a product.
+NOT_PRODUCT = STOPWORDS | PRICE_WORDS | STOCK_WORDS | QUESTION_WORDS | NEGATIONS | FILLER_WORDS
+
+_SUFFIXES = ("ko", "को", "का", "की")
+
+
+def strip_suffix(word: str) -> str:
+    """Drop a possessive joined to a noun: "chiniko" -> "chini", "तोरीको" -> "तोरी"."""
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) >= len(suffix) + 3:
+            return word[: -len(suffix)]
+    return word

@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 
+from nlu.lexicon import words, words_in_order
 from nlu.numbers import DEVANAGARI_DIGITS, replace_number_words
 
 # Emoji that carry an answer; every other emoji or symbol is dropped.
@@ -54,18 +55,18 @@ def normalize(text: str, is_unit: Callable[[str], bool] | None = None) -> str:
 
 # --- language guess -------------------------------------------------------------------------
 
-_ROMAN_MARKERS = frozenset("""
+_ROMAN_MARKERS = words("""
     cha chha chaina chhaina ho hoina haina ko ka ki ra ani ma lai le bata pani ni na hai
     kati kasto kaha kahile kaile k ke garnus garnu gardinu garidinu pathaunu pathaidinu pathaunus
     pathaidinus pathaidinu dai didi bhai hajur chahiyo chahincha chaiyo chainchha bhayo bhayena
     mero malai hamro aaja bholi hijo huncha hunchha pardaina thik namaste namaskar dhanyabad
     aur hai kya kitna kitne kab mera mujhe chahiye bhejo bhej karo kar do nahi haan theek
     wala wali aayo aaena khoi kilo paisa rate bhau dam saman
-""".split())
-_ENGLISH_MARKERS = frozenset("""
+""")
+_ENGLISH_MARKERS = words("""
     the is are please send need want how much what where when my order of and to for you do
     have with can i we price rate status cancel yes no thanks hello hi
-""".split())
+""")
 _DEVA_RE = re.compile(f"[{_DEVA}]")
 _LATIN_RE = re.compile(r"[a-z]")
 
@@ -89,8 +90,8 @@ _VOWEL_SIGNS = {"ा": "a", "ि": "i", "ी": "i", "ु": "u", "ू": "u", "ृ
 _VOWELS = {"अ": "a", "आ": "a", "इ": "i", "ई": "i", "उ": "u", "ऊ": "u", "ऋ": "ri", "ए": "e",
            "ऐ": "ai", "ओ": "o", "औ": "au", "ऑ": "o"}
 _CONSONANTS = dict(zip(
-    "क ख ग घ ङ च छ ज झ ञ ट ठ ड ढ ण त थ द ध न प फ ब भ म य र ल व श ष स ह ळ".split(),
-    "k kh g gh n ch chh j jh n t th d dh n t th d dh n p ph b bh m y r l w sh sh s h l".split(),
+    words_in_order("क ख ग घ ङ च छ ज झ ञ ट ठ ड ढ ण त थ द ध न प फ ब भ म य र ल व श ष स ह ळ"),
+    words_in_order("k kh g gh n ch chh j jh n t th d dh n t th d dh n p ph b bh m y r l w sh sh s h l"),
     strict=True))
 _NASALS = {"ं": "n", "ँ": "n", "ः": "h"}
 _VIRAMA, _NUKTA = "्", "़"

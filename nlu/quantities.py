@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from nlu.lexicon import STOPWORDS
+from nlu.lexicon import STOPWORDS, strip_suffix
 from nlu.numbers import parse_numeral
 from nlu.units import COUNT, DOZEN, MASS, VOLUME, Unit, UnitTable
 
@@ -94,6 +94,6 @@ def key_words(tokens: list[str], units: UnitTable) -> tuple[list[str], Amount | 
     amounts, hints = find_amounts(tokens, units)
     drop = {i for a in amounts if a.unit is not None for i in range(a.start, a.end)}
     drop.update(h.index for h in hints)
-    words = [t for i, t in enumerate(tokens) if i not in drop and t not in STOPWORDS]
+    words = [strip_suffix(t) for i, t in enumerate(tokens) if i not in drop and t not in STOPWORDS]
     size = next((a for a in amounts if a.is_measure), None)
     return words, size

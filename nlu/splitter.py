@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from nlu.lexicon import CONNECTORS, NEGATIONS, SEPARATOR_WORDS, STOPWORDS
+from nlu.lexicon import CONNECTORS, NEGATIONS, NOT_PRODUCT, SEPARATOR_WORDS, STOPWORDS, strip_suffix
 from nlu.normalize import tokenize
 from nlu.quantities import Amount, find_amounts
 from nlu.units import UnitTable
@@ -64,7 +65,7 @@ class Splitter:
     def _describe(self, text: str, tokens: list[str]) -> Span:
         amounts, hints = find_amounts(tokens, self.units)
         taken = {i for a in amounts for i in range(a.start, a.end)} | {h.index for h in hints}
-        words = [t for i, t in enumerate(tokens) if i not in taken and t not in STOPWORDS]
+        words = [strip_suffix(t) for i, t in enumerate(tokens) if i not in taken and t not in NOT_PRODUCT]
         return Span(text, tokens, amounts, words, [h.unit.name for h in hints])
 
     def _join_phrases(self, tokens: list[str]) -> list[str]:
@@ -97,7 +98,7 @@ class Splitter:
         if not cuts:
             return [span]
         bounds = [0, *cuts, len(span.tokens)]
-        pieces = [span.tokens[lo:hi] for lo, hi in zip(bounds, bounds[1:], strict=False)]
+        pieces = [span.tokens[lo:hi] for lo, hi in itertools.pairwise(bounds)]
         described = [self._describe(" ".join(p), p) for p in pieces if p]
         return _merge_bare_amounts(described)
 

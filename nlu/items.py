@@ -1,0 +1,143 @@
+"""Turn one item span into a ParsedItem: pick the SKU, the quantity and the selling unit."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from domain.catalog import Product
+from nlu.catalog_index import CatalogIndex, Match
+from nlu.quantities import Amount, is_count
+from nlu.splitter import Span
+from nlu.types import Candidate, ParsedItem
+from nlu.units import BULK_UNITS, COUNT, DOZEN, GENERIC_COUNT, MASS, VOLUME, same_family
+
+# Score adjustments (points on the 0-100 match scale) that choose between sibling SKUs.
+UNIT_BONUS = 10.0  # the product is sold in the unit the shop asked for
+FAMILY_BONUS = 3.0  # ...or in an equivalent pack (packet ~ pouch, crate ~ carton)
+BULK_PENALTY = 8.0  # cartons, crates, sacks and big jars only when asked for
+SIZE_BONUS = 8.0  # the pack size said matches the product's
+SIZE_PENALTY = 12.0  # ...or contradicts it
+FIT_BONUS = 3.0  # a weight/volume asked for is a whole number of the product's packs
+AMBIGUOUS_MARGIN = 4.0  # candidates this close to the best are worth a question
+MIN_SCORE = 62.0  # below this the product is unknown
+_BULK_SIZE = 5000.0  # g or ml: a 15 l jar or a 25 kg bag is bulk
+_PACK_COUNT = re.compile(r"\(\s*\d+\s*[a-z]")
+
+
+@dataclass
+class _Scored:
+    match: Match
+    product: Product
+    adjusted: float
+
+
+class ItemResolver:
+    def __init__(self, index: CatalogIndex) -> None:
+        self.index = index
+        self._bulk_for = ""
+        self._bulk: list[bool] = []
+
+    def resolve(self, span: Span) -> ParsedItem | None:
+        """The item a span orders or names; None when it names nothing the catalogue knows."""
+        query = " ".join(span.words)
+        quantity, size = _quantity_and_size(span.amounts)
+        matches = self.index.search(query, limit=12, sized_query=bool(size or (quantity and quantity.is_measure)))
+        if not matches:
+            return None
+        scored = sorted((self._score(m, quantity, size, span.hints) for m in matches),
+                        key=lambda s: -s.adjusted)
+        best = scored[0]
+        close = [s for s in scored[1:] if s.adjusted >= best.adjusted - AMBIGUOUS_MARGIN]
+        unknown = best.match.score < MIN_SCORE
+        ambiguous = bool(close) and not unknown
+        shown = scored[:3] if unknown else [best, *close][:5]
+        candidates = [Candidate(s.product.sku, s.product.name, round(s.match.score, 1)) for s in shown]
+        chosen = None if unknown or ambiguous else best
+        unit_owner = chosen or (best if all(s.product.unit == best.product.unit for s in [best, *close])
+                                else None)
+        value, unit = self._convert(quantity, unit_owner)
+        return ParsedItem(text=span.text, sku=chosen.product.sku if chosen else None,
+                          name=chosen.product.name if chosen else None, quantity=value, unit=unit,
+                          score=round(best.match.score, 1), candidates=candidates, ambiguous=ambiguous)
+
+    def _score(self, match: Match, quantity: Amount | None, size: Amount | None,
+               hints: list[str]) -> _Scored:
+        product = self.index.products[match.product]
+        score = match.score
+        wanted = _wanted_unit(quantity, hints)
+        bulk = self._is_bulk(match.product)
+        if wanted and product.unit == wanted:
+            score += UNIT_BONUS
+        elif wanted and same_family(product.unit, wanted):
+            score += FAMILY_BONUS
+        elif bulk:
+            score -= BULK_PENALTY
+        if size is not None:
+            fits = self.index.size_matches(match.product, size.base, size.unit.kind if size.unit else "")
+            score += {True: SIZE_BONUS, False: -SIZE_PENALTY, None: 0.0}[fits]
+        elif quantity is not None and quantity.is_measure:
+            pack = float(self.index.size[match.product])
+            if self.index.units.unit(product.unit) and self.index.units.unit(product.unit).kind in (MASS, VOLUME):
+                score += FIT_BONUS
+            elif pack:
+                packs = quantity.base / pack
+                score += FIT_BONUS if packs >= 1 and abs(packs - round(packs)) < 0.01 else -FIT_BONUS
+        return _Scored(match, product, score)
+
+    def _is_bulk(self, i: int) -> bool:
+        if self._bulk_for != self.index.fingerprint:
+            self._bulk = [self._bulk_product(j, p) for j, p in enumerate(self.index.products)]
+            self._bulk_for = self.index.fingerprint
+        return self._bulk[i]
+
+    def _bulk_product(self, i: int, product: Product) -> bool:
+        counted = product.unit not in ("kg", "g", "l", "ml")
+        return (product.unit in BULK_UNITS or bool(_PACK_COUNT.search(product.name.lower()))
+                or (counted and float(self.index.size[i]) >= _BULK_SIZE))
+
+    def _convert(self, quantity: Amount | None, owner: _Scored | None) -> tuple[float | None, str | None]:
+        """Quantity in the chosen product's selling unit where that makes sense."""
+        if quantity is None:
+            return None, owner.product.unit if owner else None
+        said = quantity.unit
+        if owner is None:
+            return quantity.value, said.name if said and said.kind == COUNT and said.name != GENERIC_COUNT \
+                else (said.name if said and said.kind in (MASS, VOLUME) else None)
+        target = owner.product.unit
+        if said is None or said.name == GENERIC_COUNT:
+            return quantity.value, target
+        if said.kind == DOZEN:
+            return quantity.value * 12, target
+        if said.kind == COUNT:
+            return quantity.value, target if same_family(said.name, target) else said.name
+        converted = self.index.units.convert(quantity.value, said, target)
+        if converted is not None:
+            return _tidy(converted), target
+        pack = float(self.index.size[owner.match.product])
+        if pack and self.index.units.unit(target) and self.index.units.unit(target).kind == COUNT:
+            return _tidy(quantity.base / pack), target
+        return quantity.value, said.name
+
+
+def _quantity_and_size(amounts: list[Amount]) -> tuple[Amount | None, Amount | None]:
+    """The amount ordered and the pack size described: "surf 1 kg ko 10 packet" -> 10 packet, 1 kg."""
+    counts = [a for a in amounts if is_count(a)]
+    measures = [a for a in amounts if a.is_measure]
+    if counts:
+        return counts[-1], (measures[0] if measures else None)
+    if measures:
+        return measures[-1], (measures[0] if len(measures) > 1 else None)
+    return None, None
+
+
+def _wanted_unit(quantity: Amount | None, hints: list[str]) -> str | None:
+    if quantity is not None and quantity.unit is not None and quantity.unit.kind == COUNT \
+            and quantity.unit.name != GENERIC_COUNT:
+        return quantity.unit.name
+    named = [h for h in hints if h not in ("kg", "g", "l", "ml", GENERIC_COUNT, "dozen")]
+    return named[-1] if named else None
+
+
+def _tidy(value: float) -> float:
+    return round(value, 4)

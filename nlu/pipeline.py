@@ -1,0 +1,96 @@
+"""The NLU pipeline the dispatcher calls for every message: normalise, intent, items, entities."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Protocol
+
+from domain.catalog import Product
+from nlu.catalog_index import CatalogIndex
+from nlu.entities import confirmation, extract_entities, inquiry_kind
+from nlu.items import ItemResolver
+from nlu.normalize import detect_language, prepare, tokenize
+from nlu.splitter import Splitter
+from nlu.types import Parse, ParsedItem
+
+ORDER = "order"
+INQUIRIES = ("inquiry_price", "inquiry_stock")
+OUT_OF_SCOPE = "out_of_scope"
+# Intents whose messages carry items the handler needs.
+ITEM_INTENTS = frozenset({ORDER, *INQUIRIES})
+# Intents a product question may override: the classifier often hears "rara cha?" as an order.
+_QUESTION_OVERRIDES = frozenset({ORDER, "reorder", OUT_OF_SCOPE, "greeting", "browse_category", *INQUIRIES})
+CONFIDENT_ITEM = 80.0  # an item this sure, with a quantity, makes an order of an unsure message
+NAMED_ITEM = 80.0  # a span with no quantity is kept only when it names a product this clearly
+
+
+class IntentPredictor(Protocol):
+    """What the pipeline needs from nlu.intent.IntentClassifier."""
+
+    def predict(self, text: str) -> tuple[str, float]: ...
+
+
+class NluPipeline:
+    def __init__(self, classifier: IntentPredictor | None, index: CatalogIndex, *,
+                 threshold: float = 0.5) -> None:
+        self.classifier = classifier
+        self.threshold = threshold
+        self.index = index
+        self._refresh()
+
+    def update_catalog(self, products: Iterable[Product]) -> None:
+        """Re-index after the catalogue changed (import, price update)."""
+        self.index.rebuild(products)
+        self._refresh()
+
+    def _refresh(self) -> None:
+        protected = {a.lower() for p in self.index.products for a in (p.name, *p.aliases)}
+        self.splitter = Splitter(self.index.units, self.index.phrases, protected)
+        self.resolver = ItemResolver(self.index)
+        self.categories = {p.category for p in self.index.products if p.category}
+
+    def parse(self, text: str) -> Parse:
+        prepared = prepare(text)
+        tokens = tokenize(prepared, self.splitter.is_unit)
+        normalized = " ".join(tokens)
+        items = self.items(prepared)
+        entities = extract_entities(prepared, tokens, self.categories)
+        intent, confidence = self._intent(text, prepared, tokens, items)
+        kept = items if intent in ITEM_INTENTS else []
+        if intent in INQUIRIES:
+            kept = [i for i in kept if i.sku or i.candidates]
+        return Parse(text=text, normalized=normalized, language=detect_language(text), intent=intent,
+                     confidence=round(confidence, 3), items=kept, entities=entities)
+
+    def items(self, prepared: str) -> list[ParsedItem]:
+        """Every item a prepared message orders or names, in message order."""
+        out: list[ParsedItem] = []
+        for span in self.splitter.split(prepared):
+            if not span.words:
+                continue
+            item = self.resolver.resolve(span)
+            if item is None:
+                continue
+            if not span.amounts and (item.score < NAMED_ITEM or not (item.sku or item.ambiguous)):
+                continue  # a shop name, an address, a greeting line
+            out.append(item)
+        return out
+
+    def _intent(self, text: str, prepared: str, tokens: list[str],
+                items: list[ParsedItem]) -> tuple[str, float]:
+        answer = confirmation(tokens)
+        if answer:
+            return answer, 0.99
+        label, confidence = self.classifier.predict(text) if self.classifier else (OUT_OF_SCOPE, 0.0)
+        named = [i for i in items if i.sku or i.ambiguous]
+        question = inquiry_kind(prepared, tokens) if named else None
+        if question and (label in _QUESTION_OVERRIDES or confidence < self.threshold):
+            if label in INQUIRIES and confidence >= self.threshold:
+                return label, confidence
+            return question, max(confidence, 0.75)
+        if confidence >= self.threshold:
+            return label, confidence
+        ordered = [i for i in named if i.quantity is not None and i.score >= CONFIDENT_ITEM]
+        if ordered:
+            return ORDER, max(confidence, 0.7)
+        return OUT_OF_SCOPE, confidence
