@@ -28,7 +28,7 @@ STOPWORDS = words("""
     dhanyabaad namaste namaskar hello hi new naya aru ajha jaldi quickly urgent asap yo tyo
     mujhe hume humko bhi kripaya krpaya chaiyeko chahiyeko rakhnu rakhidinu loose single
     र को का की के मा लाई ले पठाउनुहोस् पठाउनु पठाइदिनु पठाइदिनुहोस् चाहियो चाहिन्छ मुझे चाहिए
-    भेजो भेज दिनुहोस् है नि हजुर दाइ भाइ कृपया मलाई हामीलाई मेरो
+    भेजो दिनुहोस् है नि हजुर दाइ भाइ कृपया मलाई हामीलाई मेरो
 """)
 
 # Words that tie a size to its quantity: "surf 1 kg ko 10 packet", "5 kg wala india gate".

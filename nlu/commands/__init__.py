@@ -1,0 +1,1 @@
+"""Command-line sub-commands owned by the NLU (registered by bot.cli)."""
