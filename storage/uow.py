@@ -13,8 +13,11 @@ import asyncpg
 from storage.repos.audit import AuditRepository
 from storage.repos.conversations import ConversationRepository
 from storage.repos.inbox import InboxRepository
+from storage.repos.ledger import LedgerRepository
+from storage.repos.orders import OrderRepository
 from storage.repos.outbox import OutboxRepository
 from storage.repos.products import ProductRepository
+from storage.repos.stock import StockRepository
 from storage.repos.users import UserRepository
 
 
@@ -42,6 +45,9 @@ class UnitOfWork:
         self.conversations = ConversationRepository(conn)
         self.audit = AuditRepository(conn)
         self.products = ProductRepository(conn)
+        self.orders = OrderRepository(conn)
+        self.ledger = LedgerRepository(conn)
+        self.stock = StockRepository(conn)
         return self
 
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -1,0 +1,99 @@
+"""Drafts: the retailer's order before confirmation, kept as a DRAFT order row and re-priced on change.
+
+Prices are cost-plus (`domain.pricing`) with the catalogue price as cost; the unit price and line
+total stored on order_items are what is shown and what is charged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+import asyncpg
+
+from domain.orders import OrderStatus
+from domain.pricing import PricingPolicy, price_line
+from storage.repos.orders import Order, OrderLine, OrderRepository
+
+Wanted = tuple[str, Decimal]  # (sku, quantity)
+
+
+def pricing_policy(config: Any) -> PricingPolicy:
+    """The policy from config.pricing (an empty section means the default 8 % margin)."""
+    return PricingPolicy.from_config(config.pricing or {"default_margin": "0.08"})
+
+
+async def price_lines(conn: asyncpg.Connection, config: Any, wanted: Sequence[Wanted]) -> list[OrderLine]:
+    """Priced lines for (sku, quantity) pairs, in the given order; unknown SKUs are skipped."""
+    rows = await conn.fetch("SELECT sku, name, unit, price, category FROM products WHERE sku = ANY($1)",
+                            [sku for sku, _ in wanted])
+    products = {r["sku"]: r for r in rows}
+    policy = pricing_policy(config)
+    lines = []
+    for sku, quantity in wanted:
+        product = products.get(sku)
+        if product is None:
+            continue
+        priced = price_line(policy, product["price"], product["category"], quantity)
+        lines.append(OrderLine(sku, product["name"], quantity, product["unit"], priced.unit_price,
+                               priced.line_total))
+    return lines
+
+
+def merged(lines: Iterable[OrderLine], *, set_items: Sequence[Wanted] = (), add_items: Sequence[Wanted] = (),
+           remove: Iterable[str] = ()) -> list[Wanted]:
+    """The draft's (sku, quantity) after an edit: set replaces a quantity, add adds to it, remove drops."""
+    wanted: dict[str, Decimal] = {li.sku: li.quantity for li in lines}
+    for sku, quantity in set_items:
+        wanted[sku] = quantity
+    for sku, quantity in add_items:
+        wanted[sku] = wanted.get(sku, Decimal(0)) + quantity
+    for sku in remove:
+        wanted.pop(sku, None)
+    return [(sku, q) for sku, q in wanted.items() if q > 0]
+
+
+async def open_draft(conn: asyncpg.Connection, retailer_id: int, now: datetime, config: Any) -> Order:
+    """The retailer's draft, resumed if still fresh; a stale one expires and a new one starts."""
+    repo = OrderRepository(conn)
+    draft = await repo.draft_of(retailer_id)
+    if draft is not None and now - draft.created_at > config.orders.draft_ttl:
+        await repo.move(draft, OrderStatus.EXPIRED, "system", now, "draft not confirmed in time")
+        draft = None
+    if draft is None:
+        order_id = await repo.create(retailer_id, now)
+        draft = Order(order_id, retailer_id, None, None, OrderStatus.DRAFT, Decimal("0.00"), now)
+    return draft
+
+
+async def edit_draft(conn: asyncpg.Connection, retailer_id: int, now: datetime, config: Any, *,
+                     set_items: Sequence[Wanted] = (), add_items: Sequence[Wanted] = (),
+                     remove: Iterable[str] = ()) -> Order:
+    """Apply an edit to the retailer's draft (made if missing), re-price it and return it."""
+    draft = await open_draft(conn, retailer_id, now, config)
+    wanted = merged(draft.lines, set_items=set_items, add_items=add_items, remove=remove)
+    draft.lines = await price_lines(conn, config, wanted)
+    draft.total = await OrderRepository(conn).set_lines(draft.id, draft.lines, now)
+    return draft
+
+
+async def reprice(conn: asyncpg.Connection, order: Order, config: Any, now: datetime) -> bool:
+    """Re-price the order's lines at today's prices; True (and the lines saved) when any price moved."""
+    fresh = await price_lines(conn, config, [(li.sku, li.quantity) for li in order.lines])
+    if [li.unit_price for li in fresh] == [li.unit_price for li in order.lines]:
+        return False
+    order.lines = fresh
+    order.total = await OrderRepository(conn).set_lines(order.id, fresh, now)
+    return True
+
+
+async def discard_draft(conn: asyncpg.Connection, retailer_id: int, actor: str, now: datetime) -> int | None:
+    """Cancel the retailer's draft; its id, or None when there was none."""
+    repo = OrderRepository(conn)
+    draft = await repo.draft_of(retailer_id)
+    if draft is None:
+        return None
+    await repo.move(draft, OrderStatus.CANCELLED, actor, now, "draft discarded")
+    return draft.id

@@ -1,0 +1,85 @@
+"""Shared steps of an order's life: offer it to a vendor, split lines off, end it and give back.
+
+Callers hold the order's lock (`OrderRepository.lock`) for the whole transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+
+from domain.credit import EntryKind, LedgerEntry, order_debit, release_for_order
+from domain.offers import OfferStatus, make_offer
+from domain.orders import HOLDS_CREDIT, OrderStatus, check_transition, release_on
+from storage.notify import Notifier
+from storage.repos.ledger import LedgerRepository
+from storage.repos.orders import Order, OrderRepository
+from storage.repos.stock import StockRepository
+from storage.workflows.present import amount, person, tell
+
+
+async def offer_to(conn: asyncpg.Connection, order: Order, vendor_id: int, notifier: Notifier, now: datetime,
+                   config: Any) -> None:
+    """Offer the order to one vendor until now + the response SLA, and tell the vendor."""
+    repo = OrderRepository(conn)
+    await repo.save_offers([make_offer(order.id, vendor_id, now, config.orders.vendor_response_sla)])
+    await repo.set_vendor(order.id, vendor_id, now)
+    order.vendor_id = vendor_id
+    retailer, vendor = await person(conn, order.retailer_id), await person(conn, vendor_id)
+    await tell(notifier, vendor.phone, "vendor_new_order", order.lines, prices=False, order_id=order.id,
+               retailer=retailer.name, address=retailer.address or "-", total=amount(order.total))
+
+
+async def split_off(conn: asyncpg.Connection, order: Order, skus: Sequence[str], actor: str, now: datetime,
+                    reason: str) -> Order:
+    """Move the lines of `skus` to a new child order (parent_id = order).
+
+    A DRAFT parent gets a DRAFT child. A parent already holding credit moves that part of its debit to
+    the child, which starts PENDING_VENDOR, ready to be offered.
+    """
+    repo, ledger = OrderRepository(conn), LedgerRepository(conn)
+    moving = [li for li in order.lines if li.sku in set(skus)]
+    child_id = await repo.create(order.retailer_id, now, parent_id=order.id)
+    child = Order(child_id, order.retailer_id, None, order.id, OrderStatus.DRAFT, order.total, now, lines=moving)
+    child.total = await repo.set_lines(child_id, moving, now)
+    order.lines = [li for li in order.lines if li.sku not in set(skus)]
+    order.total = await repo.set_lines(order.id, order.lines, now)
+    if order.status in HOLDS_CREDIT and child.total > 0:
+        await ledger.append(LedgerEntry(order.retailer_id, EntryKind.ORDER_RELEASE, child.total, now, order.id,
+                                        f"moved to #{child_id}"))
+        await ledger.append(order_debit(order.retailer_id, child_id, child.total, now))
+    if order.status in HOLDS_CREDIT:
+        await repo.move(child, OrderStatus.PENDING_VENDOR, actor, now, f"{reason} from #{order.id}")
+    return child
+
+
+async def end_order(conn: asyncpg.Connection, order: Order, target: OrderStatus, actor: str, reason: str,
+                    notifier: Notifier, now: datetime) -> None:
+    """Move a live order to a terminal status, giving back credit and stock, closing open offers.
+
+    The vendor holding or being offered the order is told; raises IllegalTransition when not allowed.
+    """
+    check_transition(order.status, target)
+    release = release_on(order.status, target)
+    previous, repo = order.status, OrderRepository(conn)
+    await repo.move(order, target, actor, now, reason)
+    if release.credit:
+        entry = release_for_order(await LedgerRepository(conn).for_order(order.id), order.id, now, reason)
+        if entry is not None:
+            await LedgerRepository(conn).append(entry)
+    if release.stock and order.vendor_id is not None:
+        await StockRepository(conn).give_back(order.vendor_id, [(li.sku, li.quantity) for li in order.lines])
+    offers = await repo.offers(order.id)
+    open_offers = [replace(o, status=OfferStatus.EXPIRED) for o in offers if o.status is OfferStatus.OFFERED]
+    await repo.save_offers(open_offers, reason=reason)
+    involved = {o.vendor_id for o in open_offers}
+    if previous in (OrderStatus.ACCEPTED, OrderStatus.DISPATCHED) and order.vendor_id is not None:
+        involved.add(order.vendor_id)
+    for vendor_id in sorted(involved):
+        vendor = await person(conn, vendor_id)
+        await tell(notifier, vendor.phone, "vendor_order_ended", order_id=order.id, status=target.value.lower(),
+                   reason=reason)

@@ -1,0 +1,119 @@
+"""Confirming and cancelling orders.
+
+`confirm_order` is the one place a draft becomes a real order: under the retailer's row lock it
+re-prices, checks that vendors can supply every line, checks credit, writes the ORDER_DEBIT, moves
+the draft on (split into child orders when no single vendor has everything) and offers each part.
+A second confirmation finds the order no longer DRAFT and changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+import asyncpg
+
+from domain.credit import check_order_fits, order_debit
+from domain.orders import IllegalTransition, OrderStatus, check_transition, status_on_confirm
+from domain.vendor_selection import plan_allocation
+from storage.notify import Notifier
+from storage.repos.ledger import LedgerRepository
+from storage.repos.orders import Order, OrderRepository
+from storage.repos.stock import StockRepository
+from storage.workflows.drafts import reprice
+from storage.workflows.lifecycle import end_order, offer_to, split_off
+from storage.workflows.present import amount, person
+
+
+class Confirmed(StrEnum):
+    CONFIRMED = "CONFIRMED"            # offered to vendor(s); `order_ids` has more than one when split
+    HELD = "HELD"                      # waiting for an operator (high-risk retailer)
+    QUEUED = "QUEUED"                  # safe mode: goes out when it ends
+    ALREADY = "ALREADY"                # not a draft any more (a repeated YES)
+    EMPTY = "EMPTY"
+    PRICES_CHANGED = "PRICES_CHANGED"  # re-priced; ask again
+    OVER_LIMIT = "OVER_LIMIT"
+    NO_STOCK = "NO_STOCK"              # `missing` names the lines no vendor can supply
+    NOT_FOUND = "NOT_FOUND"
+
+
+@dataclass
+class ConfirmResult:
+    outcome: Confirmed
+    order: Order | None = None
+    order_ids: list[int] = field(default_factory=list)
+    available: Decimal = Decimal("0.00")
+    shortfall: Decimal = Decimal("0.00")
+    missing: list[str] = field(default_factory=list)
+
+
+async def confirm_order(conn: asyncpg.Connection, order_id: int, notifier: Notifier, now: datetime,
+                        config: Any, actor: str) -> ConfirmResult:
+    """Confirm a DRAFT order (see the module docstring); nothing changes unless CONFIRMED/HELD/QUEUED."""
+    repo = OrderRepository(conn)
+    order = await repo.lock(order_id)
+    if order is None:
+        return ConfirmResult(Confirmed.NOT_FOUND)
+    if order.status is not OrderStatus.DRAFT:
+        return ConfirmResult(Confirmed.ALREADY, order, [order.id])
+    if not order.lines:
+        return ConfirmResult(Confirmed.EMPTY, order)
+    if await reprice(conn, order, config, now):
+        return ConfirmResult(Confirmed.PRICES_CHANGED, order)
+    candidates = await StockRepository(conn).candidates(order.skus, order.retailer_id)
+    plan = plan_allocation([(li.sku, li.quantity) for li in order.lines], candidates)
+    if not plan.is_complete:
+        missing = {sku for sku, _ in plan.unfillable} or set(order.skus)
+        return ConfirmResult(Confirmed.NO_STOCK, order, missing=[li.name for li in order.lines if li.sku in missing])
+    credit = await LedgerRepository(conn).lock_retailer(order.retailer_id)
+    fits = check_order_fits(credit.limit, credit.outstanding, order.total)
+    if not fits.ok:
+        return ConfirmResult(Confirmed.OVER_LIMIT, order, available=fits.available, shortfall=fits.shortfall)
+
+    risk = await conn.fetchval("SELECT risk FROM retailers WHERE user_id = $1", order.retailer_id)
+    target = status_on_confirm(safe_mode=config.safe_mode.enabled, needs_approval=risk == "HIGH")
+    parts = [(order, plan.assignments[0].vendor_id)]
+    if target is OrderStatus.PENDING_VENDOR:
+        for assignment in plan.assignments[1:]:
+            child = await split_off(conn, order, [sku for sku, _ in assignment.items], actor, now, "split")
+            parts.append((child, assignment.vendor_id))
+    for part, _ in parts:
+        await LedgerRepository(conn).append(order_debit(part.retailer_id, part.id, part.total, now))
+        await repo.move(part, target, actor, now, "confirmed")
+    if target is OrderStatus.PENDING_VENDOR:
+        for part, vendor_id in parts:
+            await offer_to(conn, part, vendor_id, notifier, now, config)
+    elif target is OrderStatus.HELD:
+        retailer = await person(conn, order.retailer_id)
+        await notifier.notify_admins("admin_order_held", order_id=order.id, retailer=retailer.name,
+                                     total=amount(order.total))
+    outcome = {OrderStatus.HELD: Confirmed.HELD, OrderStatus.QUEUED: Confirmed.QUEUED}.get(target, Confirmed.CONFIRMED)
+    return ConfirmResult(outcome, order, [p.id for p, _ in parts],
+                         available=fits.available - sum((p.total for p, _ in parts), Decimal(0)))
+
+
+@dataclass
+class CancelResult:
+    ok: bool
+    status: OrderStatus | None  # the status after (or the unchanged one when refused)
+
+
+async def cancel_order(conn: asyncpg.Connection, order_id: int, actor: str, reason: str, notifier: Notifier,
+                       now: datetime) -> CancelResult:
+    """Cancel an order if its status allows; credit and stock are given back, the vendor and the
+    retailer (unless the retailer cancelled) are told."""
+    order = await OrderRepository(conn).lock(order_id)
+    if order is None:
+        return CancelResult(False, None)
+    try:
+        check_transition(order.status, OrderStatus.CANCELLED)
+    except IllegalTransition:
+        return CancelResult(False, order.status)
+    await end_order(conn, order, OrderStatus.CANCELLED, actor, reason, notifier, now)
+    if not actor.startswith("retailer:"):
+        retailer = await person(conn, order.retailer_id)
+        await notifier.notify(retailer.phone, "order_cancelled_for_you", order_id=order.id, reason=reason)
+    return CancelResult(True, order.status)
