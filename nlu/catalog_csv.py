@@ -3,52 +3,49 @@
 from __future__ import annotations
 
 import csv
-from decimal import Decimal, InvalidOperation
+from collections.abc import Iterator
 from pathlib import Path
 
-from domain.catalog import SELLING_UNITS, Product
+from domain.catalog import CATALOG_HEADER, CatalogRowError, Product, product_from_row
 
-COLUMNS = ("sku", "name", "aliases", "brand", "category", "unit", "price")
 _REQUIRED = ("sku", "name", "unit", "price")
 
 
-def read_catalog_csv(path: str | Path) -> tuple[list[Product], list[tuple[int, str]]]:
-    """Products of a CSV file, and (line number, error) for every row that was left out."""
-    products: list[Product] = []
-    errors: list[tuple[int, str]] = []
-    seen: set[str] = set()
+class CatalogFileError(ValueError):
+    """The file as a whole is unusable (no such columns)."""
+
+
+def iter_catalog_csv(path: str | Path, errors: list[tuple[int, str]]) -> Iterator[tuple[int, Product]]:
+    """Products with their line numbers, streamed; rows left out go to `errors` as (line, why)."""
     with open(path, newline="", encoding="utf-8-sig") as handle:
         reader = csv.DictReader(handle)
         missing = [c for c in _REQUIRED if c not in (reader.fieldnames or [])]
         if missing:
-            return [], [(1, f"missing column(s): {', '.join(missing)}")]
+            raise CatalogFileError(f"{path}: missing column(s) {', '.join(missing)}; expected header "
+                                   + ",".join(CATALOG_HEADER))
         for row in reader:
-            line = reader.line_num
-            product, error = _product(row)
-            if error is None and product is not None and product.sku in seen:
-                error = f"duplicate sku {product.sku!r}"
-            if error is not None or product is None:
-                errors.append((line, error or "unreadable row"))
+            if None in row:
+                errors.append((reader.line_num, "too many fields"))
                 continue
-            seen.add(product.sku)
-            products.append(product)
-    return products, errors
+            try:
+                yield reader.line_num, product_from_row(row)
+            except CatalogRowError as exc:
+                errors.append((reader.line_num, str(exc)))
 
 
-def _product(row: dict[str, str | None]) -> tuple[Product | None, str | None]:
-    values = {k: (row.get(k) or "").strip() for k in COLUMNS}
-    for column in _REQUIRED:
-        if not values[column]:
-            return None, f"empty {column}"
-    unit = values["unit"].lower()
-    if unit not in SELLING_UNITS:
-        return None, f"unknown unit {values['unit']!r} (expected one of {', '.join(sorted(SELLING_UNITS))})"
+def read_catalog_csv(path: str | Path) -> tuple[list[Product], list[tuple[int, str]]]:
+    """Products of a CSV file, and (line number, error) for every row that was left out."""
+    errors: list[tuple[int, str]] = []
     try:
-        price = Decimal(values["price"])
-    except InvalidOperation:
-        return None, f"price {values['price']!r} is not a number"
-    if price < 0:
-        return None, "negative price"
-    aliases = tuple(a.strip() for a in values["aliases"].split("|") if a.strip())
-    return Product(sku=values["sku"], name=values["name"], unit=unit, price=price, aliases=aliases,
-                   brand=values["brand"], category=values["category"]), None
+        rows = list(iter_catalog_csv(path, errors))
+    except CatalogFileError as exc:
+        return [], [(1, str(exc))]
+    products: list[Product] = []
+    seen: set[str] = set()
+    for line, product in rows:
+        if product.sku in seen:
+            errors.append((line, f"duplicate sku {product.sku!r}"))
+            continue
+        seen.add(product.sku)
+        products.append(product)
+    return products, sorted(errors)

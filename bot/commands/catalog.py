@@ -3,23 +3,18 @@
 from __future__ import annotations
 
 import argparse
-import csv
-from collections.abc import Iterator
 from pathlib import Path
 
 from tqdm import tqdm
 
 from bot.config import Config
-from domain.catalog import CATALOG_HEADER, CatalogRowError, Product, product_from_row
+from domain.catalog import Product
+from nlu.catalog_csv import CatalogFileError, iter_catalog_csv
 from storage.clock import SystemClock
 from storage.db import connect, migrate
 from storage.repos.products import ProductRepository
 
 BATCH = 20_000
-
-
-class CatalogFileError(Exception):
-    pass
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -34,25 +29,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _count_lines(path: Path) -> int:
     with path.open("rb") as handle:
         return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
-
-
-def read_rows(path: Path, errors: list[tuple[int, str]]) -> Iterator[tuple[int, Product]]:
-    """Products with their line numbers; bad rows go to `errors` and are skipped."""
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
-        missing = [c for c in CATALOG_HEADER if c not in (reader.fieldnames or [])]
-        if missing:
-            raise CatalogFileError(f"{path}: header lacks {', '.join(missing)}; expected "
-                                   + ",".join(CATALOG_HEADER))
-        for row in reader:
-            line = reader.line_num
-            if None in row:
-                errors.append((line, "too many fields"))
-                continue
-            try:
-                yield line, product_from_row(row)
-            except CatalogRowError as exc:
-                errors.append((line, str(exc)))
 
 
 async def import_catalog(path: Path, database_url: str, *, progress: bool = True) -> tuple[int, list]:
@@ -76,7 +52,7 @@ async def import_catalog(path: Path, database_url: str, *, progress: bool = True
                 imported += len(batch)
                 batch.clear()
 
-        for line, product in read_rows(path, errors):
+        for line, product in iter_catalog_csv(path, errors):
             batch[product.sku] = product  # a later row of the same SKU wins
             if len(batch) >= BATCH:
                 await flush()
