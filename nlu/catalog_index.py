@@ -189,7 +189,9 @@ class CatalogIndex:
         for k in self._lookup(self._skel_order, self._skel_hashes, joined,
                               lambda k: self.key_skel[k].replace(" ", "") == joined):
             scored.setdefault(k, _SKELETON_EXACT)
-        shortlist = self._shortlist(query, qs)
+        # An exact spelling settles it (siblings share their key words, so all are here);
+        # fuzzy matching is only for what nobody wrote down.
+        shortlist = self._shortlist(query, qs) if not scored else np.zeros(0, dtype=np.int32)
         if shortlist.size:
             fuzzy = self._rerank(query, qs, shortlist)
             for k, v in zip(shortlist.tolist(), fuzzy.tolist(), strict=True):

@@ -23,6 +23,8 @@ _METHODS = {
              "mobile banking", "बैंक", "खाता"),
     "cash": ("cash", "nagad", "nagadi", "haat ma", "नगद"),
 }
+_METHOD_RES = {m: re.compile("|".join(rf"(?<!\w){re.escape(w)}(?!\w)" for w in words))
+               for m, words in _METHODS.items()}
 _CURRENCY = r"(?:rs\.?|npr\.?|nrs\.?|रु\.?|रू\.?|₹|inr)"
 _NUMBER = r"(\d{1,3}(?:,\d{2,3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 _AMOUNT_WITH_CURRENCY = re.compile(rf"{_CURRENCY}\s*{_NUMBER}|{_NUMBER}\s*(?:{_CURRENCY}|rupees?|rupaiya\w*|रुपैयाँ)")
@@ -36,6 +38,7 @@ _CATEGORY_WORDS = {
     "tea": "tea chiya chai", "personal care": "soap sabun shampoo toothpaste",
     "juice": "juice juices", "dairy": "dairy milk dudh", "flour": "flour pitho atta",
 }
+_CATEGORY_SETS = {category: frozenset(words.split()) for category, words in _CATEGORY_WORDS.items()}
 
 
 def extract_entities(prepared: str, tokens: list[str], categories: Iterable[str] = ()) -> dict[str, object]:
@@ -57,10 +60,7 @@ def extract_entities(prepared: str, tokens: list[str], categories: Iterable[str]
 
 
 def payment_method(prepared: str) -> str | None:
-    for method, words in _METHODS.items():
-        if any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", prepared) for w in words):
-            return method
-    return None
+    return next((method for method, pattern in _METHOD_RES.items() if pattern.search(prepared)), None)
 
 
 def payment_amount(prepared: str, exclude: set[str] | None = None) -> float | None:
@@ -75,8 +75,8 @@ def payment_amount(prepared: str, exclude: set[str] | None = None) -> float | No
 def category_of(tokens: list[str], categories: Iterable[str] = ()) -> str | None:
     known = {c.lower() for c in categories}
     words = set(tokens)
-    for category, synonyms in _CATEGORY_WORDS.items():
-        if (not known or category in known) and words & set(synonyms.split()):
+    for category, synonyms in _CATEGORY_SETS.items():
+        if (not known or category in known) and words & synonyms:
             return category
     return next((c for c in known if c in words), None)
 
