@@ -91,11 +91,19 @@ class OrdersConfig:
 
 
 @dataclass(frozen=True)
+class SelfHealingConfig:
+    cooldown: timedelta = timedelta(minutes=15)
+    held_limit: timedelta = timedelta(hours=4)
+
+
+@dataclass(frozen=True)
 class CreditConfig:
     default_limit: float = 50000
     min_limit: float = 10000
     max_limit: float = 500000
     limit_step: float = 10000
+    payment_terms: timedelta = timedelta(days=14)
+    limit_review: timedelta = timedelta(days=30)
 
 
 @dataclass(frozen=True)
@@ -104,6 +112,7 @@ class OutboxConfig:
     rate_total: float = 400
     max_tries: int = 5
     batch_size: int = 200
+    stale_after: timedelta = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -111,6 +120,7 @@ class RemindersConfig:
     quiet_hours: dict[str, str] = field(default_factory=lambda: {"start": "21:00", "end": "07:00"})
     timezone_offset_minutes: int = 345
     template_sid: str = ""
+    lead: timedelta = timedelta(hours=2)
 
 
 @dataclass(frozen=True)
@@ -118,6 +128,9 @@ class SafeModeConfig:
     enabled: bool = False
     auto_backlog: int = 500
     auto_error_rate: float = 0.2
+    window: timedelta = timedelta(minutes=10)
+    min_handled: int = 20
+    auto_duration: timedelta = timedelta(minutes=30)
 
 
 @dataclass(frozen=True)
@@ -149,6 +162,7 @@ class Config:
     languages: LanguagesConfig = field(default_factory=LanguagesConfig)
     nlu: NluConfig = field(default_factory=NluConfig)
     orders: OrdersConfig = field(default_factory=OrdersConfig)
+    self_healing: SelfHealingConfig = field(default_factory=SelfHealingConfig)
     credit: CreditConfig = field(default_factory=CreditConfig)
     pricing: dict[str, Any] = field(default_factory=dict)
     outbox: OutboxConfig = field(default_factory=OutboxConfig)
