@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from handlers import fallback, greeting
+from handlers import fallback, greeting, order, stock, vendor
 from handlers.admin import basics as admin_basics
 from handlers.routing import Router
 
 
 def routers() -> list[Router]:
     """Routers in the order they are tried within each kind; the first match wins."""
-    return [admin_basics.router, greeting.router, fallback.router]
+    return [admin_basics.router, stock.router, vendor.router, order.router, greeting.router, fallback.router]

@@ -9,6 +9,7 @@ from typing import Any
 
 from jobs.heartbeat import heartbeat
 from jobs.inbox import sweep_inbox
+from jobs.order_timeouts import order_timeouts
 from jobs.outbox import reconcile_outbox
 
 JobFunc = Callable[[dict[str, Any]], Awaitable[Any]]
@@ -28,4 +29,5 @@ PERIODIC: list[Periodic] = [
     Periodic(heartbeat, timedelta(seconds=10)),
     Periodic(reconcile_outbox, timedelta(minutes=1)),
     Periodic(sweep_inbox, timedelta(seconds=30)),
+    Periodic(order_timeouts, timedelta(minutes=1)),
 ]

@@ -48,6 +48,7 @@ class ConfirmResult:
     available: Decimal = Decimal("0.00")
     shortfall: Decimal = Decimal("0.00")
     missing: list[str] = field(default_factory=list)
+    total: Decimal = Decimal("0.00")       # of every part together
 
 
 async def confirm_order(conn: asyncpg.Connection, order_id: int, notifier: Notifier, now: datetime,
@@ -91,8 +92,8 @@ async def confirm_order(conn: asyncpg.Connection, order_id: int, notifier: Notif
         await notifier.notify_admins("admin_order_held", order_id=order.id, retailer=retailer.name,
                                      total=amount(order.total))
     outcome = {OrderStatus.HELD: Confirmed.HELD, OrderStatus.QUEUED: Confirmed.QUEUED}.get(target, Confirmed.CONFIRMED)
-    return ConfirmResult(outcome, order, [p.id for p, _ in parts],
-                         available=fits.available - sum((p.total for p, _ in parts), Decimal(0)))
+    total = sum((p.total for p, _ in parts), Decimal("0.00"))
+    return ConfirmResult(outcome, order, [p.id for p, _ in parts], available=fits.available - total, total=total)
 
 
 @dataclass

@@ -9,7 +9,7 @@ from typing import Any
 
 import asyncpg
 
-from storage.notify import Notifier
+from storage.notify import Notifier, Reply
 from storage.repos.orders import OrderLine
 
 
@@ -34,11 +34,14 @@ def render_lines(notifier: Notifier, language: str, lines: Sequence[OrderLine], 
 async def tell(notifier: Notifier, phone: str, key: str, lines: Sequence[OrderLine] | None = None, *,
                prices: bool = True, **params: Any) -> None:
     """Send `key` to `phone` in its language, with `{lines}` rendered in that language too."""
-    language = getattr(notifier, "language", None) if getattr(notifier, "phone", None) == phone else None
-    language = language or await notifier.language_of(phone)
+    to_sender = isinstance(notifier, Reply) and notifier.phone == phone
+    language = notifier.language if isinstance(notifier, Reply) and to_sender else await notifier.language_of(phone)
     if lines is not None:
         params["lines"] = render_lines(notifier, language, lines, prices=prices)
-    await notifier.notify(phone, key, language=language, **params)
+    if isinstance(notifier, Reply) and to_sender:
+        await notifier(key, **params)
+    else:
+        await notifier.notify(phone, key, language=language, **params)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,194 @@
+"""Retailer ordering by chat: items become a priced draft, questions settle unclear items, YES confirms.
+
+    "2 kg chini ra 5 packet wai wai"  -> draft summary, awaiting YES or a change
+    "remove wai wai" / "chini 3 kg banau" / "add 2 crate coke"  -> edited draft
+    "6 bottle coke"                   -> "Which coke? 1) … 2) …"   ("2" answers)
+    "chini pathaidinu"                -> "How much Sugar (kg)?"     ("5" answers)
+    "yes" / "ho" / "hunchha" / "👍"   -> confirm_order (credit, stock, prices), vendors offered
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from typing import Any
+
+from handlers.context import Reply, Turn
+from handlers.drafting import (
+    ADD_WORDS,
+    CHOOSE,
+    CONFIRM,
+    QUANTITY,
+    apply_items,
+    ask_next,
+    named_skus,
+    number_in,
+    show_draft,
+    sort_items,
+)
+from handlers.routing import RETAILER, Router
+from storage.uow import UnitOfWork
+from storage.workflows.drafts import discard_draft, edit_draft
+from storage.workflows.orders import Confirmed, confirm_order
+from storage.workflows.present import amount, tell
+
+router = Router("order")
+
+YES = re.compile(r"^\s*(?:yes|y|yeah|ok(?:ay)?|ho|hajur|hunchha|huncha|haan|han|thik\s*cha|thikcha|confirm|"
+                 r"pathau|pathaidinu|👍|✅|हो|हुन्छ|हजुर|ठिक\s*छ)\s*[.!]*\s*$", re.IGNORECASE)
+NO = re.compile(r"^\s*(?:no|n|nope|hoina|pardaina|chaidaina|cancel|nai|nahi|❌|👎|होइन|पर्दैन|चाहिँदैन)\s*[.!]*\s*$",
+                re.IGNORECASE)
+REMOVE = re.compile(r"^\s*(?:remove|delete|hatau|hatai(?:dinu)?|hata(?:unu)?|nikal(?:a|nu)?|minus)\s+(?P<a>.+?)\s*$"
+                    r"|^\s*(?P<b>.+?)\s+(?:remove|hatau|hataidinu|hatanu|chaidaina|pardaina)\s*$", re.IGNORECASE)
+
+
+def _yes(turn: Turn) -> bool:
+    return bool(YES.match(turn.text)) or (not turn.parse.items and turn.parse.intent == "affirm")
+
+
+def _no(turn: Turn) -> bool:
+    return bool(NO.match(turn.text)) or (not turn.parse.items and turn.parse.intent in ("deny", "cancel"))
+
+
+def _remove(turn: Turn) -> dict[str, str] | None:
+    match = REMOVE.match(turn.text)
+    return {"phrase": match.group("a") or match.group("b")} if match else None
+
+
+def _has_items(turn: Turn) -> bool:
+    return any(i.sku or i.candidates or i.quantity for i in turn.parse.items)
+
+
+def _unclaimed_items(turn: Turn) -> bool:
+    """Items in a message the intent model did not place (out of scope): treat as an order."""
+    return turn.parse.intent == "out_of_scope" and any(i.sku or i.candidates for i in turn.parse.items)
+
+
+def _choice(turn: Turn) -> bool:
+    return bool(re.fullmatch(r"\s*\d{1,2}\s*[).]?\s*", turn.text))
+
+
+def _quantity(turn: Turn) -> bool:
+    return number_in(turn.text) is not None
+
+
+def actor(user: Any) -> str:
+    return f"retailer:{user.id}"
+
+
+@router.state(CONFIRM, roles=(RETAILER,), filters=(_yes,))
+async def confirm(reply: Reply, uow: UnitOfWork, user: Any, convo: Any, now: datetime, config: Any) -> None:
+    result = await confirm_order(uow.conn, int(convo.data.get("order_id", 0)), reply, now, config, actor(user))
+    order, outcome = result.order, result.outcome
+    if outcome in (Confirmed.PRICES_CHANGED, Confirmed.OVER_LIMIT, Confirmed.NO_STOCK) and order is not None:
+        if outcome is Confirmed.PRICES_CHANGED:
+            await tell(reply, reply.phone, "order_prices_changed", order.lines, total=amount(order.total))
+        elif outcome is Confirmed.OVER_LIMIT:
+            await reply("order_over_limit", order_id=order.id, shortfall=amount(result.shortfall),
+                        total=amount(order.total), available=amount(result.available))
+        else:
+            await reply("order_no_stock", items=", ".join(result.missing))
+        return  # the draft stays, awaiting YES or a change
+    convo.reset()
+    if order is None or outcome in (Confirmed.EMPTY, Confirmed.NOT_FOUND):
+        await reply("order_nothing_to_confirm")
+    elif outcome is Confirmed.ALREADY:
+        await reply("order_already_confirmed", order_id=order.id, status=order.status.value.lower())
+    elif len(result.order_ids) > 1:
+        await reply("order_confirmed_split", count=len(result.order_ids), total=amount(result.total),
+                            parts=", ".join(f"#{i}" for i in result.order_ids), available=amount(result.available))
+    else:
+        key = {Confirmed.HELD: "order_held", Confirmed.QUEUED: "order_queued"}.get(outcome, "order_confirmed")
+        await reply(key, order_id=order.id, total=amount(order.total), available=amount(result.available))
+
+
+@router.state(CONFIRM, roles=(RETAILER,), filters=(_no,))
+async def discard(reply: Reply, uow: UnitOfWork, user: Any, convo: Any, now: datetime) -> None:
+    order_id = await discard_draft(uow.conn, user.id, actor(user), now)
+    convo.reset()
+    await reply("order_draft_cancelled" if order_id else "order_nothing_to_confirm", order_id=order_id)
+
+
+@router.state(CONFIRM, roles=(RETAILER,), filters=(_remove,))
+async def remove(reply: Reply, uow: UnitOfWork, user: Any, convo: Any, now: datetime, config: Any, nlu: Any,
+                 phrase: str) -> None:
+    draft = await uow.orders.draft_of(user.id)
+    skus = named_skus(nlu, phrase, draft.lines) if draft else []
+    if not skus:
+        await reply("order_edit_not_found", items=f'"{phrase}"')
+        return
+    await show_draft(reply, uow, user, convo, await edit_draft(uow.conn, user.id, now, config, remove=skus))
+
+
+@router.state(CONFIRM, CHOOSE, QUANTITY, roles=(RETAILER,), filters=(_has_items,))
+async def edit(reply: Reply, uow: UnitOfWork, user: Any, convo: Any, parse: Any, turn: Turn, now: datetime,
+               config: Any) -> None:
+    await take_order(reply, uow, user, convo, parse, turn, now, config)
+
+
+@router.state(CHOOSE, roles=(RETAILER,), filters=(_choice,))
+async def choose(reply: Reply, uow: UnitOfWork, user: Any, convo: Any, turn: Turn, now: datetime,
+                 config: Any) -> None:
+    questions, mode = list(convo.data.get("questions", [])), convo.data.get("mode", "set")
+    options = questions[0]["options"]
+    number = int(re.sub(r"\D", "", turn.text))
+    if not 1 <= number <= len(options):
+        await reply("order_choose_again", count=len(options))
+        return
+    picked, quantity = options[number - 1], questions[0].get("quantity")
+    if quantity:
+        await apply_items(uow, user, now, config, [(picked["sku"], number_in(str(quantity)))], mode)
+        questions.pop(0)
+    else:
+        unit = (await uow.products.by_skus([picked["sku"]]))[picked["sku"]].unit
+        questions[0] = {"kind": "quantity", "sku": picked["sku"], "name": picked["name"], "unit": unit}
+    await ask_next(reply, uow, user, convo, now, config, questions, mode)
+
+
+@router.state(QUANTITY, roles=(RETAILER,), filters=(_quantity,))
+async def quantity(reply: Reply, uow: UnitOfWork, user: Any, convo: Any, turn: Turn, now: datetime,
+                   config: Any) -> None:
+    questions, mode = list(convo.data.get("questions", [])), convo.data.get("mode", "set")
+    await apply_items(uow, user, now, config, [(questions[0]["sku"], number_in(turn.text))], mode)
+    await ask_next(reply, uow, user, convo, now, config, questions[1:], mode)
+
+
+@router.intent("order", roles=(RETAILER,))
+async def order(reply: Reply, uow: UnitOfWork, user: Any, convo: Any, parse: Any, turn: Turn, now: datetime,
+                config: Any) -> None:
+    await take_order(reply, uow, user, convo, parse, turn, now, config)
+
+
+@router.message(roles=(RETAILER,), filters=(_unclaimed_items,))
+async def items_without_intent(reply: Reply, uow: UnitOfWork, user: Any, convo: Any, parse: Any, turn: Turn,
+                               now: datetime, config: Any) -> None:
+    await take_order(reply, uow, user, convo, parse, turn, now, config)
+
+
+@router.intent("affirm", roles=(RETAILER,))
+async def nothing_to_confirm(reply: Reply, uow: UnitOfWork, user: Any, now: datetime) -> None:
+    """A YES with no draft awaiting it (e.g. sent twice): say where the last order stands."""
+    latest = await uow.orders.latest_of(user.id)
+    if latest is not None and now - latest.created_at < timedelta(days=1):
+        await reply("order_already_confirmed", order_id=latest.id, status=latest.status.value.lower())
+    else:
+        await reply("order_nothing_to_confirm")
+
+
+async def take_order(reply: Reply, uow: UnitOfWork, user: Any, convo: Any, parse: Any, turn: Turn, now: datetime,
+                     config: Any) -> None:
+    """Items from a message into the draft; unclear ones are asked about, unknown ones reported."""
+    ready, questions, unknown = sort_items(parse.items)
+    mode = "add" if ADD_WORDS.match(turn.text) else "set"
+    if unknown:
+        await reply("order_not_found_items", items=", ".join(f'"{text}"' for text in unknown))
+    if ready:
+        await apply_items(uow, user, now, config, ready, mode)
+    if ready or questions:
+        await ask_next(reply, uow, user, convo, now, config, questions, mode)
+    elif not unknown:
+        draft = await uow.orders.draft_of(user.id)
+        if draft is not None and draft.lines:
+            await show_draft(reply, uow, user, convo, draft)
+        else:
+            await reply("order_draft_empty")
