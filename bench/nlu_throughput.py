@@ -19,10 +19,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from domain.catalog import Product  # noqa: E402
-from nlu.catalog_csv import read_catalog_csv  # noqa: E402
-from nlu.catalog_index import CatalogIndex  # noqa: E402
-from nlu.pipeline import NluPipeline  # noqa: E402
+from domain.catalog import Product
+from nlu.catalog_csv import read_catalog_csv
+from nlu.catalog_index import CatalogIndex
+from nlu.pipeline import NluPipeline
 
 MESSAGES = [
     "2 kg chini ra 5 packet wai wai pathaidinu",

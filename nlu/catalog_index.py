@@ -83,6 +83,7 @@ class CatalogIndex:
     def rebuild(self, products: Iterable[Product]) -> None:
         """Index a new catalogue (replaces the old one)."""
         self.products: list[Product] = list(products)
+        self._brand_keys: dict[str, str] = {}
         n = len(self.products)
         self.size = np.zeros(n, dtype=np.float32)  # pack size in g or ml, 0 if none
         self.size_kind = np.zeros(n, dtype=np.int8)  # 1 mass, 2 volume
@@ -114,16 +115,22 @@ class CatalogIndex:
 
     def _keys(self, product: Product) -> list[tuple[str, object, float]]:
         """(key text, size amount, weight) for the name, each alias and the brand."""
-        out = []
+        out: list[tuple[str, object, float]] = []
         for _j, raw in enumerate((product.name, *product.aliases)):
             words, size = key_words(tokenize(prepare(raw), self._is_unit), self.units)
             # a pack count left bare, "Shikhar packet (20)", is not a product word; "2pm" is
             words = [w for k, w in enumerate(words) if k == 0 or not w.replace(".", "").isdigit()]
             out.append((" ".join(words), size, 1.0))
         if product.brand:
-            words, _ = key_words(tokenize(prepare(product.brand), self._is_unit), self.units)
-            out.append((" ".join(words), None, _BRAND_WEIGHT))
+            out.append((self._brand_key(product.brand), None, _BRAND_WEIGHT))
         return out
+
+    def _brand_key(self, brand: str) -> str:
+        key = self._brand_keys.get(brand)
+        if key is None:
+            key = " ".join(key_words(tokenize(prepare(brand), self._is_unit), self.units)[0])
+            self._brand_keys[brand] = key
+        return key
 
     def _is_unit(self, word: str) -> bool:
         return self.units.lookup(word) is not None
@@ -158,7 +165,8 @@ class CatalogIndex:
         codes = _trigram_codes(arr)
         key_of = np.cumsum(arr == 1, dtype=np.int64)[:-2]
         keep = codes >= 0
-        pairs = np.unique(codes[keep].astype(np.int64) * nkeys + key_of[keep])
+        pairs = np.sort(codes[keep].astype(np.int64) * nkeys + key_of[keep])
+        pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))]  # a trigram once per key
         codes_sorted = pairs // nkeys
         self._postings = (pairs % nkeys).astype(np.int32)
         self._offsets = np.searchsorted(codes_sorted, np.arange(_ALPHABET**3 + 1)).astype(np.int64)

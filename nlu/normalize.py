@@ -30,6 +30,8 @@ def _vulgar(match: re.Match[str]) -> str:
 
 def prepare(text: str) -> str:
     """Unicode NFKC, lower case, ASCII digits, emoji answers as words; separators kept."""
+    if text.isascii():  # most catalogue names and many messages: nothing to fold or map
+        return _DROP_RE.sub(" ", text.lower())
     text = _VULGAR_RE.sub(_vulgar, text)  # before NFKC, which turns ½ into 1⁄2
     for emoji, word in _EMOJI_WORDS.items():
         text = text.replace(emoji, word)

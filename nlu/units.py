@@ -48,6 +48,8 @@ class UnitTable:
         self._units: dict[str, Unit] = {}
         self.spellings: dict[str, Unit] = {}
         for canonical, names in _read_spellings(path).items():
+            if canonical not in registry:
+                continue  # a built-in spelling for a unit this file does not define
             unit = self._describe(registry, canonical)
             self._units[unit.name] = unit
             for name in names:
