@@ -255,7 +255,25 @@ class Replayer:
                 if "vendor" in spec and row["vendor"] != fixture.actors[spec["vendor"]].phone:
                     problems.append(f"order #{row['id']}: vendor expected {spec['vendor']}, got {row['vendor']}")
                 return problems
-        raise FixtureError(f"unknown check {name!r} (known: sql, order)")
+            if name in ("ledger", "stock"):
+                return await _check_amount(conn, fixture, name, spec)
+        raise FixtureError(f"unknown check {name!r} (known: sql, order, ledger, stock)")
+
+
+async def _check_amount(conn: Any, fixture: Fixture, name: str, spec: dict[str, Any]) -> list[str]:
+    """`ledger: {actor, outstanding}` (sum of the credit ledger) or `stock: {vendor, sku, quantity}`."""
+    if name == "ledger":
+        who, want = spec["actor"], spec["outstanding"]
+        got = await conn.fetchval("SELECT COALESCE(sum(l.amount), 0) FROM credit_ledger l JOIN users u"
+                                  " ON u.id = l.retailer_id WHERE u.phone = $1", fixture.actors[who].phone)
+    else:
+        who, want = f"{spec['vendor']} {spec['sku']}", spec["quantity"]
+        got = await conn.fetchval("SELECT vp.stock FROM vendor_products vp JOIN users u ON u.id = vp.vendor_id"
+                                  " WHERE u.phone = $1 AND vp.sku = $2", fixture.actors[spec["vendor"]].phone,
+                                  spec["sku"])
+    same = (got is None and want is None) or (got is not None and want is not None
+                                              and Decimal(str(got)) == Decimal(str(want)))
+    return [] if same else [f"{name} {who}: expected {want!r}, got {got!r}"]
 
 
 def _diff(fixture: Fixture, number: int, step: dict[str, Any], received: dict[str, list[str]],
