@@ -16,8 +16,11 @@ from storage.repos.inbox import InboxRepository
 from storage.repos.ledger import LedgerRepository
 from storage.repos.orders import OrderRepository
 from storage.repos.outbox import OutboxRepository
+from storage.repos.payments import PaymentRepository
 from storage.repos.products import ProductRepository
+from storage.repos.retailer_views import RetailerViews
 from storage.repos.stock import StockRepository
+from storage.repos.tickets import TicketRepository
 from storage.repos.users import UserRepository
 
 
@@ -48,6 +51,9 @@ class UnitOfWork:
         self.orders = OrderRepository(conn)
         self.ledger = LedgerRepository(conn)
         self.stock = StockRepository(conn)
+        self.payments = PaymentRepository(conn)
+        self.tickets = TicketRepository(conn)
+        self.views = RetailerViews(conn)
         return self
 
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
