@@ -22,6 +22,7 @@ FIT_BONUS = 3.0  # a weight/volume asked for is a whole number of the product's 
 AMBIGUOUS_MARGIN = 4.0  # candidates this close to the best are worth a question
 MIN_SCORE = 62.0  # below this the product is unknown
 _BULK_SIZE = 5000.0  # g or ml: a 15 l jar or a 25 kg bag is bulk
+_CASE_UNITS = frozenset({*BULK_UNITS, "box"})
 _PACK_COUNT = re.compile(r"\(\s*\d+\s*[a-z]")
 
 
@@ -71,8 +72,8 @@ class ItemResolver:
             score += UNIT_BONUS
         elif wanted and same_family(product.unit, wanted):
             score += FAMILY_BONUS
-        elif bulk:
-            score -= BULK_PENALTY
+        elif bulk or (wanted in _CASE_UNITS):
+            score -= BULK_PENALTY  # a carton when none was asked for, or a packet when a carton was
         if size is not None:
             fits = self.index.size_matches(match.product, size.base, size.unit.kind if size.unit else "")
             score += {True: SIZE_BONUS, False: -SIZE_PENALTY, None: 0.0}[fits]
