@@ -35,13 +35,23 @@ def sort_items(items: Iterable[Any]) -> tuple[list[tuple[str, Decimal]], list[di
             ready.append((item.sku, Decimal(str(item.quantity))))
         elif item.sku:
             questions.append({"kind": "quantity", "sku": item.sku, "name": item.name, "unit": item.unit or ""})
-        elif item.candidates:
+        elif item.ambiguous and item.candidates:
             options = [{"sku": c.sku, "name": c.name} for c in item.candidates[:MAX_OPTIONS]]
             questions.append({"kind": "choose", "text": item.text, "options": options,
                               "quantity": item.quantity})
         else:
             unknown.append(item.text)
     return ready, questions, unknown
+
+
+def message_items(parse: Any, nlu: Any, text: str) -> list[Any]:
+    """The parse's items, or (when the intent dropped them) the items the product matcher finds."""
+    if parse.items:
+        return list(parse.items)
+    try:
+        return [i for i in nlu.pipeline.items(prepare(text)) if i.sku or i.ambiguous]
+    except AttributeError:
+        return []
 
 
 def number_in(text: str) -> Decimal | None:

@@ -21,6 +21,7 @@ from handlers.drafting import (
     QUANTITY,
     apply_items,
     ask_next,
+    message_items,
     named_skus,
     number_in,
     show_draft,
@@ -55,13 +56,8 @@ def _remove(turn: Turn) -> dict[str, str] | None:
     return {"phrase": match.group("a") or match.group("b")} if match else None
 
 
-def _has_items(turn: Turn) -> bool:
-    return any(i.sku or i.candidates or i.quantity for i in turn.parse.items)
-
-
-def _unclaimed_items(turn: Turn) -> bool:
-    """Items in a message the intent model did not place (out of scope): treat as an order."""
-    return turn.parse.intent == "out_of_scope" and any(i.sku or i.candidates for i in turn.parse.items)
+def _edit(turn: Turn) -> bool:
+    return turn.parse.intent in ("order", "out_of_scope")
 
 
 def _choice(turn: Turn) -> bool:
@@ -120,12 +116,6 @@ async def remove(reply: Reply, uow: UnitOfWork, user: Any, convo: Any, now: date
     await show_draft(reply, uow, user, convo, await edit_draft(uow.conn, user.id, now, config, remove=skus))
 
 
-@router.state(CONFIRM, CHOOSE, QUANTITY, roles=(RETAILER,), filters=(_has_items,))
-async def edit(reply: Reply, uow: UnitOfWork, user: Any, convo: Any, parse: Any, turn: Turn, now: datetime,
-               config: Any) -> None:
-    await take_order(reply, uow, user, convo, parse, turn, now, config)
-
-
 @router.state(CHOOSE, roles=(RETAILER,), filters=(_choice,))
 async def choose(reply: Reply, uow: UnitOfWork, user: Any, convo: Any, turn: Turn, now: datetime,
                  config: Any) -> None:
@@ -153,16 +143,21 @@ async def quantity(reply: Reply, uow: UnitOfWork, user: Any, convo: Any, turn: T
     await ask_next(reply, uow, user, convo, now, config, questions[1:], mode)
 
 
+@router.state(CONFIRM, CHOOSE, QUANTITY, roles=(RETAILER,), filters=(_edit,))
+async def edit(reply: Reply, uow: UnitOfWork, user: Any, convo: Any, parse: Any, turn: Turn, now: datetime,
+               config: Any, nlu: Any) -> None:
+    """Any other message while a draft is open that names products: an edit ("chini 3 kg banau")."""
+    items = message_items(parse, nlu, turn.text)
+    if not items:
+        await reply("not_understood")
+        return
+    await take_order(reply, uow, user, convo, items, turn, now, config)
+
+
 @router.intent("order", roles=(RETAILER,))
 async def order(reply: Reply, uow: UnitOfWork, user: Any, convo: Any, parse: Any, turn: Turn, now: datetime,
                 config: Any) -> None:
-    await take_order(reply, uow, user, convo, parse, turn, now, config)
-
-
-@router.message(roles=(RETAILER,), filters=(_unclaimed_items,))
-async def items_without_intent(reply: Reply, uow: UnitOfWork, user: Any, convo: Any, parse: Any, turn: Turn,
-                               now: datetime, config: Any) -> None:
-    await take_order(reply, uow, user, convo, parse, turn, now, config)
+    await take_order(reply, uow, user, convo, parse.items, turn, now, config)
 
 
 @router.intent("affirm", roles=(RETAILER,))
@@ -175,10 +170,10 @@ async def nothing_to_confirm(reply: Reply, uow: UnitOfWork, user: Any, now: date
         await reply("order_nothing_to_confirm")
 
 
-async def take_order(reply: Reply, uow: UnitOfWork, user: Any, convo: Any, parse: Any, turn: Turn, now: datetime,
-                     config: Any) -> None:
+async def take_order(reply: Reply, uow: UnitOfWork, user: Any, convo: Any, items: list[Any], turn: Turn,
+                     now: datetime, config: Any) -> None:
     """Items from a message into the draft; unclear ones are asked about, unknown ones reported."""
-    ready, questions, unknown = sort_items(parse.items)
+    ready, questions, unknown = sort_items(items)
     mode = "add" if ADD_WORDS.match(turn.text) else "set"
     if unknown:
         await reply("order_not_found_items", items=", ".join(f'"{text}"' for text in unknown))
