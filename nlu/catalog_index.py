@@ -87,10 +87,10 @@ class CatalogIndex:
         n = len(self.products)
         self.size = np.zeros(n, dtype=np.float32)  # pack size in g or ml, 0 if none
         self.size_kind = np.zeros(n, dtype=np.int8)  # 1 mass, 2 volume
-        texts: list[str] = []
-        owner: list[int] = []
-        weight: list[float] = []
-        key_size: list[float] = []
+        # One key per distinct (text, weight, alias size): "coke" is a single key owned by every
+        # Coca-Cola SKU, so siblings cannot crowd a shortlist and memory stays flat.
+        key_ids: dict[tuple[str, float, float], int] = {}
+        owners: list[list[int]] = []
         for i, product in enumerate(self.products):
             for j, (text, size, w) in enumerate(self._keys(product)):
                 if j == 0 and size is not None and size.unit is not None:
@@ -98,15 +98,20 @@ class CatalogIndex:
                     self.size_kind[i] = 1 if size.unit.kind == MASS else 2
                 if not text:
                     continue
-                texts.append(text)
-                owner.append(i)
-                weight.append(w)
-                key_size.append(size.base if size is not None and j > 0 else 0.0)
-        self.key_text = texts
-        self.key_skel = [key_skeleton(t) for t in texts]
-        self.key_owner = np.asarray(owner, dtype=np.int32)
-        self.key_weight = np.asarray(weight, dtype=np.float32)
-        self.key_sized = np.asarray(key_size, dtype=np.float32) > 0
+                ident = (text, w, size.base if size is not None and j > 0 else 0.0)
+                k = key_ids.setdefault(ident, len(key_ids))
+                if k == len(owners):
+                    owners.append([i])
+                elif owners[k][-1] != i:
+                    owners[k].append(i)
+        self.key_text = [text for text, _, _ in key_ids]
+        self.key_skel = [key_skeleton(t) for t in self.key_text]
+        self.key_weight = np.fromiter((w for _, w, _ in key_ids), dtype=np.float32, count=len(key_ids))
+        self.key_sized = np.fromiter((s > 0 for _, _, s in key_ids), dtype=bool, count=len(key_ids))
+        lengths = np.fromiter((len(o) for o in owners), dtype=np.int64, count=len(owners))
+        self._owner_offsets = np.concatenate(([0], np.cumsum(lengths)))
+        self._owners = np.fromiter((i for o in owners for i in o), dtype=np.int32, count=int(lengths.sum()))
+        del key_ids, owners
         self._build_exact()
         self._build_trigrams()
         self._build_idf()
@@ -212,10 +217,13 @@ class CatalogIndex:
         if not sized_query:
             scores = scores - _SIZED_ALIAS_PENALTY * self.key_sized[keys]
         best: dict[int, Match] = {}
-        for k, v in zip(keys.tolist(), scores.tolist(), strict=True):
-            p = int(self.key_owner[k])
-            if p not in best or v > best[p].score:
-                best[p] = Match(p, max(0.0, min(100.0, v)), bool(self.key_sized[k]))
+        for k, v in sorted(zip(keys.tolist(), scores.tolist(), strict=True), key=lambda kv: -kv[1]):
+            if len(best) >= limit and v < min(m.score for m in best.values()):
+                break
+            lo, hi = self._owner_offsets[k], self._owner_offsets[k + 1]
+            for p in self._owners[lo:hi].tolist():
+                if p not in best or v > best[p].score:
+                    best[p] = Match(p, max(0.0, min(100.0, v)), bool(self.key_sized[k]))
         return sorted(best.values(), key=lambda m: -m.score)[:limit]
 
     @staticmethod
@@ -251,7 +259,8 @@ class CatalogIndex:
         cat = np.concatenate(lists)
         hits = scratch[cat].astype(np.float32)
         scratch[cat] = 0
-        jaccard = hits / (codes.size + self._ntri[cat] - hits)
+        # Share of the searched trigrams a key holds, shorter keys first among equals.
+        jaccard = hits / used + 0.1 * hits / (codes.size + self._ntri[cat] - hits)
         if cat.size > _SHORTLIST * 4:
             top = np.argpartition(-jaccard, _SHORTLIST * 4)[: _SHORTLIST * 4]
             cat, jaccard = cat[top], jaccard[top]

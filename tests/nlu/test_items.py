@@ -45,7 +45,8 @@ def _items(pipeline, text):
     ("12 bottle matra, crate hoina, coke 500 ml", [("COKE-500-BTL", 12, "bottle")]),
     ("coke 2 crate, sprite chai pardaina", [("COKE-250-CRATE", 2, "crate")]),
     # a shop's name on the first line is not an item
-    ("Sharma Kirana Pasal, Butwal\nchini 10 kg\nnun 5 pkt", [("SUGAR-LOOSE", 10, "kg"), ("SALT-AAYO-1KG", 5, "packet")]),
+    ("Sharma Kirana Pasal, Butwal\nchini 10 kg\nnun 5 pkt",
+     [("SUGAR-LOOSE", 10, "kg"), ("SALT-AAYO-1KG", 5, "packet")]),
 ])
 def test_items(rules_pipeline, text, expected):
     assert _items(rules_pipeline, text) == [(s, pytest.approx(q), u) for s, q, u in expected]
