@@ -29,6 +29,7 @@ from bot.commands.catalog import import_catalog
 from bot.commands.seed import DEMO_CATALOG
 from bot.config import is_e164, parse_duration
 from bot.local import LocalSession
+from bot.replay_checks import check_amount
 from bot.runtime import Runtime
 from jobs.schedule import PERIODIC
 from storage.clock import FakeClock
@@ -256,24 +257,8 @@ class Replayer:
                     problems.append(f"order #{row['id']}: vendor expected {spec['vendor']}, got {row['vendor']}")
                 return problems
             if name in ("ledger", "stock"):
-                return await _check_amount(conn, fixture, name, spec)
+                return await check_amount(conn, fixture.actors, name, spec)
         raise FixtureError(f"unknown check {name!r} (known: sql, order, ledger, stock)")
-
-
-async def _check_amount(conn: Any, fixture: Fixture, name: str, spec: dict[str, Any]) -> list[str]:
-    """`ledger: {actor, outstanding}` (sum of the credit ledger) or `stock: {vendor, sku, quantity}`."""
-    if name == "ledger":
-        who, want = spec["actor"], spec["outstanding"]
-        got = await conn.fetchval("SELECT COALESCE(sum(l.amount), 0) FROM credit_ledger l JOIN users u"
-                                  " ON u.id = l.retailer_id WHERE u.phone = $1", fixture.actors[who].phone)
-    else:
-        who, want = f"{spec['vendor']} {spec['sku']}", spec["quantity"]
-        got = await conn.fetchval("SELECT vp.stock FROM vendor_products vp JOIN users u ON u.id = vp.vendor_id"
-                                  " WHERE u.phone = $1 AND vp.sku = $2", fixture.actors[spec["vendor"]].phone,
-                                  spec["sku"])
-    same = (got is None and want is None) or (got is not None and want is not None
-                                              and Decimal(str(got)) == Decimal(str(want)))
-    return [] if same else [f"{name} {who}: expected {want!r}, got {got!r}"]
 
 
 def _diff(fixture: Fixture, number: int, step: dict[str, Any], received: dict[str, list[str]],
