@@ -37,6 +37,7 @@ _BRAND_WEIGHT = 0.92  # a brand alone fits every product of the brand: never bea
 _SIZED_ALIAS_PENALTY = 8.0  # alias "tokla 1 kg" should not win when no size was said
 _SKELETON_EXACT = 97.0  # same phonetic key, different spelling: cheeni / chini / चिनी
 _SHORTLIST = 40
+_CANDIDATES = 2000  # keys from the rare-trigram pass that get a full trigram count
 _REFINE = 8  # keys re-scored by informative-word coverage
 _POSTINGS_BUDGET = 60_000
 
@@ -257,15 +258,21 @@ class CatalogIndex:
         for lst in lists:
             scratch[lst] += 1
         cat = np.concatenate(lists)
-        hits = scratch[cat].astype(np.float32)
+        hits = scratch[cat]
         scratch[cat] = 0
-        # Share of the searched trigrams a key holds, shorter keys first among equals.
-        jaccard = hits / used + 0.1 * hits / (codes.size + self._ntri[cat] - hits)
-        if cat.size > _SHORTLIST * 4:
-            top = np.argpartition(-jaccard, _SHORTLIST * 4)[: _SHORTLIST * 4]
-            cat, jaccard = cat[top], jaccard[top]
+        # Candidates holding most of the rare trigrams; then count the common trigrams too, for
+        # those candidates only (posting lists are sorted, so membership is a binary search).
+        if cat.size > _CANDIDATES:
+            top = np.argpartition(-hits, _CANDIDATES)[:_CANDIDATES]
+            cat, hits = cat[top], hits[top]
         keys, first = np.unique(cat, return_index=True)
-        order = np.argsort(-jaccard[first], kind="stable")[:_SHORTLIST]
+        full = hits[first].astype(np.float32)
+        for s, e in zip(starts[used:].tolist(), ends[used:].tolist(), strict=True):
+            postings = self._postings[s:e]
+            at = np.searchsorted(postings, keys)
+            full += postings[np.minimum(at, postings.size - 1)] == keys
+        jaccard = full / (codes.size + self._ntri[keys] - full)
+        order = np.argsort(-jaccard, kind="stable")[:_SHORTLIST]
         return keys[order]
 
     def _rerank(self, query: str, qs: str, keys: np.ndarray) -> np.ndarray:
@@ -283,7 +290,8 @@ class CatalogIndex:
         q_pairs = list(zip(query.split(), qs.split(), strict=True))
         for t in top.tolist():
             k_pairs = list(zip(texts[t].split(), skels[t].split(), strict=True))
-            scores[t] = 0.5 * scores[t] + 0.5 * self._coverage(q_pairs, k_pairs)
+            refined = 0.5 * scores[t] + 0.5 * self._coverage(q_pairs, k_pairs)
+            scores[t] = max(refined, 0.95 * joined[t])  # joined words ("waiwai") keep their due
         return scores
 
     def _coverage(self, q_pairs: list[tuple[str, str]], k_pairs: list[tuple[str, str]]) -> float:
