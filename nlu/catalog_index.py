@@ -291,7 +291,8 @@ class CatalogIndex:
         for t in top.tolist():
             k_pairs = list(zip(texts[t].split(), skels[t].split(), strict=True))
             refined = 0.5 * scores[t] + 0.5 * self._coverage(q_pairs, k_pairs)
-            scores[t] = max(refined, 0.95 * joined[t])  # joined words ("waiwai") keep their due
+            # joined words ("waiwai", "madragokabourbon") are no worse for being joined
+            scores[t] = max(refined, 0.95 * joined[t]) if joined[t] >= 85 else refined
         return scores
 
     def _coverage(self, q_pairs: list[tuple[str, str]], k_pairs: list[tuple[str, str]]) -> float:
