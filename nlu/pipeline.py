@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Protocol
 
 from domain.catalog import Product
@@ -24,6 +25,16 @@ CONFIDENT_ITEM = 80.0  # an item this sure, with a quantity, makes an order of a
 NAMED_ITEM = 80.0  # a span with no quantity is kept only when it names a product this clearly
 
 
+@dataclass(frozen=True)
+class _State:
+    """Everything derived from one catalogue; replaced as a whole on update_catalog."""
+
+    index: CatalogIndex
+    splitter: Splitter
+    resolver: ItemResolver
+    categories: frozenset[str]
+
+
 class IntentPredictor(Protocol):
     """What the pipeline needs from nlu.intent.IntentClassifier."""
 
@@ -35,26 +46,33 @@ class NluPipeline:
                  threshold: float = 0.5) -> None:
         self.classifier = classifier
         self.threshold = threshold
-        self.index = index
-        self._refresh()
+        self._install(index)
 
     def update_catalog(self, products: Iterable[Product]) -> None:
-        """Re-index after the catalogue changed (import, price update)."""
-        self.index.rebuild(products)
-        self._refresh()
+        """Re-index after the catalogue changed (import, price update).
 
-    def _refresh(self) -> None:
-        protected = {a.lower() for p in self.index.products for a in (p.name, *p.aliases)}
-        self.splitter = Splitter(self.index.units, self.index.phrases, protected)
-        self.resolver = ItemResolver(self.index)
-        self.categories = {p.category for p in self.index.products if p.category}
+        The new index is built aside and swapped in with one assignment, so a parse running in
+        another thread meanwhile sees either the old catalogue or the new one, never half of each.
+        """
+        self._install(CatalogIndex(products, self.index.units))
+
+    def _install(self, index: CatalogIndex) -> None:
+        protected = {a.lower() for p in index.products for a in (p.name, *p.aliases)}
+        splitter = Splitter(index.units, index.phrases, protected)
+        categories = frozenset(p.category for p in index.products if p.category)
+        self._state = _State(index, splitter, ItemResolver(index), categories)
+
+    @property
+    def index(self) -> CatalogIndex:
+        return self._state.index
 
     def parse(self, text: str) -> Parse:
+        state = self._state
         prepared = prepare(text)
-        tokens = tokenize(prepared, self.splitter.is_unit)
+        tokens = tokenize(prepared, state.splitter.is_unit)
         normalized = " ".join(tokens)
-        items = self.items(prepared)
-        entities = extract_entities(prepared, tokens, self.categories)
+        items = self._items(state, prepared)
+        entities = extract_entities(prepared, tokens, state.categories)
         intent, confidence = self._intent(text, prepared, tokens, items)
         kept = items if intent in ITEM_INTENTS else []
         if intent in INQUIRIES:
@@ -63,12 +81,16 @@ class NluPipeline:
                      confidence=round(confidence, 3), items=kept, entities=entities)
 
     def items(self, prepared: str) -> list[ParsedItem]:
-        """Every item a prepared message orders or names, in message order."""
+        """Every item a prepared message (normalize.prepare) orders or names, in message order."""
+        return self._items(self._state, prepared)
+
+    @staticmethod
+    def _items(state: _State, prepared: str) -> list[ParsedItem]:
         out: list[ParsedItem] = []
-        for span in self.splitter.split(prepared):
+        for span in state.splitter.split(prepared):
             if not span.words:
                 continue
-            item = self.resolver.resolve(span)
+            item = state.resolver.resolve(span)
             if item is None:
                 continue
             if not span.amounts and (item.score < NAMED_ITEM or not (item.sku or item.ambiguous)):
