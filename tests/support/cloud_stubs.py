@@ -112,3 +112,90 @@ class VisionStub:
             "textAnnotations": [{"description": self.text}],
             "fullTextAnnotation": {"text": self.text, "pages": [{"blocks": [{"confidence": self.confidence}]}]},
         }]})
+
+
+@dataclass
+class OpenAiStub:
+    """`POST /v1/audio/transcriptions` (multipart) and `POST /v1/chat/completions` (JSON schema)."""
+
+    api_key: str = "sk-test"
+    transcript: str = ""
+    logprobs: list[float] = field(default_factory=lambda: [-0.05, -0.1, -0.02])
+    completion: str = '{"items": []}'
+    uploads: list[dict[str, Any]] = field(default_factory=list)
+    chats: list[dict[str, Any]] = field(default_factory=list)
+    rejected: list[str] = field(default_factory=list)
+
+    def app(self) -> web.Application:
+        app = web.Application(client_max_size=25 * 1024 * 1024)
+        app.router.add_post("/v1/audio/transcriptions", self._transcribe)
+        app.router.add_post("/v1/chat/completions", self._chat)
+        return app
+
+    def _authorised(self, request: web.Request) -> bool:
+        if request.headers.get("Authorization") != f"Bearer {self.api_key}":
+            self.rejected.append(f"{request.path}: bad Authorization")
+            return False
+        return True
+
+    async def _transcribe(self, request: web.Request) -> web.Response:
+        if not self._authorised(request):
+            return web.json_response({"error": {"message": "bad key"}}, status=401)
+        if not request.content_type.startswith("multipart/form-data"):
+            self.rejected.append(f"transcriptions: content type {request.content_type}")
+            return web.json_response({"error": {"message": "multipart expected"}}, status=400)
+        form = await request.post()
+        upload = form.get("file")
+        problems = []
+        if not isinstance(upload, web.FileField):
+            problems.append("file part missing")
+        else:
+            content = upload.file.read()
+            if not content.startswith(b"OggS"):
+                problems.append("file is not an Ogg stream")
+            if upload.content_type != "audio/ogg" or not upload.filename.endswith(".ogg"):
+                problems.append(f"file {upload.filename} as {upload.content_type}")
+        if not form.get("model"):
+            problems.append("model missing")
+        if problems:
+            self.rejected.extend(problems)
+            return web.json_response({"error": {"message": "; ".join(problems)}}, status=400)
+        self.uploads.append({k: v for k, v in form.items() if k != "file"} | {"size": len(content)})
+        body: dict[str, Any] = {"text": self.transcript}
+        if "logprobs" in form.getall("include[]", []):
+            body["logprobs"] = [{"token": f"t{i}", "logprob": lp, "bytes": []} for i, lp in enumerate(self.logprobs)]
+        return web.json_response(body)
+
+    async def _chat(self, request: web.Request) -> web.Response:
+        if not self._authorised(request):
+            return web.json_response({"error": {"message": "bad key"}}, status=401)
+        body = await request.json()
+        problems = []
+        if not body.get("model"):
+            problems.append("model missing")
+        roles = [m.get("role") for m in body.get("messages", [])]
+        if roles[:1] != ["system"] or "user" not in roles:
+            problems.append(f"messages roles {roles}")
+        fmt = body.get("response_format") or {}
+        if fmt.get("type") != "json_schema" or not fmt.get("json_schema", {}).get("schema"):
+            problems.append(f"response_format {fmt}")
+        if problems:
+            self.rejected.extend(problems)
+            return web.json_response({"error": {"message": "; ".join(problems)}}, status=400)
+        self.chats.append(body)
+        return web.json_response({
+            "id": "chatcmpl-stub", "object": "chat.completion", "created": 0, "model": body["model"],
+            "choices": [{"index": 0, "finish_reason": "stop",
+                         "message": {"role": "assistant", "content": self.completion}}],
+            "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+        })
+
+
+async def serve(app: web.Application) -> tuple[web.AppRunner, str]:
+    """Start `app` on a free loopback port; (runner to clean up, base URL)."""
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    return runner, f"http://127.0.0.1:{port}"
