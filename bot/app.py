@@ -9,7 +9,7 @@ from aiohttp import web
 from bot.appkeys import CONFIG, RUNTIME
 from bot.config import Config
 from bot.runtime import start_runtime
-from bot.web import health, twilio_webhooks
+from bot.web import api, health, twilio_webhooks
 
 
 async def _runtime_ctx(app: web.Application) -> AsyncIterator[None]:
@@ -38,4 +38,5 @@ def create_app(config: Config) -> web.Application:
     app.router.add_post("/webhooks/twilio", twilio_webhooks.inbound)
     app.router.add_post("/webhooks/twilio/status", twilio_webhooks.status)
     app.router.add_get("/health", health.health)
+    api.add_routes(app)
     return app

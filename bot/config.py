@@ -153,6 +153,7 @@ class Secrets:
     openai_api_key: str | None = field(default=None, repr=False)
     openai_base_url: str | None = None
     google_application_credentials: str | None = None
+    khaacho_secret_key: str = field(default="", repr=False)  # signs download links; else the Twilio token
 
 
 @dataclass(frozen=True)

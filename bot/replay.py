@@ -37,6 +37,7 @@ from storage.repos.users import UserRepository
 
 ROLES = {"retailer", "vendor", "admin", "unknown"}
 EXPECT_KEYS = {"contains", "not_contains", "regex", "count", "none"}
+STEP_KINDS = ("advance", "check", "send", "sql")
 
 
 class FixtureError(ValueError):
@@ -88,12 +89,12 @@ def load_fixture(path: Path) -> Fixture:
     for i, step in enumerate(steps, 1):
         if not isinstance(step, dict):
             raise FixtureError(f"{path}: step {i} must be a mapping")
-        actions = [k for k in step if k in actors or k in ("advance", "check", "send")]
-        unknown = [k for k in step if k not in actors and k not in ("advance", "check", "send", "expect")]
+        actions = [k for k in step if k in actors or k in STEP_KINDS]
+        unknown = [k for k in step if k not in actors and k not in (*STEP_KINDS, "expect")]
         if unknown:
             raise FixtureError(f"{path}: step {i}: unknown keys {unknown} (actors are {list(actors)})")
         if len(actions) != 1:
-            raise FixtureError(f"{path}: step {i} needs exactly one of an actor, send, advance or check")
+            raise FixtureError(f"{path}: step {i} needs exactly one of an actor, send, advance, check or sql")
         for who, expectation in (step.get("expect") or {}).items():
             if who not in actors:
                 raise FixtureError(f"{path}: step {i}: expect names unknown actor {who!r}")
@@ -197,6 +198,13 @@ class Replayer:
             self.clock.advance(parse_duration(step["advance"]))
             return await self.run_due_jobs()
         if "check" in step:
+            return []
+        if "sql" in step:  # set-up a conversation cannot make: statements, or {file: x.sql} beside the fixture
+            async with self.runtime.pool.acquire() as conn, conn.transaction():
+                for statement in _as_list(step["sql"]):
+                    if isinstance(statement, dict):
+                        statement = (fixture.path.parent / statement["file"]).read_text(encoding="utf-8")
+                    await conn.execute(statement)
             return []
         if "send" in step:
             spec = step["send"]

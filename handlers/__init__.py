@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from handlers import fallback, greeting, order, stock, vendor
 from handlers.admin import basics as admin_basics
+from handlers.admin import exports as admin_exports
+from handlers.admin import orders as admin_orders
+from handlers.admin import people as admin_people
+from handlers.admin import stats as admin_stats
 from handlers.routing import Router
 
 
 def routers() -> list[Router]:
     """Routers in the order they are tried within each kind; the first match wins."""
-    return [admin_basics.router, stock.router, vendor.router, order.router, greeting.router, fallback.router]
+    return [admin_basics.router, admin_stats.router, admin_orders.router, admin_people.router,
+            admin_exports.router, stock.router, vendor.router, order.router, greeting.router, fallback.router]

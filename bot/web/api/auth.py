@@ -1,0 +1,45 @@
+"""Bearer API keys for /api/v1: a missing, unknown or revoked key gets 401."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from functools import wraps
+
+from aiohttp import web
+
+from bot.appkeys import RUNTIME
+from storage.ops.apikeys import ApiKey, ApiKeyRepository
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+API_KEY = "api_key"
+
+
+def error(status: int, message: str) -> web.Response:
+    return web.json_response({"error": message}, status=status)
+
+
+def _unauthorised(message: str) -> web.Response:
+    response = error(401, message)
+    response.headers["WWW-Authenticate"] = 'Bearer realm="khaacho"'
+    return response
+
+
+def authenticated(handler: Handler) -> Handler:
+    """Let the request through only with `Authorization: Bearer <key>` of a live key."""
+    @wraps(handler)
+    async def check(request: web.Request) -> web.StreamResponse:
+        scheme, _, key = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not key.strip():
+            return _unauthorised("an API key is required: Authorization: Bearer <key>")
+        runtime = request.app[RUNTIME]
+        found = await ApiKeyRepository(runtime.pool).authenticate(key.strip(), runtime.clock.now())
+        if found is None:
+            return _unauthorised("invalid API key")
+        request[API_KEY] = found
+        return await handler(request)
+    return check
+
+
+def caller(request: web.Request) -> str:
+    key: ApiKey = request[API_KEY]
+    return f"api:{key.name}"

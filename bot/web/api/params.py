@@ -1,0 +1,39 @@
+"""Query parameters of the JSON API, checked strictly: a bad value is a 400 naming the parameter."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+from aiohttp import web
+
+
+class BadParam(ValueError):
+    """A request parameter is wrong; the message names it."""
+
+
+def integer(request: web.Request, name: str, default: int, low: int, high: int) -> int:
+    text = request.query.get(name)
+    if text is None:
+        return default
+    if not text.isdigit() or not low <= int(text) <= high:
+        raise BadParam(f"{name}: expected a whole number from {low} to {high}")
+    return int(text)
+
+
+def moment(request: web.Request, name: str, zone: timezone, *, end: bool = False) -> datetime | None:
+    """An ISO date (local midnight; for an `end`, the midnight after it) or an ISO date-time."""
+    text = request.query.get(name)
+    if not text:
+        return None
+    try:
+        if len(text) == 10:
+            day = date.fromisoformat(text) + (timedelta(days=1) if end else timedelta())
+            return datetime.combine(day, datetime.min.time(), zone)
+        at = datetime.fromisoformat(text)
+    except ValueError:
+        raise BadParam(f"{name}: expected a date like 2026-11-01 or a date-time with offset") from None
+    return at if at.tzinfo else at.replace(tzinfo=zone)
+
+
+def bad_request(exc: Exception) -> web.Response:
+    return web.json_response({"error": str(exc)}, status=400)

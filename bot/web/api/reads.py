@@ -1,0 +1,86 @@
+"""GET /api/v1/admin/dashboard, /api/v1/orders, /api/v1/vendors/scores."""
+
+from __future__ import annotations
+
+from datetime import timedelta, timezone
+from typing import Any
+
+from aiohttp import web
+
+from bot.appkeys import CONFIG, RUNTIME
+from bot.web.api.auth import authenticated
+from bot.web.api.params import BadParam, bad_request, integer, moment
+from domain.orders import OrderStatus
+from handlers.admin.framework import parse_period
+from storage.analytics import dashboard as compute_dashboard
+from storage.analytics import jsonable, period_ending
+from storage.ops.orders import PAGE_MAX, OrderFilter, list_orders
+from storage.ops.people import vendor_ranking
+from storage.repos.users import UserRepository
+
+
+def _zone(request: web.Request) -> timezone:
+    return timezone(timedelta(minutes=request.app[CONFIG].reminders.timezone_offset_minutes))
+
+
+@authenticated
+async def dashboard(request: web.Request) -> web.Response:
+    runtime = request.app[RUNTIME]
+    try:
+        label, span = parse_period(request.query.get("period", "today"))
+    except ValueError as exc:
+        return bad_request(BadParam(f"period: {exc}"))
+    period = period_ending(runtime.clock.now(), label, span, request.app[CONFIG].reminders.timezone_offset_minutes)
+    async with runtime.pool.acquire() as conn:
+        board = await compute_dashboard(conn, period)
+    return web.json_response(jsonable(board))
+
+
+async def _person_id(conn: Any, request: web.Request, name: str) -> int | None:
+    text = request.query.get(name)
+    if not text:
+        return None
+    user = await UserRepository(conn).find(text, name)
+    if user is None:
+        raise BadParam(f"{name}: no {name} called or numbered {text!r}")
+    return user.id
+
+
+def _statuses(request: web.Request) -> tuple[str, ...]:
+    wanted = tuple(s.strip().upper() for s in request.query.get("status", "").split(",") if s.strip())
+    unknown = [s for s in wanted if s not in OrderStatus.__members__]
+    if unknown:
+        raise BadParam(f"status: unknown {', '.join(unknown)}; one of {', '.join(OrderStatus)}")
+    return wanted
+
+
+@authenticated
+async def orders(request: web.Request) -> web.Response:
+    """Newest first; `next_cursor` is passed back as `cursor` for the next page."""
+    runtime, zone = request.app[RUNTIME], _zone(request)
+    try:
+        limit = integer(request, "limit", 50, 1, PAGE_MAX)
+        cursor = integer(request, "cursor", 0, 1, 2**62) or None
+        start, end = moment(request, "from", zone), moment(request, "to", zone, end=True)
+        statuses = _statuses(request)
+        async with runtime.pool.acquire() as conn:
+            flt = OrderFilter(statuses, await _person_id(conn, request, "retailer"),
+                              await _person_id(conn, request, "vendor"), start, end)
+            rows, next_cursor = await list_orders(conn, flt, limit=limit, before_id=cursor)
+    except BadParam as exc:
+        return bad_request(exc)
+    return web.json_response({"orders": jsonable(rows),
+                              "next_cursor": str(next_cursor) if next_cursor else None})
+
+
+@authenticated
+async def vendor_scores(request: web.Request) -> web.Response:
+    runtime = request.app[RUNTIME]
+    try:
+        limit = integer(request, "limit", 100, 1, 1000)
+    except BadParam as exc:
+        return bad_request(exc)
+    async with runtime.pool.acquire() as conn:
+        rows = await vendor_ranking(conn, limit)
+    return web.json_response({"vendors": jsonable(rows)})
+

@@ -1,0 +1,38 @@
+"""/export: a file of orders for a date range, sent as a WhatsApp document behind a signed, expiring link."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from handlers.admin import views
+from handlers.admin.args import zone
+from handlers.admin.framework import Audit, UsageError, admin_command, require
+from handlers.context import Turn
+from handlers.routing import Router
+from storage.notify import Reply
+from storage.ops.exports import FORMATS, KINDS, Exporter, parse_date_range
+from storage.uow import UnitOfWork
+
+router = Router("admin.exports")
+
+
+@admin_command(router, "/export", usage="/export orders 2026-11-01..2026-11-30 [csv|xlsx]",
+               summary="a CSV or Excel file of orders, sent as a download link")
+async def export(args: list[str], reply: Reply, uow: UnitOfWork, turn: Turn, now: datetime, config: Any) -> Audit:
+    require(args, 2, 3)
+    kind, fmt = args[0].lower(), (args[2].lower() if len(args) > 2 else "csv")
+    if kind not in KINDS:
+        raise UsageError(f"cannot export {args[0]!r}: use {', '.join(KINDS)}")
+    if fmt not in FORMATS:
+        raise UsageError(f"{args[2]!r} is not a format: use {' or '.join(FORMATS)}")
+    try:
+        start, end = parse_date_range(args[1])
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    exporter = Exporter.from_config(config)
+    record = await exporter.export_orders(uow.conn, start, end, fmt, requested_by=turn.phone, now=now)
+    await reply.text(f"Orders {start:%d %b} – {end:%d %b %Y}: {record.rows} rows, {fmt.upper()}."
+                     f" Link valid until {views.when(record.expires_at, zone(config))}.",
+                     media_url=exporter.url(record))
+    return Audit(subject=f"export #{record.id}", after={"file": record.file_name, "rows": record.rows})

@@ -1,0 +1,119 @@
+"""/orders, /order, /reassign, /cancel: operators look into and steer orders."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from domain.orders import OrderStatus
+from handlers.admin import views
+from handlers.admin.args import admin_actor, find_person, zone
+from handlers.admin.framework import Audit, UsageError, admin_command, parse_order_id, require, rest
+from handlers.context import Turn
+from handlers.routing import Router
+from storage.analytics import OPEN_STATUSES
+from storage.notify import Reply
+from storage.ops.orders import OrderFilter, actor_names, list_orders, order_history
+from storage.ops.reassign import Chosen, reassign_to
+from storage.uow import UnitOfWork
+from storage.workflows.orders import cancel_order
+from storage.workflows.routing import Reassigned, reassign_order
+
+router = Router("admin.orders")
+LIST_SIZE = 15
+
+
+def parse_status(text: str) -> tuple[str, ...]:
+    """'pending_vendor' → ('PENDING_VENDOR',); 'open' → every live status."""
+    if text.lower() == "open":
+        return OPEN_STATUSES
+    try:
+        return (OrderStatus(text.upper()).value,)
+    except ValueError:
+        raise UsageError(f"{text!r} is not a status: use open or one of "
+                         + ", ".join(s.value for s in OrderStatus)) from None
+
+
+@admin_command(router, "/orders", usage="/orders [open|STATUS]", summary="the latest orders, optionally by status")
+async def show_orders(args: list[str], reply: Reply, uow: UnitOfWork, config: Any) -> None:
+    require(args, 0, 1)
+    statuses = parse_status(args[0]) if args else ()
+    rows, more = await list_orders(uow.conn, OrderFilter(statuses=statuses), limit=LIST_SIZE)
+    label = args[0].upper() if args else None
+    await reply.text(views.order_list(rows, label, zone(config), more is not None))
+
+
+@admin_command(router, "/order", usage="/order ORDER", summary="one order: items, offers, status history")
+async def show_order(args: list[str], reply: Reply, uow: UnitOfWork, config: Any) -> None:
+    require(args, 1, 1)
+    history = await order_history(uow.conn, parse_order_id(args[0]))
+    if history is None:
+        raise UsageError(f"there is no order {args[0]}")
+    names = await actor_names(uow.conn, [e["actor"] for e in history.history])
+    await reply.text(views.order_history(history, names, zone(config)))
+
+
+async def _status(uow: UnitOfWork, order_id: int) -> str:
+    order = await uow.orders.get(order_id)
+    if order is None:
+        raise UsageError(f"there is no order #{order_id}")
+    return order.status.value
+
+
+@admin_command(router, "/reassign", usage="/reassign ORDER [VENDOR]",
+               summary="send an order to the next best vendor, or to the one named")
+async def reassign(args: list[str], reply: Reply, uow: UnitOfWork, turn: Turn, now: datetime,
+                   config: Any) -> Audit:
+    require(args, 1)
+    order_id = parse_order_id(args[0])
+    before = {"status": await _status(uow, order_id), "vendor": await _vendor_of(uow, order_id)}
+    if len(args) > 1:
+        vendor = await find_person(uow, rest(args, 1), "vendor")
+        outcome, status = await reassign_to(uow.conn, order_id, vendor.id, reply, now, config, admin_actor(turn))
+        text = {Chosen.OFFERED: f"Order #{order_id} offered to {vendor.name}.",
+                Chosen.SAME_VENDOR: f"Order #{order_id} is already with {vendor.name}.",
+                Chosen.CANNOT_SUPPLY: f"{vendor.name} cannot supply every item of order #{order_id};"
+                                      " nothing changed.",
+                Chosen.NOT_LIVE: f"Order #{order_id} is {status}; only orders waiting for or accepted by a"
+                                 " vendor can be reassigned."}[outcome]
+        result = outcome.value
+    else:
+        moved = await reassign_order(uow.conn, order_id, reply, now, config, admin_actor(turn),
+                                     reason="reassigned by operator")
+        names = [(await uow.users.by_id(v)) for v in moved.vendor_ids]
+        text = {Reassigned.OFFERED: f"Order #{order_id} offered to {', '.join(u.name for u in names if u)}.",
+                Reassigned.SPLIT: f"Order #{order_id} split into {', '.join(f'#{i}' for i in moved.order_ids)}"
+                                  f" for {', '.join(u.name for u in names if u)}.",
+                Reassigned.ESCALATED: f"Order #{order_id} has used up its vendor attempts; name a vendor:"
+                                      f" /reassign {order_id} VENDOR",
+                Reassigned.FAILED: f"No vendor can supply order #{order_id}; it has failed and the retailer"
+                                   " was told.",
+                Reassigned.NOT_LIVE: f"Order #{order_id} is {before['status']}; only orders waiting for or"
+                                     " accepted by a vendor can be reassigned."}[moved.outcome]
+        result = moved.outcome.value
+    await reply.text(text)
+    after = {"status": await _status(uow, order_id), "vendor": await _vendor_of(uow, order_id), "result": result}
+    return Audit(subject=f"order #{order_id}", before=before, after=after)
+
+
+async def _vendor_of(uow: UnitOfWork, order_id: int) -> str | None:
+    order = await uow.orders.get(order_id)
+    vendor = await uow.users.by_id(order.vendor_id) if order and order.vendor_id else None
+    return vendor.phone if vendor else None
+
+
+@admin_command(router, "/cancel", usage="/cancel ORDER REASON", summary="cancel an order, giving back credit and stock")
+async def cancel(args: list[str], reply: Reply, uow: UnitOfWork, turn: Turn, now: datetime) -> Audit:
+    require(args, 1)
+    order_id = parse_order_id(args[0])
+    reason = rest(args, 1)
+    if not reason:
+        raise UsageError("say why the order is cancelled")
+    before = await _status(uow, order_id)
+    result = await cancel_order(uow.conn, order_id, admin_actor(turn), reason, reply, now)
+    if not result.ok:
+        await reply.text(f"Order #{order_id} is {before} and cannot be cancelled.")
+        return Audit(subject=f"order #{order_id}", before={"status": before}, after={"refused": True})
+    await reply.text(f"Order #{order_id} cancelled ({reason}). Credit and stock given back; the retailer was told.")
+    return Audit(subject=f"order #{order_id}", before={"status": before},
+                 after={"status": OrderStatus.CANCELLED.value, "reason": reason})

@@ -1,0 +1,60 @@
+"""/vendor, /vendors top, /retailer, /credit: how vendors and retailers stand, and credit limits."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from handlers.admin import views
+from handlers.admin.args import find_person, zone
+from handlers.admin.framework import Audit, UsageError, admin_command, parse_amount, require, rest
+from handlers.routing import Router
+from storage.notify import Reply
+from storage.ops.people import retailer_profile, set_credit_limit, vendor_profile, vendor_ranking
+from storage.uow import UnitOfWork
+
+router = Router("admin.people")
+
+
+@admin_command(router, "/vendor", usage="/vendor PHONE|NAME",
+               summary="a vendor's score breakdown, tier, load and response time")
+async def show_vendor(args: list[str], reply: Reply, uow: UnitOfWork, now: datetime, config: Any) -> None:
+    require(args, 1)
+    vendor = await find_person(uow, rest(args, 0), "vendor")
+    profile = await vendor_profile(uow.conn, vendor.id, now, on_time_within=config.orders.delivery_limit)
+    if profile is None:
+        raise UsageError(f"{vendor.name} has no vendor record")
+    await reply.text(views.vendor_profile(profile, zone(config)))
+
+
+@admin_command(router, "/vendors", usage="/vendors top", summary="vendors ranked by score")
+async def top_vendors(args: list[str], reply: Reply, uow: UnitOfWork) -> None:
+    require(args, 1, 1)
+    if args[0].lower() != "top":
+        raise UsageError(f"unknown listing {args[0]!r}")
+    await reply.text(views.vendor_ranking(await vendor_ranking(uow.conn)))
+
+
+@admin_command(router, "/retailer", usage="/retailer PHONE|NAME",
+               summary="a retailer's credit, outstanding balance and order frequency")
+async def show_retailer(args: list[str], reply: Reply, uow: UnitOfWork, now: datetime, config: Any) -> None:
+    require(args, 1)
+    retailer = await find_person(uow, rest(args, 0), "retailer")
+    profile = await retailer_profile(uow.conn, retailer.id, now)
+    if profile is None:
+        raise UsageError(f"{retailer.name} has no retailer record")
+    await reply.text(views.retailer_profile(profile, zone(config)))
+
+
+@admin_command(router, "/credit", usage="/credit PHONE|NAME limit AMOUNT", summary="set a retailer's credit limit")
+async def set_limit(args: list[str], reply: Reply, uow: UnitOfWork) -> Audit:
+    require(args, 3)
+    if args[-2].lower() != "limit":
+        raise UsageError("write: /credit PHONE|NAME limit AMOUNT")
+    amount = parse_amount(args[-1])
+    retailer = await find_person(uow, " ".join(args[:-2]), "retailer")
+    old = await set_credit_limit(uow.conn, retailer.id, amount)
+    if old is None:
+        raise UsageError(f"{retailer.name} has no retailer record")
+    await reply.text(f"Credit limit of {retailer.name} ({retailer.phone}): {views.money(old)} → {views.money(amount)}")
+    return Audit(subject=retailer.phone, before={"credit_limit": str(old)}, after={"credit_limit": str(amount)})
