@@ -13,7 +13,7 @@ from bot.config import Config, load_config
 from bot.replay import Replayer, load_fixture
 from bot.runtime import Runtime, start_runtime
 from storage.clock import FakeClock
-from tests.support.services import prepare_test_services
+from tests.support.services import drop_test_database, prepare_test_services
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_ENV = {
@@ -27,6 +27,11 @@ def pytest_configure(config: pytest.Config) -> None:
     if not hasattr(config, "workerinput"):
         prepare_test_services(ROOT)
     os.environ.update(TEST_ENV)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if not hasattr(config, "workerinput"):
+        drop_test_database()
 
 
 def make_config(**env: str) -> Config:
