@@ -1,0 +1,60 @@
+"""/safemode on [30m] | off | status: operators pause order dispatch; confirmed orders queue meanwhile."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from bot.config import parse_duration
+from handlers.admin.framework import Audit, UsageError, admin_command, require, rest
+from handlers.context import Turn
+from handlers.routing import Router
+from storage import safe_mode
+from storage.notify import Reply
+from storage.uow import UnitOfWork
+
+router = Router("admin.safemode")
+
+
+def _until(at: datetime | None) -> str:
+    return f" until {at:%H:%M} UTC" if at else ""
+
+
+@admin_command(router, "/safemode", usage="/safemode on [30m] [reason] | off | status",
+               summary="queue new orders instead of sending them to vendors")
+async def safemode(args: list[str], reply: Reply, uow: UnitOfWork, turn: Turn, now: datetime,
+                   config: Any) -> Audit | None:
+    require(args, 1)
+    action = args[0].lower()
+    if action == "on":
+        duration = None
+        reason_from = 1
+        if len(args) > 1 and args[1][-1:].isalpha() and args[1][:-1].replace(".", "").isdigit():
+            try:
+                duration = parse_duration(args[1])
+            except ValueError as exc:
+                raise UsageError(str(exc)) from None
+            reason_from = 2
+        reason = rest(args, reason_from) or "turned on by an operator"
+        await safe_mode.turn_on(uow.conn, now, turn.phone, reason, duration)
+        await reply.notify_admins("admin_safe_mode_on", until=_until(now + duration if duration else None),
+                                  reason=reason)
+        await reply("admin_safe_mode_on", until=_until(now + duration if duration else None), reason=reason)
+        return Audit(subject="safe_mode", after={"on": True})
+    if action == "off":
+        require(args, 1, 1)
+        await safe_mode.turn_off(uow.conn, now, turn.phone, "turned off by an operator")
+        released = await safe_mode.release_queue(uow.conn, now, config, reply)
+        await reply.notify_admins("admin_safe_mode_off", released=len(released))
+        await reply("admin_safe_mode_off", released=len(released))
+        return Audit(subject="safe_mode", after={"on": False, "released": released})
+    if action == "status":
+        require(args, 1, 1)
+        current = await safe_mode.state(uow.conn)
+        on = current.active(now)
+        load = await safe_mode.load(uow.conn, now, config.safe_mode.window)
+        queued = await uow.conn.fetchval("SELECT count(*) FROM orders WHERE status = 'QUEUED'")
+        await reply("admin_safe_mode_status", state="ON" if on else "OFF", until=_until(current.until) if on else "",
+                    queued=queued, backlog=load.backlog, errors=f"{load.failed}/{load.handled}")
+        return None
+    raise UsageError(f"{args[0]!r}: use on, off or status")

@@ -1,0 +1,32 @@
+"""The answer to a reorder reminder: YES puts the last order back at today's prices and confirms it
+(through the reorder and ordering flows' own handlers); NO just says fine."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from handlers import order as ordering
+from handlers import reorder
+from handlers.drafting import CONFIRM
+from handlers.routing import RETAILER, Router
+from storage.notify import Reply
+from storage.reminders import REMINDER_STATE
+from storage.repos.conversations import Conversation
+from storage.uow import UnitOfWork
+
+router = Router("reminders")
+
+
+@router.state(REMINDER_STATE, roles=(RETAILER,), filters=(ordering._yes,))
+async def reorder_from_reminder(reply: Reply, user: Any, convo: Conversation, uow: UnitOfWork, now: datetime,
+                                config: Any) -> None:
+    await reorder.reorder(reply, user, convo, uow, now, config)
+    if convo.state == CONFIRM:
+        await ordering.confirm(reply, uow, user, convo, now, config)
+
+
+@router.state(REMINDER_STATE, roles=(RETAILER,), filters=(ordering._no,))
+async def decline_reminder(reply: Reply, convo: Conversation) -> None:
+    convo.reset()
+    await reply("reorder_reminder_declined")
