@@ -100,4 +100,4 @@ async def send_outbox(ctx: dict) -> int:
 
 
 async def reconcile_outbox(ctx: dict) -> int:
-    return await ctx["outbox"].reconcile()
+    return await ctx["outbox"].reconcile(ctx["config"].outbox.stale_after)
