@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import AsyncIterator
 
 from aiohttp import web
@@ -10,10 +11,11 @@ from bot.appkeys import CONFIG, RUNTIME
 from bot.config import Config
 from bot.runtime import start_runtime
 from bot.web import api, health, twilio_webhooks
+from storage.clock import Clock
 
 
-async def _runtime_ctx(app: web.Application) -> AsyncIterator[None]:
-    runtime = await start_runtime(app[CONFIG])
+async def _runtime_ctx(app: web.Application, clock: Clock | None = None) -> AsyncIterator[None]:
+    runtime = await start_runtime(app[CONFIG], clock=clock)
     app[RUNTIME] = runtime
     yield
     await runtime.close()
@@ -31,10 +33,11 @@ async def _json_errors(request: web.Request, handler):  # type: ignore[no-untype
         return web.json_response({"error": "internal error"}, status=500)
 
 
-def create_app(config: Config) -> web.Application:
+def create_app(config: Config, *, clock: Clock | None = None) -> web.Application:
+    """The app; `clock` (default: the system clock) is for tests that move time by hand."""
     app = web.Application(client_max_size=config.web.max_body_bytes, middlewares=[_json_errors])
     app[CONFIG] = config
-    app.cleanup_ctx.append(_runtime_ctx)
+    app.cleanup_ctx.append(functools.partial(_runtime_ctx, clock=clock))
     app.router.add_post("/webhooks/twilio", twilio_webhooks.inbound)
     app.router.add_post("/webhooks/twilio/status", twilio_webhooks.status)
     app.router.add_get("/health", health.health)

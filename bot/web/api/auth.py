@@ -11,7 +11,7 @@ from bot.appkeys import RUNTIME
 from storage.ops.apikeys import ApiKey, ApiKeyRepository
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-API_KEY = "api_key"
+API_KEY = web.RequestKey("api_key", ApiKey)
 
 
 def error(status: int, message: str) -> web.Response:
@@ -41,5 +41,4 @@ def authenticated(handler: Handler) -> Handler:
 
 
 def caller(request: web.Request) -> str:
-    key: ApiKey = request[API_KEY]
-    return f"api:{key.name}"
+    return f"api:{request[API_KEY].name}"
