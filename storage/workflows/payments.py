@@ -39,6 +39,12 @@ class Decision:
     credited: Decimal | None = None  # what the PAYMENT_CREDIT entry took off the dues
 
 
+def method_name(notifier: Notifier, method: str, language: str | None) -> str:
+    """"esewa" -> "eSewa" in the reader's language ("other" for a method we do not know)."""
+    key = f"payment_method_{method}"
+    return notifier.texts.render(key if notifier.texts.has(key) else "payment_method_other", language)
+
+
 async def record_claim(conn: asyncpg.Connection, retailer_id: int, value: Decimal, method: str,
                        notifier: Notifier, now: datetime) -> int:
     """Store a PENDING claim and tell the ops chat and the retailer's latest vendor how to confirm it."""
@@ -80,12 +86,13 @@ async def decide_claim(conn: asyncpg.Connection, claim_id: int, *, confirm: bool
     except ClaimAlreadyDecided:
         return Decision(Decided.ALREADY, claim)
     state = await ledger.state(retailer_id)
+    language = await notifier.language_of(retailer.phone)
     if confirm:
-        await notifier.notify(retailer.phone, "payment_confirmed", claim_id=claim_id,
-                              amount=amount(entry.amount), method=claim.method,
+        await notifier.notify(retailer.phone, "payment_confirmed", language, claim_id=claim_id,
+                              amount=amount(entry.amount), method=method_name(notifier, claim.method, language),
                               outstanding=amount(state.outstanding), available=amount(state.available))
     else:
-        await notifier.notify(retailer.phone, "payment_rejected", claim_id=claim_id,
+        await notifier.notify(retailer.phone, "payment_rejected", language, claim_id=claim_id,
                               amount=amount(claim.amount), reason=reason)
     return Decision(Decided.CONFIRMED if confirm else Decided.REJECTED, decided, state.outstanding,
                     state.available, entry.amount if confirm else None)

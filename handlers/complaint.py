@@ -1,0 +1,74 @@
+"""Complaints: a ticket with the order it is about and a category; the ops chat is told.
+
+When the message names no order of the retailer's, the bot lists the recent ones numbered and
+waits for a number (1, 2, …) or an order number.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from domain.complaints import classify_complaint
+from handlers.context import Turn
+from handlers.routing import RETAILER, Router
+from handlers.services_text import order_lines
+from nlu.types import Parse
+from storage.notify import Reply
+from storage.repos.conversations import Conversation
+from storage.repos.users import User
+from storage.uow import UnitOfWork
+
+router = Router("complaint")
+AWAITING_COMPLAINT_ORDER = "awaiting_complaint_order"
+_NUMBER = re.compile(r"#?\s*(\d{1,8})\b")
+_NO_ORDER = re.compile(r"\b(none|no order|kunai pani haina|chaina|chhaina)\b|कुनै", re.IGNORECASE)
+
+
+@router.intent("complaint", roles=(RETAILER,))
+async def complain(reply: Reply, turn: Turn, parse: Parse, user: User, convo: Conversation, uow: UnitOfWork,
+                   config: Any, now: Any) -> None:
+    category = classify_complaint(turn.text).value
+    ref = str(parse.entities.get("order_ref") or "")
+    if ref.isdigit() and await uow.views.owns_order(user.id, int(ref)):
+        await _open_ticket(reply, uow, user, int(ref), category, turn.text, now)
+        return
+    recent = await uow.views.recent_orders(user.id, limit=5)
+    if not recent:
+        await _open_ticket(reply, uow, user, None, category, turn.text, now)
+        return
+    convo.set(AWAITING_COMPLAINT_ORDER, body=turn.text, category=category, choices=[o.id for o in recent])
+    await reply("complaint_which_order", lines=order_lines(reply, config, recent, numbered=True))
+
+
+@router.state(AWAITING_COMPLAINT_ORDER, roles=(RETAILER,))
+async def which_order(reply: Reply, turn: Turn, user: User, convo: Conversation, uow: UnitOfWork,
+                      now: Any) -> None:
+    choices: list[int] = convo.data.get("choices", [])
+    if turn.parse.intent == "cancel":
+        convo.reset()
+        await reply("complaint_dropped")
+        return
+    match = _NUMBER.search(turn.text)
+    number = int(match.group(1)) if match else None
+    order_id: int | None = None
+    if number is not None and 1 <= number <= len(choices):
+        order_id = choices[number - 1]
+    elif number and await uow.views.owns_order(user.id, number):
+        order_id = number
+    elif number != 0 and not _NO_ORDER.search(turn.text) and turn.parse.intent != "deny":
+        await reply("complaint_choose_again", count=len(choices))
+        return
+    body, category = convo.data.get("body", ""), convo.data.get("category", "other")
+    convo.reset()
+    await _open_ticket(reply, uow, user, order_id, category, body, now)
+
+
+async def _open_ticket(reply: Reply, uow: UnitOfWork, user: User, order_id: int | None, category: str,
+                       body: str, now: Any) -> None:
+    ticket_id = await uow.tickets.open(user.id, order_id, category, body, now)
+    about = f"#{order_id}" if order_id else "-"
+    await reply("complaint_opened", ticket_id=ticket_id, order=about,
+                category=reply.texts.render(f"complaint_category_{category}", reply.language))
+    await reply.notify_admins("admin_ticket_opened", ticket_id=ticket_id, retailer=user.name, phone=user.phone,
+                              order=about, category=category, text=body[:300])

@@ -1,0 +1,113 @@
+"""Questions retailers ask: a product's price, whether it is in stock, where their order is, what a
+category holds. Prices come from the same pricing as orders (`price_lines`), so the rate quoted is
+the rate charged for one unit."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from handlers.routing import RETAILER, Router
+from handlers.services_text import order_lines
+from nlu.types import Parse
+from storage.notify import Reply
+from storage.repos.users import User
+from storage.uow import UnitOfWork
+from storage.workflows.drafts import price_lines
+from storage.workflows.present import amount
+
+router = Router("inquiry")
+MAX_ASKED = 4  # products answered for one question (the best candidates of an unclear name)
+
+
+def asked_skus(parse: Parse) -> list[str]:
+    """The products a question names: each item's match, or its top candidates when unclear."""
+    skus: list[str] = []
+    for item in parse.items:
+        found = [item.sku] if item.sku else [c.sku for c in item.candidates[:3]]
+        skus += [s for s in found if s and s not in skus]
+    return skus[:MAX_ASKED]
+
+
+async def _unit_prices(uow: UnitOfWork, config: Any, skus: Sequence[str]) -> str:
+    lines = await price_lines(uow.conn, config, [(sku, Decimal(1)) for sku in skus])
+    return "\n".join(f"• {li.name}: Rs {amount(li.unit_price)}/{li.unit}" for li in lines)
+
+
+def _category_question(parse: Parse) -> str | None:
+    """A category named with no definite product ("k k biscuit cha?", "biscuit ko rate?")."""
+    category = parse.entities.get("category")
+    return str(category) if category and not any(i.sku for i in parse.items) else None
+
+
+@router.intent("inquiry_price", roles=(RETAILER,))
+async def price(reply: Reply, parse: Parse, uow: UnitOfWork, config: Any) -> None:
+    category = _category_question(parse)
+    if category:
+        await show_category(reply, uow, config, category)
+        return
+    skus = asked_skus(parse)
+    if not skus:
+        await reply("inquiry_which_product")
+        return
+    await reply("inquiry_prices", lines=await _unit_prices(uow, config, skus))
+
+
+@router.intent("inquiry_stock", roles=(RETAILER,))
+async def stock(reply: Reply, parse: Parse, uow: UnitOfWork, config: Any) -> None:
+    category = _category_question(parse)
+    if category:
+        await show_category(reply, uow, config, category)
+        return
+    skus = asked_skus(parse)
+    if not skus:
+        await reply("inquiry_which_product")
+        return
+    vendors = await uow.views.in_stock(skus)
+    names = {p.sku: p.name for p in (await uow.products.by_skus(skus)).values()}
+    lines = [reply.texts.render("inquiry_in_stock" if vendors[sku] else "inquiry_out_of_stock", reply.language,
+                                name=names[sku], vendors=vendors[sku]) for sku in skus if sku in names]
+    await reply("inquiry_stock", lines="\n".join(lines))
+
+
+@router.intent("order_status", roles=(RETAILER,))
+async def order_status(reply: Reply, parse: Parse, user: User, uow: UnitOfWork, config: Any) -> None:
+    ref = str(parse.entities.get("order_ref") or "")
+    orders = await uow.views.recent_orders(user.id, limit=3, order_id=int(ref) if ref.isdigit() else None)
+    if ref.isdigit() and not orders:
+        await reply("order_status_unknown", order_id=ref)
+        return
+    if not orders:
+        await reply("order_status_none")
+        return
+    await reply("order_status", lines=order_lines(reply, config, orders))
+
+
+@router.intent("browse_category", roles=(RETAILER,))
+async def browse(reply: Reply, parse: Parse, uow: UnitOfWork, config: Any) -> None:
+    category = str(parse.entities.get("category") or "")
+    if not category:
+        category = named_category(parse.text, await uow.views.categories()) or ""
+    await show_category(reply, uow, config, category)
+
+
+def named_category(text: str, categories: Sequence[str]) -> str | None:
+    """A catalogue category the text names, singular or plural ("oils", "soft drink")."""
+    words = " " + " ".join(re.findall(r"\w+", text.lower())) + " "
+    for category in sorted(categories, key=len, reverse=True):
+        stem = category.lower().rstrip("s")
+        if re.search(rf" {re.escape(stem)}s? ", words):
+            return category
+    return None
+
+
+async def show_category(reply: Reply, uow: UnitOfWork, config: Any, category: str) -> None:
+    """A category's products with today's unit prices, or the list of categories when it is unknown."""
+    listings = await uow.views.in_category(category) if category else []
+    if not listings:
+        await reply("browse_which_category", categories=", ".join(await uow.views.categories()))
+        return
+    await reply("browse_category", category=listings[0].category,
+                lines=await _unit_prices(uow, config, [p.sku for p in listings]))

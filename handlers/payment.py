@@ -1,0 +1,74 @@
+"""Payments and dues: "5000 pathaye esewa bata" records a claim for an admin or the retailer's vendor
+to confirm; "mero baki kati cha?" shows what is owed, the limit, what is left and the last entries.
+Vendors confirm with "payment ok 12" (the claim number they were sent)."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+from handlers.context import Turn
+from handlers.routing import RETAILER, VENDOR, Kind, Router
+from handlers.services_text import local_time
+from nlu.types import Parse
+from storage.notify import Reply
+from storage.repos.users import User
+from storage.uow import UnitOfWork
+from storage.workflows.payments import Decided, decide_claim, method_name, record_claim
+from storage.workflows.present import amount
+
+router = Router("payment")
+UNKNOWN_METHOD = "other"
+LEDGER_SHOWN = 5
+_VENDOR_OK = re.compile(
+    r"^\s*(?:payment|paiment|pement|bhuktani|paisa|bhuktaani|भुक्तानी|पैसा)\s+"
+    r"(?:ok|okay|confirm(?:ed)?|received|recieved|aayo|payo|paayo|mil(?:yo|eko)|thik|ठिक|आयो|पायो)\s*#?\s*(\d+)\s*$",
+    re.IGNORECASE)
+
+
+@router.intent("payment", roles=(RETAILER,))
+async def claim(reply: Reply, parse: Parse, user: User, uow: UnitOfWork, now: Any) -> None:
+    value = parse.entities.get("amount")
+    if not isinstance(value, int | float | Decimal) or value <= 0:
+        await reply("payment_need_amount")
+        return
+    method = str(parse.entities.get("method") or UNKNOWN_METHOD)
+    claim_id = await record_claim(uow.conn, user.id, Decimal(str(value)), method, reply, now)
+    await reply("payment_claimed", claim_id=claim_id, amount=amount(Decimal(str(value))),
+                method=method_name(reply, method, reply.language))
+
+
+@router.intent("balance", roles=(RETAILER,))
+async def balance(reply: Reply, user: User, uow: UnitOfWork, config: Any) -> None:
+    state = await uow.ledger.state(user.id)
+    entries = await uow.views.ledger_tail(user.id, LEDGER_SHOWN)
+    lines = [reply.texts.render("balance_entry", reply.language, at=local_time(config, e.at),
+                                what=reply.texts.render(f"ledger_{e.kind.lower()}", reply.language,
+                                                        order_id=e.order_id or ""),
+                                amount=("+" if e.amount > 0 else "−") + amount(abs(e.amount)),
+                                balance=amount(e.balance_after)) for e in entries]
+    pending = sum((p.claim.amount for p in await uow.payments.pending(retailer_id=user.id)), Decimal(0))
+    await reply("balance", outstanding=amount(state.outstanding), limit=amount(state.limit),
+                available=amount(state.available),
+                entries="\n".join(lines) or reply.texts.render("balance_no_entries", reply.language),
+                pending=reply.texts.render("balance_pending", reply.language, amount=amount(pending)) + "\n"
+                if pending else "")
+
+
+def _vendor_payment_ok(turn: Turn) -> dict[str, int] | None:
+    match = _VENDOR_OK.match(turn.text)
+    return {"claim_id": int(match.group(1))} if match else None
+
+
+@router.message(kind=Kind.COMMAND, roles=(VENDOR,), filters=[_vendor_payment_ok])
+async def vendor_confirms(reply: Reply, user: User, claim_id: int, uow: UnitOfWork, now: Any) -> None:
+    decision = await decide_claim(uow.conn, claim_id, confirm=True, by=f"vendor:{user.id}", notifier=reply,
+                                  now=now, vendor_id=user.id)
+    if decision.outcome is Decided.CONFIRMED:
+        await reply("vendor_payment_confirmed", claim_id=claim_id, amount=amount(decision.credited or 0))
+        await reply.notify_admins("admin_payment_decided", claim_id=claim_id, by=user.name,
+                                  decision=decision.outcome.value.lower())
+    else:
+        await reply(f"payment_decision_{decision.outcome.value.lower()}", claim_id=claim_id,
+                    status=decision.claim.status.value.lower() if decision.claim else "")

@@ -1,0 +1,40 @@
+"""Reorder: "same as last time", "pahile jastai", "last week ko order" put the previous order back in
+a draft at today's prices, without what no vendor has now, and show it through the ordering flow's
+own summary, so YES confirms it exactly like any other order."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from handlers.drafting import show_draft
+from handlers.routing import RETAILER, Router
+from handlers.services_text import local_time
+from storage.notify import Reply
+from storage.repos.conversations import Conversation
+from storage.repos.users import User
+from storage.uow import UnitOfWork
+from storage.workflows.drafts import edit_draft
+
+router = Router("reorder")
+
+
+@router.intent("reorder", roles=(RETAILER,))
+async def reorder(reply: Reply, user: User, convo: Conversation, uow: UnitOfWork, now: Any, config: Any) -> None:
+    past = await uow.views.previous_order(user.id)
+    if past is None:
+        await reply("reorder_nothing")
+        return
+    stocked = await uow.views.in_stock([sku for sku, _ in past.items])
+    keep = [(sku, quantity) for sku, quantity in past.items if stocked[sku]]
+    if not keep:
+        await reply("reorder_all_unavailable", order_id=past.id)
+        return
+    current = await uow.orders.draft_of(user.id)
+    extra = [li.sku for li in current.lines if li.sku not in dict(keep)] if current else []
+    draft = await edit_draft(uow.conn, user.id, now, config, set_items=keep, remove=extra)
+    gone = [sku for sku, _ in past.items if not stocked[sku]]
+    names = {sku: p.name for sku, p in (await uow.products.by_skus(gone)).items()}
+    await reply("reorder_intro", order_id=past.id, date=local_time(config, past.created_at))
+    if gone:
+        await reply("reorder_unavailable", items=", ".join(names.get(sku, sku) for sku in gone))
+    await show_draft(reply, uow, user, convo, draft)
