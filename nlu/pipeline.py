@@ -20,9 +20,9 @@ OUT_OF_SCOPE = "out_of_scope"
 # Intents whose messages carry items the handler needs.
 ITEM_INTENTS = frozenset({ORDER, *INQUIRIES})
 # Intents a product question may override: the classifier often hears "rara cha?" as an order.
-_QUESTION_OVERRIDES = frozenset({ORDER, "reorder", OUT_OF_SCOPE, "greeting", "browse_category", *INQUIRIES})
+_QUESTION_OVERRIDES = frozenset({ORDER, "reorder", OUT_OF_SCOPE, "greeting", *INQUIRIES})
 CONFIDENT_ITEM = 80.0  # an item this sure, with a quantity, makes an order of an unsure message
-NAMED_ITEM = 80.0  # a span with no quantity is kept only when it names a product this clearly
+NAMED_ITEM = 75.0  # a span with no quantity is kept only when it names a product this clearly
 
 
 @dataclass(frozen=True)
