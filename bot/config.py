@@ -157,6 +157,21 @@ class Secrets:
 
 
 @dataclass(frozen=True)
+class MediaConfig:
+    """Photos and voice notes: which OCR / speech / extraction backend, and the limits."""
+
+    ocr: str = "auto"                    # auto (Cloud Vision when credentials are set) | rapidocr | google
+    transcription: str = "auto"          # auto (OpenAI when a key is set) | pocketsphinx | openai
+    extraction: str = "auto"             # auto (OpenAI when a key is set) | off | openai
+    max_bytes: int = 10_000_000
+    max_voice_seconds: float = 180
+    timeout: timedelta = timedelta(seconds=60)
+    confirm_below: float = 0.75          # a transcript less sure than this is read back before ordering
+    openai_transcription_model: str = "gpt-4o-mini-transcribe"
+    google_endpoint: str = ""            # Cloud Vision API host override (empty: Google's)
+
+
+@dataclass(frozen=True)
 class Config:
     web: WebConfig = field(default_factory=WebConfig)
     channels: ChannelsConfig = field(default_factory=ChannelsConfig)
@@ -170,12 +185,16 @@ class Config:
     reminders: RemindersConfig = field(default_factory=RemindersConfig)
     safe_mode: SafeModeConfig = field(default_factory=SafeModeConfig)
     admins: list[AdminEntry] = field(default_factory=list)
+    media: MediaConfig = field(default_factory=MediaConfig)
     secrets: Secrets = field(default_factory=Secrets)
 
 
 _CHOICES = {
     "nlu.backend": {"local", "openai", "rasa"},
     "languages.default": {"en", "ne", "ne-deva"},
+    "media.ocr": {"auto", "rapidocr", "google"},
+    "media.transcription": {"auto", "pocketsphinx", "openai"},
+    "media.extraction": {"auto", "off", "openai"},
 }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers import complaint, fallback, greeting, inquiry, language, order, payment, reorder, stock, vendor
+from handlers import complaint, fallback, greeting, inquiry, language, media, order, payment, reorder, stock, vendor
 from handlers.admin import basics as admin_basics
 from handlers.admin import exports as admin_exports
 from handlers.admin import orders as admin_orders
@@ -16,6 +16,7 @@ from handlers.routing import Router
 def routers() -> list[Router]:
     """Routers in the order they are tried within each kind; the first match wins."""
     return [admin_basics.router, admin_stats.router, admin_orders.router, admin_people.router,
-            admin_exports.router, admin_payments.router, admin_tickets.router, language.router, payment.router,
+            admin_exports.router, admin_payments.router, admin_tickets.router, media.router, language.router,
+            payment.router,
             stock.router, vendor.router, order.router, reorder.router, inquiry.router, complaint.router,
             greeting.router, fallback.router]

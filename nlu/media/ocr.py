@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -49,6 +50,19 @@ class OcrEngine(Protocol):
     def read(self, data: bytes) -> OcrResult: ...
 
 
+_LEADING_ONE = re.compile(r"^[Il|!](?=\s+(?!(?:want|need|am|have|will|would|think)\b)[^\W\d])", re.IGNORECASE)
+_DIGIT_LIKE = re.compile(r"\b(?=[0-9OoIlS]*[0-9])[0-9OoIlS]+\b")
+_DIGIT_FIX = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "S": "5"})
+
+
+def tidy_line(text: str) -> str:
+    """OCR's usual slips in order lists: a leading 'I' or '|' for 1, 'O' inside numbers ('1O kg' -> '10 kg')."""
+    text = " ".join(text.split())
+    if not any(c.isdigit() for c in text[1:]):
+        text = _LEADING_ONE.sub("1", text)
+    return _DIGIT_LIKE.sub(lambda m: m.group().translate(_DIGIT_FIX), text)
+
+
 def reading_order(fragments: Iterable[OcrLine]) -> list[OcrLine]:
     """Join text fragments into lines: rows top to bottom (by vertical overlap), left to right within a row."""
     items = sorted((f for f in fragments if f.text.strip()), key=lambda f: (f.box[1] + f.box[3]) / 2)
@@ -69,7 +83,7 @@ def reading_order(fragments: Iterable[OcrLine]) -> list[OcrLine]:
     for row in rows:
         row.sort(key=lambda f: f.box[0])
         lines.append(OcrLine(
-            text=" ".join(f.text.strip() for f in row),
+            text=tidy_line(" ".join(f.text.strip() for f in row)),
             confidence=min(f.confidence for f in row),
             box=(min(f.box[0] for f in row), min(f.box[1] for f in row),
                  max(f.box[2] for f in row), max(f.box[3] for f in row)),
@@ -167,7 +181,7 @@ def vision_lines(response: Any) -> list[OcrLine]:
         response.text_annotations[0].description if response.text_annotations else "")
     confidences = [b.confidence for p in (full.pages if full else []) for b in p.blocks if b.confidence]
     confidence = min(confidences) if confidences else 1.0
-    return [OcrLine(line.strip(), confidence) for line in text.splitlines() if line.strip()]
+    return [OcrLine(tidy_line(line), confidence) for line in text.splitlines() if line.strip()]
 
 
 def make_ocr(backend: str = "auto", *, google_credentials: str | None = None,
