@@ -1,73 +1,232 @@
-"""Intent classification: word and character n-gram TF-IDF over spaCy tokens, a linear model.
+"""Intent classifier: spaCy tokens -> word + char n-gram TF-IDF -> calibrated linear models.
 
-Trained from Rasa NLU YAML (data/nlu/*.yml); the trained model is cached under var/models by a hash
-of the data and this file, so training happens once per change of either.
+Heads are scikit-learn linear models (logistic regression and/or a linear SVM whose scores are
+softmax-calibrated with a temperature fitted on cross-validated scores). Their probabilities are
+averaged; below ``threshold`` the answer is ``oos_label``. Prediction is a sparse row gather, a few
+tens of microseconds per message.
 """
 
 from __future__ import annotations
 
 import hashlib
-import pickle
+import json
+import logging
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.svm import LinearSVC
 
-from nlu.features import Featurizer, Vectoriser
+from nlu.features import FeatureConfig, Featurizer, TfidfBlock, Vectoriser, augment_with_lookups
 from nlu.rasa_data import load_nlu_files
 
-ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "data" / "nlu"
-CACHE = ROOT / "var" / "models"
+log = logging.getLogger(__name__)
+
+CODE_VERSION = "intent-1"  # bump when features or training change, so cached models are retrained
+OOS_LABEL = "out_of_scope"
+DEFAULT_THRESHOLD = 0.3
+REPO = Path(__file__).resolve().parents[1]
+LEARNERS = ("logreg", "svm", "ensemble")
 
 
+@dataclass
+class Head:
+    """One linear model: probabilities = softmax(temperature * (x @ weights + bias))."""
+
+    weights: np.ndarray  # (n_features, n_labels), row-gathered at prediction
+    bias: np.ndarray
+    temperature: float = 1.0
+
+    def proba(self, scores: np.ndarray) -> np.ndarray:
+        z = self.temperature * scores
+        z = np.exp(z - z.max(axis=-1, keepdims=True))
+        return z / z.sum(axis=-1, keepdims=True)
+
+
+@dataclass
 class IntentClassifier:
-    def __init__(self, vectoriser: Vectoriser, model: LogisticRegression) -> None:
-        self.vectoriser = vectoriser
-        self.model = model
-        self.labels: list[str] = [str(c) for c in model.classes_]
+    labels: list[str]
+    vectoriser: Vectoriser
+    heads: list[Head]
+    threshold: float = DEFAULT_THRESHOLD
+    oos_label: str = OOS_LABEL
+    info: dict[str, Any] = field(default_factory=dict)
+
+    def ranking(self, text: str) -> list[tuple[str, float]]:
+        """Every label with its probability, best first (before the threshold)."""
+        probs = self._proba_row(text)
+        order = np.argsort(-probs)
+        return [(self.labels[i], float(probs[i])) for i in order]
 
     def predict(self, text: str) -> tuple[str, float]:
-        return self.predict_many([text])[0]
+        return self._decide(self._proba_row(text))
 
     def predict_many(self, texts: list[str]) -> list[tuple[str, float]]:
-        probs = self.model.predict_proba(self.vectoriser.matrix(texts))
-        best = probs.argmax(axis=1)
-        return [(self.labels[i], float(probs[row, i])) for row, i in enumerate(best)]
+        if not texts:
+            return []
+        x = self.vectoriser.matrix(texts)
+        probs = np.mean([h.proba(np.asarray(x @ h.weights) + h.bias) for h in self.heads], axis=0)
+        return [self._decide(p) for p in probs]
+
+    def _proba_row(self, text: str) -> np.ndarray:
+        idx, vals = self.vectoriser.row(text)
+        total = 0.0
+        for h in self.heads:
+            total = total + h.proba(vals @ h.weights[idx] + h.bias)
+        return np.asarray(total) / len(self.heads)
+
+    def _decide(self, probs: np.ndarray) -> tuple[str, float]:
+        best = int(np.argmax(probs))
+        conf = float(probs[best])
+        if conf < self.threshold:
+            return self.oos_label, conf
+        return self.labels[best], conf
 
     def save(self, path: Path) -> None:
+        path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
-        (path / "model.pkl").write_bytes(pickle.dumps(self))
+        fz = self.vectoriser.featurizer
+        meta = {
+            "code_version": CODE_VERSION, "labels": self.labels, "threshold": self.threshold,
+            "oos_label": self.oos_label, "info": self.info, "feature_config": asdict(fz.config),
+            "synonyms": fz.synonyms, "lookups": fz.lookups, "regexes": fz.regexes,
+            "temperatures": [h.temperature for h in self.heads],
+            "word_vocab": list(self.vectoriser.words.vocab), "char_vocab": list(self.vectoriser.chars.vocab),
+        }
+        arrays = {"word_idf": self.vectoriser.words.idf, "char_idf": self.vectoriser.chars.idf}
+        for i, h in enumerate(self.heads):
+            arrays[f"w{i}"], arrays[f"b{i}"] = h.weights, h.bias
+        np.savez(path / "weights.npz", **arrays)
+        (path / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
 
     @classmethod
     def load(cls, path: Path) -> IntentClassifier:
-        loaded = pickle.loads((path / "model.pkl").read_bytes())
-        if not isinstance(loaded, cls):
-            raise TypeError(f"{path} does not hold an intent model")
-        return loaded
+        path = Path(path)
+        meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
+        if meta.get("code_version") != CODE_VERSION:
+            raise ValueError(f"{path}: model from code version {meta.get('code_version')}, need {CODE_VERSION}")
+        with np.load(path / "weights.npz") as z:
+            arrays = {k: z[k] for k in z.files}
+        cfg = meta["feature_config"]
+        config = FeatureConfig(**{f.name: tuple(v) if isinstance(v, list) else v
+                                  for f in fields(FeatureConfig) if (v := cfg.get(f.name)) is not None})
+        featurizer = Featurizer(meta["synonyms"], meta["lookups"], meta["regexes"], config)
+        vec = Vectoriser(
+            featurizer,
+            TfidfBlock({w: i for i, w in enumerate(meta["word_vocab"])}, arrays["word_idf"]),
+            TfidfBlock({c: i for i, c in enumerate(meta["char_vocab"])}, arrays["char_idf"]),
+        )
+        heads = [Head(arrays[f"w{i}"], arrays[f"b{i}"], t) for i, t in enumerate(meta["temperatures"])]
+        return cls(meta["labels"], vec, heads, meta["threshold"], meta["oos_label"], meta.get("info", {}))
 
 
-def train(examples: list[tuple[str, str]], *, c: float = 10.0) -> IntentClassifier:
+def _fit_temperature(scores: np.ndarray, y: np.ndarray) -> float:
+    """Softmax temperature minimising the negative log-likelihood of held-out scores."""
+    best_t, best_nll = 1.0, np.inf
+    for t in np.geomspace(0.1, 100, 61):
+        probs = Head(np.zeros(0), np.zeros(0), float(t)).proba(scores)
+        nll = -np.mean(np.log(probs[np.arange(len(y)), y] + 1e-12))
+        if nll < best_nll:
+            best_t, best_nll = float(t), nll
+    return best_t
+
+
+def _svm_head(x: Any, y: np.ndarray, c: float, seed: int) -> Head:
+    svm = LinearSVC(C=c, class_weight="balanced", random_state=seed)
+    folds = min(3, int(np.bincount(y).min()))
+    if folds >= 2:
+        cv = StratifiedKFold(folds, shuffle=True, random_state=seed)
+        held_out = cross_val_predict(svm, x, y, cv=cv, method="decision_function")
+        temperature = _fit_temperature(held_out, y)
+    else:
+        temperature = 5.0
+    svm.fit(x, y)
+    return Head(np.ascontiguousarray(svm.coef_.T, dtype=np.float32), svm.intercept_.astype(np.float32), temperature)
+
+
+def _logreg_head(x: Any, y: np.ndarray, c: float) -> Head:
+    lr = LogisticRegression(C=c, max_iter=1000, class_weight="balanced")
+    lr.fit(x, y)
+    return Head(np.ascontiguousarray(lr.coef_.T, dtype=np.float32), lr.intercept_.astype(np.float32))
+
+
+def train(examples: list[tuple[str, str]], **opts: Any) -> IntentClassifier:
+    """Train on (text, intent) pairs.
+
+    Options: ``learner`` ("logreg", "svm" or "ensemble", default "ensemble"), ``c_svm``, ``c_logreg``,
+    ``threshold``, ``oos_label``, ``synonyms``/``lookups``/``regexes`` (Rasa lexicon), ``augment``
+    (extra examples per lookup match), ``seed`` and any :class:`FeatureConfig` field.
+    """
+    learner = opts.get("learner", "ensemble")
+    if learner not in LEARNERS:
+        raise ValueError(f"learner must be one of {LEARNERS}, not {learner!r}")
+    config = FeatureConfig(**{f.name: opts[f.name] for f in fields(FeatureConfig) if f.name in opts})
+    lookups = opts.get("lookups") or {}
+    featurizer = Featurizer(opts.get("synonyms") or {}, lookups, opts.get("regexes") or {}, config)
+    seed = int(opts.get("seed", 0))
+    examples = list(examples) + augment_with_lookups(examples, lookups, int(opts.get("augment", 0)), seed)
     texts = [t for t, _ in examples]
-    vectoriser = Vectoriser.fit(Featurizer(), texts)
-    model = LogisticRegression(C=c, max_iter=2000)
-    model.fit(vectoriser.matrix(texts), np.array([label for _, label in examples]))
-    return IntentClassifier(vectoriser, model)
+    labels, y = np.unique([i for _, i in examples], return_inverse=True)
+    if len(labels) < 2:
+        raise ValueError("need examples of at least two intents")
+    started = time.perf_counter()
+    vec = Vectoriser.fit(featurizer, texts)
+    x = vec.matrix(texts)
+    heads = []
+    if learner in ("svm", "ensemble"):
+        heads.append(_svm_head(x, y, float(opts.get("c_svm", 1.0)), seed))
+    if learner in ("logreg", "ensemble"):
+        heads.append(_logreg_head(x, y, float(opts.get("c_logreg", 20.0))))
+    info = {"examples": len(examples), "features": vec.dim, "learner": learner,
+            "train_seconds": round(time.perf_counter() - started, 2)}
+    return IntentClassifier(
+        [str(lbl) for lbl in labels], vec, heads,
+        float(opts.get("threshold", DEFAULT_THRESHOLD)), str(opts.get("oos_label", OOS_LABEL)), info,
+    )
 
 
-def _data_hash(paths: list[Path]) -> str:
-    digest = hashlib.sha256(Path(__file__).read_bytes())
-    for path in sorted(paths):
-        digest.update(path.name.encode() + path.read_bytes())
-    return digest.hexdigest()[:16]
+def train_from_files(paths: Sequence[Path], **opts: Any) -> IntentClassifier:
+    """Train from Rasa NLU YAML files, honouring their synonyms, lookups and regexes."""
+    data = load_nlu_files(paths)
+    opts = {"synonyms": data.synonyms, "lookups": data.lookups, "regexes": data.regexes, "augment": 1, **opts}
+    return train(data.pairs, **opts)
+
+
+def data_hash(paths: Sequence[Path]) -> str:
+    digest = hashlib.sha256(CODE_VERSION.encode())
+    for path in sorted(Path(p) for p in paths):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
 def load_or_train(data_paths: list[Path] | None = None, cache_dir: Path | None = None) -> IntentClassifier:
-    """The model for `data_paths` (default data/nlu/*.yml), trained once and cached by their hash."""
-    paths = list(data_paths) if data_paths else sorted(DATA.glob("*.yml"))
-    folder = (cache_dir or CACHE) / f"intent-{_data_hash(paths)}"
-    if (folder / "model.pkl").exists():
-        return IntentClassifier.load(folder)
-    classifier = train(load_nlu_files(paths).pairs)
-    classifier.save(folder)
-    return classifier
+    """The classifier for these Rasa files, trained once and cached under a hash of data and code."""
+    paths = sorted(data_paths) if data_paths else sorted((REPO / "data" / "nlu").glob("*.yml"))
+    if not paths:
+        raise FileNotFoundError("no NLU training data (data/nlu/*.yml)")
+    target = Path(cache_dir or REPO / "var" / "models") / f"intent-{data_hash(paths)}"
+    if (target / "meta.json").exists():
+        try:
+            return IntentClassifier.load(target)
+        except (OSError, ValueError, KeyError) as exc:
+            log.warning("cached intent model %s unreadable (%s); retraining", target, exc)
+    model = train_from_files(paths)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".intent-", dir=target.parent))
+    try:
+        model.save(tmp)
+        shutil.rmtree(target, ignore_errors=True)
+        os.replace(tmp, target)  # atomic: another process sees a whole model or none
+    except OSError:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if not (target / "meta.json").exists():
+            raise
+    return model

@@ -1,0 +1,203 @@
+"""Text features for the intent classifier: spaCy tokens, word and character n-gram TF-IDF.
+
+Rasa ``synonym`` entries rewrite tokens to their canonical value, ``lookup`` tables and ``regex``
+patterns add marker features. Featurising one message is pure Python over a spaCy tokenizer (no
+full ``nlp()`` pipeline), so a prediction costs tens of microseconds.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import spacy
+from scipy import sparse
+
+_REPEATS = re.compile(r"(\D)\1{2,}")  # "hiiii" -> "hii", "okkk" -> "okk"
+_DIGIT_LETTER = re.compile(r"(?<=\d)(?=[^\d\s.,])|(?<=[^\d\s.,])(?=\d)")  # "2kg" -> "2 kg"
+_DIGIT = re.compile(r"\d")
+_TOKENIZER = None
+
+
+def _tokenizer():  # one shared blank multi-language tokenizer; nothing is downloaded
+    global _TOKENIZER
+    if _TOKENIZER is None:
+        _TOKENIZER = spacy.blank("xx").tokenizer
+    return _TOKENIZER
+
+
+def normalise(text: str) -> str:
+    """Lower-case, unify Unicode forms and digits (Devanagari ones too) to '0', split '2kg'."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = "".join(str(unicodedata.digit(ch)) if ch.isdigit() else ch for ch in text)
+    text = _DIGIT_LETTER.sub(" ", text)
+    return _DIGIT.sub("0", _REPEATS.sub(r"\1\1", text))
+
+
+def _phrase_table(pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, ...], str]:
+    tok = _tokenizer()
+    return {tuple(t.text for t in tok(normalise(k))): v for k, v in pairs if k.strip()}
+
+
+@dataclass
+class FeatureConfig:
+    word_ngrams: tuple[int, int] = (1, 2)
+    char_ngrams: tuple[int, int] = (2, 5)
+    min_df: int = 1  # word features seen in fewer documents are dropped
+    char_min_df: int = 2
+    char_weight: float = 1.0  # weight of the character block against the word block
+
+
+@dataclass
+class Featurizer:
+    """Turns raw text into word-level and character-level feature strings."""
+
+    synonyms: dict[str, str] = field(default_factory=dict)
+    lookups: dict[str, list[str]] = field(default_factory=dict)
+    regexes: dict[str, list[str]] = field(default_factory=dict)
+    config: FeatureConfig = field(default_factory=FeatureConfig)
+
+    def __post_init__(self) -> None:
+        self._syn = {k: v.split() for k, v in _phrase_table(
+            (k, normalise(v)) for k, v in self.synonyms.items()).items()}
+        self._lookup: dict[tuple[str, ...], set[str]] = {}
+        for name, entries in self.lookups.items():
+            for phrase in _phrase_table((e, name) for e in entries):
+                self._lookup.setdefault(phrase, set()).add(name)
+        self._span = max((len(p) for p in [*self._syn, *self._lookup]), default=1)
+        self._regex = [(name, re.compile(p, re.IGNORECASE)) for name, ps in self.regexes.items() for p in ps]
+
+    def tokens(self, text: str) -> list[str]:
+        """Normalised tokens with synonyms replaced by their canonical value."""
+        toks = [t.text for t in _tokenizer()(normalise(text)) if not t.is_space]
+        if not self._syn:
+            return toks
+        out: list[str] = []
+        i = 0
+        while i < len(toks):
+            for n in range(min(self._span, len(toks) - i), 0, -1):
+                canonical = self._syn.get(tuple(toks[i : i + n]))
+                if canonical is not None:
+                    out.extend(canonical)
+                    i += n
+                    break
+            else:
+                out.append(toks[i])
+                i += 1
+        return out
+
+    def markers(self, text: str, toks: Sequence[str]) -> list[str]:
+        """Lookup-table and regex marker features."""
+        found: set[str] = set()
+        if self._lookup:
+            for i in range(len(toks)):
+                for n in range(1, min(self._span, len(toks) - i) + 1):
+                    found.update(self._lookup.get(tuple(toks[i : i + n]), ()))
+        marks = [f"#lookup:{name}" for name in sorted(found)]
+        marks += [f"#regex:{name}" for name, rx in self._regex if rx.search(text)]
+        return marks
+
+    def analyse(self, text: str) -> tuple[list[str], list[str]]:
+        """(word features, character features) of one text."""
+        toks = self.tokens(text)
+        lo, hi = self.config.word_ngrams
+        words = [" ".join(toks[i : i + n]) for n in range(lo, hi + 1) for i in range(len(toks) - n + 1)]
+        words += self.markers(text, toks)
+        lo, hi = self.config.char_ngrams
+        chars = []
+        for tok in toks:
+            padded = f" {tok} "
+            for n in range(lo, min(hi, len(padded)) + 1):
+                chars.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
+        return words, chars
+
+
+@dataclass
+class TfidfBlock:
+    """Vocabulary and smoothed IDF of one feature block (sub-linear TF, L2-normalised rows)."""
+
+    vocab: dict[str, int]
+    idf: np.ndarray
+
+    @classmethod
+    def fit(cls, docs: Sequence[Sequence[str]], min_df: int) -> TfidfBlock:
+        df = Counter(f for doc in docs for f in set(doc))
+        kept = sorted(f for f, c in df.items() if c >= min_df)
+        n = len(docs)
+        idf = np.array([math.log((1 + n) / (1 + df[f])) + 1.0 for f in kept], dtype=np.float32)
+        return cls({f: i for i, f in enumerate(kept)}, idf)
+
+    def vector(self, feats: Iterable[str], weight: float = 1.0) -> tuple[list[int], np.ndarray]:
+        counts: dict[int, int] = {}
+        vocab = self.vocab
+        for f in feats:
+            j = vocab.get(f)
+            if j is not None:
+                counts[j] = counts.get(j, 0) + 1
+        if not counts:
+            return [], np.zeros(0, dtype=np.float32)
+        idx = list(counts)
+        vals = (1.0 + np.log(np.fromiter(counts.values(), np.float32, len(idx)))) * self.idf[idx]
+        return idx, vals * (weight / float(np.sqrt(vals @ vals)))
+
+
+@dataclass
+class Vectoriser:
+    """Featurizer plus fitted TF-IDF blocks: text -> sparse row."""
+
+    featurizer: Featurizer
+    words: TfidfBlock
+    chars: TfidfBlock
+
+    @classmethod
+    def fit(cls, featurizer: Featurizer, texts: Sequence[str]) -> Vectoriser:
+        cfg = featurizer.config
+        analysed = [featurizer.analyse(t) for t in texts]
+        return cls(
+            featurizer,
+            TfidfBlock.fit([w for w, _ in analysed], cfg.min_df),
+            TfidfBlock.fit([c for _, c in analysed], cfg.char_min_df),
+        )
+
+    @property
+    def dim(self) -> int:
+        return len(self.words.vocab) + len(self.chars.vocab)
+
+    def row(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """Column indices and values of one text's feature vector."""
+        words, chars = self.featurizer.analyse(text)
+        wi, wv = self.words.vector(words)
+        ci, cv = self.chars.vector(chars, self.featurizer.config.char_weight)
+        off = len(self.words.vocab)
+        return np.array(wi + [off + c for c in ci], dtype=np.int64), np.concatenate([wv, cv])
+
+    def matrix(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        rows = [self.row(t) for t in texts]
+        indptr = np.cumsum([0] + [len(i) for i, _ in rows])
+        indices = np.concatenate([i for i, _ in rows]) if rows else np.zeros(0, np.int64)
+        data = np.concatenate([v for _, v in rows]) if rows else np.zeros(0, np.float32)
+        return sparse.csr_matrix((data, indices, indptr), shape=(len(texts), self.dim), dtype=np.float32)
+
+
+def augment_with_lookups(
+    examples: Sequence[tuple[str, str]], lookups: dict[str, list[str]], per_example: int = 1, seed: int = 0
+) -> list[tuple[str, str]]:
+    """Extra examples made by swapping a lookup-table entry found in a text for another entry."""
+    rng = random.Random(seed)
+    tables = [(name, entries, re.compile(r"(?<!\w)(" + "|".join(
+        re.escape(e) for e in sorted(entries, key=len, reverse=True)) + r")(?!\w)", re.IGNORECASE))
+        for name, entries in sorted(lookups.items()) if entries]
+    extra: list[tuple[str, str]] = []
+    for text, intent in examples:
+        for _name, entries, rx in tables:
+            if len(entries) < 2 or not rx.search(text):
+                continue
+            for _ in range(per_example):
+                extra.append((rx.sub(lambda _m, es=entries: rng.choice(es), text), intent))
+    return extra
