@@ -47,7 +47,8 @@ WITH debts AS (
            count(*) FILTER (WHERE paid_at <= delivered_at + $3::interval) AS on_time,
            count(*) FILTER (WHERE paid_at > delivered_at + $3::interval
                             OR (paid_at IS NULL AND $2 > delivered_at + $3::interval)) AS late,
-           avg(GREATEST(extract(epoch FROM paid_at - delivered_at)::float8, 0) / 86400.0) AS avg_days
+           avg(GREATEST(extract(epoch FROM paid_at - delivered_at)::float8, 0) / 86400.0)
+               FILTER (WHERE paid_at IS NOT NULL) AS avg_days
     FROM settled GROUP BY retailer_id
 ), activity AS (
     SELECT retailer_id,

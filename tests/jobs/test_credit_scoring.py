@@ -1,0 +1,75 @@
+"""Credit scoring on a burst worker: scores as domain.scoring gives them, limits moved within bounds
+once per review period (audited), admins told when a retailer turns HIGH risk, approval needed then."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from domain.scoring import CreditInputs, score_credit
+from jobs.scoring import score_credit_risk
+from storage.credit_scoring import needs_approval
+from tests.jobs import seed
+from tests.jobs.conftest import run_burst
+
+D = timedelta(days=1)
+
+
+async def _world(runtime):  # type: ignore[no-untyped-def]
+    now = runtime.clock.now()
+    async with runtime.pool.acquire() as conn:
+        await seed.admin(conn)
+        await seed.product(conn, "RICE", "100")
+        good = await seed.retailer(conn, "+9779800000001", "Ram Kirana")
+        risky = await seed.retailer(conn, "+9779800000002", "Hari Pasal")
+        await conn.execute("UPDATE users SET created_at = $1 WHERE role = 'retailer'", now - 400 * D)
+        for days_ago in (45, 20, 10, 5):  # delivered the next day, paid in full 3 days after delivery
+            at = now - days_ago * D
+            oid = await seed.order(conn, good, None, "DELIVERED", at, items=[("RICE", "10", "100")],
+                                   delivered_at=at + D, debit=True)
+            await seed.ledger(conn, good, "PAYMENT_CREDIT", Decimal(1000), at + 4 * D, oid)
+        for days_ago in (55, 50, 40):  # delivered, never paid, together over the limit
+            at = now - days_ago * D
+            await seed.order(conn, risky, None, "DELIVERED", at, items=[("RICE", "170", "100")],
+                             delivered_at=at + D, debit=True)
+    return good, risky
+
+
+async def test_scores_limits_risk_and_alerts(runtime) -> None:
+    from bot.local import LocalSession
+
+    good, risky = await _world(runtime)
+    session = LocalSession(runtime)
+    (first,) = await run_burst(runtime, [score_credit_risk], "score_credit_risk", session=session)
+    assert first == {"scored": 2, "limits_changed": [good, risky], "high_risk": [risky]}
+
+    want_good = score_credit(CreditInputs(on_time_payments=4, late_payments=0, avg_days_to_pay=3.0,
+                                          orders_last_30d=3, orders_prev_30d=1, utilisation=0.0,
+                                          account_age_days=400))
+    want_risky = score_credit(CreditInputs(on_time_payments=0, late_payments=3, avg_days_to_pay=None,
+                                           orders_last_30d=0, orders_prev_30d=3, utilisation=1.0,
+                                           account_age_days=400))
+    async with runtime.pool.acquire() as conn:
+        rows = {r["user_id"]: r for r in await conn.fetch("SELECT * FROM retailers")}
+        audit = await conn.fetch("SELECT subject, before, after FROM audit_log WHERE action = 'credit limit auto'"
+                                 " ORDER BY id")
+        assert await needs_approval(conn, risky) and not await needs_approval(conn, good)
+    assert (float(rows[good]["credit_score"]), rows[good]["risk"]) == (want_good.score, want_good.risk.value)
+    assert (float(rows[risky]["credit_score"]), rows[risky]["risk"]) == (want_risky.score, "HIGH")
+    assert rows[good]["credit_limit"] == Decimal("60000.00") and rows[risky]["credit_limit"] == Decimal("40000.00")
+    assert [(a["subject"], a["before"]["limit"], a["after"]["limit"]) for a in audit] == [
+        ("+9779800000001", "50000.00", "60000.00"), ("+9779800000002", "50000.00", "40000.00")]
+    sent = await session.flush()
+    assert [(m.recipient, "HIGH credit risk" in m.body) for m in sent] == [("+9779800000000", True)]
+
+    runtime.clock.advance(timedelta(hours=1))  # the next hourly run: nothing moves again, nobody re-alerted
+    (again,) = await run_burst(runtime, [score_credit_risk], "score_credit_risk", session=session)
+    assert again == {"scored": 2, "limits_changed": [], "high_risk": []}
+    assert await session.flush() == []
+
+    runtime.clock.advance(runtime.config.credit.limit_review)  # a review period later: the good one steps up;
+    (later,) = await run_burst(runtime, [score_credit_risk], "score_credit_risk", session=session)
+    assert later["limits_changed"] == [good]  # the other's old orders left the activity window: 45.1, kept
+    async with runtime.pool.acquire() as conn:
+        limits = dict(await conn.fetch("SELECT user_id, credit_limit FROM retailers"))
+    assert limits == {good: Decimal("70000.00"), risky: Decimal("40000.00")}

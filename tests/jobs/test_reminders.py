@@ -1,0 +1,62 @@
+"""Reorder reminders on a burst worker: due retailers only, once, templates outside the 24-hour
+window, nothing in quiet hours."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from jobs.reminders import send_reorder_reminders
+from storage.reminders import REMINDER_STATE
+from tests.jobs import seed
+from tests.jobs.conftest import run_burst
+
+D = timedelta(days=1)
+WEEKLY, NEW = "+9779800000001", "+9779800000002"
+
+
+async def _world(runtime, last_inbound_ago: timedelta) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+    now = runtime.clock.now()
+    async with runtime.pool.acquire() as conn:
+        await seed.product(conn, "RICE", "100")
+        weekly = await seed.retailer(conn, WEEKLY, "Ram Kirana")
+        new = await seed.retailer(conn, NEW, "New Shop")
+        for days_ago in (21, 14, 7):
+            last = await seed.order(conn, weekly, None, "DELIVERED", now - days_ago * D, items=[("RICE", "5", "100")])
+        await seed.order(conn, new, None, "DELIVERED", now - 7 * D, items=[("RICE", "1", "100")])
+        await conn.execute("INSERT INTO conversations (phone, last_inbound_at, updated_at) VALUES ($1, $2, $2)",
+                           WEEKLY, now - last_inbound_ago)
+    return weekly, last
+
+
+async def _outbox(runtime):  # type: ignore[no-untyped-def]
+    async with runtime.pool.acquire() as conn:
+        return [dict(r) for r in await conn.fetch("SELECT recipient, body, template FROM outbound_messages")]
+
+
+async def test_a_weekly_shop_is_reminded_once_with_free_text_inside_the_window(runtime) -> None:
+    weekly, last = await _world(runtime, timedelta(hours=3))
+    both = await run_burst(runtime, [send_reorder_reminders], "send_reorder_reminders", "send_reorder_reminders")
+    assert sorted(both) == [[], [weekly]], "two runs at once: one reminder"
+    assert await run_burst(runtime, [send_reorder_reminders], "send_reorder_reminders") == [[]]
+    (row,) = await _outbox(runtime)
+    assert row["recipient"] == WEEKLY and row["template"] is None
+    assert "Order same as last time?" in row["body"] and f"#{last}" in row["body"] and "5 kg" in row["body"]
+    async with runtime.pool.acquire() as conn:
+        state = await conn.fetchrow("SELECT state, data FROM conversations WHERE phone = $1", WEEKLY)
+    assert (state["state"], state["data"]) == (REMINDER_STATE, {"order_id": last})
+
+
+async def test_outside_the_24_hour_window_the_template_is_used(runtime) -> None:
+    weekly, _ = await _world(runtime, timedelta(days=3))
+    assert await run_burst(runtime, [send_reorder_reminders], "send_reorder_reminders") == [[weekly]]
+    (row,) = await _outbox(runtime)
+    assert row["template"]["sid"] == runtime.config.reminders.template_sid
+    assert row["template"]["variables"]["1"] == "Ram Kirana"
+
+
+async def test_nothing_in_quiet_hours(runtime) -> None:
+    weekly, _ = await _world(runtime, timedelta(hours=3))
+    runtime.clock.advance(timedelta(hours=12))  # 22:00 in Kathmandu
+    assert await run_burst(runtime, [send_reorder_reminders], "send_reorder_reminders") == [[]]
+    runtime.clock.advance(timedelta(hours=10))  # 08:00 next morning, still within the reminder window
+    assert await run_burst(runtime, [send_reorder_reminders], "send_reorder_reminders") == [[weekly]]
