@@ -14,6 +14,7 @@ from bot.replay import Replayer, load_fixture
 from bot.runtime import Runtime, start_runtime
 from storage.clock import FakeClock
 from tests.support.services import drop_test_database, prepare_test_services
+from tests.support.twilio_stub import TwilioStub
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_ENV = {
@@ -52,6 +53,15 @@ async def runtime(config: Config) -> AsyncIterator[Runtime]:
     await reset_database(rt)
     yield rt
     await rt.close()
+
+
+@pytest.fixture
+async def stub(aiohttp_server):  # type: ignore[no-untyped-def]
+    """A local Twilio REST API that checks what it receives; `stub.base_url` is its address."""
+    twilio = TwilioStub(TEST_ENV["TWILIO_ACCOUNT_SID"], TEST_ENV["TWILIO_AUTH_TOKEN"])
+    server = await aiohttp_server(twilio.app())
+    twilio.base_url = str(server.make_url("")).rstrip("/")
+    return twilio
 
 
 class ConversationFixture(pytest.Item):

@@ -14,19 +14,10 @@ from storage.repos.users import UserRepository
 from tests.conftest import TEST_ENV
 from tests.support.processes import khaacho_processes
 from tests.support.signing import sign, twilio_form
-from tests.support.twilio_stub import TwilioStub
 
 PUBLIC = "https://bot.example.com"
 PHONES = [f"+97798000010{i:02d}" for i in range(8)]
 TURNS = ["namaste", "help"] * 3  # alternate, so the replies show the order they were handled in
-
-
-@pytest.fixture
-async def stub(aiohttp_server):  # type: ignore[no-untyped-def]
-    twilio = TwilioStub(TEST_ENV["TWILIO_ACCOUNT_SID"], TEST_ENV["TWILIO_AUTH_TOKEN"])
-    server = await aiohttp_server(twilio.app())
-    twilio.base_url = str(server.make_url("")).rstrip("/")
-    return twilio
 
 
 async def _seed() -> None:

@@ -10,17 +10,8 @@ from bot.channels.twilio import TwilioSender
 from jobs.outbox import OutboxSender
 from storage.repos.outbox import OutboxRepository
 from tests.conftest import TEST_ENV
-from tests.support.twilio_stub import TwilioStub
 
 A, B = "+9779800000011", "+9779800000012"
-
-
-@pytest.fixture
-async def stub(aiohttp_server):  # type: ignore[no-untyped-def]
-    twilio = TwilioStub(TEST_ENV["TWILIO_ACCOUNT_SID"], TEST_ENV["TWILIO_AUTH_TOKEN"])
-    server = await aiohttp_server(twilio.app())
-    twilio.base_url = str(server.make_url("")).rstrip("/")
-    return twilio
 
 
 @pytest.fixture
