@@ -24,7 +24,7 @@ from rapidfuzz.process import cdist
 from domain.catalog import Product
 from nlu.normalize import prepare, skeleton, tokenize
 from nlu.quantities import key_words
-from nlu.units import MASS, VOLUME, UnitTable, default_units
+from nlu.units import MASS, UnitTable, default_units
 
 _ALPHABET = 38  # pad/space, a-z, 0-9, other
 _LUT = np.full(256, 37, dtype=np.int32)
@@ -332,11 +332,13 @@ class CatalogIndex:
         words, _ = key_words(tokenize(prepare(text), self._is_unit), self.units)
         return " ".join(words)
 
-    def size_matches(self, product: int, base: float, kind: str) -> bool | None:
-        """Whether product's pack size equals base (g or ml; l and kg treated alike); None if unknown."""
+    def size_matches(self, product: int, base: float) -> bool | None:
+        """Whether product's pack size equals base g or ml; None if the product has no size.
+
+        Grams and millilitres compare alike: liquids are often sold by weight (honey 500 g).
+        """
         if not self.size[product]:
             return None
-        del kind  # liquids are often sold by weight (honey 500 g): compare the magnitudes
         return abs(float(self.size[product]) - base) <= 0.02 * base
 
     def __len__(self) -> int:
@@ -355,4 +357,4 @@ def _fingerprint(products: list[Product]) -> str:
     return digest.hexdigest()
 
 
-__all__ = ["VOLUME", "CatalogIndex", "Match", "key_skeleton"]
+__all__ = ["CatalogIndex", "Match", "key_skeleton"]

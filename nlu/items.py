@@ -75,7 +75,7 @@ class ItemResolver:
         elif bulk or (wanted in _CASE_UNITS):
             score -= BULK_PENALTY  # a carton when none was asked for, or a packet when a carton was
         if size is not None:
-            fits = self.index.size_matches(match.product, size.base, size.unit.kind if size.unit else "")
+            fits = self.index.size_matches(match.product, size.base)
             score += {True: SIZE_BONUS, False: -SIZE_PENALTY, None: 0.0}[fits]
         elif quantity is not None and quantity.is_measure:
             pack = float(self.index.size[match.product])
@@ -102,9 +102,9 @@ class ItemResolver:
         if quantity is None:
             return None, owner.product.unit if owner else None
         said = quantity.unit
-        if owner is None:
-            return quantity.value, said.name if said and said.kind == COUNT and said.name != GENERIC_COUNT \
-                else (said.name if said and said.kind in (MASS, VOLUME) else None)
+        if owner is None:  # siblings in different units: keep what the shop said
+            keep = said is not None and said.name != GENERIC_COUNT and said.kind != DOZEN
+            return quantity.value, said.name if keep and said else None
         target = owner.product.unit
         if said is None or said.name == GENERIC_COUNT:
             return quantity.value, target
