@@ -13,18 +13,9 @@ from bot.appkeys import RUNTIME
 from bot.worker import make_outbox, make_sender
 from tests.conftest import TEST_ENV, make_config
 from tests.support.signing import sign, twilio_form
-from tests.support.twilio_stub import TwilioStub
 
 RAM = "+9779800000001"
 TOKEN = TEST_ENV["TWILIO_AUTH_TOKEN"]
-
-
-@pytest.fixture
-async def stub(aiohttp_server):  # type: ignore[no-untyped-def]
-    twilio = TwilioStub(TEST_ENV["TWILIO_ACCOUNT_SID"], TOKEN)
-    server = await aiohttp_server(twilio.app())
-    twilio.base_url = str(server.make_url("")).rstrip("/")
-    return twilio
 
 
 @pytest.fixture
