@@ -21,7 +21,7 @@ from storage.uow import UnitOfWork
 
 router = Router("complaint")
 AWAITING_COMPLAINT_ORDER = "awaiting_complaint_order"
-_NUMBER = re.compile(r"#?\s*(\d{1,8})\b")
+_NUMBER = re.compile(r"\s*(?:order|no\.?|number|अर्डर)?\s*#?\s*(\d{1,8})\s*[).]?\s*", re.IGNORECASE)
 _NO_ORDER = re.compile(r"\b(none|no order|kunai pani haina|chaina|chhaina)\b|कुनै", re.IGNORECASE)
 
 
@@ -41,7 +41,15 @@ async def complain(reply: Reply, turn: Turn, parse: Parse, user: User, convo: Co
     await reply("complaint_which_order", lines=order_lines(reply, config, recent, numbered=True))
 
 
-@router.state(AWAITING_COMPLAINT_ORDER, roles=(RETAILER,))
+def _answers_which_order(turn: Turn) -> bool:
+    """A number, "none", or nothing else the bot would act on; an order or a question goes its own way
+    (the complaint question stays open)."""
+    if _NUMBER.fullmatch(turn.text) or _NO_ORDER.search(turn.text):
+        return True
+    return turn.parse.intent in ("cancel", "deny", "out_of_scope", "complaint")
+
+
+@router.state(AWAITING_COMPLAINT_ORDER, roles=(RETAILER,), filters=[_answers_which_order])
 async def which_order(reply: Reply, turn: Turn, user: User, convo: Conversation, uow: UnitOfWork,
                       now: Any) -> None:
     choices: list[int] = convo.data.get("choices", [])
@@ -49,7 +57,7 @@ async def which_order(reply: Reply, turn: Turn, user: User, convo: Conversation,
         convo.reset()
         await reply("complaint_dropped")
         return
-    match = _NUMBER.search(turn.text)
+    match = _NUMBER.fullmatch(turn.text)
     number = int(match.group(1)) if match else None
     order_id: int | None = None
     if number is not None and 1 <= number <= len(choices):

@@ -32,7 +32,10 @@ async def payment(args: list[str], reply: Reply, uow: UnitOfWork, turn: Turn, no
         claims = await uow.payments.pending()
         lines = [reply.texts.render("admin_payment_line", None, claim_id=p.claim.claim_id, retailer=p.retailer,
                                     amount=amount(p.claim.amount), method=p.claim.method) for p in claims]
-        await reply("admin_payment_list", lines="\n".join(lines)) if lines else await reply("admin_payment_none")
+        if lines:
+            await reply("admin_payment_list", lines="\n".join(lines))
+        else:
+            await reply("admin_payment_none")
         return None
     if action == "confirm":
         require(args, 2, at_most=3)

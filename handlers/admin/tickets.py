@@ -24,7 +24,10 @@ async def ticket(args: list[str], reply: Reply, uow: UnitOfWork, turn: Turn, now
         lines = [reply.texts.render("admin_ticket_line", None, ticket_id=t.id, retailer=t.retailer,
                                     order=f"#{t.order_id}" if t.order_id else "-", category=t.category,
                                     text=t.body[:80]) for t in tickets]
-        await reply("admin_ticket_list", lines="\n".join(lines)) if lines else await reply("admin_ticket_none")
+        if lines:
+            await reply("admin_ticket_list", lines="\n".join(lines))
+        else:
+            await reply("admin_ticket_none")
         return None
     if action != "resolve":
         raise UsageError(f"unknown action {args[0]!r}")
