@@ -21,7 +21,7 @@ from scipy import sparse
 
 _REPEATS = re.compile(r"(\D)\1{2,}")  # "hiiii" -> "hii", "okkk" -> "okk"
 _DIGIT_LETTER = re.compile(r"(?<=\d)(?=[^\d\s.,])|(?<=[^\d\s.,])(?=\d)")  # "2kg" -> "2 kg"
-_DIGIT = re.compile(r"\d")
+_DIGITS = str.maketrans({chr(z + d): "0" for z in (0x30, 0x660, 0x6F0, 0x966, 0x9E6) for d in range(10)})
 _TOKENIZER = None
 
 
@@ -33,11 +33,9 @@ def _tokenizer():  # one shared blank multi-language tokenizer; nothing is downl
 
 
 def normalise(text: str) -> str:
-    """Lower-case, unify Unicode forms and digits (Devanagari ones too) to '0', split '2kg'."""
-    text = unicodedata.normalize("NFKC", text).lower()
-    text = "".join(str(unicodedata.digit(ch)) if ch.isdigit() else ch for ch in text)
-    text = _DIGIT_LETTER.sub(" ", text)
-    return _DIGIT.sub("0", _REPEATS.sub(r"\1\1", text))
+    """Lower-case, unify Unicode forms, map every digit (Devanagari too) to '0', split '2kg'."""
+    text = unicodedata.normalize("NFKC", text).lower().translate(_DIGITS)
+    return _REPEATS.sub(r"\1\1", _DIGIT_LETTER.sub(" ", text))
 
 
 def _phrase_table(pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, ...], str]:
@@ -110,11 +108,8 @@ class Featurizer:
         words = [" ".join(toks[i : i + n]) for n in range(lo, hi + 1) for i in range(len(toks) - n + 1)]
         words += self.markers(text, toks)
         lo, hi = self.config.char_ngrams
-        chars = []
-        for tok in toks:
-            padded = f" {tok} "
-            for n in range(lo, min(hi, len(padded)) + 1):
-                chars.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
+        line = f" {' '.join(toks)} "  # character n-grams run across word boundaries too
+        chars = [line[i : i + n] for n in range(lo, hi + 1) for i in range(len(line) - n + 1)]
         return words, chars
 
 
@@ -133,18 +128,18 @@ class TfidfBlock:
         idf = np.array([math.log((1 + n) / (1 + df[f])) + 1.0 for f in kept], dtype=np.float32)
         return cls({f: i for i, f in enumerate(kept)}, idf)
 
-    def vector(self, feats: Iterable[str], weight: float = 1.0) -> tuple[list[int], np.ndarray]:
-        counts: dict[int, int] = {}
-        vocab = self.vocab
-        for f in feats:
-            j = vocab.get(f)
-            if j is not None:
-                counts[j] = counts.get(j, 0) + 1
-        if not counts:
-            return [], np.zeros(0, dtype=np.float32)
-        idx = list(counts)
-        vals = (1.0 + np.log(np.fromiter(counts.values(), np.float32, len(idx)))) * self.idf[idx]
-        return idx, vals * (weight / float(np.sqrt(vals @ vals)))
+    def __post_init__(self) -> None:
+        self._idf = self.idf.tolist()  # Python floats: per-message arithmetic stays out of numpy
+
+    def add(self, feats: Iterable[str], weight: float, offset: int, idx: list[int], vals: list[float]) -> None:
+        """Append one text's weighted, L2-normalised TF-IDF entries (columns shifted by offset)."""
+        vocab, idf = self.vocab, self._idf
+        found = [(j, (1.0 + math.log(c)) * idf[j]) for f, c in Counter(feats).items()
+                 if (j := vocab.get(f)) is not None]
+        if found:
+            scale = weight / math.sqrt(sum(v * v for _, v in found))
+            idx.extend(offset + j for j, _ in found)
+            vals.extend(v * scale for _, v in found)
 
 
 @dataclass
@@ -172,10 +167,11 @@ class Vectoriser:
     def row(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """Column indices and values of one text's feature vector."""
         words, chars = self.featurizer.analyse(text)
-        wi, wv = self.words.vector(words)
-        ci, cv = self.chars.vector(chars, self.featurizer.config.char_weight)
-        off = len(self.words.vocab)
-        return np.array(wi + [off + c for c in ci], dtype=np.int64), np.concatenate([wv, cv])
+        idx: list[int] = []
+        vals: list[float] = []
+        self.words.add(words, 1.0, 0, idx, vals)
+        self.chars.add(chars, self.featurizer.config.char_weight, len(self.words.vocab), idx, vals)
+        return np.array(idx, dtype=np.intp), np.array(vals, dtype=np.float32)
 
     def matrix(self, texts: Sequence[str]) -> sparse.csr_matrix:
         rows = [self.row(t) for t in texts]

@@ -30,7 +30,7 @@ from nlu.rasa_data import load_nlu_files
 
 log = logging.getLogger(__name__)
 
-CODE_VERSION = "intent-1"  # bump when features or training change, so cached models are retrained
+CODE_VERSION = "intent-2"  # bump when features or training change, so cached models are retrained
 OOS_LABEL = "out_of_scope"
 DEFAULT_THRESHOLD = 0.3
 REPO = Path(__file__).resolve().parents[1]
