@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
-from handlers import complaint, fallback, greeting, inquiry, language, media, order, payment, reorder, stock, vendor
+from handlers import (
+    complaint,
+    fallback,
+    greeting,
+    inquiry,
+    language,
+    media,
+    order,
+    payment,
+    reminders,
+    reorder,
+    stock,
+    vendor,
+)
 from handlers.admin import basics as admin_basics
 from handlers.admin import exports as admin_exports
+from handlers.admin import healing as admin_healing
 from handlers.admin import orders as admin_orders
 from handlers.admin import payments as admin_payments
 from handlers.admin import people as admin_people
+from handlers.admin import safemode as admin_safemode
 from handlers.admin import stats as admin_stats
 from handlers.admin import tickets as admin_tickets
 from handlers.routing import Router
@@ -16,7 +31,7 @@ from handlers.routing import Router
 def routers() -> list[Router]:
     """Routers in the order they are tried within each kind; the first match wins."""
     return [admin_basics.router, admin_stats.router, admin_orders.router, admin_people.router,
-            admin_exports.router, admin_payments.router, admin_tickets.router, media.router, language.router,
-            payment.router,
+            admin_exports.router, admin_payments.router, admin_tickets.router, admin_healing.router,
+            admin_safemode.router, media.router, reminders.router, language.router, payment.router,
             stock.router, vendor.router, order.router, reorder.router, inquiry.router, complaint.router,
             greeting.router, fallback.router]
