@@ -43,11 +43,11 @@ REMOVE = re.compile(r"^\s*(?:remove|delete|hatau|hatai(?:dinu)?|hata(?:unu)?|nik
                     r"|^\s*(?P<b>.+?)\s+(?:remove|hatau|hataidinu|hatanu|chaidaina|pardaina)\s*$", re.IGNORECASE)
 
 
-def _yes(turn: Turn) -> bool:
+def is_yes(turn: Turn) -> bool:
     return bool(YES.match(turn.text)) or (not turn.parse.items and turn.parse.intent == "affirm")
 
 
-def _no(turn: Turn) -> bool:
+def is_no(turn: Turn) -> bool:
     return bool(NO.match(turn.text)) or (not turn.parse.items and turn.parse.intent in ("deny", "cancel"))
 
 
@@ -72,7 +72,7 @@ def actor(user: Any) -> str:
     return f"retailer:{user.id}"
 
 
-@router.state(CONFIRM, roles=(RETAILER,), filters=(_yes,))
+@router.state(CONFIRM, roles=(RETAILER,), filters=(is_yes,))
 async def confirm(reply: Reply, uow: UnitOfWork, user: Any, convo: Any, now: datetime, config: Any) -> None:
     result = await confirm_order(uow.conn, int(convo.data.get("order_id", 0)), reply, now, config, actor(user))
     order, outcome = result.order, result.outcome
@@ -98,7 +98,7 @@ async def confirm(reply: Reply, uow: UnitOfWork, user: Any, convo: Any, now: dat
         await reply(key, order_id=order.id, total=amount(order.total), available=amount(result.available))
 
 
-@router.state(CONFIRM, roles=(RETAILER,), filters=(_no,))
+@router.state(CONFIRM, roles=(RETAILER,), filters=(is_no,))
 async def discard(reply: Reply, uow: UnitOfWork, user: Any, convo: Any, now: datetime) -> None:
     order_id = await discard_draft(uow.conn, user.id, actor(user), now)
     convo.reset()

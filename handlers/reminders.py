@@ -18,7 +18,7 @@ from storage.uow import UnitOfWork
 router = Router("reminders")
 
 
-@router.state(REMINDER_STATE, roles=(RETAILER,), filters=(ordering._yes,))
+@router.state(REMINDER_STATE, roles=(RETAILER,), filters=(ordering.is_yes,))
 async def reorder_from_reminder(reply: Reply, user: Any, convo: Conversation, uow: UnitOfWork, now: datetime,
                                 config: Any) -> None:
     await reorder.reorder(reply, user, convo, uow, now, config)
@@ -26,7 +26,7 @@ async def reorder_from_reminder(reply: Reply, user: Any, convo: Conversation, uo
         await ordering.confirm(reply, uow, user, convo, now, config)
 
 
-@router.state(REMINDER_STATE, roles=(RETAILER,), filters=(ordering._no,))
+@router.state(REMINDER_STATE, roles=(RETAILER,), filters=(ordering.is_no,))
 async def decline_reminder(reply: Reply, convo: Conversation) -> None:
     convo.reset()
     await reply("reorder_reminder_declined")

@@ -20,7 +20,7 @@ from storage.notify import Notifier
 from storage.repos.audit import AuditRepository
 from storage.repos.orders import OrderRepository
 from storage.repos.stock import StockRepository
-from storage.workflows.lifecycle import offer_to, split_off
+from storage.workflows.lifecycle import offer_to, split_parts
 from storage.workflows.present import person, tell
 from storage.workflows.routing import fail_order
 
@@ -138,10 +138,7 @@ async def release_order(conn: asyncpg.Connection, order_id: int, notifier: Notif
     if not plan.is_complete:
         await fail_order(conn, order, actor, "no vendor can supply this order", notifier, now)
         return []
-    parts = [(order, plan.assignments[0].vendor_id)]
-    for assignment in plan.assignments[1:]:
-        parts.append((await split_off(conn, order, [sku for sku, _ in assignment.items], actor, now, "split"),
-                      assignment.vendor_id))
+    parts = await split_parts(conn, order, plan, actor, now)
     for part, vendor_id in parts:
         await offer_to(conn, part, vendor_id, notifier, now, config)
     retailer = await person(conn, order.retailer_id)

@@ -15,6 +15,7 @@ import asyncpg
 from domain.credit import EntryKind, LedgerEntry, order_debit, release_for_order
 from domain.offers import OfferStatus, make_offer
 from domain.orders import HOLDS_CREDIT, OrderStatus, check_transition, release_on
+from domain.vendor_selection import Allocation
 from storage.notify import Notifier
 from storage.repos.ledger import LedgerRepository
 from storage.repos.orders import Order, OrderRepository
@@ -55,6 +56,17 @@ async def split_off(conn: asyncpg.Connection, order: Order, skus: Sequence[str],
     if order.status in HOLDS_CREDIT:
         await repo.move(child, OrderStatus.PENDING_VENDOR, actor, now, f"{reason} from #{order.id}")
     return child
+
+
+async def split_parts(conn: asyncpg.Connection, order: Order, plan: Allocation, actor: str,
+                      now: datetime) -> list[tuple[Order, int]]:
+    """(part, vendor) for each assignment of `plan`: the order keeps the first vendor's lines and a
+    child order is split off for every other vendor."""
+    parts = [(order, plan.assignments[0].vendor_id)]
+    for assignment in plan.assignments[1:]:
+        child = await split_off(conn, order, [sku for sku, _ in assignment.items], actor, now, "split")
+        parts.append((child, assignment.vendor_id))
+    return parts
 
 
 async def end_order(conn: asyncpg.Connection, order: Order, target: OrderStatus, actor: str, reason: str,

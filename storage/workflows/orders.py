@@ -19,12 +19,14 @@ import asyncpg
 from domain.credit import check_order_fits, order_debit
 from domain.orders import IllegalTransition, OrderStatus, check_transition, status_on_confirm
 from domain.vendor_selection import plan_allocation
+from storage.credit_scoring import needs_approval
 from storage.notify import Notifier
 from storage.repos.ledger import LedgerRepository
 from storage.repos.orders import Order, OrderRepository
 from storage.repos.stock import StockRepository
+from storage.safe_mode import is_safe_mode
 from storage.workflows.drafts import reprice
-from storage.workflows.lifecycle import end_order, offer_to, split_off
+from storage.workflows.lifecycle import end_order, offer_to, split_parts
 from storage.workflows.present import amount, person
 
 
@@ -74,13 +76,11 @@ async def confirm_order(conn: asyncpg.Connection, order_id: int, notifier: Notif
     if not fits.ok:
         return ConfirmResult(Confirmed.OVER_LIMIT, order, available=fits.available, shortfall=fits.shortfall)
 
-    risk = await conn.fetchval("SELECT risk FROM retailers WHERE user_id = $1", order.retailer_id)
-    target = status_on_confirm(safe_mode=config.safe_mode.enabled, needs_approval=risk == "HIGH")
+    target = status_on_confirm(safe_mode=await is_safe_mode(conn, now),
+                               needs_approval=await needs_approval(conn, order.retailer_id))
     parts = [(order, plan.assignments[0].vendor_id)]
     if target is OrderStatus.PENDING_VENDOR:
-        for assignment in plan.assignments[1:]:
-            child = await split_off(conn, order, [sku for sku, _ in assignment.items], actor, now, "split")
-            parts.append((child, assignment.vendor_id))
+        parts = await split_parts(conn, order, plan, actor, now)
     for part, _ in parts:
         await LedgerRepository(conn).append(order_debit(part.retailer_id, part.id, part.total, now))
         await repo.move(part, target, actor, now, "confirmed")
