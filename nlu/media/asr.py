@@ -44,18 +44,24 @@ class PocketsphinxTranscriber:
     _cache: dict[str, tuple[Any, threading.Lock]] = {}
     _cache_lock = threading.Lock()
 
-    def __init__(self, products: Iterable[Product], max_seconds: float = 180.0) -> None:
+    # search limits: the default (30000 HMMs a frame) takes tens of seconds on a 500-word grammar
+    OPTIONS: dict[str, Any] = {"maxhmmpf": 3000, "maxwpf": 10, "beam": 1e-40, "wbeam": 1e-30}
+
+    def __init__(self, products: Iterable[Product], max_seconds: float = 180.0,
+                 options: dict[str, Any] | None = None) -> None:
         self.products = list(products)
         self.max_seconds = max_seconds
-        self._key = hashlib.sha1("\n".join(
-            f"{p.sku}|{p.name}|{'|'.join(p.aliases)}" for p in self.products).encode()).hexdigest()
+        self.options = {**self.OPTIONS, **(options or {})}
+        self._key = hashlib.sha1(("\n".join(
+            f"{p.sku}|{p.name}|{'|'.join(p.aliases)}" for p in self.products) + repr(sorted(self.options.items()))
+        ).encode()).hexdigest()
 
     def _decoder(self) -> tuple[Any, threading.Lock]:
         with self._cache_lock:
             if self._key not in self._cache:
                 from pocketsphinx import Decoder
 
-                decoder = Decoder(samprate=RATE, lm=None, loglevel="FATAL")
+                decoder = Decoder(samprate=RATE, lm=None, loglevel="FATAL", **self.options)
                 grammar = build_grammar(self.products, known=lambda w: decoder.lookup_word(w) is not None)
                 for word, phones in grammar.new_words.items():
                     decoder.add_word(word, phones, False)
