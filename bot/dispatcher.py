@@ -12,6 +12,7 @@ from typing import Any
 from bot.config import Config
 from handlers.context import Reply, Turn
 from handlers.routing import UNKNOWN, Router, ordered_handlers
+from nlu.normalize import detect_language
 from storage.clock import Clock
 from storage.repos.inbox import InboundRecord
 from storage.texts import Texts
@@ -32,6 +33,17 @@ class Dispatcher:
         self.parse = parse
         self.services = services or {}  # extra dependencies handlers may ask for by name
 
+    def _language_of(self, text: str) -> str:
+        """For someone with no stored preference: Devanagari writers are answered in Devanagari.
+
+        Roman script is left to the default: short Roman Nepali and English messages look alike, and
+        replies that switch language from one message to the next would confuse more than help.
+        """
+        written = detect_language(text) if text else None
+        if written == "ne-deva" and written in self.config.languages.supported:
+            return written
+        return self.config.languages.default
+
     async def handle(self, uow: UnitOfWork, record: InboundRecord) -> str:
         """Handle one stored message; returns the name of the handler that answered."""
         now = self.clock.now()
@@ -43,7 +55,7 @@ class Dispatcher:
             role=user.role if user else UNKNOWN, user=user, convo=convo, media=record.media,
             button_payload=record.payload.get("button_payload"), _parse_fn=self.parse,
         )
-        language = convo.language or (user.language if user else None) or self.config.languages.default
+        language = convo.language or (user.language if user else None) or self._language_of(turn.text)
 
         reply = Reply(uow.conn, self.texts, now, self.config.languages.default, record.id,
                       phone=record.phone, language=language)
