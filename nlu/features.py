@@ -181,6 +181,23 @@ class Vectoriser:
         return sparse.csr_matrix((data, indices, indptr), shape=(len(texts), self.dim), dtype=np.float32)
 
 
+def augment_with_typos(
+    examples: Sequence[tuple[str, str]], per_example: int = 1, seed: int = 0
+) -> list[tuple[str, str]]:
+    """Extra examples with one typing slip each (swapped, dropped or doubled letter in a word)."""
+    rng = random.Random(seed)
+    extra: list[tuple[str, str]] = []
+    for text, intent in examples:
+        words = text.split()
+        long = [i for i, w in enumerate(words) if len(w) >= 4 and w.isalpha()]
+        for _ in range(per_example if long else 0):
+            i = rng.choice(long)
+            w, j = words[i], rng.randrange(1, len(words[i]) - 1)
+            slip = rng.choice((w[:j] + w[j + 1] + w[j] + w[j + 2 :], w[:j] + w[j + 1 :], w[:j] + w[j] + w[j:]))
+            extra.append((" ".join([*words[:i], slip, *words[i + 1 :]]), intent))
+    return extra
+
+
 def augment_with_lookups(
     examples: Sequence[tuple[str, str]], lookups: dict[str, list[str]], per_example: int = 1, seed: int = 0
 ) -> list[tuple[str, str]]:

@@ -25,7 +25,14 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.svm import LinearSVC
 
-from nlu.features import FeatureConfig, Featurizer, TfidfBlock, Vectoriser, augment_with_lookups
+from nlu.features import (
+    FeatureConfig,
+    Featurizer,
+    TfidfBlock,
+    Vectoriser,
+    augment_with_lookups,
+    augment_with_typos,
+)
 from nlu.rasa_data import load_nlu_files
 
 log = logging.getLogger(__name__)
@@ -139,23 +146,32 @@ def _fit_temperature(scores: np.ndarray, y: np.ndarray) -> float:
     return best_t
 
 
+def _head(coef: np.ndarray, intercept: np.ndarray, temperature: float = 1.0) -> Head:
+    """A head from scikit-learn's coef_/intercept_; a binary model scores the second class."""
+    if coef.shape[0] == 1:
+        coef, intercept = np.vstack([np.zeros_like(coef), coef]), np.concatenate([[0.0], intercept])
+    return Head(np.ascontiguousarray(coef.T, dtype=np.float32), intercept.astype(np.float32), temperature)
+
+
 def _svm_head(x: Any, y: np.ndarray, c: float, seed: int) -> Head:
     svm = LinearSVC(C=c, class_weight="balanced", random_state=seed)
     folds = min(3, int(np.bincount(y).min()))
     if folds >= 2:
         cv = StratifiedKFold(folds, shuffle=True, random_state=seed)
         held_out = cross_val_predict(svm, x, y, cv=cv, method="decision_function")
+        if held_out.ndim == 1:
+            held_out = np.column_stack([np.zeros_like(held_out), held_out])
         temperature = _fit_temperature(held_out, y)
     else:
         temperature = 5.0
     svm.fit(x, y)
-    return Head(np.ascontiguousarray(svm.coef_.T, dtype=np.float32), svm.intercept_.astype(np.float32), temperature)
+    return _head(svm.coef_, svm.intercept_, temperature)
 
 
 def _logreg_head(x: Any, y: np.ndarray, c: float) -> Head:
     lr = LogisticRegression(C=c, max_iter=1000, class_weight="balanced")
     lr.fit(x, y)
-    return Head(np.ascontiguousarray(lr.coef_.T, dtype=np.float32), lr.intercept_.astype(np.float32))
+    return _head(lr.coef_, lr.intercept_)
 
 
 def train(examples: list[tuple[str, str]], **opts: Any) -> IntentClassifier:
@@ -163,7 +179,8 @@ def train(examples: list[tuple[str, str]], **opts: Any) -> IntentClassifier:
 
     Options: ``learner`` ("logreg", "svm" or "ensemble", default "ensemble"), ``c_svm``, ``c_logreg``,
     ``threshold``, ``oos_label``, ``synonyms``/``lookups``/``regexes`` (Rasa lexicon), ``augment``
-    (extra examples per lookup match), ``seed`` and any :class:`FeatureConfig` field.
+    (extra examples per lookup match), ``typos`` (extra misspelt copies per example), ``seed`` and
+    any :class:`FeatureConfig` field.
     """
     learner = opts.get("learner", "ensemble")
     if learner not in LEARNERS:
@@ -172,7 +189,8 @@ def train(examples: list[tuple[str, str]], **opts: Any) -> IntentClassifier:
     lookups = opts.get("lookups") or {}
     featurizer = Featurizer(opts.get("synonyms") or {}, lookups, opts.get("regexes") or {}, config)
     seed = int(opts.get("seed", 0))
-    examples = list(examples) + augment_with_lookups(examples, lookups, int(opts.get("augment", 0)), seed)
+    examples = (list(examples) + augment_with_lookups(examples, lookups, int(opts.get("augment", 0)), seed)
+                + augment_with_typos(examples, int(opts.get("typos", 0)), seed))
     texts = [t for t, _ in examples]
     labels, y = np.unique([i for _, i in examples], return_inverse=True)
     if len(labels) < 2:
@@ -196,7 +214,8 @@ def train(examples: list[tuple[str, str]], **opts: Any) -> IntentClassifier:
 def train_from_files(paths: Sequence[Path], **opts: Any) -> IntentClassifier:
     """Train from Rasa NLU YAML files, honouring their synonyms, lookups and regexes."""
     data = load_nlu_files(paths)
-    opts = {"synonyms": data.synonyms, "lookups": data.lookups, "regexes": data.regexes, "augment": 1, **opts}
+    opts = {"synonyms": data.synonyms, "lookups": data.lookups, "regexes": data.regexes,
+            "augment": 1, "typos": 1, **opts}
     return train(data.pairs, **opts)
 
 
