@@ -9,17 +9,20 @@ within [start, end). Six metrics:
                    (the failure reason up to its first colon: "vendor rejected: no stock" → "vendor rejected")
     fulfilment     confirmed → delivered: average, p50, p90 (percentile_cont), in seconds
     top_products   best sellers by value, with the previous period's value and `domain.metrics.trend`
+                   (whole days from the daily roll-up when it is final: see storage.product_sales)
     reliable       vendors by reliability = smooth(delivered, delivered + failed after accepting + backed out),
                    graded A+ … F by `domain.metrics.grade_for`
     responsive     vendors by response time to offers (offered_at → responded_at of accepts and rejects)
 
-Every query is bounded by the period on an indexed timestamp (see migration 0003_ops.sql).
+Every query is bounded by the period on an indexed timestamp (see migration 0003_ops.sql). `dashboard`
+given a pool runs the queries side by side, one connection each.
 """
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
@@ -27,6 +30,8 @@ import asyncpg
 
 from domain.metrics import Trend, grade_for, success_rate, trend
 from domain.scoring import smooth
+from storage import product_sales
+from storage.product_sales import ProductSales
 
 FAILED_STATUSES = ("CANCELLED", "REJECTED", "EXPIRED", "FAILED")
 OPEN_STATUSES = ("HELD", "QUEUED", "PENDING_VENDOR", "ACCEPTED", "DISPATCHED")
@@ -38,19 +43,21 @@ class Period:
     label: str
     start: datetime
     end: datetime
+    zone: timezone = UTC  # the operators' local time, whose midnights bound days
 
     @property
     def previous(self) -> Period:
         """The span of the same length just before this one."""
-        return Period(f"before {self.label}", self.start - (self.end - self.start), self.start)
+        return Period(f"before {self.label}", self.start - (self.end - self.start), self.start, self.zone)
 
 
 def period_ending(now: datetime, label: str, span: timedelta | None, tz_offset_minutes: int = 0) -> Period:
     """`span` up to `now`; None means 'today', from local midnight (the offset is the local zone)."""
+    zone = timezone(timedelta(minutes=tz_offset_minutes))
     if span is not None:
-        return Period(label, now - span, now)
-    local = now.astimezone(timezone(timedelta(minutes=tz_offset_minutes)))
-    return Period(label, local.replace(hour=0, minute=0, second=0, microsecond=0), now)
+        return Period(label, now - span, now, zone)
+    local = now.astimezone(zone)
+    return Period(label, local.replace(hour=0, minute=0, second=0, microsecond=0), now, zone)
 
 
 @dataclass(frozen=True)
@@ -80,17 +87,6 @@ class Fulfilment:
     average_s: float | None
     p50_s: float | None
     p90_s: float | None
-
-
-@dataclass(frozen=True)
-class ProductSales:
-    sku: str
-    name: str
-    unit: str
-    quantity: Decimal
-    sales: Decimal
-    previous_sales: Decimal
-    trend: Trend
 
 
 @dataclass(frozen=True)
@@ -175,19 +171,8 @@ async def fulfilment(conn: asyncpg.Connection, period: Period) -> Fulfilment:
 
 
 async def top_products(conn: asyncpg.Connection, period: Period, limit: int = TOP) -> list[ProductSales]:
-    rows = await conn.fetch(
-        f"""
-        SELECT i.sku, min(i.name) AS name, min(i.unit) AS unit,
-               COALESCE(sum(i.quantity) FILTER (WHERE o.created_at >= $3), 0) AS quantity,
-               COALESCE(sum(i.line_total) FILTER (WHERE o.created_at >= $3), 0) AS sales,
-               COALESCE(sum(i.line_total) FILTER (WHERE o.created_at < $3), 0) AS previous_sales
-        FROM orders o JOIN order_items i ON i.order_id = o.id
-        WHERE {_PLACED} AND o.status <> ALL($4)
-        GROUP BY i.sku HAVING sum(i.line_total) FILTER (WHERE o.created_at >= $3) > 0
-        ORDER BY sales DESC, i.sku LIMIT $5
-        """, period.previous.start, period.end, period.start, list(FAILED_STATUSES), limit)
-    return [ProductSales(r["sku"], r["name"], r["unit"], r["quantity"], r["sales"], r["previous_sales"],
-                         trend(float(r["sales"]), float(r["previous_sales"]))) for r in rows]
+    return await product_sales.top_products(conn, period.previous.start, period.start, period.end,
+                                            list(FAILED_STATUSES), period.zone, limit)
 
 
 async def vendor_standings(conn: asyncpg.Connection, period: Period) -> list[VendorStanding]:
@@ -233,12 +218,20 @@ def fastest(standings: list[VendorStanding], limit: int = TOP) -> list[VendorSta
     return sorted(answered, key=lambda s: (s.response_p50_s, s.response_avg_s, s.name))[:limit]
 
 
-async def dashboard(conn: asyncpg.Connection, period: Period) -> Dashboard:
-    """The six metrics for `period` on one connection."""
-    standings = await vendor_standings(conn, period)
-    return Dashboard(period, await summary(conn, period), await failures(conn, period),
-                     await fulfilment(conn, period), await top_products(conn, period),
-                     most_reliable(standings), fastest(standings))
+async def dashboard(db: asyncpg.Connection | asyncpg.Pool, period: Period) -> Dashboard:
+    """The six metrics for `period`: one query after another on a connection, side by side from a pool."""
+    queries = (summary, failures, fulfilment, top_products, vendor_standings)
+    if isinstance(db, asyncpg.Pool):
+        pool = db
+
+        async def run(query: Any) -> Any:
+            async with pool.acquire() as conn:
+                return await query(conn, period)
+        results = await asyncio.gather(*(run(q) for q in queries))
+    else:
+        results = [await q(db, period) for q in queries]
+    totals, failed, fulfilled, products, standings = results
+    return Dashboard(period, totals, failed, fulfilled, products, most_reliable(standings), fastest(standings))
 
 
 def jsonable(value: Any) -> Any:
@@ -255,4 +248,6 @@ def jsonable(value: Any) -> Any:
         return str(value)
     if isinstance(value, datetime | date):
         return value.isoformat()
+    if isinstance(value, timezone):
+        return str(value)
     return value

@@ -28,9 +28,10 @@ CREATE INDEX exports_created ON exports (created_at DESC);
 
 -- Placed orders by creation time, carrying every column the dashboard aggregates.
 CREATE INDEX orders_placed_dashboard ON orders (created_at)
-    INCLUDE (status, total, vendor_id, confirmed_at, accepted_at, delivered_at, failure_reason)
+    INCLUDE (id, status, total, vendor_id, confirmed_at, accepted_at, delivered_at, failure_reason)
     WHERE confirmed_at IS NOT NULL;
--- Order lines joined from those orders without touching the heap.
+-- Order lines of a range of order ids (ids grow with time, so a period's orders are one id range),
+-- read without touching the heap.
 CREATE INDEX order_items_order_sales ON order_items (order_id) INCLUDE (sku, quantity, line_total);
 -- Offers by the time they were made, for vendor response times.
 CREATE INDEX order_offers_offered ON order_offers (offered_at) INCLUDE (vendor_id, status, responded_at);

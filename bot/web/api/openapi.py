@@ -29,7 +29,7 @@ _STANDING = _obj(vendor_id={"type": "integer"}, name={"type": "string"}, phone={
                  grade={"type": "string", "enum": ["A+", "A", "B", "C", "D", "F"]})
 _DASHBOARD = _obj(
     period=_obj(label={"type": "string"}, start={"type": "string", "format": "date-time"},
-                end={"type": "string", "format": "date-time"}),
+                end={"type": "string", "format": "date-time"}, zone={"type": "string", "example": "UTC+05:45"}),
     summary=_obj(orders={"type": "integer"}, gmv=_MONEY, delivered={"type": "integer"}, failed={"type": "integer"},
                  open={"type": "integer"}, success_rate={"type": "number", "nullable": True},
                  previous_orders={"type": "integer"}, previous_gmv=_MONEY, gmv_trend=_TREND),

@@ -31,9 +31,7 @@ async def dashboard(request: web.Request) -> web.Response:
     except ValueError as exc:
         return bad_request(BadParam(f"period: {exc}"))
     period = period_ending(runtime.clock.now(), label, span, request.app[CONFIG].reminders.timezone_offset_minutes)
-    async with runtime.pool.acquire() as conn:
-        board = await compute_dashboard(conn, period)
-    return web.json_response(jsonable(board))
+    return web.json_response(jsonable(await compute_dashboard(runtime.pool, period)))
 
 
 async def _person_id(conn: Any, request: web.Request, name: str) -> int | None:

@@ -1,0 +1,109 @@
+"""Top-selling products of a period with their trend, from the daily roll-up where it is final.
+
+The scan this metric needs is the biggest of the dashboard (every order line of the period and the
+one before it), so whole local days come from `analytics_daily_products` (see storage.rollup, kept by
+the daily job) when their roll-up was written after the day ended, and everything else — today, the
+partial days at the edges, days not rolled up — is summed live from order_items. Both count the same
+way: lines of placed orders that did not end unfulfilled, on the local day the order was created.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from decimal import Decimal
+from typing import Any
+
+import asyncpg
+
+from domain.metrics import Trend, trend
+
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True)
+class ProductSales:
+    sku: str
+    name: str
+    unit: str
+    quantity: Decimal
+    sales: Decimal
+    previous_sales: Decimal
+    trend: Trend
+
+
+# Lines of placed, not failed orders created in [$1, $2); `cur` is created_at >= $3. The lines are read
+# for the id range of those orders (ids grow with time, so that range is tight), then joined back.
+LIVE_SQL = """
+WITH placed AS MATERIALIZED (
+    SELECT o.id, o.created_at >= $3 AS cur FROM orders o
+    WHERE o.confirmed_at IS NOT NULL AND o.created_at >= $1 AND o.created_at < $2 AND o.status <> ALL($4)
+), bounds AS (SELECT min(id) AS low, max(id) AS high FROM placed)
+SELECT i.sku, COALESCE(sum(i.quantity) FILTER (WHERE p.cur), 0) AS quantity,
+       COALESCE(sum(i.line_total) FILTER (WHERE p.cur), 0) AS sales,
+       COALESCE(sum(i.line_total) FILTER (WHERE NOT p.cur), 0) AS previous_sales
+FROM bounds b JOIN order_items i ON i.order_id BETWEEN b.low AND b.high JOIN placed p ON p.id = i.order_id
+GROUP BY i.sku
+"""
+ROLLED_SQL = """
+SELECT sku, COALESCE(sum(quantity) FILTER (WHERE day >= $2), 0) AS quantity,
+       COALESCE(sum(gmv) FILTER (WHERE day >= $2), 0) AS sales,
+       COALESCE(sum(gmv) FILTER (WHERE day < $2), 0) AS previous_sales
+FROM analytics_daily_products WHERE day = ANY($1) GROUP BY sku
+"""
+
+
+def _day_start(day: date, zone: timezone) -> datetime:
+    return datetime.combine(day, time(0), zone)
+
+
+async def final_days(conn: asyncpg.Connection, start: datetime, end: datetime, split: datetime,
+                     zone: timezone) -> list[date]:
+    """Local days wholly inside [start, end), not straddling `split`, whose roll-up is final."""
+    first = start.astimezone(zone).date() + timedelta(days=1)
+    last = end.astimezone(zone).date() - timedelta(days=1)
+    if first > last:
+        return []
+    rows = await conn.fetch("SELECT day, updated_at FROM analytics_daily WHERE day BETWEEN $1 AND $2 ORDER BY day",
+                            first, last)
+    split_day = split.astimezone(zone).date()
+    straddled = split_day if _day_start(split_day, zone) != split else None
+    return [r["day"] for r in rows
+            if r["updated_at"] >= _day_start(r["day"] + timedelta(days=1), zone) and r["day"] != straddled]
+
+
+def live_ranges(start: datetime, end: datetime, days: list[date], zone: timezone) -> list[tuple[datetime, datetime]]:
+    """[start, end) less the given local days (sorted), as a few intervals."""
+    ranges, cursor = [], start
+    for day in days:
+        day_start, day_end = _day_start(day, zone), _day_start(day + timedelta(days=1), zone)
+        if day_start > cursor:
+            ranges.append((cursor, day_start))
+        cursor = max(cursor, day_end)
+    if cursor < end:
+        ranges.append((cursor, end))
+    return ranges
+
+
+async def top_products(conn: asyncpg.Connection, previous_start: datetime, start: datetime, end: datetime,
+                       failed: list[str], zone: timezone, limit: int) -> list[ProductSales]:
+    """Best sellers of [start, end) by value, with their value in [previous_start, start)."""
+    days = await final_days(conn, previous_start, end, start, zone)
+    totals: dict[str, list[Decimal]] = {}
+
+    def add(rows: list[Any]) -> None:
+        for r in rows:
+            entry = totals.setdefault(r["sku"], [ZERO, ZERO, ZERO])
+            entry[0] += r["quantity"]
+            entry[1] += r["sales"]
+            entry[2] += r["previous_sales"]
+
+    if days:
+        add(await conn.fetch(ROLLED_SQL, days, start.astimezone(zone).date()))
+    for low, high in live_ranges(previous_start, end, days, zone):
+        add(await conn.fetch(LIVE_SQL, low, high, start, failed))
+    best = sorted(((sku, t) for sku, t in totals.items() if t[1] > 0), key=lambda st: (-st[1][1], st[0]))[:limit]
+    names = {r["sku"]: r for r in await conn.fetch("SELECT sku, name, unit FROM products WHERE sku = ANY($1)",
+                                                   [sku for sku, _ in best])}
+    return [ProductSales(sku, names[sku]["name"] if sku in names else sku, names[sku]["unit"] if sku in names else "",
+                         q, s, p, trend(float(s), float(p))) for sku, (q, s, p) in best]
