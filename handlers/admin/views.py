@@ -118,7 +118,7 @@ def vendor_profile(v: VendorProfile, zone: timezone) -> str:
         f"Score {v.score} · tier {v.tier} · grade {v.grade} · penalties {v.penalties}"
         f" (scored {when(v.scored_at, zone)})",
         f"Last 30 days would score {b.score} ({b.tier}, {b.grade.value}): {parts}",
-        f"Offers {m.offers}: accepted {m.accepted}, rejected {m.rejected}, expired {m.expired}",
+        f"Offers decided {m.offers}: accepted {m.accepted}, rejected {m.rejected}, expired {m.expired}",
         f"Deliveries {m.deliveries} ({m.on_time_deliveries} on time) · cancelled or backed out {m.cancellations}",
         f"Response time: median {duration(v.response_p50_s)} · average {duration(m.avg_response_seconds)}",
         f"Load {v.load}/{v.capacity} orders in hand · {v.offered} offers waiting",

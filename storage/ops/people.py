@@ -34,7 +34,11 @@ class VendorProfile:
 
 async def vendor_metrics(conn: asyncpg.Connection, vendor_id: int, since: datetime,
                          on_time_within: timedelta) -> tuple[VendorMetrics, float | None]:
-    """The vendor's scoring inputs from `since` on, and its median response time in seconds."""
+    """The vendor's scoring inputs from `since` on, and its median response time in seconds.
+
+    Counted as storage.vendor_scoring counts them for the stored score (which looks at all time):
+    offers are those decided (accepted, backed out, rejected, expired), cancellations are backed-out
+    offers plus accepted orders that ended CANCELLED or FAILED."""
     row = await conn.fetchrow(
         """
         WITH offers AS (
@@ -50,7 +54,7 @@ async def vendor_metrics(conn: asyncpg.Connection, vendor_id: int, since: dateti
                           FROM vendor_products x WHERE x.sku = vp.sku) m ON true
             WHERE vp.vendor_id = $1
         )
-        SELECT (SELECT count(*) FROM offers) AS offers,
+        SELECT (SELECT count(*) FROM offers WHERE status IN ('ACCEPTED', 'WITHDRAWN', 'REJECTED', 'EXPIRED')) AS offers,
                (SELECT count(*) FROM offers WHERE status IN ('ACCEPTED', 'WITHDRAWN')) AS accepted,
                (SELECT count(*) FROM offers WHERE status = 'REJECTED') AS rejected,
                (SELECT count(*) FROM offers WHERE status = 'EXPIRED') AS expired,
