@@ -52,7 +52,8 @@ class OutboxSender:
             sent += sum(results)
 
     async def _send(self, record: OutboundRecord) -> bool:
-        message = OutboundMessage(record.recipient, record.body, record.media_url, record.template)
+        message = OutboundMessage(record.recipient, record.body, record.media_url, record.template,
+                                  ref=str(record.id))
         try:
             result = await self.sender.send(message)
         except TransientSendError as exc:
@@ -81,7 +82,8 @@ class OutboxSender:
         async with self.pool.acquire() as conn, conn.transaction():
             repo = OutboxRepository(conn)
             for record in await repo.stale_sending(self.clock.now() - stale_after):
-                message = OutboundMessage(record.recipient, record.body, record.media_url, record.template)
+                message = OutboundMessage(record.recipient, record.body, record.media_url, record.template,
+                                          ref=str(record.id))
                 claimed = record.claimed_at.timestamp() if record.claimed_at else 0.0
                 try:
                     found = await self.sender.find_sent(message, claimed)

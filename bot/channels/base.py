@@ -30,6 +30,7 @@ class OutboundMessage:
     body: str
     media_url: str | None = None
     template: dict[str, Any] | None = None
+    ref: str | None = None  # the outbox row id; providers that echo it back (Meta) let a crash be settled
 
 
 @dataclass(frozen=True)

@@ -91,6 +91,15 @@ class OutboxRepository:
         )
         return result != "UPDATE 0"
 
+    async def settle_sending(self, row_id: int, sid: str, status: str, at: datetime) -> bool:
+        """A provider reports (by our row id) a message the sender never recorded: mark it sent."""
+        result = await self.conn.execute(
+            "UPDATE outbound_messages SET status = 'sent', provider_sid = $2, provider_status = $3,"
+            " sent_at = $4, last_error = NULL WHERE id = $1 AND status = 'sending' AND provider_sid IS NULL",
+            row_id, sid, status, at,
+        )
+        return result != "UPDATE 0"
+
     async def stale_sending(self, older_than: datetime) -> list[OutboundRecord]:
         rows = await self.conn.fetch(
             f"SELECT {_COLUMNS} FROM outbound_messages WHERE status = 'sending' AND claimed_at < $1"
