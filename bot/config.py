@@ -62,6 +62,7 @@ class MetaChannelConfig:
 class ChannelsConfig:
     twilio: TwilioChannelConfig = field(default_factory=TwilioChannelConfig)
     meta: MetaChannelConfig = field(default_factory=MetaChannelConfig)
+    outbound: str = "twilio"   # the provider the outbox sends through: twilio | meta
 
 
 @dataclass(frozen=True)
@@ -154,6 +155,11 @@ class Secrets:
     openai_base_url: str | None = None
     google_application_credentials: str | None = None
     khaacho_secret_key: str = field(default="", repr=False)  # signs download links; else the Twilio token
+    meta_app_secret: str = field(default="", repr=False)      # checks X-Hub-Signature-256
+    meta_verify_token: str = field(default="", repr=False)    # the webhook verification challenge
+    meta_access_token: str = field(default="", repr=False)    # Graph API bearer token
+    meta_phone_number_id: str = ""
+    meta_api_base_url: str = "https://graph.facebook.com"
 
 
 @dataclass(frozen=True)
@@ -191,6 +197,7 @@ class Config:
 
 _CHOICES = {
     "nlu.backend": {"local", "openai", "rasa"},
+    "channels.outbound": {"twilio", "meta"},
     "languages.default": {"en", "ne", "ne-deva"},
     "media.ocr": {"auto", "rapidocr", "google"},
     "media.transcription": {"auto", "pocketsphinx", "openai"},
@@ -269,7 +276,7 @@ def _secrets_from_env(env: typing.Mapping[str, str], problems: list[str]) -> Sec
             problems.append("DATABASE_URL: expected a postgresql:// URL")
     if values["redis_url"] and not values["redis_url"].startswith(("redis://", "rediss://", "unix://")):
         problems.append("REDIS_URL: expected a redis://, rediss:// or unix:// URL")
-    for key in ("twilio_api_base_url", "public_base_url", "openai_base_url"):
+    for key in ("twilio_api_base_url", "public_base_url", "openai_base_url", "meta_api_base_url"):
         if values[key] and not values[key].startswith(("http://", "https://")):
             problems.append(f"{key.upper()}: expected an http(s):// URL")
     sid = values["twilio_account_sid"]
@@ -300,9 +307,22 @@ def load_config(path: Path | None = None, env: typing.Mapping[str, str] | None =
     for i, admin in enumerate(getattr(config, "admins", None) or []):
         if admin and not _E164.match(admin.phone):
             problems.append(f"admins[{i}].phone: expected E.164 like +9779800000001, got {admin.phone!r}")
+    if getattr(config, "channels", None) is not None:
+        problems.extend(_meta_problems(config.channels, secrets))
     if problems:
         raise ConfigError(problems)
     return dataclasses.replace(config, secrets=secrets)
+
+
+def _meta_problems(channels: ChannelsConfig, secrets: Secrets) -> list[str]:
+    """The Meta Cloud API secrets that the enabled webhook or the chosen outbound provider needs."""
+    needed = {k: "channels.meta.enabled" for k in ("meta_app_secret", "meta_verify_token") if channels.meta.enabled}
+    if channels.outbound == "meta":
+        needed.update(dict.fromkeys(("meta_access_token", "meta_phone_number_id"), "channels.outbound: meta"))
+    problems = [f"{key.upper()}: required by {why}" for key, why in needed.items() if not getattr(secrets, key)]
+    if secrets.meta_phone_number_id and not secrets.meta_phone_number_id.isdigit():
+        problems.append("META_PHONE_NUMBER_ID: expected the digits of the Cloud API phone number id")
+    return problems
 
 
 def is_e164(phone: str) -> bool:

@@ -12,6 +12,7 @@ import asyncpg
 from arq import cron
 from arq.connections import RedisSettings
 
+from bot.channels.meta_sender import MetaSender
 from bot.channels.twilio import TwilioSender
 from bot.config import Config, load_config
 from bot.runtime import start_runtime
@@ -23,8 +24,11 @@ from storage.ratelimit import RateLimiter
 log = logging.getLogger(__name__)
 
 
-def make_sender(config: Config) -> TwilioSender:
+def make_sender(config: Config) -> TwilioSender | MetaSender:
+    """The outbox's provider, chosen by `channels.outbound`."""
     s = config.secrets
+    if config.channels.outbound == "meta":
+        return MetaSender(s.meta_access_token, s.meta_phone_number_id, s.meta_api_base_url)
     callback = s.public_base_url.rstrip("/") + "/webhooks/twilio/status" if s.public_base_url else None
     return TwilioSender(s.twilio_account_sid, s.twilio_auth_token, s.twilio_from_number,
                         s.twilio_api_base_url, status_callback=callback)
@@ -32,7 +36,9 @@ def make_sender(config: Config) -> TwilioSender:
 
 def make_outbox(runtime: Any, sender: Any) -> OutboxSender:
     cfg = runtime.config.outbox
-    from_number = runtime.config.secrets.twilio_from_number
+    secrets = runtime.config.secrets
+    meta = runtime.config.channels.outbound == "meta"
+    from_number = secrets.meta_phone_number_id if meta else secrets.twilio_from_number
     limiter = RateLimiter(runtime.redis, {from_number: cfg.rate_per_sender, "total": cfg.rate_total})
     return OutboxSender(runtime.pool, sender, runtime.clock, limiter=limiter,
                         max_tries=cfg.max_tries, batch_size=cfg.batch_size)

@@ -1,0 +1,133 @@
+"""Sending through the WhatsApp Cloud API: `POST /{version}/{phone-number-id}/messages`.
+
+Each message carries the outbox row id as `biz_opaque_callback_data`; Meta echoes it in every status
+webhook, so a row whose send reached Meta but whose wamid was never recorded (a crash in between) is
+settled by its first status callback (`bot/web/meta_webhooks.py`). The Cloud API cannot list sent
+messages, so `find_sent` always answers None: a row still `sending` when `reconcile` looks at it (no
+status callback arrived within `outbox.stale_after`) is queued again, and that message may reach the
+recipient twice — at most one duplicate per crash.
+"""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+from typing import Any
+from urllib.parse import urlparse
+
+import aiohttp
+
+from bot.channels.base import OutboundMessage, PermanentSendError, SendResult, TransientSendError
+from bot.channels.meta import media_id_of
+
+GRAPH_VERSION = "v21.0"
+DEFAULT_API_BASE_URL = "https://graph.facebook.com"
+# Graph error codes that are throttling or an outage even when the HTTP status is 400
+TRANSIENT_CODES = frozenset({1, 2, 4, 17, 80007, 130429, 131016, 131056})
+
+
+class MetaSender:
+    """A Sender on the Graph API; `api_base_url` lets tests point it at a local stub."""
+
+    def __init__(self, access_token: str, phone_number_id: str, api_base_url: str | None = None,
+                 *, timeout: float = 10.0) -> None:
+        base = (api_base_url or DEFAULT_API_BASE_URL).rstrip("/")
+        self.url = f"{base}/{GRAPH_VERSION}/{phone_number_id}/messages"
+        self._headers = {"Authorization": f"Bearer {access_token}"}
+        self._timeout = aiohttp.ClientTimeout(total=timeout)
+        self._session: aiohttp.ClientSession | None = None
+
+    async def send(self, message: OutboundMessage) -> SendResult:
+        payload = build_payload(message)
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(timeout=self._timeout)
+        try:
+            async with self._session.post(self.url, json=payload, headers=self._headers) as response:
+                text = await response.text()
+                if response.status >= 300:
+                    raise _classify(response.status, text, response.headers.get("Retry-After"))
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            raise TransientSendError(f"meta unreachable: {exc}") from exc
+        try:
+            sent = json.loads(text)["messages"][0]
+            wamid, status = sent["id"], sent.get("message_status", "accepted")
+        except (ValueError, KeyError, IndexError, TypeError) as exc:
+            # accepted (2xx) but unreadable: sending again could duplicate, so do not retry
+            raise PermanentSendError(f"meta accepted the message but sent no id: {text[:200]}") from exc
+        return SendResult(sid=str(wamid), status=str(status))
+
+    async def find_sent(self, message: OutboundMessage, since_epoch: float) -> SendResult | None:
+        """The Cloud API has no list of sent messages; see the module note on reconciliation."""
+        return None
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+
+
+def build_payload(message: OutboundMessage) -> dict[str, Any]:
+    """The `/messages` JSON body for a text, media-by-link or template message."""
+    payload: dict[str, Any] = {"messaging_product": "whatsapp", "recipient_type": "individual",
+                               "to": message.recipient.lstrip("+")}
+    if message.ref:
+        payload["biz_opaque_callback_data"] = message.ref
+    if message.template:
+        payload.update(type="template", template=_template(message.template))
+    elif message.media_url:
+        kind = _media_kind(message.media_url)
+        media_id = media_id_of(message.media_url)
+        media: dict[str, Any] = {"id": media_id} if media_id else {"link": message.media_url}
+        if message.body and kind != "audio":
+            media["caption"] = message.body[:1024]
+        if kind == "document":
+            media["filename"] = urlparse(message.media_url).path.rsplit("/", 1)[-1] or "file"
+        payload.update({"type": kind, kind: media})
+    else:
+        payload.update(type="text", text={"body": message.body[:4096], "preview_url": False})
+    return payload
+
+
+def _template(template: dict[str, Any]) -> dict[str, Any]:
+    """{"name" or "sid", "language", "variables"} -> a Cloud API template object.
+
+    `variables` (a mapping, or its JSON text as Twilio takes it) fill the body: numbered keys
+    ("1", "2", ...) positionally in their order, other keys as named parameters.
+    """
+    name = template.get("name") or template.get("sid")
+    if not name:
+        raise PermanentSendError("a template needs a name")
+    variables = template.get("variables") or {}
+    if isinstance(variables, str):
+        try:
+            variables = json.loads(variables or "{}")
+        except ValueError as exc:
+            raise PermanentSendError("template variables are not JSON") from exc
+    if not isinstance(variables, dict):
+        raise PermanentSendError("template variables must be a mapping")
+    result: dict[str, Any] = {"name": str(name), "language": {"code": str(template.get("language") or "en")}}
+    if variables:
+        numbered = sorted((k for k in variables if str(k).isdigit()), key=int)
+        named = [k for k in variables if not str(k).isdigit()]
+        parameters = [{"type": "text", "text": str(variables[k])} for k in numbered]
+        parameters += [{"type": "text", "parameter_name": str(k), "text": str(variables[k])} for k in named]
+        result["components"] = [{"type": "body", "parameters": parameters}]
+    return result
+
+
+def _media_kind(url: str) -> str:
+    guessed = mimetypes.guess_type(urlparse(url).path)[0] or ""
+    major = guessed.split("/")[0]
+    return major if major in ("image", "audio", "video") else "document"
+
+
+def _classify(status: int, text: str, retry_after: str | None) -> Exception:
+    try:
+        error = json.loads(text).get("error") or {}
+    except (ValueError, AttributeError):
+        error = {}
+    code = error.get("code") if isinstance(error, dict) else None
+    detail = f"meta {status} (code {code}): {error.get('message', text[:200]) if isinstance(error, dict) else ''}"
+    if status == 429 or status >= 500 or code in TRANSIENT_CODES:
+        delay = float(retry_after) if retry_after and retry_after.isdigit() else None
+        return TransientSendError(detail, retry_after=delay)
+    return PermanentSendError(detail)
