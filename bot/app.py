@@ -10,7 +10,7 @@ from aiohttp import web
 from bot.appkeys import CONFIG, RUNTIME
 from bot.config import Config
 from bot.runtime import start_runtime
-from bot.web import api, health, twilio_webhooks
+from bot.web import api, health, meta_webhooks, twilio_webhooks
 from storage.clock import Clock
 
 
@@ -40,6 +40,8 @@ def create_app(config: Config, *, clock: Clock | None = None) -> web.Application
     app.cleanup_ctx.append(functools.partial(_runtime_ctx, clock=clock))
     app.router.add_post("/webhooks/twilio", twilio_webhooks.inbound)
     app.router.add_post("/webhooks/twilio/status", twilio_webhooks.status)
+    if config.channels.meta.enabled:
+        meta_webhooks.add_routes(app)
     app.router.add_get("/health", health.health)
     api.add_routes(app)
     return app
