@@ -34,6 +34,7 @@ class NluService:
             products, version = await repo.all(), await repo.version()
         index = await asyncio.to_thread(CatalogIndex, products)
         pipeline = NluPipeline(classifier, index, threshold=config.nlu.intent_threshold)
+        await asyncio.to_thread(pipeline.parse, "namaste, 2 kg chini")  # loads the tokenizer now, not on a message
         return cls(pipeline, version, check_every)
 
     def parse(self, text: str) -> Parse:

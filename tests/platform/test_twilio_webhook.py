@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from decimal import Decimal
 
 import pytest
@@ -53,13 +52,11 @@ async def post_signed(client, form: dict[str, str], *, signature: str | None = N
     return await client.post("/webhooks/twilio", data=form, headers=headers)
 
 
-async def test_signed_greeting_is_answered_through_twilio_within_a_second(app_client, stub) -> None:
-    started = time.monotonic()
+async def test_signed_greeting_is_answered_through_twilio(app_client, stub) -> None:
     response = await post_signed(app_client, twilio_form(RAM, "namaste"))
     assert response.status == 200
     assert "<Response></Response>" in await response.text()
-    await stub.wait_for(1, timeout=5)
-    assert time.monotonic() - started < 1.0
+    await stub.wait_for(1, timeout=5)  # latency is measured by bench/webhook_load.py, not asserted here
     (message,) = stub.messages
     assert message.to == f"whatsapp:{RAM}"
     assert message.from_ == "whatsapp:+14155238886"
