@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
 
 import asyncpg
 
@@ -66,7 +66,8 @@ async def list_orders(conn: asyncpg.Connection, flt: OrderFilter, *, limit: int 
     return page, (page[-1].id if len(rows) > limit else None)
 
 
-async def iter_orders(conn: asyncpg.Connection, flt: OrderFilter, batch: int = 5000) -> Any:
+async def iter_orders(conn: asyncpg.Connection, flt: OrderFilter, batch: int = 5000
+                      ) -> AsyncIterator[list[OrderRow]]:
     """Every matching order, oldest first, fetched `batch` rows at a time (for exports)."""
     after = 0
     while True:
