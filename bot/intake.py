@@ -62,18 +62,20 @@ class Intake:
         handled = 0
         if self.before_handling is not None:
             await self.before_handling()
-        while True:
+        more = True
+        while more:
             message_id = None
             try:
                 async with UnitOfWork(self.pool) as uow:
                     await uow.inbox.lock_conversation(phone)
-                    record = await uow.inbox.next_pending(phone)
+                    record = await uow.inbox.next_pending(phone)  # a statement after the lock: fresh snapshot
                     if record is None:
                         return handled
                     message_id = record.id
                     with handling(record.id):
                         answered_by = await self.dispatcher.handle(uow, record)
                         await uow.inbox.mark(record.id, "done", self.clock.now())
+                        more = await uow.inbox.has_pending(phone)
                         log.info("message handled", extra={"handler": answered_by, "phone": phone})
             except Exception as exc:  # the message is kept, marked failed, and the sender told
                 if message_id is None:
@@ -83,6 +85,7 @@ class Intake:
                     log.exception("message failed", extra={"phone": phone})
                     await self._fail(phone, message_id, exc)
             handled += 1
+        return handled
 
     async def _fail(self, phone: str, message_id: int, exc: Exception) -> None:
         now = self.clock.now()

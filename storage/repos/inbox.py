@@ -52,6 +52,10 @@ class InboxRepository:
         )
         return InboundRecord(**row) if row else None
 
+    async def has_pending(self, phone: str) -> bool:
+        return await self.conn.fetchval(
+            "SELECT EXISTS (SELECT 1 FROM inbound_messages WHERE phone = $1 AND status = 'received')", phone)
+
     async def mark(self, message_id: int, status: str, at: datetime, error: str | None = None) -> None:
         await self.conn.execute(
             "UPDATE inbound_messages SET status = $2, handled_at = $3, error = $4 WHERE id = $1",

@@ -36,13 +36,13 @@ class OutboxRepository:
     async def add(self, recipient: str, body: str, *, at: datetime, kind: str = "reply",
                   inbound_id: int | None = None, media_url: str | None = None,
                   template: dict[str, Any] | None = None) -> int:
-        row_id = await self.conn.fetchval(
-            "INSERT INTO outbound_messages (recipient, body, kind, inbound_id, media_url, template,"
-            " next_attempt_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+        """Queue a message; the sender is woken (NOTIFY, delivered at commit) in the same statement."""
+        return await self.conn.fetchval(
+            "WITH queued AS (INSERT INTO outbound_messages (recipient, body, kind, inbound_id, media_url,"
+            " template, next_attempt_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id)"
+            " SELECT id FROM queued, pg_notify('outbox', $1)",
             recipient, body, kind, inbound_id, media_url, template, at,
         )
-        await self.conn.execute("SELECT pg_notify('outbox', $1)", recipient)
-        return row_id
 
     async def claim(self, now: datetime, limit: int) -> list[OutboundRecord]:
         """Mark up to `limit` sendable rows as sending (one per recipient, the oldest) and return them."""
