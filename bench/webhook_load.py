@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import statistics
 import sys
@@ -25,17 +26,17 @@ from pathlib import Path
 
 import aiohttp
 import asyncpg
+import yaml
 from aiohttp import web
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
-import contextlib
-
-from storage.db import connect, migrate
-from storage.embedded import ensure_services
-from tests.support.processes import free_port, khaacho_processes
-from tests.support.signing import sign, twilio_form
-from tests.support.twilio_stub import TwilioStub
+from storage.db import connect, migrate  # noqa: E402
+from storage.embedded import ensure_services  # noqa: E402
+from tests.support.processes import free_port, khaacho_processes  # noqa: E402
+from tests.support.signing import sign, twilio_form  # noqa: E402
+from tests.support.twilio_stub import TwilioStub  # noqa: E402
 
 SID, TOKEN, PUBLIC = "AC" + "b2" * 16, "bench-token", "https://bench.khaacho.test"
 
@@ -110,6 +111,8 @@ async def main() -> None:
     parser.add_argument("--rates", default="100,200,300,400")
     parser.add_argument("--seconds", type=float, default=5.0, help="length of each round at its rate")
     parser.add_argument("--servers", default="1,2")
+    parser.add_argument("--send-rate", type=float, default=2000.0,
+                        help="outbox.rate_per_sender and rate_total for the run (config.yml ships WhatsApp's 80/s)")
     args = parser.parse_args()
     rates = [int(r) for r in args.rates.split(",")]
     services = ensure_services()
@@ -121,10 +124,16 @@ async def main() -> None:
     await runner.setup()
     stub_port = free_port()
     await web.TCPSite(runner, "127.0.0.1", stub_port).start()
-    env = {"DATABASE_URL": url, "REDIS_URL": services.redis_url, "TWILIO_ACCOUNT_SID": SID,
+    config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
+    config["outbox"].update(rate_per_sender=args.send_rate, rate_total=args.send_rate)
+    config_path = Path(tempfile.mkdtemp(prefix="khaacho-bench-")) / "config.yml"
+    config_path.write_text(yaml.safe_dump(config), encoding="utf-8")
+    env = {"KHAACHO_CONFIG": str(config_path), "DATABASE_URL": url, "REDIS_URL": services.redis_url,
+           "TWILIO_ACCOUNT_SID": SID,
            "TWILIO_AUTH_TOKEN": TOKEN, "TWILIO_API_BASE_URL": f"http://127.0.0.1:{stub_port}",
            "PUBLIC_BASE_URL": PUBLIC}
-    print(f"machine: {os.cpu_count()} cores; embedded: {services.embedded or 'none'}")
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; "
+          f"embedded: {services.embedded or 'none'}; outbox limit {args.send_rate:.0f}/s")
     print(f"{'servers':>7} {'offered/s':>9} {'posted':>6} {'deliv':>6} {'lost':>4} {'twice':>5} "
           f"{'sustained/s':>11} {'p50 ms':>8} {'p99 ms':>8}")
     logs = Path(tempfile.mkdtemp(prefix="khaacho-bench-"))

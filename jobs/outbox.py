@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from datetime import timedelta
 
 import asyncpg
@@ -42,10 +43,12 @@ class OutboxSender:
         while True:
             allowed = await self.limiter.grant(self.batch_size) if self.limiter else self.batch_size
             if allowed == 0:
-                await asyncio.sleep(1.0 - (asyncio.get_running_loop().time() % 1.0))
+                await asyncio.sleep(1.0 - time.time() % 1.0)  # the limiter's window is the wall-clock second
                 continue
             async with self.pool.acquire() as conn:
                 batch = await OutboxRepository(conn).claim(self.clock.now(), allowed)
+            if self.limiter and len(batch) < allowed:
+                await self.limiter.refund(allowed - len(batch))  # small batches must not use up the second
             if not batch:
                 return sent
             results = await asyncio.gather(*(self._send(record) for record in batch))

@@ -32,6 +32,15 @@ class RateLimiter:
 
     async def grant(self, wanted: int) -> int:
         """How many of `wanted` sends may go out now (0: wait for the next second)."""
+        return int(await self._script(keys=self._keys(), args=[wanted, *(int(v) for v in self._limits.values())]))
+
+    async def refund(self, unused: int) -> None:
+        """Give back tokens granted but not used (fewer messages were waiting than granted)."""
+        async with self._redis.pipeline(transaction=True) as pipe:
+            for key in self._keys():
+                pipe.decrby(key, unused)
+            await pipe.execute()
+
+    def _keys(self) -> list[str]:
         second = int(time.time())
-        keys = [f"khaacho:rate:{name}:{second}" for name in self._limits]
-        return int(await self._script(keys=keys, args=[wanted, *(int(v) for v in self._limits.values())]))
+        return [f"khaacho:rate:{name}:{second}" for name in self._limits]
