@@ -129,8 +129,10 @@ async def _run(ctx: dict[str, Any], engines: MediaEngines, nlu: Any, session: ai
     reading: Reading | None = None
     error = None
     try:
+        secrets = ctx["config"].secrets
         data, served = await fetch_media(job.url, provider=job.provider, session=session, auth=auth,
-                                         max_bytes=media.max_bytes)
+                                         max_bytes=media.max_bytes, meta_token=secrets.meta_access_token,
+                                         meta_base_url=secrets.meta_api_base_url)
         served_kind = _kind(served)
         if served_kind is not None and served_kind != job.kind:
             raise MediaRejected(f"announced as {job.content_type}, served as {served}")
