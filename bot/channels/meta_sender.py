@@ -131,3 +131,25 @@ def _classify(status: int, text: str, retry_after: str | None) -> Exception:
         delay = float(retry_after) if retry_after and retry_after.isdigit() else None
         return TransientSendError(detail, retry_after=delay)
     return PermanentSendError(detail)
+
+
+class MediaGone(LookupError):
+    """The Graph API does not know this media id (expired after 30 days, or never ours)."""
+
+
+async def media_download_url(session: aiohttp.ClientSession, media_id: str, access_token: str,
+                             api_base_url: str | None = None, *, timeout: float = 30.0) -> str:
+    """`GET /{version}/{media-id}`: the short-lived URL to download an inbound media file from.
+
+    The download itself also needs `Authorization: Bearer <access token>`.
+    """
+    base = (api_base_url or DEFAULT_API_BASE_URL).rstrip("/")
+    async with session.get(f"{base}/{GRAPH_VERSION}/{media_id}", timeout=aiohttp.ClientTimeout(total=timeout),
+                           headers={"Authorization": f"Bearer {access_token}"}) as response:
+        if response.status in (400, 404):
+            raise MediaGone(f"meta media {media_id}: HTTP {response.status}")
+        response.raise_for_status()
+        url = (await response.json()).get("url")
+    if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+        raise MediaGone(f"meta media {media_id}: no download URL")
+    return url

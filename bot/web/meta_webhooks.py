@@ -58,7 +58,7 @@ async def _record(request: web.Request, status: StatusUpdate) -> None:
         repo = OutboxRepository(conn)
         known = await repo.record_status(status.provider_id, status.status, status.error)
         ref = status.callback_data or ""
-        row_id = int(ref) if ref.isdigit() and len(ref) < 19 else None
+        row_id = int(ref) if ref.isascii() and ref.isdigit() and len(ref) < 19 else None
         if not known and row_id is not None and await repo.settle_sending(
                 row_id, status.provider_id, status.status, runtime.clock.now()):
             known = await repo.record_status(status.provider_id, status.status, status.error)

@@ -1,0 +1,113 @@
+"""A local stand-in for the WhatsApp Cloud API's `POST /v21.0/{phone-number-id}/messages`.
+
+It refuses (and records why) a wrong bearer token, a body that is not JSON, and bodies the Cloud API
+would reject (no messaging_product, a `to` that is not digits, a type without its object, an empty
+text); it answers like the Graph API with a fresh wamid, and can be told to fail the next requests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import json
+import time
+from typing import Any
+
+from aiohttp import web
+
+TYPES = ("text", "template", "image", "audio", "video", "document")
+
+
+class GraphStub:
+    def __init__(self, access_token: str, phone_number_id: str) -> None:
+        self.access_token = access_token
+        self.phone_number_id = phone_number_id
+        self.messages: list[dict[str, Any]] = []   # accepted bodies, with the wamid under "_wamid"
+        self.rejected: list[str] = []
+        self.fail_next: list[tuple[int, dict[str, Any]]] = []   # (HTTP status, Graph error object)
+        self.base_url = ""
+        self.media: dict[str, tuple[bytes, str]] = {}   # media id -> (bytes, content type)
+        self._ids = itertools.count(1)
+        self.arrived = asyncio.Event()
+
+    def app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_post(f"/v21.0/{self.phone_number_id}/messages", self._send)
+        app.router.add_get("/v21.0/{media_id}", self._media_info)
+        app.router.add_get("/lookaside/{media_id}", self._media_file)
+        return app
+
+    async def wait_for(self, count: int, timeout: float = 10.0) -> None:
+        deadline = time.monotonic() + timeout
+        while len(self.messages) < count:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"graph stub got {len(self.messages)} of {count} messages")
+            self.arrived.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.arrived.wait(), timeout=0.05)
+
+    async def _media_info(self, request: web.Request) -> web.Response:
+        media_id = request.match_info["media_id"]
+        if request.headers.get("Authorization") != f"Bearer {self.access_token}":
+            return self._error(401, "Invalid OAuth access token", 190)
+        if media_id not in self.media:
+            return self._error(404, "Unsupported get request", 100)
+        data, content_type = self.media[media_id]
+        return web.json_response({"messaging_product": "whatsapp", "id": media_id, "mime_type": content_type,
+                                  "file_size": len(data), "url": f"{self.base_url}/lookaside/{media_id}"})
+
+    async def _media_file(self, request: web.Request) -> web.Response:
+        if request.headers.get("Authorization") != f"Bearer {self.access_token}":
+            self.rejected.append("media download without the bearer token")
+            return web.Response(status=401)
+        data, content_type = self.media.get(request.match_info["media_id"], (b"", ""))
+        return web.Response(body=data, content_type=content_type) if data else web.Response(status=404)
+
+    def _error(self, status: int, message: str, code: int) -> web.Response:
+        return web.json_response({"error": {"message": message, "type": "OAuthException", "code": code,
+                                            "fbtrace_id": "stub"}}, status=status)
+
+    async def _send(self, request: web.Request) -> web.Response:
+        if request.headers.get("Authorization") != f"Bearer {self.access_token}":
+            self.rejected.append("bad bearer token")
+            return self._error(401, "Invalid OAuth access token", 190)
+        try:
+            body = json.loads(await request.read())
+        except ValueError:
+            self.rejected.append("body is not JSON")
+            return self._error(400, "Invalid JSON", 100)
+        problems = _problems(body)
+        if problems:
+            self.rejected.extend(problems)
+            return self._error(400, "; ".join(problems), 100)
+        if self.fail_next:
+            status, error = self.fail_next.pop(0)
+            return web.json_response({"error": error}, status=status,
+                                     headers={"Retry-After": "7"} if status == 429 else None)
+        wamid = f"wamid.STUB{next(self._ids):06d}"
+        self.messages.append({**body, "_wamid": wamid})
+        self.arrived.set()
+        return web.json_response({"messaging_product": "whatsapp",
+                                  "contacts": [{"input": body["to"], "wa_id": body["to"]}],
+                                  "messages": [{"id": wamid, "message_status": "accepted"}]})
+
+
+def _problems(body: Any) -> list[str]:
+    if not isinstance(body, dict):
+        return ["body must be an object"]
+    problems = []
+    if body.get("messaging_product") != "whatsapp":
+        problems.append("messaging_product must be whatsapp")
+    if not str(body.get("to", "")).isdigit():
+        problems.append(f"to {body.get('to')!r} is not a phone number in digits")
+    kind = body.get("type")
+    if kind not in TYPES or not isinstance(body.get(kind), dict):
+        problems.append(f"type {kind!r} needs its object")
+    elif kind == "text" and not body["text"].get("body"):
+        problems.append("text.body is required")
+    elif kind == "template" and not (body["template"].get("name") and body["template"].get("language")):
+        problems.append("template needs a name and a language")
+    elif kind not in ("text", "template") and not (body[kind].get("link") or body[kind].get("id")):
+        problems.append(f"{kind} needs a link or an id")
+    return problems
