@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import aiohttp
 import asyncpg
@@ -46,8 +47,7 @@ async def prepare_database(base_url: str, phones: list[str]) -> str:
     await admin.execute("DROP DATABASE IF EXISTS khaacho_bench WITH (FORCE)")
     await admin.execute("CREATE DATABASE khaacho_bench")
     await admin.close()
-    url = base_url.rsplit("/", 1)[0] + "/khaacho_bench" + ("?" + base_url.split("?", 1)[1] if "?" in base_url
-                                                          else "")
+    url = urlunsplit(urlsplit(base_url)._replace(path="/khaacho_bench"))
     conn = await connect(url)
     await migrate(conn)
     await conn.copy_records_to_table("users", columns=["phone", "name", "role"],

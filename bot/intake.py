@@ -74,8 +74,7 @@ class Intake:
                     message_id = record.id
                     with handling(record.id):
                         answered_by = await self.dispatcher.handle(uow, record)
-                        await uow.inbox.mark(record.id, "done", self.clock.now())
-                        more = await uow.inbox.has_pending(phone)
+                        more = await uow.inbox.finish(record, self.clock.now())
                         log.info("message handled", extra={"handler": answered_by, "phone": phone})
             except Exception as exc:  # the message is kept, marked failed, and the sender told
                 if message_id is None:

@@ -52,9 +52,13 @@ class InboxRepository:
         )
         return InboundRecord(**row) if row else None
 
-    async def has_pending(self, phone: str) -> bool:
+    async def finish(self, message: InboundRecord, at: datetime) -> bool:
+        """Mark a message handled; whether more of its sender's messages are waiting (one round trip)."""
         return await self.conn.fetchval(
-            "SELECT EXISTS (SELECT 1 FROM inbound_messages WHERE phone = $1 AND status = 'received')", phone)
+            "WITH done AS (UPDATE inbound_messages SET status = 'done', handled_at = $3 WHERE id = $1)"
+            " SELECT EXISTS (SELECT 1 FROM inbound_messages WHERE phone = $2 AND status = 'received'"
+            " AND id <> $1)",  # the CTE's update is not visible to this SELECT: leave the row out by id
+            message.id, message.phone, at)
 
     async def mark(self, message_id: int, status: str, at: datetime, error: str | None = None) -> None:
         await self.conn.execute(
