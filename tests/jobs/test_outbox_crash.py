@@ -73,8 +73,9 @@ async def test_sigkill_mid_sending_loses_nothing_and_sends_nothing_twice(stub, t
         async def some_sent() -> bool:
             if first.poll() is not None:
                 raise RuntimeError("the worker exited: " + (tmp_path / "first.log").read_text()[-2000:])
-            return len(stub.messages) >= len(RECIPIENTS)  # the first round is in, the second in flight
-        await _wait(some_sent, 120, "the first worker never started sending")
+            # the first round is in and the next is marked `sending`, in flight at the stub
+            return len(stub.messages) >= len(RECIPIENTS) and (await _statuses())["sending"] > 0
+        await _wait(some_sent, 120, "the first worker never had a second round in flight")
     finally:
         first.send_signal(signal.SIGKILL)
         first.wait(timeout=10)
