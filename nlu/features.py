@@ -38,6 +38,17 @@ def normalise(text: str) -> str:
     return _REPEATS.sub(r"\1\1", _DIGIT_LETTER.sub(" ", text))
 
 
+_SUFFIXES = ("ing", "ies", "ied", "es", "ed", "ly", "s")
+
+
+def stem(word: str) -> str:
+    """A light suffix stripper for English words; short words and Devanagari stay as they are."""
+    for suffix in _SUFFIXES:
+        if len(word) > len(suffix) + 3 and word.endswith(suffix) and word.isascii():
+            return word[: -len(suffix)] + ("y" if suffix in ("ies", "ied") else "")
+    return word
+
+
 def _phrase_table(pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, ...], str]:
     tok = _tokenizer()
     return {tuple(t.text for t in tok(normalise(k))): v for k, v in pairs if k.strip()}
@@ -50,6 +61,7 @@ class FeatureConfig:
     min_df: int = 1  # word features seen in fewer documents are dropped
     char_min_df: int = 2
     char_weight: float = 1.0  # weight of the character block against the word block
+    stems: bool = False  # also add light English suffix-stripped stems ("orders" -> "order")
 
 
 @dataclass
@@ -106,6 +118,8 @@ class Featurizer:
         toks = self.tokens(text)
         lo, hi = self.config.word_ngrams
         words = [" ".join(toks[i : i + n]) for n in range(lo, hi + 1) for i in range(len(toks) - n + 1)]
+        if self.config.stems:
+            words += [f"#stem:{s}" for t in toks if (s := stem(t)) != t]
         words += self.markers(text, toks)
         lo, hi = self.config.char_ngrams
         line = f" {' '.join(toks)} "  # character n-grams run across word boundaries too
@@ -128,18 +142,19 @@ class TfidfBlock:
         idf = np.array([math.log((1 + n) / (1 + df[f])) + 1.0 for f in kept], dtype=np.float32)
         return cls({f: i for i, f in enumerate(kept)}, idf)
 
-    def __post_init__(self) -> None:
-        self._idf = self.idf.tolist()  # Python floats: per-message arithmetic stays out of numpy
+    def table(self, offset: int) -> dict[str, tuple[int, float]]:
+        """feature -> (column, idf), for featurising one message with a single dict lookup."""
+        return {f: (offset + j, float(self.idf[j])) for f, j in self.vocab.items()}
 
-    def add(self, feats: Iterable[str], weight: float, offset: int, idx: list[int], vals: list[float]) -> None:
-        """Append one text's weighted, L2-normalised TF-IDF entries (columns shifted by offset)."""
-        vocab, idf = self.vocab, self._idf
-        found = [(j, (1.0 + math.log(c)) * idf[j]) for f, c in Counter(feats).items()
-                 if (j := vocab.get(f)) is not None]
-        if found:
-            scale = weight / math.sqrt(sum(v * v for _, v in found))
-            idx.extend(offset + j for j, _ in found)
-            vals.extend(v * scale for _, v in found)
+
+def _collect(table: dict[str, tuple[int, float]], feats: Iterable[str], idx: list[int], vals: list[float]) -> None:
+    """Append the sub-linear TF-IDF entries (not yet normalised) of one block."""
+    get = table.get
+    for f, count in Counter(feats).items():
+        hit = get(f)
+        if hit is not None:
+            idx.append(hit[0])
+            vals.append(hit[1] if count == 1 else (1.0 + math.log(count)) * hit[1])
 
 
 @dataclass
@@ -149,6 +164,10 @@ class Vectoriser:
     featurizer: Featurizer
     words: TfidfBlock
     chars: TfidfBlock
+
+    def __post_init__(self) -> None:
+        self._words = self.words.table(0)
+        self._chars = self.chars.table(len(self.words.vocab))
 
     @classmethod
     def fit(cls, featurizer: Featurizer, texts: Sequence[str]) -> Vectoriser:
@@ -169,9 +188,15 @@ class Vectoriser:
         words, chars = self.featurizer.analyse(text)
         idx: list[int] = []
         vals: list[float] = []
-        self.words.add(words, 1.0, 0, idx, vals)
-        self.chars.add(chars, self.featurizer.config.char_weight, len(self.words.vocab), idx, vals)
-        return np.array(idx, dtype=np.intp), np.array(vals, dtype=np.float32)
+        _collect(self._words, words, idx, vals)
+        split = len(vals)
+        _collect(self._chars, chars, idx, vals)
+        v = np.array(vals, dtype=np.float32)
+        for block, weight in ((v[:split], 1.0), (v[split:], self.featurizer.config.char_weight)):
+            norm = float(np.sqrt(block @ block))
+            if norm:
+                block *= weight / norm  # views: scales v in place
+        return np.array(idx, dtype=np.intp), v
 
     def matrix(self, texts: Sequence[str]) -> sparse.csr_matrix:
         rows = [self.row(t) for t in texts]

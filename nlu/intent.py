@@ -1,9 +1,9 @@
-"""Intent classifier: spaCy tokens -> word + char n-gram TF-IDF -> calibrated linear models.
+"""Intent classifier: spaCy tokens -> word + char n-gram TF-IDF -> calibrated heads.
 
-Heads are scikit-learn linear models (logistic regression and/or a linear SVM whose scores are
-softmax-calibrated with a temperature fitted on cross-validated scores). Their probabilities are
-averaged; below ``threshold`` the answer is ``oos_label``. Prediction is a sparse row gather, a few
-tens of microseconds per message.
+Heads: a linear SVM (scikit-learn) whose scores are softmax-calibrated with a temperature fitted on
+cross-validated scores, logistic regression, or a one-hidden-layer network (nlu.intent_mlp). Their
+probabilities are averaged; below ``threshold`` the answer is ``oos_label``. Prediction is a sparse
+row gather, tens of microseconds per message.
 """
 
 from __future__ import annotations
@@ -33,29 +33,34 @@ from nlu.features import (
     augment_with_lookups,
     augment_with_typos,
 )
+from nlu.intent_mlp import MlpOptions, fit_mlp, softmax
 from nlu.rasa_data import load_nlu_files
 
 log = logging.getLogger(__name__)
 
-CODE_VERSION = "intent-2"  # bump when features or training change, so cached models are retrained
+CODE_VERSION = "intent-5"  # bump when features or training change, so cached models are retrained
 OOS_LABEL = "out_of_scope"
 DEFAULT_THRESHOLD = 0.3
 REPO = Path(__file__).resolve().parents[1]
-LEARNERS = ("logreg", "svm", "ensemble")
+LEARNERS = ("svm", "logreg", "mlp")  # heads; "svm+mlp" averages both
+DEFAULT_LEARNER = "svm+mlp"
 
 
 @dataclass
 class Head:
-    """One linear model: probabilities = softmax(temperature * (x @ weights + bias))."""
+    """One model: softmax(temperature * scores), scores = x @ weights + bias (linear), or
+    relu(x @ weights + bias) @ out_weights + out_bias (one hidden layer)."""
 
-    weights: np.ndarray  # (n_features, n_labels), row-gathered at prediction
+    weights: np.ndarray  # (n_features, n_labels or hidden), row-gathered at prediction
     bias: np.ndarray
     temperature: float = 1.0
+    out_weights: np.ndarray | None = None
+    out_bias: np.ndarray | None = None
 
-    def proba(self, scores: np.ndarray) -> np.ndarray:
-        z = self.temperature * scores
-        z = np.exp(z - z.max(axis=-1, keepdims=True))
-        return z / z.sum(axis=-1, keepdims=True)
+    def proba(self, first: np.ndarray) -> np.ndarray:
+        """Probabilities from the first layer's output (``x @ weights + bias``)."""
+        scores = first if self.out_weights is None else np.maximum(first, 0) @ self.out_weights + self.out_bias
+        return softmax(self.temperature * scores)
 
 
 @dataclass
@@ -66,6 +71,13 @@ class IntentClassifier:
     threshold: float = DEFAULT_THRESHOLD
     oos_label: str = OOS_LABEL
     info: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # all heads' first layers side by side: one row gather and one product per message
+        self._first = np.hstack([h.weights for h in self.heads])
+        self._bias = np.concatenate([h.bias for h in self.heads])
+        ends = np.cumsum([h.weights.shape[1] for h in self.heads]).tolist()
+        self._slices = [slice(a, b) for a, b in zip([0, *ends[:-1]], ends, strict=True)]
 
     def ranking(self, text: str) -> list[tuple[str, float]]:
         """Every label with its probability, best first (before the threshold)."""
@@ -79,16 +91,19 @@ class IntentClassifier:
     def predict_many(self, texts: list[str]) -> list[tuple[str, float]]:
         if not texts:
             return []
-        x = self.vectoriser.matrix(texts)
-        probs = np.mean([h.proba(np.asarray(x @ h.weights) + h.bias) for h in self.heads], axis=0)
-        return [self._decide(p) for p in probs]
+        return [self._decide(p) for p in self._proba(np.asarray(self.vectoriser.matrix(texts) @ self._first))]
 
     def _proba_row(self, text: str) -> np.ndarray:
         idx, vals = self.vectoriser.row(text)
-        total = 0.0
-        for h in self.heads:
-            total = total + h.proba(vals @ h.weights[idx] + h.bias)
-        return np.asarray(total) / len(self.heads)
+        return self._proba(vals @ self._first[idx])
+
+    def _proba(self, first: np.ndarray) -> np.ndarray:
+        """Mean of the heads' probabilities, given the stacked first layer (bias not yet added)."""
+        first = first + self._bias
+        total = self.heads[0].proba(first[..., self._slices[0]])
+        for head, cols in zip(self.heads[1:], self._slices[1:], strict=True):
+            total = total + head.proba(first[..., cols])
+        return total / len(self.heads) if len(self.heads) > 1 else total
 
     def _decide(self, probs: np.ndarray) -> tuple[str, float]:
         best = int(np.argmax(probs))
@@ -98,6 +113,7 @@ class IntentClassifier:
         return self.labels[best], conf
 
     def save(self, path: Path) -> None:
+        """Write the model as JSON (vocabularies, options) and .npz (arrays): no pickle."""
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
         fz = self.vectoriser.featurizer
@@ -111,6 +127,8 @@ class IntentClassifier:
         arrays = {"word_idf": self.vectoriser.words.idf, "char_idf": self.vectoriser.chars.idf}
         for i, h in enumerate(self.heads):
             arrays[f"w{i}"], arrays[f"b{i}"] = h.weights, h.bias
+            if h.out_weights is not None and h.out_bias is not None:
+                arrays[f"ow{i}"], arrays[f"ob{i}"] = h.out_weights, h.out_bias
         np.savez(path / "weights.npz", **arrays)
         (path / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
 
@@ -131,7 +149,8 @@ class IntentClassifier:
             TfidfBlock({w: i for i, w in enumerate(meta["word_vocab"])}, arrays["word_idf"]),
             TfidfBlock({c: i for i, c in enumerate(meta["char_vocab"])}, arrays["char_idf"]),
         )
-        heads = [Head(arrays[f"w{i}"], arrays[f"b{i}"], t) for i, t in enumerate(meta["temperatures"])]
+        heads = [Head(arrays[f"w{i}"], arrays[f"b{i}"], t, arrays.get(f"ow{i}"), arrays.get(f"ob{i}"))
+                 for i, t in enumerate(meta["temperatures"])]
         return cls(meta["labels"], vec, heads, meta["threshold"], meta["oos_label"], meta.get("info", {}))
 
 
@@ -139,7 +158,7 @@ def _fit_temperature(scores: np.ndarray, y: np.ndarray) -> float:
     """Softmax temperature minimising the negative log-likelihood of held-out scores."""
     best_t, best_nll = 1.0, np.inf
     for t in np.geomspace(0.1, 100, 61):
-        probs = Head(np.zeros(0), np.zeros(0), float(t)).proba(scores)
+        probs = softmax(float(t) * scores)
         nll = -np.mean(np.log(probs[np.arange(len(y)), y] + 1e-12))
         if nll < best_nll:
             best_t, best_nll = float(t), nll
@@ -174,17 +193,25 @@ def _logreg_head(x: Any, y: np.ndarray, c: float) -> Head:
     return _head(lr.coef_, lr.intercept_)
 
 
+def _mlp_head(x: Any, y: np.ndarray, n_labels: int, opts: dict[str, Any]) -> Head:
+    mlp = MlpOptions(**{f.name: opts[f.name] for f in fields(MlpOptions) if f.name in opts})
+    w1, b1, w2, b2 = fit_mlp(x, y, n_labels, mlp)
+    return Head(w1, b1, 1.0, w2, b2)
+
+
 def train(examples: list[tuple[str, str]], **opts: Any) -> IntentClassifier:
     """Train on (text, intent) pairs.
 
-    Options: ``learner`` ("logreg", "svm" or "ensemble", default "ensemble"), ``c_svm``, ``c_logreg``,
+    Options: ``learner`` (heads "svm", "logreg", "mlp" joined by "+"; default "svm+mlp"), ``c_svm``,
+    ``c_logreg``, :class:`MlpOptions` fields (``hidden``, ``epochs``...),
     ``threshold``, ``oos_label``, ``synonyms``/``lookups``/``regexes`` (Rasa lexicon), ``augment``
     (extra examples per lookup match), ``typos`` (extra misspelt copies per example), ``seed`` and
     any :class:`FeatureConfig` field.
     """
-    learner = opts.get("learner", "ensemble")
-    if learner not in LEARNERS:
-        raise ValueError(f"learner must be one of {LEARNERS}, not {learner!r}")
+    learner = opts.get("learner", DEFAULT_LEARNER)
+    kinds = learner.split("+")
+    if not kinds or set(kinds) - set(LEARNERS):
+        raise ValueError(f"learner must be one or more of {'|'.join(LEARNERS)} joined by '+', not {learner!r}")
     config = FeatureConfig(**{f.name: opts[f.name] for f in fields(FeatureConfig) if f.name in opts})
     lookups = opts.get("lookups") or {}
     featurizer = Featurizer(opts.get("synonyms") or {}, lookups, opts.get("regexes") or {}, config)
@@ -199,10 +226,12 @@ def train(examples: list[tuple[str, str]], **opts: Any) -> IntentClassifier:
     vec = Vectoriser.fit(featurizer, texts)
     x = vec.matrix(texts)
     heads = []
-    if learner in ("svm", "ensemble"):
+    if "svm" in kinds:
         heads.append(_svm_head(x, y, float(opts.get("c_svm", 1.0)), seed))
-    if learner in ("logreg", "ensemble"):
+    if "logreg" in kinds:
         heads.append(_logreg_head(x, y, float(opts.get("c_logreg", 20.0))))
+    if "mlp" in kinds:
+        heads.append(_mlp_head(x, y, len(labels), {"seed": seed, **opts}))
     info = {"examples": len(examples), "features": vec.dim, "learner": learner,
             "train_seconds": round(time.perf_counter() - started, 2)}
     return IntentClassifier(
