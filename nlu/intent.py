@@ -226,12 +226,13 @@ def train(examples: list[tuple[str, str]], **opts: Any) -> IntentClassifier:
     vec = Vectoriser.fit(featurizer, texts)
     x = vec.matrix(texts)
     heads = []
-    if "svm" in kinds:
-        heads.append(_svm_head(x, y, float(opts.get("c_svm", 1.0)), seed))
-    if "logreg" in kinds:
-        heads.append(_logreg_head(x, y, float(opts.get("c_logreg", 20.0))))
-    if "mlp" in kinds:
-        heads.append(_mlp_head(x, y, len(labels), {"seed": seed, **opts}))
+    for n, kind in enumerate(kinds):  # a repeated kind ("svm+mlp+mlp") trains again with another seed
+        if kind == "svm":
+            heads.append(_svm_head(x, y, float(opts.get("c_svm", 1.0)), seed + n))
+        elif kind == "logreg":
+            heads.append(_logreg_head(x, y, float(opts.get("c_logreg", 20.0))))
+        else:
+            heads.append(_mlp_head(x, y, len(labels), {**opts, "seed": seed + n}))
     info = {"examples": len(examples), "features": vec.dim, "learner": learner,
             "train_seconds": round(time.perf_counter() - started, 2)}
     return IntentClassifier(
