@@ -46,7 +46,7 @@ def _answers_which_order(turn: Turn) -> bool:
     (the complaint question stays open)."""
     if _NUMBER.fullmatch(turn.text) or _NO_ORDER.search(turn.text):
         return True
-    return turn.parse.intent in ("cancel", "deny", "out_of_scope", "complaint")
+    return turn.parse.intent in ("cancel", "deny", "out_of_scope", "complaint", "help")
 
 
 @router.state(AWAITING_COMPLAINT_ORDER, roles=(RETAILER,), filters=[_answers_which_order])

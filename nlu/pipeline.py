@@ -17,6 +17,9 @@ from nlu.types import Parse, ParsedItem
 ORDER = "order"
 INQUIRIES = ("inquiry_price", "inquiry_stock")
 OUT_OF_SCOPE = "out_of_scope"
+PAYMENT = "payment"
+PAYMENT_EVIDENCE = frozenset({"amount", "method"})
+SURE_OTHERWISE = 0.8
 # Intents whose messages carry items the handler needs.
 ITEM_INTENTS = frozenset({ORDER, *INQUIRIES})
 # Intents a product question may override: the classifier often hears "rara cha?" as an order.
@@ -73,7 +76,7 @@ class NluPipeline:
         normalized = " ".join(tokens)
         items = self._items(state, prepared)
         entities = extract_entities(prepared, tokens, state.categories)
-        intent, confidence = self._intent(text, prepared, tokens, items)
+        intent, confidence = self._intent(text, prepared, tokens, items, entities)
         kept = items if intent in ITEM_INTENTS else []
         if intent in INQUIRIES:
             kept = [i for i in kept if i.sku or i.candidates]
@@ -98,12 +101,16 @@ class NluPipeline:
             out.append(item)
         return out
 
-    def _intent(self, text: str, prepared: str, tokens: list[str],
-                items: list[ParsedItem]) -> tuple[str, float]:
+    def _intent(self, text: str, prepared: str, tokens: list[str], items: list[ParsedItem],
+                entities: dict[str, object]) -> tuple[str, float]:
         answer = confirmation(tokens)
         if answer:
             return answer, 0.99
         label, confidence = self.classifier.predict(text) if self.classifier else (OUT_OF_SCOPE, 0.0)
+        # An amount and a way of paying ("२०० नगद", "5000 esewa bata") make a payment claim unless the
+        # model is sure of something else ("esewa bata 5000 tirna baki cha?" stays a balance question).
+        if entities.keys() >= PAYMENT_EVIDENCE and (label == OUT_OF_SCOPE or confidence < SURE_OTHERWISE):
+            return PAYMENT, max(confidence, 0.7)
         named = [i for i in items if i.sku or i.ambiguous]
         question = inquiry_kind(prepared, tokens) if named else None
         if question and (label in _QUESTION_OVERRIDES or confidence < self.threshold):

@@ -6,6 +6,7 @@ the hot path then converts with plain arithmetic, which is ~1000x faster than pi
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -44,7 +45,13 @@ class UnitTable:
 
     def __init__(self, path: Path = UNITS_FILE) -> None:
         registry = pint.UnitRegistry()
-        registry.load_definitions(str(path))
+        pint_log = logging.getLogger("pint.util")
+        level = pint_log.level
+        pint_log.setLevel(logging.ERROR)  # the file re-aliases pint's own "litre" on purpose: no warning
+        try:
+            registry.load_definitions(str(path))
+        finally:
+            pint_log.setLevel(level)
         self._units: dict[str, Unit] = {}
         self.spellings: dict[str, Unit] = {}
         for canonical, names in _read_spellings(path).items():

@@ -49,6 +49,17 @@ def test_unsure_classifier_with_confident_items_is_an_order(make):
     assert parse.intent == "order" and len(parse.items) == 2
 
 
+@pytest.mark.parametrize("text", ["२०० रुपैयाँ नगद भुक्तानी गरें", "5000 esewa bata"])
+def test_an_amount_and_a_way_of_paying_make_an_unsure_message_a_payment(make, text):
+    for label, conf in (("out_of_scope", 0.9), ("greeting", 0.2), ("inquiry_price", 0.47)):
+        parse = make(label, conf).parse(text)
+        assert parse.intent == "payment" and {"amount", "method"} <= parse.entities.keys()
+
+
+def test_a_confident_intent_wins_over_payment_words(make):
+    assert make("balance", 0.9).parse("esewa bata 5000 tirna baki cha?").intent == "balance"
+
+
 def test_confident_other_intent_drops_items(make):
     parse = make("complaint", 0.95).parse("2 ota coke crate ma bottle futeko thiyo")
     assert parse.intent == "complaint" and parse.items == []
