@@ -42,28 +42,30 @@ def _category_question(parse: Parse) -> str | None:
     return str(category) if category and not any(i.sku for i in parse.items) else None
 
 
-@router.intent("inquiry_price", roles=(RETAILER,))
-async def price(reply: Reply, parse: Parse, uow: UnitOfWork, config: Any) -> None:
+async def _products_asked(reply: Reply, parse: Parse, uow: UnitOfWork, config: Any) -> list[str]:
+    """The SKUs a price or stock question names; answers a category question or asks which product
+    itself, and then returns nothing."""
     category = _category_question(parse)
     if category:
         await show_category(reply, uow, config, category)
-        return
+        return []
     skus = asked_skus(parse)
     if not skus:
         await reply("inquiry_which_product")
-        return
-    await reply("inquiry_prices", lines=await _unit_prices(uow, config, skus))
+    return skus
+
+
+@router.intent("inquiry_price", roles=(RETAILER,))
+async def price(reply: Reply, parse: Parse, uow: UnitOfWork, config: Any) -> None:
+    skus = await _products_asked(reply, parse, uow, config)
+    if skus:
+        await reply("inquiry_prices", lines=await _unit_prices(uow, config, skus))
 
 
 @router.intent("inquiry_stock", roles=(RETAILER,))
 async def stock(reply: Reply, parse: Parse, uow: UnitOfWork, config: Any) -> None:
-    category = _category_question(parse)
-    if category:
-        await show_category(reply, uow, config, category)
-        return
-    skus = asked_skus(parse)
+    skus = await _products_asked(reply, parse, uow, config)
     if not skus:
-        await reply("inquiry_which_product")
         return
     vendors = await uow.views.in_stock(skus)
     names = {p.sku: p.name for p in (await uow.products.by_skus(skus)).values()}
