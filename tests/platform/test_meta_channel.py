@@ -7,7 +7,6 @@ import copy
 import dataclasses
 import itertools
 import json
-from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -16,9 +15,9 @@ from bot.app import create_app
 from bot.appkeys import RUNTIME
 from bot.channels.meta import signature_header
 from bot.config import Config, ConfigError, MetaChannelConfig
-from bot.worker import make_outbox, make_sender
 from tests.conftest import make_config
 from tests.platform.test_meta_payloads import SAMPLES
+from tests.support.app_harness import serving
 from tests.support.graph_stub import GraphStub
 
 RAM = "+9779800000001"
@@ -63,29 +62,8 @@ async def graph(aiohttp_server):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 async def app_client(aiohttp_client, graph):  # type: ignore[no-untyped-def]
-    config = meta_config(graph.base_url)
-    client = await aiohttp_client(create_app(config))
-    runtime = client.app[RUNTIME]
-    from bot.replay import reset_database
-    from storage.repos.users import UserRepository
-
-    await reset_database(runtime)
-    async with runtime.pool.acquire() as conn:
-        await UserRepository(conn).add_retailer(RAM, "Ram Kirana", Decimal(50000))
-    sender = make_sender(config)
-    client.outbox = make_outbox(runtime, sender)
-    stop = asyncio.Event()
-
-    async def pump() -> None:  # the worker's sending loop, in-process for the test
-        while not stop.is_set():
-            await client.outbox.drain()
-            await asyncio.sleep(0.02)
-
-    task = asyncio.create_task(pump())
-    yield client
-    stop.set()
-    await task
-    await sender.close()
+    async with serving(aiohttp_client, meta_config(graph.base_url), (RAM, "Ram Kirana")) as client:
+        yield client
 
 
 async def post(client, payload: Any, *, signature: str | None = None, raw: bytes | None = None):  # type: ignore[no-untyped-def]

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from decimal import Decimal
 
 import pytest
 
-from bot.app import create_app
 from bot.appkeys import RUNTIME
-from bot.worker import make_outbox, make_sender
 from tests.conftest import TEST_ENV, make_config
+from tests.support.app_harness import serving
 from tests.support.signing import sign, twilio_form
 
 RAM = "+9779800000001"
@@ -20,30 +18,8 @@ TOKEN = TEST_ENV["TWILIO_AUTH_TOKEN"]
 @pytest.fixture
 async def app_client(aiohttp_client, stub):  # type: ignore[no-untyped-def]
     config = make_config(TWILIO_API_BASE_URL=stub.base_url, PUBLIC_BASE_URL="https://bot.example.com")
-    client = await aiohttp_client(create_app(config))
-    runtime = client.app[RUNTIME]
-    from bot.replay import reset_database
-
-    await reset_database(runtime)
-    async with runtime.pool.acquire() as conn:
-        from storage.repos.users import UserRepository
-
-        await UserRepository(conn).add_retailer(RAM, "Ram Kirana", Decimal(50000))
-    sender = make_sender(config)
-    outbox = make_outbox(runtime, sender)
-    pump_stop = asyncio.Event()
-
-    async def pump() -> None:  # the worker's sending loop, in-process for the test
-        while not pump_stop.is_set():
-            await outbox.drain()
-            await asyncio.sleep(0.02)
-
-    task = asyncio.create_task(pump())
-    client.outbox = outbox
-    yield client
-    pump_stop.set()
-    await task
-    await sender.close()
+    async with serving(aiohttp_client, config, (RAM, "Ram Kirana")) as client:
+        yield client
 
 
 async def post_signed(client, form: dict[str, str], *, signature: str | None = None):  # type: ignore[no-untyped-def]
