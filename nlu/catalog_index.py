@@ -40,6 +40,10 @@ _SHORTLIST = 40
 _CANDIDATES = 2000  # keys from the rare-trigram pass that get a full trigram count
 _REFINE = 8  # keys re-scored by informative-word coverage
 _POSTINGS_BUDGET = 60_000
+# A product none of whose names or aliases has a word of the query loses up to this many
+# points: "chamal sona mansuli" is Sona Mansuli (its keys say sona, mansuli and chamal) rather
+# than plain Mansuli (no key of it says sona), though one key of each fits two of the words.
+_UNEXPLAINED_PENALTY = 20.0
 
 
 @lru_cache(maxsize=200_000)
@@ -92,6 +96,7 @@ class CatalogIndex:
         # Coca-Cola SKU, so siblings cannot crowd a shortlist and memory stays flat.
         key_ids: dict[tuple[str, float, float], int] = {}
         owners: list[list[int]] = []
+        product_keys: list[list[int]] = [[] for _ in range(n)]
         for i, product in enumerate(self.products):
             for j, (text, size, w) in enumerate(self._keys(product)):
                 if j == 0 and size is not None and size.unit is not None:
@@ -101,6 +106,7 @@ class CatalogIndex:
                     continue
                 ident = (text, w, size.base if size is not None and j > 0 else 0.0)
                 k = key_ids.setdefault(ident, len(key_ids))
+                product_keys[i].append(k)
                 if k == len(owners):
                     owners.append([i])
                 elif owners[k][-1] != i:
@@ -113,6 +119,14 @@ class CatalogIndex:
         self._owner_offsets = np.concatenate(([0], np.cumsum(lengths)))
         self._owners = np.fromiter((i for o in owners for i in o), dtype=np.int32, count=int(lengths.sum()))
         del key_ids, owners
+        # Every word any key of a product says (skeleton -> spelling): the product's vocabulary.
+        self._product_words: list[tuple[tuple[str, str], ...]] = []
+        interned: dict[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] = {}
+        for keys in product_keys:
+            pairs = tuple(sorted({(w, sk) for k in keys for w, sk in zip(
+                self.key_text[k].split(), self.key_skel[k].split(), strict=True)}))
+            self._product_words.append(interned.setdefault(pairs, pairs))
+        del product_keys, interned
         self._build_exact()
         self._build_trigrams()
         self._build_idf()
@@ -225,7 +239,25 @@ class CatalogIndex:
             for p in self._owners[lo:hi].tolist():
                 if p not in best or v > best[p].score:
                     best[p] = Match(p, max(0.0, min(100.0, v)), bool(self.key_sized[k]))
+        q_pairs = list(dict.fromkeys(zip(query.split(), qs.split(), strict=True)))
+        if len(q_pairs) > 1 and len(best) > 1:
+            for p, m in best.items():
+                missing = self._unexplained(q_pairs, self._product_words[p])
+                if missing:
+                    best[p] = Match(p, max(0.0, m.score - _UNEXPLAINED_PENALTY * missing), m.sized_key)
         return sorted(best.values(), key=lambda m: -m.score)[:limit]
+
+    def _unexplained(self, q_pairs: list[tuple[str, str]], vocabulary: tuple[tuple[str, str], ...]) -> float:
+        """IDF-weighted share of query words that no key of the product says (0 = all said)."""
+        idf = self._idf.get
+        default = self._idf_default
+        total = missing = 0.0
+        for q in q_pairs:
+            weight = idf(q[1], default)
+            total += weight
+            if not any(q[1] == sk or fuzz.ratio(q[0], w) >= 75 for w, sk in vocabulary):
+                missing += weight
+        return missing / total if total else 0.0
 
     @staticmethod
     def _lookup(order: np.ndarray, hashes: np.ndarray, text: str, same) -> list[int]:

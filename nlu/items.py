@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from domain.catalog import Product
 from nlu.catalog_index import CatalogIndex, Match
+from nlu.lexicon import CONNECTORS
 from nlu.quantities import Amount, is_count
 from nlu.splitter import Span
 from nlu.types import Candidate, ParsedItem
@@ -42,7 +43,7 @@ class ItemResolver:
     def resolve(self, span: Span) -> ParsedItem | None:
         """The item a span orders or names; None when it names nothing the catalogue knows."""
         query = " ".join(span.words)
-        quantity, size = _quantity_and_size(span.amounts)
+        quantity, size = _quantity_and_size(span.amounts, self._describes(span))
         matches = self.index.search(query, limit=12, sized_query=bool(size or (quantity and quantity.is_measure)))
         if not matches:
             return None
@@ -57,10 +58,23 @@ class ItemResolver:
         chosen = None if unknown or ambiguous else best
         unit_owner = chosen or (best if all(s.product.unit == best.product.unit for s in [best, *close])
                                 else None)
+        if quantity is None and size is not None and unit_owner is not None and \
+                self._sold_by_measure(unit_owner.product):
+            quantity = size  # "5 kg ko chini": of loose sugar, the size is the amount
         value, unit = self._convert(quantity, unit_owner)
         return ParsedItem(text=span.text, sku=chosen.product.sku if chosen else None,
                           name=chosen.product.name if chosen else None, quantity=value, unit=unit,
                           score=round(best.match.score, 1), candidates=candidates, ambiguous=ambiguous)
+
+    def _sold_by_measure(self, product: Product) -> bool:
+        unit = self.index.units.unit(product.unit)
+        return unit is not None and unit.kind in (MASS, VOLUME)
+
+    def _describes(self, span: Span) -> list[bool]:
+        """For each amount, whether it describes the pack rather than counts it: a measure tied to
+        the words after it by "ko"/"wala" ("surf 1 kg ko", "5 kg wala") is a size."""
+        tokens = span.tokens
+        return [a.is_measure and a.end < len(tokens) and tokens[a.end] in CONNECTORS for a in span.amounts]
 
     def _score(self, match: Match, quantity: Amount | None, size: Amount | None,
                hints: list[str]) -> _Scored:
@@ -121,12 +135,18 @@ class ItemResolver:
         return quantity.value, said.name
 
 
-def _quantity_and_size(amounts: list[Amount]) -> tuple[Amount | None, Amount | None]:
-    """The amount ordered and the pack size described: "surf 1 kg ko 10 packet" -> 10 packet, 1 kg."""
+def _quantity_and_size(amounts: list[Amount], describes: list[bool]) -> tuple[Amount | None, Amount | None]:
+    """The amount ordered and the pack size described: "surf 1 kg ko 10 packet" -> 10 packet, 1 kg.
+
+    A measure tied to the words after it ("1 kg ko", "5 kg wala") only describes the pack, so
+    "surf excel 1 kg ko price" asks about the 1 kg packet and orders no quantity.
+    """
     counts = [a for a in amounts if is_count(a)]
     measures = [a for a in amounts if a.is_measure]
     if counts:
         return counts[-1], (measures[0] if measures else None)
+    if measures and all(d for a, d in zip(amounts, describes, strict=True) if a.is_measure):
+        return None, measures[0]
     if measures:
         return measures[-1], (measures[0] if len(measures) > 1 else None)
     return None, None

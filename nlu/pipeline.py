@@ -98,6 +98,8 @@ class NluPipeline:
                 continue
             if not span.amounts and (item.score < NAMED_ITEM or not (item.sku or item.ambiguous)):
                 continue  # a shop name, an address, a greeting line
+            if not (item.sku or item.ambiguous) and all(a.unit is None for a in span.amounts):
+                continue  # nothing known and a bare number: "Butwal-8", a phone or ward number
             out.append(item)
         return out
 
