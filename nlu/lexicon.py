@@ -27,6 +27,9 @@ STOPWORDS = words("""
     lai hola hos garnu garnus garidinu garidinus gardinu gardinus ok okay thanks thank dhanyabad
     dhanyabaad namaste namaskar hello hi new naya aru ajha jaldi quickly urgent asap yo tyo
     mujhe hume humko bhi kripaya krpaya chaiyeko chahiyeko rakhnu rakhidinu loose single
+    banau banaunu banaidinu banaideu banaunus thap thapa thapnu thapidinu thapdeu thapnus add make
+    change badal badalnu karnu kardo badha badhao badhau ghatau ghatanu update
+    बनाउ बनाउनु बनाइदिनु थप थपिदिनु थप्नु बदल्नु घटाउ
     र को का की के मा लाई ले पठाउनुहोस् पठाउनु पठाइदिनु पठाइदिनुहोस् चाहियो चाहिन्छ मुझे चाहिए
     भेजो दिनुहोस् है नि हजुर दाइ भाइ कृपया मलाई हामीलाई मेरो
 """)
