@@ -148,3 +148,34 @@ def test_predict_is_fast(model):
         model.predict(text)
     per_message = (time.process_time() - started) / len(texts)
     assert per_message < 0.0005  # well under 0.2 ms on an idle core; slack for a busy test machine
+
+
+def test_embed_learner_is_optional_and_round_trips(tmp_path):
+    pytest.importorskip("tokenizers")
+    from nlu import embed
+
+    try:
+        embed.SentenceEmbedder()
+    except ImportError:
+        pytest.skip("the embedding model's packages are not installed")
+    examples = [("hi there", "greeting"), ("hello friend", "greeting"), ("good morning", "greeting"),
+                ("send two bags of sugar", "order"), ("i want five kilos of rice", "order"),
+                ("please deliver cooking oil", "order")]
+    model = train(examples, learner="svm+embed", threshold=0.0)
+    assert model.embed_head is not None and model.predict("hey, good evening")[0] == "greeting"
+    assert model.predict_many(["deliver ten kilos of flour"])[0][0] == "order"
+    model.save(tmp_path / "m")
+    loaded = IntentClassifier.load(tmp_path / "m")
+    texts = ["hey, good evening", "deliver ten kilos of flour"]
+    assert_same(loaded.predict_many(texts), model.predict_many(texts))
+    assert_same([loaded.predict(t) for t in texts], model.predict_many(texts))
+
+
+def test_embed_learner_without_its_packages_says_what_to_install(monkeypatch):
+    from nlu import embed
+
+    monkeypatch.setattr(embed, "MODEL_PACKAGE", "no_such_package_for_khaacho_tests")
+    examples = [("hi", "greeting"), ("hello", "greeting"), ("send sugar", "order"), ("send rice", "order")]
+    with pytest.raises(ImportError, match="pip install"):
+        train(examples, learner="svm+embed")
+    assert train(examples, learner="svm").predict("hello")[0] == "greeting"  # other learners unaffected
