@@ -10,7 +10,7 @@ from aiohttp import web
 from bot.appkeys import CONFIG, RUNTIME
 from bot.config import Config
 from bot.runtime import start_runtime
-from bot.web import api, health, meta_webhooks, twilio_webhooks
+from bot.web import api, health, meta_webhooks, rasa_parse, twilio_webhooks
 from storage.clock import Clock
 
 
@@ -43,5 +43,6 @@ def create_app(config: Config, *, clock: Clock | None = None) -> web.Application
     if config.channels.meta.enabled:
         meta_webhooks.add_routes(app)
     app.router.add_get("/health", health.health)
+    app.router.add_post("/model/parse", rasa_parse.model_parse)
     api.add_routes(app)
     return app

@@ -309,6 +309,8 @@ def load_config(path: Path | None = None, env: typing.Mapping[str, str] | None =
             problems.append(f"admins[{i}].phone: expected E.164 like +9779800000001, got {admin.phone!r}")
     if getattr(config, "channels", None) is not None:
         problems.extend(_meta_problems(config.channels, secrets))
+    if getattr(getattr(config, "nlu", None), "backend", None) == "openai" and not secrets.openai_api_key:
+        problems.append("OPENAI_API_KEY: required when nlu.backend is openai")
     if problems:
         raise ConfigError(problems)
     return dataclasses.replace(config, secrets=secrets)

@@ -6,7 +6,7 @@ transaction, so a message either changes state and answers, or does neither.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 from bot.config import Config
@@ -25,12 +25,14 @@ class NoHandler(LookupError):
 
 class Dispatcher:
     def __init__(self, routers: Iterable[Router], *, config: Config, texts: Texts, clock: Clock,
-                 parse: Callable[[str], Any], services: dict[str, Any] | None = None) -> None:
+                 parse: Callable[[str], Any], understand: Callable[[str], Awaitable[Any]] | None = None,
+                 services: dict[str, Any] | None = None) -> None:
         self.handlers = ordered_handlers(routers)
         self.config = config
         self.texts = texts
         self.clock = clock
         self.parse = parse
+        self.understand = understand  # async parse that may ask a remote backend; None: local only
         self.services = services or {}  # extra dependencies handlers may ask for by name
 
     def _language_of(self, text: str) -> str:
@@ -55,6 +57,8 @@ class Dispatcher:
             role=user.role if user else UNKNOWN, user=user, convo=convo, media=record.media,
             button_payload=record.payload.get("button_payload"), _parse_fn=self.parse,
         )
+        if self.understand is not None and not turn.text.startswith("/"):
+            turn._parse = await self.understand(turn.text)
         language = convo.language or (user.language if user else None) or self._language_of(turn.text)
 
         reply = Reply(uow.conn, self.texts, now, self.config.languages.default, record.id,

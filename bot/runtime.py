@@ -36,6 +36,7 @@ class Runtime:
 
     async def close(self) -> None:
         await self.intake.drain()
+        await self.nlu.close()
         await self.redis.aclose()
         await self.pool.close()
 
@@ -65,6 +66,7 @@ async def start_runtime(config: Config, *, clock: Clock | None = None, pool_size
         return nlu.parse(text)
 
     dispatcher = Dispatcher(handlers.routers(), config=config, texts=texts, clock=clock, parse=parse,
+                            understand=nlu.understand if nlu.backend else None,
                             services={"nlu": nlu, "redis": redis})
     intake = Intake(pool, dispatcher, clock, before_handling=lambda: nlu.refresh(pool))
     return Runtime(config, pool, redis, clock, texts, nlu, dispatcher, intake)
