@@ -37,7 +37,7 @@ def setup_logging(level: str = "INFO") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for noisy in ("aiohttp.access", "twilio", "arq.worker", "arq.jobs"):
+    for noisy in ("aiohttp.access", "twilio", "arq.worker", "arq.jobs", "pgserver"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
