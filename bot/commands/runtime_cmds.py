@@ -86,6 +86,7 @@ def run_all(args: argparse.Namespace, config: Config) -> int:
     except KeyboardInterrupt:
         pass
     finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the shutdown short
         stop()
         for child in children:
             child.wait(timeout=15)
