@@ -18,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from nlu.catalog_csv import read_catalog_csv
 from nlu.catalog_index import CatalogIndex
+from nlu.metrics import matched_items
 from nlu.pipeline import NluPipeline
 
 
@@ -28,18 +29,6 @@ def _same(gold: dict, item) -> bool:
     if (gq is None) != (pq is None) or (gq is not None and abs(gq - pq) > 0.01 * max(gq, 1e-9)):
         return False
     return gold["unit"] is None or gold["unit"] == item.unit
-
-
-def _matched(golds: list[dict], items: list, same) -> int:
-    left = list(items)
-    hits = 0
-    for g in golds:
-        for i, item in enumerate(left):
-            if same(g, item):
-                hits += 1
-                del left[i]
-                break
-    return hits
 
 
 def main() -> int:
@@ -63,8 +52,8 @@ def main() -> int:
         intents_right += parse.intent == row["intent"]
         if parse.intent != row["intent"]:
             confusion[(row["intent"], parse.intent)] += 1
-        hits = _matched(row["items"], parse.items, _same)
-        sku_hits = _matched(row["items"], parse.items, lambda g, i: g["sku"] == i.sku)
+        hits = matched_items(row["items"], parse.items, _same)
+        sku_hits = matched_items(row["items"], parse.items, lambda g, i: g["sku"] == i.sku)
         tp, sku_tp = tp + hits, sku_tp + sku_hits
         n_pred, n_gold = n_pred + len(parse.items), n_gold + len(row["items"])
         if args.errors and (hits < len(row["items"]) or len(parse.items) != len(row["items"])

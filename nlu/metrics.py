@@ -6,6 +6,7 @@ import math
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 # convert(quantity, from_unit, to_unit) -> quantity in to_unit, or None when not convertible
 Converter = Callable[[float, str, str], float | None]
@@ -75,7 +76,7 @@ def quantity_matches(gold: Item, pred: Item, convert: Converter | None = None, t
     return abs(qty - gold.quantity) <= tolerance * abs(gold.quantity)
 
 
-def _matched(gold: Sequence[Item], pred: Sequence[Item], same: Callable[[Item, Item], bool]) -> int:
+def matched_items(gold: Sequence[Any], pred: Sequence[Any], same: Callable[[Any, Any], bool]) -> int:
     """Greedy one-to-one matches between gold and predicted items of one message."""
     free = list(pred)
     hits = 0
@@ -96,9 +97,9 @@ def item_metrics(
         raise ValueError("gold and pred differ in length")
     tp = sku_tp = exact = n_gold = n_pred = 0
     for g, p in zip(gold, pred, strict=True):
-        hits = _matched(g, p, lambda a, b: quantity_matches(a, b, convert))
+        hits = matched_items(g, p, lambda a, b: quantity_matches(a, b, convert))
         tp += hits
-        sku_tp += _matched(g, p, lambda a, b: a.sku is not None and a.sku == b.sku)
+        sku_tp += matched_items(g, p, lambda a, b: a.sku is not None and a.sku == b.sku)
         n_gold += len(g)
         n_pred += len(p)
         exact += hits == len(g) == len(p)
