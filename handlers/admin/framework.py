@@ -9,7 +9,7 @@
         return Audit(subject=phone, before={"limit": old}, after={"limit": new})
 
 Raising `UsageError` answers with the command's usage line; the handler's `Audit` (or just the
-invocation) is written to the audit log with who and when.
+invocation, or the usage error) is written to the audit log with who and when.
 """
 
 from __future__ import annotations
@@ -64,6 +64,8 @@ def admin_command(router: Router, name: str, *, usage: str, summary: str,
                 result = await func(**{p: deps[p] for p in wanted})
             except UsageError as exc:
                 await reply("admin_usage", error=str(exc), usage=spec.usage)
+                await uow.audit.record(turn.phone, f"command {name} refused", now,
+                                       after={"args": args, "error": str(exc)})
                 return
             audit = result if isinstance(result, Audit) else Audit()
             await uow.audit.record(turn.phone, f"command {name}", now, subject=audit.subject,
