@@ -18,10 +18,10 @@ from typing import Any
 
 import yaml
 
+from domain.durations import parse_duration
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = ROOT / "config.yml"
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)\s*$")
-_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 _E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 
 
@@ -31,14 +31,6 @@ class ConfigError(Exception):
     def __init__(self, problems: list[str]) -> None:
         super().__init__("\n".join(problems))
         self.problems = problems
-
-
-def parse_duration(text: str) -> timedelta:
-    """'15m' -> 15 minutes; accepts s, m, h, d."""
-    match = _DURATION.match(str(text))
-    if not match:
-        raise ValueError(f"expected a duration like 30s, 15m, 2h or 1d, got {text!r}")
-    return timedelta(seconds=float(match.group(1)) * _UNIT_SECONDS[match.group(2)])
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from bot.config import parse_duration
+from domain.durations import parse_duration
 from handlers.admin.framework import Audit, UsageError, admin_command, require, rest
 from handlers.context import Turn
 from handlers.routing import Router
