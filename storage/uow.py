@@ -67,7 +67,3 @@ class UnitOfWork:
         finally:
             await self._pool.release(self._conn)
             self._conn = self._tx = None
-
-    async def savepoint(self) -> asyncpg.transaction.Transaction:
-        """A nested transaction, for a step that may fail without undoing the whole message."""
-        return self.conn.transaction()

@@ -19,11 +19,3 @@ class AuditRepository:
             " VALUES ($1, $2, $3, $4, $5, $6)",
             actor, action, subject, before, after, at,
         )
-
-    async def recent(self, action_prefix: str = "", limit: int = 20) -> list[dict[str, Any]]:
-        rows = await self.conn.fetch(
-            "SELECT actor, action, subject, before, after, at FROM audit_log"
-            " WHERE action LIKE $1 || '%' ORDER BY id DESC LIMIT $2",
-            action_prefix, limit,
-        )
-        return [dict(r) for r in rows]

@@ -73,6 +73,3 @@ class InboxRepository:
             older_than, limit,
         )
         return [r["phone"] for r in rows]
-
-    async def pending_count(self) -> int:
-        return await self.conn.fetchval("SELECT count(*) FROM inbound_messages WHERE status = 'received'")

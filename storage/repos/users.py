@@ -43,12 +43,6 @@ class UserRepository:
         )
         return User(**row) if row else None
 
-    async def admins(self) -> list[User]:
-        rows = await self.conn.fetch(
-            "SELECT id, phone, name, role, language FROM users WHERE role = 'admin' AND active ORDER BY id"
-        )
-        return [User(**r) for r in rows]
-
     async def upsert(self, phone: str, name: str, role: str) -> int:
         return await self.conn.fetchval(
             "INSERT INTO users (phone, name, role) VALUES ($1, $2, $3)"
