@@ -20,6 +20,7 @@ from domain.orders import IllegalTransition, OrderStatus, check_transition
 from storage.notify import Notifier
 from storage.repos.orders import Order, OrderRepository
 from storage.repos.stock import StockRepository
+from storage.vendor_scoring import rescore_vendors
 from storage.workflows.lifecycle import split_off
 from storage.workflows.present import amount, person, qty, tell
 from storage.workflows.routing import ReassignResult, reassign_order
@@ -98,6 +99,7 @@ async def accept_order(conn: asyncpg.Connection, order_id: int, vendor_id: int, 
         await tell(notifier, retailer.phone, "order_partly_accepted", child.lines, prices=False, order_id=order.id,
                    child_id=child.id, vendor=vendor.name)
         await reassign_order(conn, child.id, notifier, now, config, actor, reason="left out by vendor")
+    await rescore_vendors(conn, now, [vendor_id])  # the score follows every answer
     return VendorResult(Answer.DONE, order, child_id=child.id if child else None)
 
 
@@ -115,6 +117,7 @@ async def reject_order(conn: asyncpg.Connection, order_id: int, vendor_id: int, 
     await repo.save_offers([rejected], reason=reason or "rejected")
     moved = await reassign_order(conn, order_id, notifier, now, config, f"vendor:{vendor_id}",
                                  reason=f"vendor rejected: {reason}" if reason else "vendor rejected")
+    await rescore_vendors(conn, now, [vendor_id])  # the score follows every answer
     return VendorResult(Answer.DONE, order, reassigned=moved)
 
 
@@ -137,4 +140,5 @@ async def advance_order(conn: asyncpg.Connection, order_id: int, vendor_id: int,
     vendor, retailer = await person(conn, vendor_id), await person(conn, order.retailer_id)
     key = "order_dispatched" if target is OrderStatus.DISPATCHED else "order_delivered"
     await tell(notifier, retailer.phone, key, order_id=order.id, vendor=vendor.name, total=amount(order.total))
+    await rescore_vendors(conn, now, [vendor_id])  # the score follows every answer
     return VendorResult(Answer.DONE, order)

@@ -18,6 +18,7 @@ from domain.vendor_selection import plan_allocation
 from storage.notify import Notifier
 from storage.repos.orders import Order, OrderRepository
 from storage.repos.stock import StockRepository
+from storage.vendor_scoring import rescore_vendors
 from storage.workflows.lifecycle import end_order, offer_to, split_off
 from storage.workflows.present import person, tell
 
@@ -111,6 +112,7 @@ async def expire_offers(conn: asyncpg.Connection, now: datetime, notifier: Notif
         await repo.save_offers(expired, reason="no answer in time")
         for offer in expired:
             await conn.execute("UPDATE vendors SET penalties = penalties + 1 WHERE user_id = $1", offer.vendor_id)
+            await rescore_vendors(conn, now, [offer.vendor_id])
             vendor = await person(conn, offer.vendor_id)
             await tell(notifier, vendor.phone, "vendor_offer_expired", order_id=order_id)
         if order.status is OrderStatus.PENDING_VENDOR:
