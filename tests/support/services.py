@@ -1,7 +1,7 @@
 """Real PostgreSQL and Redis for the tests: the ones in DATABASE_URL / REDIS_URL, else embedded.
 
 Each test session gets a database of its own (`khaacho_test_<pid>`, made afresh and dropped at the
-end, so several sessions may run at once) and Redis database 15, so running the suite never touches
+end, so several sessions may run at once) and Redis database 15 (`KHAACHO_TEST_REDIS_DB`), so running the suite never touches
 the data of a running product.
 """
 
@@ -18,7 +18,8 @@ import redis
 from storage.embedded import ensure_services
 
 TEST_DB = f"khaacho_test_{os.getpid()}"
-TEST_REDIS_DB = 15
+# Several sessions at once need a Redis database each: the replay runner empties khaacho:* keys.
+TEST_REDIS_DB = int(os.environ.get("KHAACHO_TEST_REDIS_DB", "15"))
 
 
 def _with_database(url: str, name: str) -> str:
