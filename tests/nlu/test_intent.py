@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -138,16 +137,6 @@ def test_load_or_train_caches_by_data_hash(tmp_path):
     data.write_text(data.read_text(encoding="utf-8") + "    - 5 kg dal\n", encoding="utf-8")
     load_or_train([data], tmp_path / "cache")
     assert len(list((tmp_path / "cache").iterdir())) == 2
-
-
-def test_predict_is_fast(model):
-    texts = [t for t, _ in HELD_OUT] * 20
-    model.predict(texts[0])
-    started = time.process_time()
-    for text in texts:
-        model.predict(text)
-    per_message = (time.process_time() - started) / len(texts)
-    assert per_message < 0.0005  # well under 0.2 ms on an idle core; slack for a busy test machine
 
 
 def test_embed_learner_is_optional_and_round_trips(tmp_path):
