@@ -17,6 +17,7 @@ from storage.clock import Clock
 async def _runtime_ctx(app: web.Application, clock: Clock | None = None) -> AsyncIterator[None]:
     runtime = await start_runtime(app[CONFIG], clock=clock)
     app[RUNTIME] = runtime
+    app[CONFIG] = runtime.config  # with the values resolved at start (the download-link key)
     yield
     await runtime.close()
 

@@ -10,6 +10,7 @@ import sys
 from collections.abc import Sequence
 
 from bot.commands import apikey, catalog, conversations, people, runtime_cmds, seed, stock
+from bot.commands.nlu_cmds import default_catalog
 from bot.config import ConfigError, load_config
 from bot.logs import setup_logging
 from storage.embedded import ensure_services
@@ -45,6 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     level = "INFO" if args.command in {"serve", "worker", "run"} and args.log_level == "WARNING" \
         else args.log_level
     setup_logging(level.upper())
+    default_catalog(args)
     if _needs_services(args):
         services = ensure_services()
         if services.embedded:

@@ -132,26 +132,31 @@ class AdminEntry:
     name: str = "Admin"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Secrets:
-    """Values from the environment. `repr` hides the secret ones."""
+    """Values from the environment: secrets and addresses, so `repr` and `str` show only which are set."""
 
     database_url: str | None = None
     redis_url: str | None = None
     twilio_account_sid: str = "ACxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
-    twilio_auth_token: str = field(default="", repr=False)
+    twilio_auth_token: str = ""
     twilio_from_number: str = "+14155238886"
     twilio_api_base_url: str = "https://api.twilio.com"
     public_base_url: str | None = None
-    openai_api_key: str | None = field(default=None, repr=False)
+    openai_api_key: str | None = None
     openai_base_url: str | None = None
     google_application_credentials: str | None = None
-    khaacho_secret_key: str = field(default="", repr=False)  # signs download links; else the Twilio token
-    meta_app_secret: str = field(default="", repr=False)      # checks X-Hub-Signature-256
-    meta_verify_token: str = field(default="", repr=False)    # the webhook verification challenge
-    meta_access_token: str = field(default="", repr=False)    # Graph API bearer token
+    khaacho_secret_key: str = ""   # signs download links; else a key stored in the database
+    meta_app_secret: str = ""      # checks X-Hub-Signature-256
+    meta_verify_token: str = ""    # the webhook verification challenge
+    meta_access_token: str = ""    # Graph API bearer token
     meta_phone_number_id: str = ""
     meta_api_base_url: str = "https://graph.facebook.com"
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{f.name}={'<set>' if getattr(self, f.name) else '<unset>'}"
+                          for f in dataclasses.fields(self))
+        return f"Secrets({shown})"
 
 
 @dataclass(frozen=True)

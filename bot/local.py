@@ -32,11 +32,32 @@ class LocalSession:
     async def say(self, phone: str, text: str = "", media: tuple[Media, ...] = (),
                   provider_id: str | None = None) -> list[OutboundMessage]:
         """Deliver one message as if it came from `phone`; return everything sent because of it."""
+        await self.deliver(phone, text, media, provider_id)
+        return await self.flush()
+
+    async def deliver(self, phone: str, text: str = "", media: tuple[Media, ...] = (),
+                      provider_id: str | None = None) -> int | None:
+        """Store and handle one message from `phone`; its inbox id (None: a provider id seen before)."""
         inbound = InboundMessage(provider="console", provider_id=provider_id or uuid.uuid4().hex,
                                  phone=phone, text=text, media=media)
-        if await self.runtime.intake.receive(inbound) is not None:
+        message_id = await self.runtime.intake.receive(inbound)
+        if message_id is not None:
             await self.runtime.intake.process(phone)
-        return await self.flush()
+        return message_id
+
+    async def queued_since(self, after_id: int, phone: str,
+                           inbound_id: int | None) -> list[tuple[int, OutboundMessage]]:
+        """Outbox rows after `after_id` that answer `inbound_id` or go to `phone`, whichever process
+        sends them (a running worker may deliver them before this session does)."""
+        async with self.runtime.pool.acquire() as conn:
+            rows = await conn.fetch(
+                "SELECT id, recipient, body, media_url FROM outbound_messages"
+                " WHERE id > $1 AND (inbound_id = $2 OR recipient = $3) ORDER BY id", after_id, inbound_id, phone)
+        return [(r["id"], OutboundMessage(r["recipient"], r["body"], r["media_url"])) for r in rows]
+
+    async def last_outbox_id(self) -> int:
+        async with self.runtime.pool.acquire() as conn:
+            return int(await conn.fetchval("SELECT coalesce(max(id), 0) FROM outbound_messages"))
 
     async def flush(self) -> list[OutboundMessage]:
         start = len(self.capture.sent)

@@ -33,6 +33,7 @@ from bot.replay_checks import check_amount
 from bot.runtime import Runtime
 from jobs.schedule import PERIODIC
 from storage.clock import FakeClock
+from storage.db import connect
 from storage.repos.users import UserRepository
 
 ROLES = {"retailer", "vendor", "admin", "unknown"}
@@ -105,6 +106,26 @@ def load_fixture(path: Path) -> Fixture:
     catalog = data.get("catalog", "demo")
     catalog_path = None if catalog == "none" else DEMO_CATALOG if catalog == "demo" else path.parent / catalog
     return Fixture(path, str(data.get("name", path.stem)), actors, steps, catalog_path)
+
+
+async def wipe_refusal(database_url: str) -> str | None:
+    """Why replaying must not empty this database, or None: it may (its name says test, or it holds
+    no rows). Fixtures start by truncating every table."""
+    conn = await connect(database_url)
+    try:
+        name = await conn.fetchval("SELECT current_database()")
+        if "test" in name.lower():
+            return None
+        tables = [r["tablename"] for r in await conn.fetch(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'schema_migrations'")]
+        holding = [t for t in tables if await conn.fetchval(f'SELECT EXISTS (SELECT 1 FROM "{t}")')]
+    finally:
+        await conn.close()
+    if not holding:
+        return None
+    return (f"refusing to replay: database {name!r} holds data ({len(holding)} tables with rows, e.g."
+            f" {', '.join(sorted(holding)[:3])}) and replaying empties every table. Point DATABASE_URL at an"
+            " empty database or one whose name contains 'test', or pass --yes-wipe to empty this one.")
 
 
 async def reset_database(runtime: Runtime) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +17,7 @@ from bot.intake import Intake
 from bot.nlu_service import NluService
 from storage.clock import Clock, SystemClock
 from storage.db import create_pool, migrate
+from storage.link_key import stored_link_key
 from storage.texts import Texts, default_texts
 from storage.uow import UnitOfWork
 
@@ -48,6 +50,16 @@ async def sync_admins(pool: asyncpg.Pool, config: Config) -> None:
             await uow.users.upsert(admin.phone, admin.name, "admin")
 
 
+async def with_link_key(pool: asyncpg.Pool, config: Config, clock: Clock) -> Config:
+    """`config` whose download-link key is KHAACHO_SECRET_KEY, else the one stored in the database
+    (never a provider's token: rotating Twilio's must not break links, nor a link reveal it)."""
+    if config.secrets.khaacho_secret_key:
+        return config
+    async with pool.acquire() as conn:
+        key = await stored_link_key(conn, clock.now())
+    return dataclasses.replace(config, secrets=dataclasses.replace(config.secrets, khaacho_secret_key=key))
+
+
 async def start_runtime(config: Config, *, clock: Clock | None = None, pool_size: int = 20,
                         nlu_check_every: float = 5.0) -> Runtime:
     secrets = config.secrets
@@ -58,6 +70,7 @@ async def start_runtime(config: Config, *, clock: Clock | None = None, pool_size
     async with pool.acquire() as conn:
         await migrate(conn)
     await sync_admins(pool, config)
+    config = await with_link_key(pool, config, clock)
     redis = aioredis.from_url(secrets.redis_url)
     nlu = await NluService.load(pool, config, check_every=nlu_check_every)
     texts = default_texts()

@@ -12,6 +12,7 @@ import asyncpg
 from arq import cron
 from arq.connections import RedisSettings
 
+from bot.channels.console import ConsoleSender, delivers_to_console
 from bot.channels.meta_sender import MetaSender
 from bot.channels.twilio import TwilioSender
 from bot.config import Config, load_config
@@ -24,9 +25,12 @@ from storage.ratelimit import RateLimiter
 log = logging.getLogger(__name__)
 
 
-def make_sender(config: Config) -> TwilioSender | MetaSender:
-    """The outbox's provider, chosen by `channels.outbound`."""
+def make_sender(config: Config) -> TwilioSender | MetaSender | ConsoleSender:
+    """The outbox's provider, chosen by `channels.outbound`; the log when Twilio has no credentials."""
     s = config.secrets
+    if delivers_to_console(config):
+        log.warning("TWILIO_AUTH_TOKEN is not set: replies are delivered to this log, not to WhatsApp")
+        return ConsoleSender()
     if config.channels.outbound == "meta":
         return MetaSender(s.meta_access_token, s.meta_phone_number_id, s.meta_api_base_url)
     callback = s.public_base_url.rstrip("/") + "/webhooks/twilio/status" if s.public_base_url else None

@@ -10,7 +10,7 @@ from bot.channels.base import OutboundMessage
 from bot.commands.people import phone_arg
 from bot.config import Config
 from bot.local import LocalSession
-from bot.replay import replay_paths
+from bot.replay import replay_paths, wipe_refusal
 from bot.runtime import start_runtime
 from storage.clock import FakeClock
 
@@ -22,6 +22,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     replay = sub.add_parser("replay", help="replay conversation fixtures (YAML) against the full stack")
     replay.add_argument("paths", nargs="+", type=Path, help="fixture files or folders of *.yml")
+    replay.add_argument("--yes-wipe", action="store_true",
+                        help="empty the database even though it holds data and its name does not say test")
     replay.set_defaults(run=run_replay)
 
 
@@ -36,9 +38,10 @@ async def run_chat(args: argparse.Namespace, config: Config) -> int:
         else:
             print(f"[to {message.recipient}] " + body.replace("\n", "\n     "), flush=True)
 
-    session = LocalSession(runtime, on_send=show)
+    session = LocalSession(runtime)
     interactive = sys.stdin.isatty()
     try:
+        shown = await session.last_outbox_id()
         while True:
             if interactive:
                 print("you> ", end="", flush=True)
@@ -46,7 +49,11 @@ async def run_chat(args: argparse.Namespace, config: Config) -> int:
             if not line:
                 break
             if line.strip():
-                await session.say(me, line.rstrip("\n"))
+                inbound_id = await session.deliver(me, line.rstrip("\n"))
+                await session.flush()
+                for row_id, message in await session.queued_since(shown, me, inbound_id):
+                    show(message)
+                    shown = row_id
     except KeyboardInterrupt:
         pass
     finally:
@@ -55,6 +62,10 @@ async def run_chat(args: argparse.Namespace, config: Config) -> int:
 
 
 async def run_replay(args: argparse.Namespace, config: Config) -> int:
+    refusal = None if args.yes_wipe else await wipe_refusal(config.secrets.database_url or "")
+    if refusal:
+        print(refusal, file=sys.stderr)
+        return 2
     runtime = await start_runtime(config, clock=FakeClock(), pool_size=4, nlu_check_every=0)
     try:
         results = await replay_paths(runtime, args.paths)

@@ -40,6 +40,16 @@ def make_pipeline(model_dir: Path | None, catalog_csv: Path | None) -> Any:
     return NluPipeline(classifier, CatalogIndex(products), threshold=threshold)
 
 
+def default_catalog(args: argparse.Namespace) -> None:
+    """Intent-only evaluation scores no items, so without --catalog it runs on the demo catalogue
+    and needs no database (the same figures whatever a database holds)."""
+    from bot.commands.seed import DEMO_CATALOG
+    from nlu.commands.train_eval import scores_items
+
+    if args.command == "nlu" and args.action == "eval" and not args.catalog and not scores_items(args.data):
+        args.catalog = DEMO_CATALOG
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     from nlu.commands import parse, train_eval
 

@@ -13,6 +13,7 @@ import time
 from aiohttp import web
 
 from bot.app import create_app
+from bot.channels.console import delivers_to_console
 from bot.commands.seed import seed_demo
 from bot.config import Config
 from storage.db import connect, migrate
@@ -67,6 +68,7 @@ def run_worker(args: argparse.Namespace, config: Config) -> int:
 
 def run_all(args: argparse.Namespace, config: Config) -> int:
     """The demo: one command gives a database with data, a server and a worker."""
+    print(delivery_line(config), flush=True)
     url = config.secrets.database_url or ""
     asyncio.run(_prepare(url, seed=not args.no_seed))
     exe = [sys.executable, "-m", "bot.cli"]
@@ -93,6 +95,16 @@ def run_all(args: argparse.Namespace, config: Config) -> int:
         if "postgresql" in embedded_services():  # started for this demo: stopped with it
             stop_embedded_postgres()
     return max(child.returncode or 0 for child in children)
+
+
+def delivery_line(config: Config) -> str:
+    """Where the demo's replies go, said before anything else."""
+    if delivers_to_console(config):
+        return ("no TWILIO_AUTH_TOKEN: replies are delivered to the console, not WhatsApp"
+                " (`console delivery` lines in this log; `khaacho chat --as PHONE` shows them too)")
+    if config.channels.outbound == "meta":
+        return "replies are sent through the Meta Cloud API"
+    return "replies are sent through Twilio"
 
 
 async def _prepare(database_url: str, *, seed: bool) -> None:

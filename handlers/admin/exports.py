@@ -32,7 +32,7 @@ async def export(args: list[str], reply: Reply, uow: UnitOfWork, turn: Turn, now
         raise UsageError(str(exc)) from None
     exporter = Exporter.from_config(config)
     if not exporter.secret:
-        await reply.text("Exports are switched off: set KHAACHO_SECRET_KEY (or TWILIO_AUTH_TOKEN) to sign links.")
+        await reply.text("Exports are switched off: set KHAACHO_SECRET_KEY to sign links.")
         return Audit(after={"refused": "no signing secret"})
     record = await exporter.export_orders(uow.conn, start, end, fmt, requested_by=turn.phone, now=now)
     await reply.text(f"Orders {start:%d %b} – {end:%d %b %Y}: {record.rows} rows, {fmt.upper()}."

@@ -30,7 +30,8 @@ def register(subparsers: argparse._SubParsersAction, make_pipeline: MakePipeline
     ev = actions.add_parser("eval", help="measure intents (Rasa YAML) or intents and items (JSONL)")
     ev.add_argument("--data", type=Path, required=True, help="Rasa NLU YAML, or JSONL {text, intent, items}")
     ev.add_argument("--model", type=Path, help="trained model folder (default: the product's model)")
-    ev.add_argument("--catalog", type=Path, help="catalogue CSV (default: the database's products)")
+    ev.add_argument("--catalog", type=Path, help="catalogue CSV (default: the database's products for"
+                    " JSONL data, the demo catalogue for intent-only data)")
     ev.add_argument("--threshold", type=float, help="intent confidence threshold to evaluate at")
     ev.add_argument("--oos-label", default=OOS, help="the out-of-scope intent of the test data")
     ev.add_argument("--json", action="store_true", help="print one JSON object")
@@ -89,8 +90,13 @@ def evaluate(pipeline: Any, rows: list[dict[str, Any]], oos_label: str, with_ite
     return result
 
 
+def scores_items(data: Path) -> bool:
+    """JSONL rows carry items to score; Rasa YAML carries intents only."""
+    return data.suffix.lower() in (".jsonl", ".ndjson", ".json")
+
+
 def run_eval(args: argparse.Namespace, make_pipeline: MakePipeline, out: TextIO = sys.stdout) -> int:
-    jsonl = args.data.suffix.lower() in (".jsonl", ".ndjson", ".json")
+    jsonl = scores_items(args.data)
     if jsonl:
         rows = list(read_jsonl(args.data))
     else:

@@ -132,7 +132,7 @@ class Exporter:
         if fmt not in FORMATS:
             raise ValueError(f"format must be one of {', '.join(FORMATS)}")
         if not self.secret:
-            raise ValueError("no signing secret: set KHAACHO_SECRET_KEY (or TWILIO_AUTH_TOKEN)")
+            raise ValueError("no signing secret: set KHAACHO_SECRET_KEY")
         await self.purge(conn, now)
         self.folder.mkdir(parents=True, exist_ok=True)
         name = f"orders-{start:%Y%m%d}-{end:%Y%m%d}-{secrets.token_hex(4)}.{fmt}"

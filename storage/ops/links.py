@@ -46,7 +46,7 @@ def _signature(secret: str, file_name: str, expires: int) -> str:
 def sign(file_name: str, expires_at: datetime, secret: str) -> str:
     """The token for `file_name` (a bare name under the exports folder), valid until `expires_at`."""
     if not secret:
-        raise ValueError("no signing secret: set KHAACHO_SECRET_KEY (or TWILIO_AUTH_TOKEN)")
+        raise ValueError("no signing secret: set KHAACHO_SECRET_KEY")
     if not SAFE_NAME.match(file_name):
         raise ValueError(f"not a plain file name: {file_name!r}")
     expires = int(expires_at.timestamp())
@@ -72,5 +72,5 @@ def verify(token: str, secret: str, now: datetime) -> str:
 
 
 def link_secret(secrets: object) -> str:
-    """KHAACHO_SECRET_KEY, else TWILIO_AUTH_TOKEN (both from the environment)."""
-    return getattr(secrets, "khaacho_secret_key", None) or getattr(secrets, "twilio_auth_token", "") or ""
+    """KHAACHO_SECRET_KEY, or the key the runtime stored in its place (bot.runtime.with_link_key)."""
+    return getattr(secrets, "khaacho_secret_key", None) or ""
