@@ -48,7 +48,8 @@ _UNEXPLAINED_PENALTY = 20.0
 
 @lru_cache(maxsize=200_000)
 def _word_skeleton(word: str) -> str:
-    return skeleton(word)
+    """Exactly one skeleton word per word: keys and queries pair them up."""
+    return "".join(skeleton(word).split()) or word
 
 
 def key_skeleton(text: str) -> str:
