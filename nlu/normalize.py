@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -64,7 +65,7 @@ def _is_amount_run(run: str, pieces: list[str], is_unit: Callable[[str], bool]) 
     not "h2o", "b12", "covid19", "mp3", "2x", "1e30" (one word each)."""
     if _MULTIPACK_RE.match(run):
         return True
-    for a, b in zip(pieces, pieces[1:], strict=False):
+    for a, b in itertools.pairwise(pieces):
         number, word = (a, b) if a[0].isdigit() else (b, a)
         if number[0].isdigit() and not word[0].isdigit() and (
                 word in _CURRENCY_WORDS or (number is a and is_unit(word))):
