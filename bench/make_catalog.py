@@ -65,7 +65,8 @@ LINES = (
          _t("Fortune;Saffola;Dhara;Sundrop;Dhaara;Patanjali;Engine;Figaro;Amul;Gau Ras;DDC;Emami Healthy & Tasty"),
          _t("Refined;Kachi Ghani;Filtered;Gold;Active;Lite;Extra Virgin;Pure Desi"),
          "volume", "bottle", (200, 500, 1000, 2000, 5000, 15000), 18),
-    Line("spices", _t("Garam Masala;Chilli Powder;Turmeric Powder;Coriander Powder;Jeera;Chaat Masala;Meat Masala;Kitchen King"),
+    Line("spices", _t("Garam Masala;Chilli Powder;Turmeric Powder;Coriander Powder;"
+                      "Jeera;Chaat Masala;Meat Masala;Kitchen King"),
          _t("MDH;Everest;Catch;Badshah;Suhana;Patanjali;Tata Sampann;Aachi;Eastern"),
          _t("Kashmiri;Deggi Mirch;Pure;Whole;Powder;Super;Rich Aroma"),
          "mass", "packet", (50, 100, 200, 500), 35),
@@ -90,7 +91,8 @@ LINES = (
          _t("H2O;Pure;Unbreakable;Steel;Blue;Clear;Insulated"),
          "volume", "bottle", (250, 500, 1000, 2000, 5000, 20000), 2),
     Line("biscuits", _t("Biscuits;Cookies;Cream Biscuits;Digestive;Marie;Rusk;Crackers"),
-         _t("Parle-G;Britannia;Sunfeast;Good Day;Hide & Seek;Bourbon;Marie Gold;Oreo;McVitie's;Priya Gold;Tiger;Monaco"),
+         _t("Parle-G;Britannia;Sunfeast;Good Day;Hide & Seek;Bourbon;"
+            "Marie Gold;Oreo;McVitie's;Priya Gold;Tiger;Monaco"),
          _t("Cashew;Butter;Chocolate;Cream;Elaichi;Nutri Choice;Choco Chips;Glucose;Salted"),
          "mass", "packet", (50, 75, 100, 120, 150, 200, 250, 400, 800), 12),
     Line("snacks", _t("Chips;Namkeen;Bhujia;Puffs;Nachos;Mixture;Moong Dal Namkeen;Peanuts"),
@@ -102,10 +104,12 @@ LINES = (
          _t("Full Cream;Toned;Double Toned;Salted;Unsalted;Malai;Probiotic"),
          "mass", "packet", (100, 200, 400, 500, 1000), 12),
     Line("personal care", _t("Bath Soap;Shampoo;Toothpaste;Body Lotion;Face Wash;Hair Oil;Talc;Deodorant;Body Milk"),
-         _t("Lux;Lifebuoy;Dove;Pears;Santoor;Cinthol;Dettol;Colgate;Pepsodent;Close-Up;Nivea;Vaseline;Ponds;Himalaya;Parachute;Bajaj;Clinic Plus;Sunsilk;Head & Shoulders;Garnier"),
+         _t("Lux;Lifebuoy;Dove;Pears;Santoor;Cinthol;Dettol;Colgate;Pepsodent;Close-Up;"
+            "Nivea;Vaseline;Ponds;Himalaya;Parachute;Bajaj;Clinic Plus;Sunsilk;Head & Shoulders;Garnier"),
          _t("Total;Strong Teeth;Aloe Vera;Deep Moisture;Neem;Almond;Sandal;Anti-Dandruff;Lemon Fresh;Cool Mint"),
          "count", "piece", (1, 2, 3, 4, 6), 60),
-    Line("household", _t("Detergent Powder;Detergent Bar;Dishwash Bar;Dishwash Gel;Toilet Cleaner;Floor Cleaner;Mosquito Coil;Liquid Vaporiser"),
+    Line("household", _t("Detergent Powder;Detergent Bar;Dishwash Bar;Dishwash Gel;"
+                         "Toilet Cleaner;Floor Cleaner;Mosquito Coil;Liquid Vaporiser"),
          _t("Surf Excel;Ariel;Tide;Rin;Wheel;Ghadi;Vim;Exo;Pril;Harpic;Lizol;Good Knight;All Out;Mortein;Odonil;Colin"),
          _t("Easy Wash;Matic Front Load;Lemon;Original;Power Plus;Citrus;Jasmine;Neem;Fast Card"),
          "mass", "packet", (75, 100, 150, 500, 1000, 2000, 4000), 20),
@@ -125,7 +129,8 @@ LINES = (
          _t("Classmate;Reynolds;Cello;Camlin;Natraj;Apsara;Doms;Fevicol;Luxor"),
          _t("Single Line;Ruled;A4;Blue;Black;Extra Dark;Smooth;HB;2B"),
          "count", "piece", (1, 5, 10, 20), 15),
-    Line("health", _t("Multivitamin Tablets;Vitamin B12 Tablets;Pain Balm;Antiseptic Liquid;Digestive Churna;Chyawanprash;Honey"),
+    Line("health", _t("Multivitamin Tablets;Vitamin B12 Tablets;Pain Balm;"
+                      "Antiseptic Liquid;Digestive Churna;Chyawanprash;Honey"),
          _t("Dabur;Zandu;Patanjali;Himalaya;Baidyanath;Dettol;Savlon;Moov;Iodex;Hajmola"),
          _t("Original;Sugar Free;Imli;Pudina;Regular;Ayurvedic;Herbal"),
          "mass", "jar", (25, 50, 100, 250, 500, 1000), 50),
@@ -159,13 +164,15 @@ def mass(grams: float, rng: random.Random) -> str:
         return rng.choice(("{} kg", "{}kg", "{} Kg", "{} KG", "{}KG", "{} Kgs", "{} kilo")).format(_amount(kg, rng))
     if grams == 500 and rng.random() < 0.2:
         return rng.choice(("0.5 kg", ".5 kg", "1/2 kg"))
-    return rng.choice(("{} g", "{}g", "{} gm", "{}gm", "{} GM", "{}G", "{} gms", "{} Grams")).format(_amount(grams, rng))
+    styles = ("{} g", "{}g", "{} gm", "{}gm", "{} GM", "{}G", "{} gms", "{} Grams")
+    return rng.choice(styles).format(_amount(grams, rng))
 
 
 def volume(ml: float, rng: random.Random) -> str:
     """A volume as lists write it: 1 L, 1L, 1 ltr, 1 Litre, 500 ml, 500ML."""
     if ml >= 1000 and rng.random() < 0.85:
-        return rng.choice(("{} L", "{}L", "{} ltr", "{}ltr", "{} Litre", "{} Ltr.", "{} lt")).format(_amount(ml / 1000, rng))
+        styles = ("{} L", "{}L", "{} ltr", "{}ltr", "{} Litre", "{} Ltr.", "{} lt")
+        return rng.choice(styles).format(_amount(ml / 1000, rng))
     return rng.choice(("{} ml", "{}ml", "{} ML", "{}ML", "{} Ml")).format(_amount(ml, rng))
 
 

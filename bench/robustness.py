@@ -16,8 +16,7 @@ import time
 import traceback
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.make_catalog import rows as generated_rows
 from domain.catalog import CATALOG_HEADER, product_from_row
@@ -26,20 +25,24 @@ from nlu.catalog_index import CatalogIndex
 from nlu.pipeline import ORDER, NluPipeline
 from tests.support.corpora import load_corpora, sample, shared_data
 
+REPO = Path(__file__).resolve().parent.parent
+
 
 def catalogues(paths: list[Path]) -> dict[str, list]:
     out = {"demo": read_catalog_csv(REPO / "data" / "catalog" / "demo.csv")[0]}
     for path in paths:
         out[path.stem] = read_catalog_csv(path)[0]
     if not paths:
-        out["generated-8k"] = [product_from_row(dict(zip(CATALOG_HEADER, r, strict=True))) for r in generated_rows(8000)]
+        out["generated-8k"] = [product_from_row(dict(zip(CATALOG_HEADER, r, strict=True)))
+                               for r in generated_rows(8000)]
     return out
 
 
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--limit", type=int, default=0, help="texts per corpus (0 = all)")
-    ap.add_argument("--catalog", type=Path, action="append", default=[], help="catalogue CSV (default: generated 8,000)")
+    ap.add_argument("--catalog", type=Path, action="append", default=[],
+                    help="catalogue CSV (default: generated 8,000)")
     ap.add_argument("--no-classifier", action="store_true")
     args = ap.parse_args()
     root = shared_data()
@@ -77,7 +80,8 @@ def main() -> int:
                         failures.append((text, traceback.format_exc(limit=3)))
             elapsed = time.perf_counter() - t0
             print(f"  {name:<14}{len(texts):>8,}{errors:>8}{len(texts) / elapsed:>9,.0f}{orders / len(texts):>12.2%}")
-            all_n, all_err, all_orders, all_time = all_n + len(texts), all_err + errors, all_orders + orders, all_time + elapsed
+            all_n, all_err, all_orders = all_n + len(texts), all_err + errors, all_orders + orders
+            all_time += elapsed
         print(f"  {'all':<14}{all_n:>8,}{all_err:>8}{all_n / all_time:>9,.0f}{all_orders / all_n:>12.2%}")
         total_errors += all_err
     for text, trace in failures:

@@ -54,7 +54,7 @@ def _hwu64(root: Path) -> Iterator[str]:
 def _snips(root: Path) -> Iterator[str]:
     base = root / "corpora" / "snips_nlu_benchmark" / "2017-06-custom-intent-engines"
     for path in sorted(base.glob("*/*.json")):
-        if not (path.name.startswith("train_") and path.name.endswith("_full.json")
+        if not ((path.name.startswith("train_") and path.name.endswith("_full.json"))
                 or path.name.startswith("validate_")):
             continue
         text = path.read_bytes().decode("utf-8", errors="replace")  # a few files hold stray Latin-1 bytes
