@@ -11,6 +11,7 @@ with a million SKUs, where scoring every name with rapidfuzz takes ~0.5 s.
 from __future__ import annotations
 
 import hashlib
+import logging
 import math
 import threading
 from collections.abc import Iterable
@@ -25,6 +26,8 @@ from domain.catalog import Product
 from nlu.normalize import prepare, skeleton, tokenize
 from nlu.quantities import key_words
 from nlu.units import MASS, UnitTable, default_units
+
+log = logging.getLogger(__name__)
 
 _ALPHABET = 38  # pad/space, a-z, 0-9, other
 _LUT = np.full(256, 37, dtype=np.int32)
@@ -48,7 +51,8 @@ _UNEXPLAINED_PENALTY = 20.0
 
 @lru_cache(maxsize=200_000)
 def _word_skeleton(word: str) -> str:
-    return skeleton(word)
+    """Exactly one skeleton word per word: keys and queries pair them up."""
+    return "".join(skeleton(word).split()) or word
 
 
 def key_skeleton(text: str) -> str:
@@ -86,9 +90,24 @@ class CatalogIndex:
     # --- building -----------------------------------------------------------------------------
 
     def rebuild(self, products: Iterable[Product]) -> None:
-        """Index a new catalogue (replaces the old one)."""
-        self.products: list[Product] = list(products)
+        """Index a new catalogue (replaces the old one).
+
+        A product whose names cannot be keyed is logged and left out of the index (the catalogue
+        itself keeps it): one odd name must not take every other product down.
+        """
         self._brand_keys: dict[str, str] = {}
+        self.products: list[Product] = []
+        self.skipped: list[tuple[str, str]] = []  # (sku, why) of products left out
+        product_key_lists: list[list[tuple[str, object, float]]] = []
+        for product in products:
+            try:
+                keys = self._keys(product)
+            except Exception as exc:  # any fault in one name is that product's alone
+                log.warning("catalogue index: product %r left out: %r", product.sku, exc)
+                self.skipped.append((product.sku, repr(exc)))
+                continue
+            self.products.append(product)
+            product_key_lists.append(keys)
         n = len(self.products)
         self.size = np.zeros(n, dtype=np.float32)  # pack size in g or ml, 0 if none
         self.size_kind = np.zeros(n, dtype=np.int8)  # 1 mass, 2 volume
@@ -97,8 +116,8 @@ class CatalogIndex:
         key_ids: dict[tuple[str, float, float], int] = {}
         owners: list[list[int]] = []
         product_keys: list[list[int]] = [[] for _ in range(n)]
-        for i, product in enumerate(self.products):
-            for j, (text, size, w) in enumerate(self._keys(product)):
+        for i, keys in enumerate(product_key_lists):
+            for j, (text, size, w) in enumerate(keys):
                 if j == 0 and size is not None and size.unit is not None:
                     self.size[i] = size.base
                     self.size_kind[i] = 1 if size.unit.kind == MASS else 2
@@ -118,7 +137,7 @@ class CatalogIndex:
         lengths = np.fromiter((len(o) for o in owners), dtype=np.int64, count=len(owners))
         self._owner_offsets = np.concatenate(([0], np.cumsum(lengths)))
         self._owners = np.fromiter((i for o in owners for i in o), dtype=np.int32, count=int(lengths.sum()))
-        del key_ids, owners
+        del key_ids, owners, product_key_lists
         # Every word any key of a product says (skeleton -> spelling): the product's vocabulary.
         self._product_words: list[tuple[tuple[str, str], ...]] = []
         interned: dict[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] = {}
@@ -143,6 +162,9 @@ class CatalogIndex:
             out.append((" ".join(words), size, 1.0))
         if product.brand:
             out.append((self._brand_key(product.brand), None, _BRAND_WEIGHT))
+        for text, _, _ in out:
+            if len(text.split()) != len(key_skeleton(text).split()):
+                raise ValueError(f"key {text!r} does not pair with its skeleton {key_skeleton(text)!r}")
         return out
 
     def _brand_key(self, brand: str) -> str:

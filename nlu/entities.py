@@ -28,7 +28,7 @@ _METHOD_RES = {m: re.compile("|".join(rf"(?<!\w){re.escape(w)}(?!\w)" for w in w
 _CURRENCY = r"(?:rs\.?|npr\.?|nrs\.?|रु\.?|रू\.?|₹|inr)"
 _NUMBER = r"(\d{1,3}(?:,\d{2,3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 _AMOUNT_WITH_CURRENCY = re.compile(rf"{_CURRENCY}\s*{_NUMBER}|{_NUMBER}\s*(?:{_CURRENCY}|rupees?|rupaiya\w*|रुपैयाँ)")
-_ANY_NUMBER = re.compile(rf"(?<![#\d]){_NUMBER}(?!\s*(?:kg|g|gm|l|ltr|ml|%)\b)")
+_ANY_NUMBER = re.compile(rf"(?<![#\d])(?<![^\W\d_]){_NUMBER}(?!\s*(?:kg|g|gm|l|ltr|ml|%)\b)")
 _ORDER_REF = re.compile(r"#\s*(\d{3,8})\b|(?:order|ordr|odr|अर्डर)\s*(?:no\.?|number|num|id|#)?\s*[:#]?\s*(\d{3,8})\b")
 _CATEGORY_WORDS = {
     "noodles": "noodles chauchau chowmein noodle", "biscuits": "biscuit biscuits biskut cookies",

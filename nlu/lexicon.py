@@ -26,7 +26,7 @@ STOPWORDS = words("""
     for to from with by in on wala wali vala vali matra only just total jamma chai chahi chaai
     lai hola hos garnu garnus garidinu garidinus gardinu gardinus ok okay thanks thank dhanyabad
     dhanyabaad namaste namaskar hello hi new naya aru ajha jaldi quickly urgent asap yo tyo
-    mujhe hume humko bhi kripaya krpaya chaiyeko chahiyeko rakhnu rakhidinu loose single
+    h x mujhe hume humko bhi kripaya krpaya chaiyeko chahiyeko rakhnu rakhidinu loose single
     banau banaunu banaidinu banaideu banaunus thap thapa thapnu thapidinu thapdeu thapnus add make
     change badal badalnu karnu kardo badha badhao badhau ghatau ghatanu update
     बनाउ बनाउनु बनाइदिनु थप थपिदिनु थप्नु बदल्नु घटाउ

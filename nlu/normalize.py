@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -19,6 +20,11 @@ _DEVA = "\u0900-\u0963\u0970-\u097f"  # Devanagari letters and signs, not digits
 WORD = rf"[a-z\u00e0-\u024f{_DEVA}]+"
 NUMBER = r"\d+(?:\.\d+)?(?:/\d+)?"
 _TOKEN_RE = re.compile(rf"{NUMBER}|{WORD}")
+# A run of letters and digits with no space ("2kg", "h2o", "b12", "2x200"), cut into pieces.
+_RUN_RE = re.compile(rf"(?:{NUMBER}|{WORD})+")
+_MULTIPACK_RE = re.compile(r"\d+(?:\.\d+)?[x×]\d")
+# Money written onto its number ("rs500", "5000rs") is a number and a currency word.
+_CURRENCY_WORDS = frozenset({"rs", "npr", "nrs", "inr", "rupees", "rupee", "rupaiya"})
 # Keep what the splitter and entity rules need: separators, decimals, currency and refs.
 _DROP_RE = re.compile(rf"[^\w\s{_DEVA},;+&/.#:()\-•*·|@%₹]")
 
@@ -46,8 +52,31 @@ def tokenize(text: str, is_unit: Callable[[str], bool] | None = None) -> list[st
     "2kg" splits into "2", "kg" because the tokens are matched separately; is_unit tells which
     words may follow an ambiguous number word ("tin crate" = 3 crates, "tin" alone = can).
     """
-    tokens = _TOKEN_RE.findall(text)
-    return replace_number_words(tokens, is_unit or (lambda _w: False))
+    is_unit = is_unit or _default_is_unit
+    tokens: list[str] = []
+    for run in _RUN_RE.findall(text):
+        pieces = _TOKEN_RE.findall(run)
+        tokens.extend(pieces if len(pieces) == 1 or _is_amount_run(run, pieces, is_unit) else [run])
+    return replace_number_words(tokens, is_unit)
+
+
+def _is_amount_run(run: str, pieces: list[str], is_unit: Callable[[str], bool]) -> bool:
+    """Whether a letter-digit run writes amounts: "2kg", "1kg500gm", "chini2kg", "2x200", "rs500";
+    not "h2o", "b12", "covid19", "mp3", "2x", "1e30" (one word each)."""
+    if _MULTIPACK_RE.match(run):
+        return True
+    for a, b in itertools.pairwise(pieces):
+        number, word = (a, b) if a[0].isdigit() else (b, a)
+        if number[0].isdigit() and not word[0].isdigit() and (
+                word in _CURRENCY_WORDS or (number is a and is_unit(word))):
+            return True
+    return False
+
+
+def _default_is_unit(word: str) -> bool:
+    from nlu.units import default_units  # pint loads on first use only
+
+    return default_units().lookup(word) is not None
 
 
 def normalize(text: str, is_unit: Callable[[str], bool] | None = None) -> str:
@@ -137,8 +166,12 @@ _SKELETON_RULES = [(re.compile(p), r) for p, r in [
 
 
 def skeleton(text: str) -> str:
-    """Phonetic key that merges spelling variants: cheeni, chini, चिनी -> "cin"."""
+    """Phonetic key that merges spelling variants: cheeni, chini, चिनी -> "cin".
+
+    Never empty for a word that is not: "h" (Hinglish "is") would lose its only letter to the
+    silent-h rule, and the index pairs every word with exactly one skeleton word.
+    """
     key = transliterate(text)
     for pattern, repl in _SKELETON_RULES:
         key = pattern.sub(repl, key)
-    return key
+    return key if key.strip() else text

@@ -24,6 +24,7 @@ SURE_OTHERWISE = 0.8
 ITEM_INTENTS = frozenset({ORDER, *INQUIRIES})
 # Intents a product question may override: the classifier often hears "rara cha?" as an order.
 _QUESTION_OVERRIDES = frozenset({ORDER, "reorder", OUT_OF_SCOPE, "greeting", *INQUIRIES})
+NOTHING_TO_ORDER = 0.9  # how sure a message the model calls an order, with no item in it, is not one
 CONFIDENT_ITEM = 80.0  # an item this sure, with a quantity, makes an order of an unsure message
 NAMED_ITEM = 75.0  # a span with no quantity is kept only when it names a product this clearly
 
@@ -119,6 +120,10 @@ class NluPipeline:
             if label in INQUIRIES and confidence >= self.threshold:
                 return label, confidence
             return question, max(confidence, 0.75)
+        if label == ORDER and not items:
+            # Nothing in it to order: "covid19", "mp3", "²", a bank or weather question. The model
+            # hears digits and letter-digit words as orders; an order needs an item.
+            return OUT_OF_SCOPE, NOTHING_TO_ORDER
         if confidence >= self.threshold:
             return label, confidence
         ordered = [i for i in named if i.quantity is not None and i.score >= CONFIDENT_ITEM]

@@ -58,9 +58,10 @@ def _classifier() -> IntentPredictor | None:
 
 def read_messages(path: Path) -> Iterator[str]:
     """Messages of a file: plain lines, or JSONL lines whose "text" field is the message."""
-    with open(path, encoding="utf-8") as handle:
+    # newline="\n": a message may hold \r or U+2028 but is still one line; bad bytes become U+FFFD
+    with open(path, encoding="utf-8", errors="replace", newline="\n") as handle:
         for line in handle:
-            line = line.rstrip("\n")
+            line = line.removesuffix("\n").removesuffix("\r")
             if not line.strip():
                 continue
             if line.lstrip().startswith("{"):

@@ -45,3 +45,24 @@ def test_database_products_when_no_catalog(demo_products):
 def test_needs_text_or_file():
     code, out = _run(["parse", "--catalog", str(DEMO_CSV)])
     assert code == 2 and out == ""
+
+
+ODD_LINES = ["h", "h2o", "2X", "B12 tablet", "👍🏽", "ﷺ", "\u202eabc", "x\u200by", "१२३४५६७८९०१२३४५६७८९०",
+             "1e30 kg chini", "-3 packet rara", "chini ka rate kya h", "{not json", '{"text": 5}', "a\u2028b", "\x85x"]
+
+
+def test_file_gives_one_json_line_per_input_line(tmp_path):
+    from tests.support.corpora import load_corpora, sample, shared_data
+
+    corpus = []
+    if (shared_data() / "corpora").is_dir():
+        corpus = [t for texts in load_corpora().values() for t in sample(texts, 217)][:1300]
+    lines = [line for line in ODD_LINES + corpus if "\n" not in line and "\r" not in line]
+    blank = ["   ", "\u2028", "\x85"]  # whitespace only: skipped like empty lines
+    path = tmp_path / "messages.txt"
+    path.write_bytes("\n".join(lines + blank).encode() + b"\n\xff\xfe broken utf-8 \n")
+    code, out = _run(["parse", "--file", str(path), "--catalog", str(DEMO_CSV), "--json"])
+    records = [json.loads(line) for line in out.split("\n")[:-1]]
+    assert code == 0 and len(records) == len(lines) + 1
+    assert [r["text"] for r in records[:len(lines)]] == [str(json.loads(t)["text"]) if t.startswith('{"') else t
+                                                         for t in lines]
