@@ -57,10 +57,14 @@ class ChannelsConfig:
     outbound: str = "twilio"   # the provider the outbox sends through: twilio | meta
 
 
+# Reply languages, each with a file in data/messages/: English, Roman and Devanagari Nepali, Roman and Devanagari Hindi.
+LANGUAGES = ("en", "ne", "ne-deva", "hi", "hi-deva")
+
+
 @dataclass(frozen=True)
 class LanguagesConfig:
     default: str = "en"
-    supported: list[str] = field(default_factory=lambda: ["en", "ne", "ne-deva"])
+    supported: list[str] = field(default_factory=lambda: list(LANGUAGES))
 
 
 @dataclass(frozen=True)
@@ -195,7 +199,8 @@ class Config:
 _CHOICES = {
     "nlu.backend": {"local", "openai", "rasa"},
     "channels.outbound": {"twilio", "meta"},
-    "languages.default": {"en", "ne", "ne-deva"},
+    "languages.default": set(LANGUAGES),
+    "languages.supported": set(LANGUAGES),
     "media.ocr": {"auto", "rapidocr", "google"},
     "media.transcription": {"auto", "pocketsphinx", "openai"},
     "media.extraction": {"auto", "off", "openai"},
@@ -258,8 +263,10 @@ def _build(cls: Any, data: Any, prefix: str, problems: list[str]) -> Any:
         except ValueError as exc:
             problems.append(f"{key}: {exc}")
             continue
-        if key in _CHOICES and kwargs[f.name] not in _CHOICES[key]:
-            problems.append(f"{key}: must be one of {', '.join(sorted(_CHOICES[key]))}")
+        if key in _CHOICES:
+            chosen = kwargs[f.name] if isinstance(kwargs[f.name], list) else [kwargs[f.name]]
+            if any(not isinstance(v, str) or v not in _CHOICES[key] for v in chosen):
+                problems.append(f"{key}: must be one of {', '.join(sorted(_CHOICES[key]))}")
     try:
         return cls(**kwargs)
     except TypeError:
@@ -306,6 +313,9 @@ def load_config(path: Path | None = None, env: typing.Mapping[str, str] | None =
             problems.append(f"admins[{i}].phone: expected E.164 like +9779800000001, got {admin.phone!r}")
     if getattr(config, "channels", None) is not None:
         problems.extend(_meta_problems(config.channels, secrets))
+    languages = getattr(config, "languages", None)
+    if languages is not None and languages.default in LANGUAGES and languages.default not in languages.supported:
+        problems.append(f"languages.default: {languages.default!r} must be one of languages.supported")
     if getattr(getattr(config, "nlu", None), "backend", None) == "openai" and not secrets.openai_api_key:
         problems.append("OPENAI_API_KEY: required when nlu.backend is openai")
     if problems:

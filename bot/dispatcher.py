@@ -12,7 +12,7 @@ from typing import Any
 from bot.config import Config
 from handlers.context import Reply, Turn
 from handlers.routing import UNKNOWN, Router, ordered_handlers
-from nlu.normalize import detect_language
+from nlu.normalize import guess_language
 from storage.clock import Clock
 from storage.repos.inbox import InboundRecord
 from storage.texts import Texts
@@ -36,14 +36,19 @@ class Dispatcher:
         self.services = services or {}  # extra dependencies handlers may ask for by name
 
     def _language_of(self, text: str) -> str:
-        """For someone with no stored preference: Devanagari writers are answered in Devanagari.
+        """For someone with no stored preference: the language they write in, when that is clear.
 
-        Roman script is left to the default: short Roman Nepali and English messages look alike, and
-        replies that switch language from one message to the next would confuse more than help.
+        Devanagari writers are answered in Devanagari, Hindi or Nepali by the words they use. Roman script
+        is left to the default unless the message is confidently Roman Hindi ("chini ka rate kya hai"):
+        short Roman Nepali and English messages look alike, and replies that switch language from one
+        message to the next would confuse more than help; Hindi's own function words (kya, hai, chahiye)
+        are rarely mistaken for English or Nepali.
         """
-        written = detect_language(text) if text else None
-        if written == "ne-deva" and written in self.config.languages.supported:
-            return written
+        guess = guess_language(text) if text and not text.startswith("/") else None
+        supported = self.config.languages.supported
+        if guess and guess.language in supported and (guess.language.endswith("-deva") or
+                                                     (guess.language == "hi" and guess.confident)):
+            return guess.language
         return self.config.languages.default
 
     async def handle(self, uow: UnitOfWork, record: InboundRecord) -> str:

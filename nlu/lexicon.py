@@ -46,7 +46,7 @@ NEGATIONS = words("""
 # Question words: what a price or a stock inquiry sounds like.
 PRICE_WORDS = words("""
     rate rates price prices pricing bhau bhaau bhav dam daam kati kitne kitna kitni cost costs
-    parcha parchha parxa pardcha much mol mulya मूल्य भाउ कति दाम रेट पर्छ मोल कितने कितना
+    parcha parchha parxa pardcha much mol mulya मूल्य भाउ भाव कति दाम रेट पर्छ मोल कितने कितना
 """)
 STOCK_WORDS = words("""
     cha chha chaa xa available availability stock stok milega milcha milchha painchha paincha

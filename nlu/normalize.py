@@ -6,6 +6,7 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from nlu.lexicon import words, words_in_order
 from nlu.numbers import DEVANAGARI_DIGITS, replace_number_words
@@ -85,33 +86,125 @@ def normalize(text: str, is_unit: Callable[[str], bool] | None = None) -> str:
 
 
 # --- language guess -------------------------------------------------------------------------
+# Words and endings that tell Hindi from Nepali, in each script. Words both languages use alike
+# ("ko", "ho", "na", "bhai", "rate") count as Roman South Asian but for neither side.
 
-_ROMAN_MARKERS = words("""
-    cha chha chaina chhaina ho hoina haina ko ka ki ra ani ma lai le bata pani ni na hai
-    kati kasto kaha kahile kaile k ke garnus garnu gardinu garidinu pathaunu pathaidinu pathaunus
-    pathaidinus pathaidinu dai didi bhai hajur chahiyo chahincha chaiyo chainchha bhayo bhayena
-    mero malai hamro aaja bholi hijo huncha hunchha pardaina thik namaste namaskar dhanyabad
-    aur hai kya kitna kitne kab mera mujhe chahiye bhejo bhej karo kar do nahi haan theek
-    wala wali aayo aaena khoi kilo paisa rate bhau dam saman
+def _folded(text: str) -> frozenset[str]:
+    """A word list in the form prepare() gives messages (NFKC, so nukta letters compare equal)."""
+    return words(prepare(text))
+
+
+_HINDI_ROMAN = _folded("""
+    hai hain ka ki ke kya kitna kitne kitni mera meri mere mujhe muje mujhko humko hume humein hamara hamari
+    aap aapka aapke aapki aapko apna apne chahiye chaiye chahie chahiya bhejo bhejna bhejiye bhejdo bhejo
+    dijiye dena lena karo kar do kardo karna kijiye karoge karunga karenge nahi nahin nhi haan han aur mein se par
+    bhi tak wali wale aaya aayi aaye gaya gayi gaye hua hui hue tha thi kab kaise kaisa kyu kyun kyon
+    abhi kal batao bataiye bata bolo rupaye rupay raha rahi rahe rha rhi sakte sakta sakti bhaiya theek
+    accha acha achha thoda thodi zyada jyada jaldi sirf bas woh wo yeh ye kaun konsa kaunsa unka uska isme
+    usme isko usko liye dukaan dukan hoga hogi milega milegi wapas sab sabhi kuch kuchh baad pehle pichla
+    pichli pichle jaisa bahut bohot yaar diya diye kiya liya lo lunga dunga denge samajh pata baat mil hoon
+    hu tum tera apni aaj subah shaam raat hafte mahina wahi dono teesra doosra dusra saath phir toota tuta
+    phata phati phooti phoota dalna daal dalo hatao hata jodo jod bhav bhaav shukriya dhanyavaad kitna
+    hisaab udhaar kharab lagega lagegi chalega jayega jayegi aayega aayegi mangta mangwana chahta
+    atta aata chawal namak chai cheeni haldi mirch ghee
 """)
+_NEPALI_ROMAN = _folded("""
+    cha chha chaina chhaina chhan chhu chhau chhau hoina haina ra ani lai le bata sanga sangai kati kasto
+    kasari kahile kaile kina k garnus garnu gardinu garidinu garidinus gardinus garnuhos gara gari pathaunu
+    pathaidinu pathaunus pathaidinus pathaideu pathau pathaye dinus dinu dinuhos dinuhola deu dai didi hajur
+    chahiyo chahincha chahinchha chaiyo chainchha chahidaina chaidaina chahiyeko bhayo bhayena bhaisakyo
+    bhaeko bhayeko mero malai hamro hami tapai tapain tapaiko tapailai aaja bholi hijo huncha hunchha hunna
+    hunuhunchha pardaina parcha parchha aayo aaena aayena aaeko aayeko khoi ni ta yo tyo yaha tyaha kehi sabai
+    dherai ali thorai jati kun kunai pugyo gayo garyo diyo sakiyo painchha paincha pauncha milcha milchha
+    ramro naramro sasto mahango aba ahile aile pachhi pahile euta duita wota wata bhanda bhannus bhana hola
+    pani ma thap thapnu hatau banau ghatau bhau thiyo thiye thiena thiyena sakchha sakchhu saknuhunchha
+    chhito dhilo bela choti pali pheri arko tesro duitai tyahi purano naya nayaa sanchai khata hisab udharo
+    tirnu tireko tiridiye linchhu dinchhu garchhu garchhau jaanchha lagchha aauchha aaucha
+    chiya pitho nun chamal ghiu tori besar khursani pasal
+""")
+_SHARED_ROMAN = words("""
+    ko ho na bhai ji namaste namaskar dhanyabad thik kaha kahan ek saman samaan rate kilo paisa dam
+    wala yahi kam kaam din sasta order hi
+""") - _HINDI_ROMAN - _NEPALI_ROMAN
+# Word endings: Nepali polite imperatives, -chha forms, past -yo/-yena, participles -eko; Hindi -iye, futures.
+_NEPALI_ROMAN_ENDING = re.compile(r"(?:nus|nos|nuhos|chha|chhu|chhau|[nkgtpl]cha|[^c]yo|yena|aena|eko|eka|dai)$")
+_HINDI_ROMAN_ENDING = re.compile(r"(?:iye|ega|egi|enge|unga|ungi|oge|aya)$")
+_HINDI_DEVA = _folded("""
+    है हैं का की के क्या कितना कितने कितनी मेरा मेरी मेरे मुझे हमें हमारा हमारी आप आपका आपके आपकी आपको चाहिए
+    चाहिये भेजो भेजना भेज दो दीजिए दीजिये दिया दिए दे देना लेना लो करो कर करना कीजिए करेंगे नहीं हाँ हां और में
+    से पर भी तक वाली वाले आया आई आए गया गई गए हुआ हुई हुए था थी थे कब कैसे कैसा क्यों अभी कल बताओ बताइए
+    बोलो रुपये रहा रही रहे सकते सकता भैया ठीक अच्छा थोड़ा ज़्यादा ज्यादा जल्दी सिर्फ बस वो वह ये यह कौन उसमें
+    इसमें लिए दुकान होगा होगी मिलेगा मिलेगी वापस सब सारा कुछ बाद पिछला पिछली जैसा बहुत यार समझ पता बात हूँ हूं
+    तुम अपना आज सुबह शाम हफ्ते दोनों तीसरा दूसरा साथ फिर टूटा फटा फूटी डाल हटा जोड़ भाव शुक्रिया हिसाब उधार
+    बचा बचे चल जाएगा आएगा लगेगी लगेगा बताओ पहुँचा खत्म कम
+    आटा चावल नमक चाय चीनी हल्दी मिर्च घी सरसों
+""")
+_NEPALI_DEVA = _folded("""
+    छ छैन छन् छु छौं छौँ होइन हैन र अनि लाई ले बाट सँग कति कस्तो कसरी कहिले किन गर्नुस् गर्नुहोस् गर्नु
+    गरिदिनुस् पठाउनुस् पठाइदिनुस् पठाउनुहोस् पठाउनु दिनुस् दिनुहोस् दाइ दिदी हजुर चाहियो चाहिन्छ चाहिँदैन भयो
+    भएन भइसक्यो मेरो मलाई हाम्रो तपाईं तपाई तपाईंको तपाईंलाई भोलि हिजो हुन्छ हुँदैन पर्दैन पर्छ आयो आएन खोइ नि
+    त यो त्यो यहाँ त्यहाँ केही सबै धेरै अलि थोरै कुन कुनै पुग्यो गयो गर्यो दियो सकियो पाइन्छ मिल्छ राम्रो
+    नराम्रो सस्तो महँगो अब अहिले पछि पहिले एउटा वटा भन्दा भन्नुस् होला पनि मा थप हटाउ बनाउ घटाउ भाउ
+    थियो थिएँ थिएन सक्छ सक्नुहुन्छ छिटो ढिलो बेला पटक फेरि अर्को तेस्रो दुवै त्यही पुरानो नयाँ सन्चै उधारो
+    न ल चिया पिठो नुन चामल घिउ तोरी बेसार खुर्सानी पसल चिनी
+""")
+_NEPALI_DEVA_ENDING = re.compile(
+    r"(?:[^\s]{2,}(?:को|का|मा|ले|लाई|बाट|सँग|देखि|सम्म)|नुस्|नुहोस्|न्छ|न्छु|न्छौं|छु|छौँ|छौं|यो|एन|एको|एका|ँदै|्दै|एर|एँ)$")
+_HINDI_DEVA_ENDING = re.compile("(?:िए|िये|ेगा|ेगी|ेंगे|ूँगा|ूंगा|ूँगी|ोगे|ाया|ाई|ता|ती|ते|ना)$")
 _ENGLISH_MARKERS = words("""
     the is are please send need want how much what where when my order of and to for you do
     have with can i we price rate status cancel yes no thanks hello hi
 """)
 _DEVA_RE = re.compile(f"[{_DEVA}]")
 _LATIN_RE = re.compile(r"[a-z]")
+# A Roman message is taken as Hindi with confidence when Hindi cues lead Nepali ones by this many.
+_CONFIDENT_LEAD = 2
+
+
+@dataclass(frozen=True)
+class LanguageGuess:
+    language: str    # en, ne, ne-deva, hi or hi-deva
+    confident: bool  # the cues leave little doubt (a short or mixed message is not confident)
+
+
+def _cues(words: list[str], vocabulary: tuple[frozenset[str], frozenset[str]],
+          endings: tuple[re.Pattern[str], re.Pattern[str]]) -> tuple[int, int]:
+    """(Hindi, Nepali) cue counts: a listed word counts once; an unlisted word by its ending."""
+    hindi = nepali = 0
+    for word in words:
+        in_hindi, in_nepali = word in vocabulary[0], word in vocabulary[1]
+        if in_hindi or in_nepali:
+            hindi += in_hindi
+            nepali += in_nepali
+        elif len(word) > 3 and word not in _SHARED_ROMAN:
+            hindi += bool(endings[0].search(word))
+            nepali += bool(endings[1].search(word))
+    return hindi, nepali
+
+
+def guess_language(text: str) -> LanguageGuess:
+    """The language and script of a message, and whether the guess is safe to answer in."""
+    prepared = prepare(text)
+    tokens = _TOKEN_RE.findall(prepared)
+    deva = len(_DEVA_RE.findall(prepared))
+    if deva and deva >= len(_LATIN_RE.findall(prepared)) / 2:
+        deva_words = [w for w in tokens if _DEVA_RE.match(w)]
+        hindi, nepali = _cues(deva_words, (_HINDI_DEVA, _NEPALI_DEVA), (_HINDI_DEVA_ENDING, _NEPALI_DEVA_ENDING))
+        language = "hi-deva" if hindi > nepali else "ne-deva"
+        return LanguageGuess(language, abs(hindi - nepali) >= _CONFIDENT_LEAD)
+    hindi, nepali = _cues(tokens, (_HINDI_ROMAN, _NEPALI_ROMAN), (_HINDI_ROMAN_ENDING, _NEPALI_ROMAN_ENDING))
+    shared = sum(w in _SHARED_ROMAN for w in tokens)
+    english = sum(w in _ENGLISH_MARKERS for w in tokens)
+    if not (hindi or nepali or shared) or hindi + nepali + shared < english:
+        return LanguageGuess("en", english > 0)
+    if hindi > nepali:
+        return LanguageGuess("hi", hindi - nepali >= _CONFIDENT_LEAD and hindi >= english)
+    return LanguageGuess("ne", nepali - hindi >= _CONFIDENT_LEAD and nepali >= english)
 
 
 def detect_language(text: str) -> str:
-    """"ne-deva" for Devanagari script, "ne" for Roman Nepali/Hindi, else "en"."""
-    prepared = prepare(text)
-    deva = len(_DEVA_RE.findall(prepared))
-    if deva and deva >= len(_LATIN_RE.findall(prepared)) / 2:
-        return "ne-deva"
-    words = _TOKEN_RE.findall(prepared)
-    roman = sum(w in _ROMAN_MARKERS for w in words)
-    english = sum(w in _ENGLISH_MARKERS for w in words)
-    return "ne" if roman and roman >= english else "en"
+    """"en", "ne" (Roman Nepali), "ne-deva", "hi" (Roman Hindi) or "hi-deva"; Nepali when the cues tie."""
+    return guess_language(text).language
 
 
 # --- phonetic key ---------------------------------------------------------------------------

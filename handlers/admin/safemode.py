@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import re
+from datetime import datetime, timedelta
 from typing import Any
 
-from domain.durations import parse_duration
+from domain.durations import looks_like_duration, parse_duration
 from handlers.admin.framework import Audit, UsageError, admin_command, require, rest
 from handlers.context import Turn
 from handlers.routing import Router
@@ -16,25 +17,36 @@ from storage.uow import UnitOfWork
 router = Router("admin.safemode")
 
 
+_MEANT_AS_DURATION = re.compile(r"^[0-9][0-9.]*[a-z][0-9a-z.]*$", re.IGNORECASE)
+
+
+def _leading_duration(args: list[str]) -> tuple[timedelta | None, int]:
+    """The duration after "on" (it may be spaced: "1h 30m") and the index where the reason starts."""
+    end = 1
+    while end < len(args) and looks_like_duration(" ".join(args[1:end + 1])):
+        end += 1
+    if end > 1:
+        return parse_duration(" ".join(args[1:end])), end
+    if len(args) > 1 and _MEANT_AS_DURATION.match(args[1]):
+        try:
+            parse_duration(args[1])
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+    return None, 1
+
+
 def _until(at: datetime | None) -> str:
     return f" until {at:%H:%M} UTC" if at else ""
 
 
-@admin_command(router, "/safemode", usage="/safemode on [30m] [reason] | off | status",
+@admin_command(router, "/safemode", usage="/safemode on [1h30m] [reason] | off | status",
                summary="queue new orders instead of sending them to vendors")
 async def safemode(args: list[str], reply: Reply, uow: UnitOfWork, turn: Turn, now: datetime,
                    config: Any) -> Audit | None:
     require(args, 1)
     action = args[0].lower()
     if action == "on":
-        duration = None
-        reason_from = 1
-        if len(args) > 1 and args[1][-1:].isalpha() and args[1][:-1].replace(".", "").isdigit():
-            try:
-                duration = parse_duration(args[1])
-            except ValueError as exc:
-                raise UsageError(str(exc)) from None
-            reason_from = 2
+        duration, reason_from = _leading_duration(args)
         reason = rest(args, reason_from) or "turned on by an operator"
         await safe_mode.turn_on(uow.conn, now, turn.phone, reason, duration)
         await reply.notify_admins("admin_safe_mode_on", until=_until(now + duration if duration else None),

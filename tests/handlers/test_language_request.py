@@ -15,3 +15,13 @@ from handlers.language import requested_language
 ])
 def test_requested_language(text: str, language: str | None) -> None:
     assert requested_language(text) == language
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("hindi mein", "hi"), ("Hindi please", "hi"), ("hindimein", "hi"), ("hindi mein baat karo", "hi"),
+    ("can you reply in hindi", "hi"), ("हिंदी में", "hi-deva"), ("हिन्दी में बात कीजिए", "hi-deva"),
+    ("हिंदीमें", "hi-deva"), ("hindi devanagari", "hi-deva"), ("अंग्रेज़ी में", "en"),
+    ("chini ka rate kya hai", None), ("hindi mein 2 kg chini", None), ("mujhe hindi film chahiye", None),
+])
+def test_requested_hindi(text: str, language: str | None) -> None:
+    assert requested_language(text) == language

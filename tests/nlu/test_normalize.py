@@ -52,7 +52,7 @@ def test_normalize(text, expected):
 @pytest.mark.parametrize(("text", "language"), [
     ("2 kg chini ra 5 packet wai wai pathaidinu", "ne"),
     ("mero order kaha pugyo?", "ne"),
-    ("bhaiya 2 peti coke bhej do", "ne"),
+    ("bhaiya 2 peti coke bhej do", "hi"),
     ("कोक एक क्रेट", "ne-deva"),
     ("मेरो अर्डर कहाँ पुग्यो?", "ne-deva"),
     ("chini २ केजी", "ne-deva"),

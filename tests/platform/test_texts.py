@@ -1,4 +1,5 @@
-"""data/messages: every file loads, translations keep the English placeholders, and every key the code sends exists.
+"""data/messages: every file loads, every translation has exactly the English keys and placeholders, every reply
+language the config accepts has a file and a name, and every key the code sends exists.
 
 Keys the code sends are collected from the source of handlers/, storage/, jobs/ and bot/ with `ast`: the key
 argument of reply("key", …), notify(phone, "key", …), notify_admins("key", …), tell(notifier, phone, "key", …)
@@ -17,11 +18,13 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bot.config import LANGUAGES
+from handlers.language import LANGUAGE_NAMES
 from storage.texts import FALLBACK_LANGUAGE, MESSAGES
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE_DIRS = ("handlers", "storage", "jobs", "bot")
-TRANSLATIONS = ("ne", "ne-deva")
+TRANSLATIONS = tuple(sorted(p.stem for p in MESSAGES.glob("*.yml") if p.stem != FALLBACK_LANGUAGE))
 # call name -> position of the key argument
 KEY_ARGUMENT = {"reply": 0, "notify_admins": 0, "render": 0, "notify": 1, "tell": 2}
 
@@ -48,11 +51,18 @@ def test_every_message_file_loads_as_flat_text(path: Path) -> None:
         assert text.format(**dict.fromkeys(placeholders(text), "x")), f"{path.name}: {key} renders empty"
 
 
+def test_every_reply_language_has_a_file_and_a_name() -> None:
+    assert {FALLBACK_LANGUAGE, *TRANSLATIONS} == set(LANGUAGES) == set(LANGUAGE_NAMES)
+    assert {"hi", "hi-deva", "ne", "ne-deva"} <= set(TRANSLATIONS)
+
+
 @pytest.mark.parametrize("language", TRANSLATIONS)
-def test_translations_keep_the_english_placeholders(language: str) -> None:
+def test_translations_have_exactly_the_english_keys_and_placeholders(language: str) -> None:
     table = load(language)
     unknown = sorted(set(table) - set(ENGLISH))
     assert not unknown, f"{language}.yml has keys that en.yml lacks: {unknown}"
+    missing = sorted(set(ENGLISH) - set(table))
+    assert not missing, f"{language}.yml lacks keys that en.yml has: {missing}"
     wrong = {key: (sorted(placeholders(text).elements()), sorted(placeholders(ENGLISH[key]).elements()))
              for key, text in table.items() if placeholders(text) != placeholders(ENGLISH[key])}
     assert not wrong, f"{language}.yml placeholders differ from en.yml (theirs, English): {wrong}"
