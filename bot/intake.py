@@ -21,9 +21,14 @@ from bot.logs import handling
 from storage.clock import Clock
 from storage.notify import Notifier
 from storage.repos.inbox import InboxRepository
+from storage.transient import is_transient
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
+
+TRANSIENT_RETRIES = 5     # a message hit by a lost race or a dropped connection runs again this often
+BACKOFF_SECONDS = 0.05    # before the first retry; doubled for each next one (0.05 … 0.8 s)
+MAX_ATTEMPTS = 3          # a message that fails for real is handled this many times (by the sweep)
 
 
 class Intake:
@@ -58,11 +63,15 @@ class Intake:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
     async def process(self, phone: str) -> int:
-        """Handle every pending message of `phone`, oldest first; returns how many were handled."""
+        """Handle every pending message of `phone`, oldest first; returns how many were handled.
+
+        A transient database failure (lost race, dropped connection) runs the message again after a
+        short backoff; when the database stays away the message is left for the sweep, nobody blamed.
+        """
         handled = 0
         if self.before_handling is not None:
             await self.before_handling()
-        more = True
+        more, tries = True, 0
         while more:
             message_id = None
             try:
@@ -76,29 +85,50 @@ class Intake:
                         answered_by = await self.dispatcher.handle(uow, record)
                         more = await uow.inbox.finish(record, self.clock.now())
                         log.info("message handled", extra={"handler": answered_by, "phone": phone})
-            except Exception as exc:  # the message is kept, marked failed, and the sender told
+            except Exception as exc:
+                if is_transient(exc):
+                    tries += 1
+                    if tries > TRANSIENT_RETRIES:
+                        log.warning("database unavailable; messages left for the sweep", extra={"phone": phone})
+                        return handled
+                    log.warning("transient failure, trying again", extra={"phone": phone, "try": tries,
+                                                                          "error": type(exc).__name__})
+                    await asyncio.sleep(BACKOFF_SECONDS * 2 ** (tries - 1))
+                    continue
                 if message_id is None:
                     log.exception("cannot read pending messages", extra={"phone": phone})
                     return handled
                 with handling(message_id):
                     log.exception("message failed", extra={"phone": phone})
-                    await self._fail(phone, message_id, exc)
+                    try:
+                        await self._fail(phone, message_id, exc)
+                    except Exception:  # the database went away meanwhile: the message stays pending
+                        log.exception("cannot record the failure", extra={"phone": phone})
+                        return handled
+            tries = 0
             handled += 1
         return handled
 
     async def _fail(self, phone: str, message_id: int, exc: Exception) -> None:
+        """Record a real failure; the sweep tries again until MAX_ATTEMPTS, then sender and admins are told once."""
         now = self.clock.now()
         async with UnitOfWork(self.pool) as uow:
             await uow.inbox.lock_conversation(phone)
-            await uow.inbox.mark(message_id, "failed", now, error=f"{type(exc).__name__}: {exc}"[:500])
+            attempts = await uow.inbox.fail(message_id, now, f"{type(exc).__name__}: {exc}"[:500])
+            if attempts < MAX_ATTEMPTS:
+                return
             notifier = Notifier(uow.conn, self.dispatcher.texts, now, inbound_id=message_id)
             await notifier.notify(phone, "error")
             await notifier.notify_admins("admin_error", skip=phone, message_id=message_id, phone=phone,
                                          error=type(exc).__name__)
 
     async def sweep(self, older_than: timedelta = timedelta(seconds=30)) -> int:
-        """Handle messages nobody picked up (a process died after storing them)."""
+        """Handle messages nobody picked up (a process died after storing them), and try again those
+        that failed fewer than MAX_ATTEMPTS times."""
+        cutoff = self.clock.now() - older_than
         async with self.pool.acquire() as conn:
-            phones = await InboxRepository(conn).senders_with_pending(self.clock.now() - older_than)
+            repo = InboxRepository(conn)
+            retried = await repo.requeue_failed(cutoff, MAX_ATTEMPTS)
+            phones = sorted(set(await repo.senders_with_pending(cutoff)) | set(retried))
         counts = await asyncio.gather(*(self.process(p) for p in phones))
         return sum(counts)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from domain.bounds import check_duration
 from domain.durations import parse_duration
 from handlers.admin.framework import Audit, UsageError, admin_command, require, rest
 from handlers.context import Turn
@@ -31,8 +32,8 @@ async def safemode(args: list[str], reply: Reply, uow: UnitOfWork, turn: Turn, n
         reason_from = 1
         if len(args) > 1 and args[1][-1:].isalpha() and args[1][:-1].replace(".", "").isdigit():
             try:
-                duration = parse_duration(args[1])
-            except ValueError as exc:
+                duration = check_duration(parse_duration(args[1]))
+            except (ValueError, OverflowError) as exc:
                 raise UsageError(str(exc)) from None
             reason_from = 2
         reason = rest(args, reason_from) or "turned on by an operator"

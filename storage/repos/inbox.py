@@ -66,6 +66,20 @@ class InboxRepository:
             message_id, status, at, error,
         )
 
+    async def fail(self, message_id: int, at: datetime, error: str) -> int:
+        """Mark a message failed once more; how many times it has failed now."""
+        return await self.conn.fetchval(
+            "UPDATE inbound_messages SET status = 'failed', handled_at = $2, error = $3, attempts = attempts + 1"
+            " WHERE id = $1 RETURNING attempts", message_id, at, error)
+
+    async def requeue_failed(self, failed_before: datetime, max_attempts: int, limit: int = 500) -> list[str]:
+        """Put messages that failed fewer than `max_attempts` times back in line; their senders."""
+        rows = await self.conn.fetch(
+            "UPDATE inbound_messages SET status = 'received' WHERE id IN (SELECT id FROM inbound_messages"
+            " WHERE status = 'failed' AND attempts < $2 AND handled_at < $1 ORDER BY id LIMIT $3"
+            " FOR UPDATE SKIP LOCKED) RETURNING phone", failed_before, max_attempts, limit)
+        return sorted({r["phone"] for r in rows})
+
     async def senders_with_pending(self, older_than: datetime, limit: int = 500) -> list[str]:
         rows = await self.conn.fetch(
             "SELECT DISTINCT phone FROM inbound_messages WHERE status = 'received' AND received_at < $1"
