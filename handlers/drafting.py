@@ -32,8 +32,10 @@ def sort_items(items: Iterable[Any]) -> tuple[list[tuple[str, Decimal]], list[di
     """Parsed items as (ready (sku, quantity), questions to ask, texts not found at all)."""
     ready, questions, unknown = [], [], []
     for item in items:
-        if item.sku and item.quantity:
-            ready.append((item.sku, bounds.read_number(item.quantity, bounds.QUANTITY)))
+        # refused here (OutOfBounds), before a draft line or a question in the conversation keeps it
+        quantity = bounds.read_number(item.quantity, bounds.QUANTITY) if item.quantity else None
+        if item.sku and quantity:
+            ready.append((item.sku, quantity))
         elif item.sku:
             questions.append({"kind": "quantity", "sku": item.sku, "name": item.name, "unit": item.unit or ""})
         elif item.ambiguous and item.candidates:

@@ -188,8 +188,10 @@ class FuzzReport:
         return out
 
 
-# Known nlu crash, fixed by the nlu work of issue 10 item 1, not here: a word with an empty skeleton.
-KNOWN_NLU_ERRORS = ("ValueError: zip() argument",)
+# Known nlu crashes, for the nlu work of issue 10 item 1 (nlu/ is not changed here), counted apart:
+# - nlu/catalog_index.py search/_rerank: a word whose skeleton is empty ("h2o", "kya h");
+# - nlu/items.py _score: round() of an infinite pack count, from a 400-digit quantity ("1111…1 kg chini").
+KNOWN_NLU_ERRORS = ("ValueError: zip() argument", "OverflowError: cannot convert float infinity")
 
 
 def is_known_nlu(error: str) -> bool:
@@ -255,11 +257,11 @@ async def violations(conn: asyncpg.Connection) -> list[str]:
         if status in (OrderStatus.ACCEPTED, OrderStatus.DISPATCHED, OrderStatus.DELIVERED) and r["vendor_id"] is None:
             found.append(f"order {r['id']} is {status} without a vendor")
         moves = [(f, t) for f, t in zip(r["froms"], r["tos"], strict=True) if t is not None]
-        for (f, t), nxt in zip(moves, [*moves[1:], (None, None)], strict=True):
+        for i, (f, t) in enumerate(moves):
             if f is not None and OrderStatus(t) not in TRANSITIONS[OrderStatus(f)]:
                 found.append(f"order {r['id']} moved {f} -> {t}")
-            if nxt[0] is not None and nxt[0] != t:
-                found.append(f"order {r['id']} history jumps from {t} to {nxt[0]}")
+            if i + 1 < len(moves) and moves[i + 1][0] != t:
+                found.append(f"order {r['id']} history jumps from {t} to {moves[i + 1][0]}")
         if moves and moves[-1][1] != status:
             found.append(f"order {r['id']} is {status} but its history ends at {moves[-1][1]}")
     return found
