@@ -20,7 +20,7 @@ from bot.dispatcher import Dispatcher
 from bot.logs import handling
 from storage.clock import Clock
 from storage.notify import Notifier
-from storage.repos.inbox import InboxRepository
+from storage.repos.inbox import InboundRecord, InboxRepository
 from storage.transient import is_transient
 from storage.uow import UnitOfWork
 
@@ -29,6 +29,8 @@ log = logging.getLogger(__name__)
 TRANSIENT_RETRIES = 5     # a message hit by a lost race or a dropped connection runs again this often
 BACKOFF_SECONDS = 0.05    # before the first retry; doubled for each next one (0.05 … 0.8 s)
 MAX_ATTEMPTS = 3          # a message that fails for real is handled this many times (by the sweep)
+SENDER_LIMIT = 30         # messages one number may send in SENDER_WINDOW; more are stored, not handled,
+SENDER_WINDOW = timedelta(minutes=1)  # and the sender is asked once to slow down
 
 
 class Intake:
@@ -39,6 +41,8 @@ class Intake:
         self.dispatcher = dispatcher
         self.clock = clock
         self._tasks: set[asyncio.Task[int]] = set()
+        self._running: set[str] = set()   # senders with a scheduled task
+        self._again: set[str] = set()     # of those, senders whose new messages arrived meanwhile
 
     async def receive(self, inbound: InboundMessage) -> int | None:
         """Store a message; its id, or None when the provider sent this message before."""
@@ -52,10 +56,29 @@ class Intake:
             )
 
     def schedule(self, phone: str) -> None:
-        """Handle the sender's pending messages in the background, keeping the task referenced."""
-        task = asyncio.get_running_loop().create_task(self.process(phone))
+        """Handle the sender's pending messages in the background, keeping the task referenced.
+
+        One task per sender: while it runs, a new message only asks it to look again, so a flood from
+        one number holds one database connection, not one per message waiting for the sender's lock.
+        """
+        if phone in self._running:
+            self._again.add(phone)
+            return
+        self._running.add(phone)
+        task = asyncio.get_running_loop().create_task(self._process_until_idle(phone))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+    async def _process_until_idle(self, phone: str) -> int:
+        handled = 0
+        try:
+            while True:
+                self._again.discard(phone)
+                handled += await self.process(phone)
+                if phone not in self._again:
+                    return handled
+        finally:
+            self._running.discard(phone)
 
     async def drain(self) -> None:
         """Wait for scheduled work (shutdown, tests)."""
@@ -82,9 +105,12 @@ class Intake:
                         return handled
                     message_id = record.id
                     with handling(record.id):
-                        answered_by = await self.dispatcher.handle(uow, record)
-                        more = await uow.inbox.finish(record, self.clock.now())
-                        log.info("message handled", extra={"handler": answered_by, "phone": phone})
+                        if await self._over_limit(uow, record):
+                            more = await uow.inbox.finish(record, self.clock.now(), "limited")
+                        else:
+                            answered_by = await self.dispatcher.handle(uow, record)
+                            more = await uow.inbox.finish(record, self.clock.now())
+                            log.info("message handled", extra={"handler": answered_by, "phone": phone})
             except Exception as exc:
                 if is_transient(exc):
                     tries += 1
@@ -108,6 +134,17 @@ class Intake:
             tries = 0
             handled += 1
         return handled
+
+    async def _over_limit(self, uow: UnitOfWork, record: InboundRecord) -> bool:
+        """Whether the sender passed SENDER_LIMIT; the first message over it asks them to slow down."""
+        sent, limited = await uow.inbox.burst(record, (record.received_at or self.clock.now()) - SENDER_WINDOW)
+        if sent <= SENDER_LIMIT:
+            return False
+        if not limited:
+            notifier = Notifier(uow.conn, self.dispatcher.texts, self.clock.now(), inbound_id=record.id)
+            await notifier.notify(record.phone, "slow_down")
+        log.warning("sender over the inbound limit", extra={"phone": record.phone})
+        return True
 
     async def _fail(self, phone: str, message_id: int, exc: Exception) -> None:
         """Record a real failure; the sweep tries again until MAX_ATTEMPTS, then sender and admins are told once."""
