@@ -30,7 +30,7 @@ async def test_a_flood_gets_one_slow_down_and_others_are_answered(runtime) -> No
         to_ram = [r["body"] for r in await conn.fetch(
             "SELECT body FROM outbound_messages WHERE recipient = $1 ORDER BY id", RAM)]
     assert statuses == {"done": SENDER_LIMIT, "limited": 10}
-    assert sum("slow down" in body.lower() or "wait a minute" in body.lower() for body in to_ram) == 1
+    assert sum("slow down" in body.lower() for body in to_ram) == 1
     assert len(to_ram) == SENDER_LIMIT + 1
     assert [m.recipient for m in hari] == [HARI]
     runtime.clock.advance(SENDER_WINDOW + timedelta(seconds=1))
