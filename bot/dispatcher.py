@@ -6,10 +6,13 @@ transaction, so a message either changes state and answers, or does neither.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Awaitable, Callable, Iterable
+from decimal import Decimal
 from typing import Any
 
 from bot.config import Config
+from domain.bounds import OutOfBounds
 from handlers.context import Reply, Turn
 from handlers.routing import UNKNOWN, Router, ordered_handlers
 from nlu.normalize import guess_language
@@ -73,6 +76,18 @@ class Dispatcher:
             "uow": uow, "clock": self.clock, "now": now, "config": self.config, "texts": self.texts,
             "record": record,
         }
+        awaited = (convo.state, copy.deepcopy(convo.data), convo.language)
+        try:
+            async with uow.conn.transaction():  # a savepoint: a refused number leaves no half-made change
+                answered_by = await self._run_first_match(turn, deps)
+        except OutOfBounds as exc:  # a number past its bound, read from the text by a filter or handler
+            convo.state, convo.data, convo.language = awaited
+            await reply(f"bound_{exc.bound.key}", low=_figure(exc.bound.low), high=_figure(exc.bound.high))
+            answered_by = "bounds"
+        await uow.conversations.save(convo, now)
+        return answered_by
+
+    async def _run_first_match(self, turn: Turn, deps: dict[str, Any]) -> str:
         for handler in self.handlers:
             found = handler.match(turn)
             if found is None:
@@ -80,6 +95,9 @@ class Dispatcher:
             if "parse" in handler.params:
                 deps["parse"] = turn.parse
             await handler.call({**deps, **found})
-            await uow.conversations.save(convo, now)
             return handler.func.__qualname__
-        raise NoHandler(f"no handler for {turn.role} message {record.id}")
+        raise NoHandler(f"no handler for {turn.role} message {turn.message_id}")
+
+
+def _figure(value: Decimal) -> str:
+    return f"{value:,}" if value == value.to_integral_value() else f"{value:,f}"

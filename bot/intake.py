@@ -20,10 +20,17 @@ from bot.dispatcher import Dispatcher
 from bot.logs import handling
 from storage.clock import Clock
 from storage.notify import Notifier
-from storage.repos.inbox import InboxRepository
+from storage.repos.inbox import InboundRecord, InboxRepository
+from storage.transient import is_transient
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
+
+TRANSIENT_RETRIES = 5     # a message hit by a lost race or a dropped connection runs again this often
+BACKOFF_SECONDS = 0.05    # before the first retry; doubled for each next one (0.05 … 0.8 s)
+MAX_ATTEMPTS = 3          # a message that fails for real is handled this many times (by the sweep)
+SENDER_LIMIT = 30         # messages one number may send in SENDER_WINDOW; more are stored, not handled,
+SENDER_WINDOW = timedelta(minutes=1)  # and the sender is asked once to slow down
 
 
 class Intake:
@@ -34,6 +41,8 @@ class Intake:
         self.dispatcher = dispatcher
         self.clock = clock
         self._tasks: set[asyncio.Task[int]] = set()
+        self._running: set[str] = set()   # senders with a scheduled task
+        self._again: set[str] = set()     # of those, senders whose new messages arrived meanwhile
 
     async def receive(self, inbound: InboundMessage) -> int | None:
         """Store a message; its id, or None when the provider sent this message before."""
@@ -47,10 +56,29 @@ class Intake:
             )
 
     def schedule(self, phone: str) -> None:
-        """Handle the sender's pending messages in the background, keeping the task referenced."""
-        task = asyncio.get_running_loop().create_task(self.process(phone))
+        """Handle the sender's pending messages in the background, keeping the task referenced.
+
+        One task per sender: while it runs, a new message only asks it to look again, so a flood from
+        one number holds one database connection, not one per message waiting for the sender's lock.
+        """
+        if phone in self._running:
+            self._again.add(phone)
+            return
+        self._running.add(phone)
+        task = asyncio.get_running_loop().create_task(self._process_until_idle(phone))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+    async def _process_until_idle(self, phone: str) -> int:
+        handled = 0
+        try:
+            while True:
+                self._again.discard(phone)
+                handled += await self.process(phone)
+                if phone not in self._again:
+                    return handled
+        finally:
+            self._running.discard(phone)
 
     async def drain(self) -> None:
         """Wait for scheduled work (shutdown, tests)."""
@@ -58,11 +86,15 @@ class Intake:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
     async def process(self, phone: str) -> int:
-        """Handle every pending message of `phone`, oldest first; returns how many were handled."""
+        """Handle every pending message of `phone`, oldest first; returns how many were handled.
+
+        A transient database failure (lost race, dropped connection) runs the message again after a
+        short backoff; when the database stays away the message is left for the sweep, nobody blamed.
+        """
         handled = 0
         if self.before_handling is not None:
             await self.before_handling()
-        more = True
+        more, tries = True, 0
         while more:
             message_id = None
             try:
@@ -73,32 +105,67 @@ class Intake:
                         return handled
                     message_id = record.id
                     with handling(record.id):
-                        answered_by = await self.dispatcher.handle(uow, record)
-                        more = await uow.inbox.finish(record, self.clock.now())
-                        log.info("message handled", extra={"handler": answered_by, "phone": phone})
-            except Exception as exc:  # the message is kept, marked failed, and the sender told
+                        if await self._over_limit(uow, record):
+                            more = await uow.inbox.finish(record, self.clock.now(), "limited")
+                        else:
+                            answered_by = await self.dispatcher.handle(uow, record)
+                            more = await uow.inbox.finish(record, self.clock.now())
+                            log.info("message handled", extra={"handler": answered_by, "phone": phone})
+            except Exception as exc:
+                if is_transient(exc):
+                    tries += 1
+                    if tries > TRANSIENT_RETRIES:
+                        log.warning("database unavailable; messages left for the sweep", extra={"phone": phone})
+                        return handled
+                    log.warning("transient failure, trying again", extra={"phone": phone, "try": tries,
+                                                                          "error": type(exc).__name__})
+                    await asyncio.sleep(BACKOFF_SECONDS * 2 ** (tries - 1))
+                    continue
                 if message_id is None:
                     log.exception("cannot read pending messages", extra={"phone": phone})
                     return handled
                 with handling(message_id):
                     log.exception("message failed", extra={"phone": phone})
-                    await self._fail(phone, message_id, exc)
+                    try:
+                        await self._fail(phone, message_id, exc)
+                    except Exception:  # the database went away meanwhile: the message stays pending
+                        log.exception("cannot record the failure", extra={"phone": phone})
+                        return handled
+            tries = 0
             handled += 1
         return handled
 
+    async def _over_limit(self, uow: UnitOfWork, record: InboundRecord) -> bool:
+        """Whether the sender passed SENDER_LIMIT; the first message over it asks them to slow down."""
+        sent, limited = await uow.inbox.burst(record, (record.received_at or self.clock.now()) - SENDER_WINDOW)
+        if sent <= SENDER_LIMIT:
+            return False
+        if not limited:
+            notifier = Notifier(uow.conn, self.dispatcher.texts, self.clock.now(), inbound_id=record.id)
+            await notifier.notify(record.phone, "slow_down")
+        log.warning("sender over the inbound limit", extra={"phone": record.phone})
+        return True
+
     async def _fail(self, phone: str, message_id: int, exc: Exception) -> None:
+        """Record a real failure; the sweep tries again until MAX_ATTEMPTS, then sender and admins are told once."""
         now = self.clock.now()
         async with UnitOfWork(self.pool) as uow:
             await uow.inbox.lock_conversation(phone)
-            await uow.inbox.mark(message_id, "failed", now, error=f"{type(exc).__name__}: {exc}"[:500])
+            attempts = await uow.inbox.fail(message_id, now, f"{type(exc).__name__}: {exc}"[:500])
+            if attempts < MAX_ATTEMPTS:
+                return
             notifier = Notifier(uow.conn, self.dispatcher.texts, now, inbound_id=message_id)
             await notifier.notify(phone, "error")
             await notifier.notify_admins("admin_error", skip=phone, message_id=message_id, phone=phone,
                                          error=type(exc).__name__)
 
     async def sweep(self, older_than: timedelta = timedelta(seconds=30)) -> int:
-        """Handle messages nobody picked up (a process died after storing them)."""
+        """Handle messages nobody picked up (a process died after storing them), and try again those
+        that failed fewer than MAX_ATTEMPTS times."""
+        cutoff = self.clock.now() - older_than
         async with self.pool.acquire() as conn:
-            phones = await InboxRepository(conn).senders_with_pending(self.clock.now() - older_than)
+            repo = InboxRepository(conn)
+            retried = await repo.requeue_failed(cutoff, MAX_ATTEMPTS)
+            phones = sorted(set(await repo.senders_with_pending(cutoff)) | set(retried))
         counts = await asyncio.gather(*(self.process(p) for p in phones))
         return sum(counts)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from domain.bounds import reference_or_none
 from domain.complaints import classify_complaint
 from handlers.context import Turn
 from handlers.routing import RETAILER, Router
@@ -29,9 +30,9 @@ _NO_ORDER = re.compile(r"\b(none|no order|kunai pani haina|chaina|chhaina)\b|क
 async def complain(reply: Reply, turn: Turn, parse: Parse, user: User, convo: Conversation, uow: UnitOfWork,
                    config: Any, now: Any) -> None:
     category = classify_complaint(turn.text).value
-    ref = str(parse.entities.get("order_ref") or "")
-    if ref.isdigit() and await uow.views.owns_order(user.id, int(ref)):
-        await _open_ticket(reply, uow, user, int(ref), category, turn.text, now)
+    ref = reference_or_none(parse.entities.get("order_ref") or "")
+    if ref and await uow.views.owns_order(user.id, ref):
+        await _open_ticket(reply, uow, user, ref, category, turn.text, now)
         return
     recent = await uow.views.recent_orders(user.id, limit=5)
     if not recent:

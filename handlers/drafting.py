@@ -13,6 +13,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from domain import bounds
 from handlers.context import Reply
 from nlu.normalize import prepare
 from nlu.numbers import parse_numeral
@@ -31,8 +32,10 @@ def sort_items(items: Iterable[Any]) -> tuple[list[tuple[str, Decimal]], list[di
     """Parsed items as (ready (sku, quantity), questions to ask, texts not found at all)."""
     ready, questions, unknown = [], [], []
     for item in items:
-        if item.sku and item.quantity:
-            ready.append((item.sku, Decimal(str(item.quantity))))
+        # refused here (OutOfBounds), before a draft line or a question in the conversation keeps it
+        quantity = bounds.read_number(item.quantity, bounds.QUANTITY) if item.quantity else None
+        if item.sku and quantity:
+            ready.append((item.sku, quantity))
         elif item.sku:
             questions.append({"kind": "quantity", "sku": item.sku, "name": item.name, "unit": item.unit or ""})
         elif item.ambiguous and item.candidates:
@@ -55,10 +58,10 @@ def message_items(parse: Any, nlu: Any, text: str) -> list[Any]:
 
 
 def number_in(text: str) -> Decimal | None:
-    """The first number in a reply ("5", "2.5", "५"), or None."""
+    """The first number in a reply ("5", "2.5", "५"), or None; OutOfBounds past a quantity's bound."""
     match = _NUMBER.search(text)
     value = parse_numeral(match.group()) if match else None
-    return Decimal(str(value)) if value else None
+    return bounds.read_number(value, bounds.QUANTITY) if value else None
 
 
 def named_skus(nlu: Any, phrase: str, lines: Sequence[OrderLine]) -> list[str]:

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from domain.bounds import read_reference
 from handlers.routing import RETAILER, Router
 from handlers.services_text import order_lines
 from nlu.types import Parse
@@ -77,8 +78,9 @@ async def stock(reply: Reply, parse: Parse, uow: UnitOfWork, config: Any) -> Non
 @router.intent("order_status", roles=(RETAILER,))
 async def order_status(reply: Reply, parse: Parse, user: User, uow: UnitOfWork, config: Any) -> None:
     ref = str(parse.entities.get("order_ref") or "")
-    orders = await uow.views.recent_orders(user.id, limit=3, order_id=int(ref) if ref.isdigit() else None)
-    if ref.isdigit() and not orders:
+    order_id = read_reference(ref) if ref else None
+    orders = await uow.views.recent_orders(user.id, limit=3, order_id=order_id)
+    if order_id and not orders:
         await reply("order_status_unknown", order_id=ref)
         return
     if not orders:

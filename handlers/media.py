@@ -16,6 +16,7 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
+from domain.bounds import read_reference
 from handlers.context import Reply, Turn
 from handlers.drafting import CHOOSE, CONFIRM, QUANTITY
 from handlers.order import NO, YES, take_order
@@ -46,7 +47,7 @@ def _has_media(turn: Turn) -> bool:
 
 def _media_result(turn: Turn) -> dict[str, int] | None:
     match = PAYLOAD.match(turn.button_payload or "")
-    return {"job_id": int(match.group(1))} if match else None
+    return {"job_id": read_reference(match.group(1))} if match else None
 
 
 @router.message(kind=Kind.COMMAND, roles=(RETAILER,), filters=(_has_media,))

@@ -8,6 +8,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from domain.bounds import PAYMENT, read_number, read_reference
 from handlers.context import Turn
 from handlers.routing import RETAILER, VENDOR, Kind, Router
 from handlers.services_text import local_time
@@ -33,9 +34,10 @@ async def claim(reply: Reply, parse: Parse, user: User, uow: UnitOfWork, now: An
     if not isinstance(value, int | float | Decimal) or value <= 0:
         await reply("payment_need_amount")
         return
+    paid = read_number(value, PAYMENT)
     method = str(parse.entities.get("method") or UNKNOWN_METHOD)
-    claim_id = await record_claim(uow.conn, user.id, Decimal(str(value)), method, reply, now)
-    await reply("payment_claimed", claim_id=claim_id, amount=amount(Decimal(str(value))),
+    claim_id = await record_claim(uow.conn, user.id, paid, method, reply, now)
+    await reply("payment_claimed", claim_id=claim_id, amount=amount(paid),
                 method=method_name(reply, method, reply.language))
 
 
@@ -58,7 +60,7 @@ async def balance(reply: Reply, user: User, uow: UnitOfWork, config: Any) -> Non
 
 def _vendor_payment_ok(turn: Turn) -> dict[str, int] | None:
     match = _VENDOR_OK.match(turn.text)
-    return {"claim_id": int(match.group(1))} if match else None
+    return {"claim_id": read_reference(match.group(1))} if match else None
 
 
 @router.message(kind=Kind.COMMAND, roles=(VENDOR,), filters=[_vendor_payment_ok])

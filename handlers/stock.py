@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from domain import bounds
 from handlers.context import Reply, Turn
 from handlers.routing import VENDOR, Kind, Router
 from nlu.normalize import prepare
@@ -28,6 +29,6 @@ async def set_stock(reply: Reply, uow: UnitOfWork, user: Any, nlu: Any, rest: st
         await reply("vendor_stock_unknown")
         return
     for item in items:
-        await uow.stock.set_level(user.id, item.sku, Decimal(str(item.quantity)))
+        await uow.stock.set_level(user.id, item.sku, bounds.read_number(item.quantity, bounds.STOCK))
     await reply("vendor_stock_updated",
                 items=", ".join(f"{i.name} {qty(Decimal(str(i.quantity)))} {i.unit}" for i in items))

@@ -12,6 +12,7 @@ import re
 from datetime import datetime
 from typing import Any
 
+from domain.bounds import read_reference
 from domain.orders import OrderStatus
 from handlers.context import Reply, Turn
 from handlers.drafting import named_skus
@@ -43,7 +44,7 @@ def vendor_command(turn: Turn) -> dict[str, Any] | None:
         match = pattern.match(turn.text)
         if match:
             number = match.group("id")
-            return {"action": action, "order_id": int(number) if number else None,
+            return {"action": action, "order_id": read_reference(number) if number else None,
                     "rest": (match.groupdict().get("rest") or "").strip()}
     return None
 

@@ -20,9 +20,10 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
+from domain.bounds import AMOUNT, MAX_DURATION, OutOfBounds, read_number, read_reference
 from handlers.routing import ADMIN, Router
 
 
@@ -86,7 +87,7 @@ def _as_dict(value: Any) -> dict[str, Any]:
 
 # --- argument parsers: each raises UsageError with a message an operator can act on ---
 
-_PERIOD = re.compile(r"^(\d+)\s*([hdw])$")
+_PERIOD = re.compile(r"^(\d{1,6})\s*([hdw])$")
 
 
 def parse_period(text: str, default: str = "today") -> tuple[str, timedelta | None]:
@@ -98,24 +99,29 @@ def parse_period(text: str, default: str = "today") -> tuple[str, timedelta | No
     if not match:
         raise UsageError(f"{text!r} is not a period: use today, 24h, 7d, 30d or 2w")
     unit = {"h": timedelta(hours=1), "d": timedelta(days=1), "w": timedelta(weeks=1)}[match.group(2)]
-    return text, unit * int(match.group(1))
+    span = unit * int(match.group(1))
+    if span > MAX_DURATION:
+        raise UsageError(f"{text!r} is too long: at most {MAX_DURATION.days}d")
+    return text, span
+
+
+def parse_reference(text: str, what: str = "an order number, like 1042") -> int:
+    """An order, claim or ticket number inside the one bound for references."""
+    try:
+        return read_reference(text)
+    except OutOfBounds as exc:
+        raise UsageError(f"{text!r} is not {what}") from exc
 
 
 def parse_order_id(text: str) -> int:
-    cleaned = text.lstrip("#")
-    if not cleaned.isdigit():
-        raise UsageError(f"{text!r} is not an order number, like 1042")
-    return int(cleaned)
+    return parse_reference(text)
 
 
 def parse_amount(text: str) -> Decimal:
     try:
-        amount = Decimal(text.replace(",", ""))
-    except InvalidOperation as exc:
-        raise UsageError(f"{text!r} is not an amount") from exc
-    if amount < 0 or not amount.is_finite():
-        raise UsageError("the amount must be zero or more")
-    return amount
+        return read_number(text, AMOUNT)
+    except OutOfBounds as exc:
+        raise UsageError(f"{text!r} is not an amount from 0 to {AMOUNT.high:,}") from exc
 
 
 def require(args: list[str], count: int, at_most: int | None = None) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from handlers.admin.framework import Audit, UsageError, admin_command, parse_amount, require, rest
+from handlers.admin.framework import Audit, UsageError, admin_command, parse_amount, parse_reference, require, rest
 from handlers.context import Turn
 from handlers.routing import Router
 from storage.notify import Reply
@@ -17,10 +17,7 @@ USAGE = "/payment list | /payment confirm ID [AMOUNT] | /payment reject ID REASO
 
 
 def _claim_id(text: str) -> int:
-    cleaned = text.lstrip("#")
-    if not cleaned.isdigit():
-        raise UsageError(f"{text!r} is not a payment number, like 12")
-    return int(cleaned)
+    return parse_reference(text, "a payment number, like 12")
 
 
 @admin_command(router, "/payment", usage=USAGE, summary="pending payment claims: list, confirm, reject")

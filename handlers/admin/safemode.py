@@ -6,6 +6,7 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
+from domain.bounds import check_duration
 from domain.durations import looks_like_duration, parse_duration
 from handlers.admin.framework import Audit, UsageError, admin_command, require, rest
 from handlers.context import Turn
@@ -25,14 +26,12 @@ def _leading_duration(args: list[str]) -> tuple[timedelta | None, int]:
     end = 1
     while end < len(args) and looks_like_duration(" ".join(args[1:end + 1])):
         end += 1
-    if end > 1:
-        return parse_duration(" ".join(args[1:end])), end
-    if len(args) > 1 and _MEANT_AS_DURATION.match(args[1]):
-        try:
-            parse_duration(args[1])
-        except ValueError as exc:
-            raise UsageError(str(exc)) from None
-    return None, 1
+    if end == 1 and not (len(args) > 1 and _MEANT_AS_DURATION.match(args[1])):
+        return None, 1
+    try:
+        return check_duration(parse_duration(" ".join(args[1:max(end, 2)]))), max(end, 2)
+    except (ValueError, OverflowError) as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _until(at: datetime | None) -> str:

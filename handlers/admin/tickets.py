@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from handlers.admin.framework import Audit, UsageError, admin_command, require, rest
+from handlers.admin.framework import Audit, UsageError, admin_command, parse_reference, require, rest
 from handlers.context import Turn
 from handlers.routing import Router
 from storage.notify import Reply
@@ -32,9 +32,7 @@ async def ticket(args: list[str], reply: Reply, uow: UnitOfWork, turn: Turn, now
     if action != "resolve":
         raise UsageError(f"unknown action {args[0]!r}")
     require(args, 3)
-    if not args[1].lstrip("#").isdigit():
-        raise UsageError(f"{args[1]!r} is not a ticket number, like 7")
-    ticket_id, note = int(args[1].lstrip("#")), rest(args, 2)
+    ticket_id, note = parse_reference(args[1], "a ticket number, like 7"), rest(args, 2)
     found = await uow.tickets.get(ticket_id, lock=True)
     if found is None:
         await reply("admin_ticket_unknown", ticket_id=ticket_id)

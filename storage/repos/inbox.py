@@ -52,19 +52,40 @@ class InboxRepository:
         )
         return InboundRecord(**row) if row else None
 
-    async def finish(self, message: InboundRecord, at: datetime) -> bool:
-        """Mark a message handled; whether more of its sender's messages are waiting (one round trip)."""
+    async def finish(self, message: InboundRecord, at: datetime, status: str = "done") -> bool:
+        """Mark a message handled (or `status`); whether more of its sender's messages are waiting."""
         return await self.conn.fetchval(
-            "WITH done AS (UPDATE inbound_messages SET status = 'done', handled_at = $3 WHERE id = $1)"
+            "WITH done AS (UPDATE inbound_messages SET status = $4, handled_at = $3 WHERE id = $1)"
             " SELECT EXISTS (SELECT 1 FROM inbound_messages WHERE phone = $2 AND status = 'received'"
             " AND id <> $1)",  # the CTE's update is not visible to this SELECT: leave the row out by id
-            message.id, message.phone, at)
+            message.id, message.phone, at, status)
+
+    async def burst(self, message: InboundRecord, since: datetime) -> tuple[int, int]:
+        """Messages its sender sent since `since` up to this one, and how many of them were over the limit."""
+        row = await self.conn.fetchrow(
+            "SELECT count(*) FILTER (WHERE id <= $3) AS sent, count(*) FILTER (WHERE status = 'limited') AS limited"
+            " FROM inbound_messages WHERE phone = $1 AND received_at > $2", message.phone, since, message.id)
+        return row["sent"], row["limited"]
 
     async def mark(self, message_id: int, status: str, at: datetime, error: str | None = None) -> None:
         await self.conn.execute(
             "UPDATE inbound_messages SET status = $2, handled_at = $3, error = $4 WHERE id = $1",
             message_id, status, at, error,
         )
+
+    async def fail(self, message_id: int, at: datetime, error: str) -> int:
+        """Mark a message failed once more; how many times it has failed now."""
+        return await self.conn.fetchval(
+            "UPDATE inbound_messages SET status = 'failed', handled_at = $2, error = $3, attempts = attempts + 1"
+            " WHERE id = $1 RETURNING attempts", message_id, at, error)
+
+    async def requeue_failed(self, failed_before: datetime, max_attempts: int, limit: int = 500) -> list[str]:
+        """Put messages that failed fewer than `max_attempts` times back in line; their senders."""
+        rows = await self.conn.fetch(
+            "UPDATE inbound_messages SET status = 'received' WHERE id IN (SELECT id FROM inbound_messages"
+            " WHERE status = 'failed' AND attempts < $2 AND handled_at < $1 ORDER BY id LIMIT $3"
+            " FOR UPDATE SKIP LOCKED) RETURNING phone", failed_before, max_attempts, limit)
+        return sorted({r["phone"] for r in rows})
 
     async def senders_with_pending(self, older_than: datetime, limit: int = 500) -> list[str]:
         rows = await self.conn.fetch(
