@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timedelta, timezone
+from typing import Any
 
 from aiohttp import web
 
@@ -33,6 +35,14 @@ def moment(request: web.Request, name: str, zone: timezone, *, end: bool = False
     except ValueError:
         raise BadParam(f"{name}: expected a date like 2026-11-01 or a date-time with offset") from None
     return at if at.tzinfo else at.replace(tzinfo=zone)
+
+
+def parse_json(body: bytes) -> Any:
+    """A JSON body, read as UTF-8 whatever charset the request claims (RFC 8259); BadParam otherwise."""
+    try:
+        return json.loads(body)
+    except (ValueError, RecursionError):  # bad JSON, bad UTF-8, nesting deeper than the parser goes
+        raise BadParam("the body must be JSON") from None
 
 
 def bad_request(exc: Exception) -> web.Response:
