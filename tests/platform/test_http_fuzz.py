@@ -96,6 +96,15 @@ async def test_found_by_fuzzing_an_export_body_with_an_unknown_charset_is_400(fu
     assert response.status in (400, 201)
 
 
+@pytest.mark.parametrize("query", ["retailer=%00", "vendor=%ED%A0%80", "limit=" + "1" * 5000, "limit=%C2%B2",
+                                   "cursor=" + "9" * 40, "retailer=" + "x" * 500])
+async def test_found_by_fuzzing_odd_order_filters_are_400(fuzz_target, query) -> None:
+    async with aiohttp.ClientSession() as http:
+        request = FuzzRequest("api", "GET", "/api/v1/orders?" + query,
+                              {"Authorization": f"Bearer {fuzz_target.keys.api_key}"})
+        assert await fire(http, str(fuzz_target.make_url("")), request) == 400
+
+
 async def test_found_by_fuzzing_a_non_ascii_meta_signature_is_403(fuzz_target) -> None:
     response = await fuzz_target.post("/webhooks/meta", data=b"{}", headers={
         "Content-Type": "application/json", "X-Hub-Signature-256": "sha256=" + "\u00e9" * 64})

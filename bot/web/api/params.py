@@ -17,9 +17,17 @@ def integer(request: web.Request, name: str, default: int, low: int, high: int) 
     text = request.query.get(name)
     if text is None:
         return default
-    if not text.isdigit() or not low <= int(text) <= high:
+    if not (text.isascii() and text.isdigit()) or len(text) > 19 or not low <= int(text) <= high:
         raise BadParam(f"{name}: expected a whole number from {low} to {high}")
     return int(text)
+
+
+def text(request: web.Request, name: str, max_length: int = 200) -> str | None:
+    """A free-text parameter PostgreSQL can take (no NUL, no lone surrogate), at most `max_length` long."""
+    value = request.query.get(name)
+    if value is not None and (len(value) > max_length or "\x00" in value or not value.isprintable()):
+        raise BadParam(f"{name}: expected printable text of at most {max_length} characters")
+    return value
 
 
 def moment(request: web.Request, name: str, zone: timezone, *, end: bool = False) -> datetime | None:

@@ -8,6 +8,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.appkeys import CONFIG, RUNTIME
+from bot.web.api import params
 from bot.web.api.auth import authenticated
 from bot.web.api.params import BadParam, bad_request, integer, moment
 from domain.orders import OrderStatus
@@ -35,7 +36,7 @@ async def dashboard(request: web.Request) -> web.Response:
 
 
 async def _person_id(conn: Any, request: web.Request, name: str) -> int | None:
-    text = request.query.get(name)
+    text = params.text(request, name)
     if not text:
         return None
     user = await UserRepository(conn).find(text, name)
