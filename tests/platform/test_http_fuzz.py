@@ -105,6 +105,13 @@ async def test_found_by_fuzzing_odd_order_filters_are_400(fuzz_target, query) ->
         assert await fire(http, str(fuzz_target.make_url("")), request) == 400
 
 
+@pytest.mark.parametrize("period", ["999999999d", "99999999999999999999w", "3661d"])
+async def test_found_by_fuzzing_a_dashboard_period_beyond_the_calendar_is_400(fuzz_target, period) -> None:
+    response = await fuzz_target.get("/api/v1/admin/dashboard", params={"period": period},
+                                     headers={"Authorization": f"Bearer {fuzz_target.keys.api_key}"})
+    assert response.status == 400
+
+
 async def test_found_by_fuzzing_a_non_ascii_meta_signature_is_403(fuzz_target) -> None:
     response = await fuzz_target.post("/webhooks/meta", data=b"{}", headers={
         "Content-Type": "application/json", "X-Hub-Signature-256": "sha256=" + "\u00e9" * 64})

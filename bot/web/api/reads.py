@@ -19,6 +19,8 @@ from storage.ops.orders import PAGE_MAX, OrderFilter, list_orders
 from storage.ops.people import vendor_ranking
 from storage.repos.users import UserRepository
 
+MAX_PERIOD = timedelta(days=3660)
+
 
 def _zone(request: web.Request) -> timezone:
     return timezone(timedelta(minutes=request.app[CONFIG].reminders.timezone_offset_minutes))
@@ -29,7 +31,9 @@ async def dashboard(request: web.Request) -> web.Response:
     runtime = request.app[RUNTIME]
     try:
         label, span = parse_period(request.query.get("period", "today"))
-    except ValueError as exc:
+        if span is not None and span > MAX_PERIOD:
+            raise ValueError(f"at most {MAX_PERIOD.days}d")
+    except (ValueError, OverflowError) as exc:  # OverflowError: a span no timedelta holds
         return bad_request(BadParam(f"period: {exc}"))
     period = period_ending(runtime.clock.now(), label, span, request.app[CONFIG].reminders.timezone_offset_minutes)
     return web.json_response(jsonable(await compute_dashboard(runtime.pool, period)))
