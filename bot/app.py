@@ -10,7 +10,8 @@ from aiohttp import web
 from bot.appkeys import CONFIG, RUNTIME
 from bot.config import Config
 from bot.runtime import start_runtime
-from bot.web import api, health, meta_webhooks, rasa_parse, twilio_webhooks
+from bot.web import api, health, inbound, meta_webhooks, rasa_parse, twilio_webhooks
+from bot.web.webhook_plan import webhook_plan
 from storage.clock import Clock
 
 
@@ -35,15 +36,19 @@ async def _json_errors(request: web.Request, handler):  # type: ignore[no-untype
 
 
 def create_app(config: Config, *, clock: Clock | None = None) -> web.Application:
-    """The app; `clock` (default: the system clock) is for tests that move time by hand."""
+    """The app; `clock` (default: the system clock) is for tests that move time by hand.
+
+    Raises ConfigError when the webhooks would accept requests nobody signed."""
+    plan = webhook_plan(config)
     app = web.Application(client_max_size=config.web.max_body_bytes, middlewares=[_json_errors])
     app[CONFIG] = config
     app.cleanup_ctx.append(functools.partial(_runtime_ctx, clock=clock))
-    app.router.add_post("/webhooks/twilio", twilio_webhooks.inbound)
-    app.router.add_post("/webhooks/twilio/status", twilio_webhooks.status)
-    if config.channels.meta.enabled:
+    app.cleanup_ctx.append(inbound.spool_ctx)
+    if plan.twilio:
+        twilio_webhooks.add_routes(app, signed=plan.twilio_signed)
+    if plan.meta:
         meta_webhooks.add_routes(app)
     app.router.add_get("/health", health.health)
-    app.router.add_post("/model/parse", rasa_parse.model_parse)
+    rasa_parse.add_routes(app)
     api.add_routes(app)
     return app

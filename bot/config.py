@@ -37,6 +37,8 @@ class ConfigError(Exception):
 class WebConfig:
     port: int = 8080
     max_body_bytes: int = 65536
+    model_parse_open: bool = False   # POST /model/parse without an API key (a trusted network only)
+    spool_dir: str = "var/spool"     # inbound messages kept on disk while PostgreSQL is down (relative: to the repo)
 
 
 @dataclass(frozen=True)
@@ -156,6 +158,11 @@ class Secrets:
     meta_access_token: str = ""    # Graph API bearer token
     meta_phone_number_id: str = ""
     meta_api_base_url: str = "https://graph.facebook.com"
+    khaacho_insecure_dev: str = ""  # "1": a development machine; allows unsigned webhooks (logged loudly)
+
+    @property
+    def insecure_dev(self) -> bool:
+        return self.khaacho_insecure_dev.strip().lower() in {"1", "true", "yes"}
 
     def __repr__(self) -> str:
         shown = ", ".join(f"{f.name}={'<set>' if getattr(self, f.name) else '<unset>'}"
@@ -313,6 +320,7 @@ def load_config(path: Path | None = None, env: typing.Mapping[str, str] | None =
             problems.append(f"admins[{i}].phone: expected E.164 like +9779800000001, got {admin.phone!r}")
     if getattr(config, "channels", None) is not None:
         problems.extend(_meta_problems(config.channels, secrets))
+        problems.extend(unsigned_webhook_problems(config.channels, secrets))
     languages = getattr(config, "languages", None)
     if languages is not None and languages.default in LANGUAGES and languages.default not in languages.supported:
         problems.append(f"languages.default: {languages.default!r} must be one of languages.supported")
@@ -332,6 +340,14 @@ def _meta_problems(channels: ChannelsConfig, secrets: Secrets) -> list[str]:
     if secrets.meta_phone_number_id and not secrets.meta_phone_number_id.isdigit():
         problems.append("META_PHONE_NUMBER_ID: expected the digits of the Cloud API phone number id")
     return problems
+
+
+def unsigned_webhook_problems(channels: ChannelsConfig, secrets: Secrets) -> list[str]:
+    """Unchecked webhook signatures let anyone post as any number (an admin too): development only."""
+    if channels.twilio.enabled and not channels.twilio.validate_signature and not secrets.insecure_dev:
+        return ["channels.twilio.validate_signature: false lets anyone post as any number; "
+                "allowed only on a development machine with KHAACHO_INSECURE_DEV=1"]
+    return []
 
 
 def is_e164(phone: str) -> bool:

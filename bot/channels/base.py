@@ -12,6 +12,21 @@ class Media:
     content_type: str
 
 
+def storable(text: str) -> str:
+    """`text` without what PostgreSQL cannot store: NUL characters and lone UTF-16 surrogates."""
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = text.encode("utf-8", "replace").decode("utf-8")
+    return text
+
+
+def _storable_value(value: Any) -> Any:
+    return storable(value) if isinstance(value, str) else value
+
+
 @dataclass(frozen=True)
 class InboundMessage:
     provider: str          # twilio | meta | console
@@ -22,6 +37,13 @@ class InboundMessage:
     profile_name: str | None = None
     button_payload: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        """Whatever a provider sent, every text field is one PostgreSQL can store."""
+        for name in ("provider_id", "phone", "text", "profile_name", "button_payload"):
+            object.__setattr__(self, name, _storable_value(getattr(self, name)))
+        object.__setattr__(self, "media", tuple(Media(storable(m.url), storable(m.content_type)) for m in self.media))
+        object.__setattr__(self, "extra", {storable(k): _storable_value(v) for k, v in self.extra.items()})
 
 
 @dataclass(frozen=True)

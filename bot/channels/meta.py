@@ -50,7 +50,7 @@ class MetaWebhook:
 
 def is_valid_signature(app_secret: str, body: bytes, header: str) -> bool:
     """X-Hub-Signature-256: 'sha256=' + hex HMAC-SHA256 of the raw body, compared in constant time."""
-    if not app_secret or not header.startswith("sha256="):
+    if not app_secret or not header.startswith("sha256=") or not header.isascii():
         return False
     expected = hmac.new(app_secret.encode(), body, hashlib.sha256).hexdigest()
     return hmac.compare_digest(expected, header.removeprefix("sha256=").strip().lower())
@@ -81,7 +81,8 @@ def parse_webhook(payload: Any, phone_number_id: str | None = None) -> MetaWebho
                 result.ignored += 1
                 continue
             value = _dict(change.get("value"), "value")
-            number = (value.get("metadata") or {}).get("phone_number_id")
+            metadata = value.get("metadata")
+            number = metadata.get("phone_number_id") if isinstance(metadata, dict) else None
             if phone_number_id and number and str(number) != phone_number_id:
                 log.warning("webhook for another phone number id", extra={"phone_number_id": number})
                 result.ignored += 1
@@ -102,7 +103,7 @@ def parse_message(raw: dict[str, Any], profile_names: dict[str, str] | None = No
     wamid, sender, kind = raw.get("id"), raw.get("from"), raw.get("type")
     if not isinstance(wamid, str) or not wamid or not isinstance(sender, str) or not sender:
         raise BadPayload("a message needs an id and a from")
-    if not sender.isdigit():  # user-id-only senders (no phone) cannot be matched to a shop
+    if not (sender.isascii() and sender.isdigit()):  # user-id-only senders (no phone) cannot be matched to a shop
         log.info("message without a phone number ignored", extra={"type": kind})
         return None
     base: dict[str, Any] = {
@@ -156,10 +157,12 @@ def _status(raw: dict[str, Any]) -> StatusUpdate:
 
 
 def _profile_names(value: dict[str, Any]) -> dict[str, str]:
-    names = {}
-    for contact in value.get("contacts") or []:
+    names: dict[str, str] = {}
+    contacts = value.get("contacts")
+    for contact in contacts if isinstance(contacts, list) else []:
         if isinstance(contact, dict) and contact.get("wa_id"):
-            name = (contact.get("profile") or {}).get("name")
+            profile = contact.get("profile")
+            name = profile.get("name") if isinstance(profile, dict) else None
             if name:
                 names[str(contact["wa_id"])] = str(name)
     return names

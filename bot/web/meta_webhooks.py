@@ -16,6 +16,7 @@ from aiohttp import web
 
 from bot.appkeys import CONFIG, RUNTIME
 from bot.channels.meta import BadPayload, StatusUpdate, is_valid_signature, parse_webhook
+from bot.web.inbound import accept
 from storage.repos.outbox import OutboxRepository
 
 log = logging.getLogger(__name__)
@@ -41,12 +42,10 @@ async def notify(request: web.Request) -> web.Response:
     try:
         payload = json.loads(body)
         update = parse_webhook(payload, secrets.meta_phone_number_id or None)
-    except (ValueError, BadPayload) as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+    except (ValueError, RecursionError, BadPayload) as exc:  # JSON and UTF-8 errors are ValueErrors
         raise web.HTTPBadRequest(text=f"malformed notification: {exc}") from exc
-    runtime = request.app[RUNTIME]
     for message in update.messages:
-        if await runtime.intake.receive(message) is not None:
-            runtime.intake.schedule(message.phone)
+        await accept(request.app, message)
     for status in update.statuses:
         await _record(request, status)
     return web.Response(text="ok")

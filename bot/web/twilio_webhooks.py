@@ -7,11 +7,14 @@ import logging
 from aiohttp import web
 
 from bot.appkeys import CONFIG, RUNTIME
+from bot.channels.base import storable
 from bot.channels.twilio import BadPayload, is_valid_signature, parse_inbound
+from bot.web.inbound import accept
 from storage.repos.outbox import OutboxRepository
 
 log = logging.getLogger(__name__)
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
+SIGNED = web.AppKey("twilio_signed", bool)  # False only with KHAACHO_INSECURE_DEV=1 (see webhook_plan)
 
 
 async def _signed_form(request: web.Request) -> dict[str, str]:
@@ -23,16 +26,16 @@ async def _signed_form(request: web.Request) -> dict[str, str]:
         form = {k: str(v) for k, v in (await request.post()).items()}
     except web.HTTPException:
         raise
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, LookupError) as exc:  # bad UTF-8 (a ValueError), an unknown charset
         raise web.HTTPBadRequest(text="malformed form body") from exc
-    if config.channels.twilio.validate_signature:
+    if request.app[SIGNED]:
         base = config.secrets.public_base_url
         url = base.rstrip("/") + request.path_qs if base else str(request.url)
         signature = request.headers.get("X-Twilio-Signature", "")
         if not is_valid_signature(config.secrets.twilio_auth_token, url, form, signature):
             log.warning("bad twilio signature", extra={"path": request.path})
             raise web.HTTPForbidden(text="invalid signature")
-    return form
+    return {k: storable(v) for k, v in form.items()}  # after the check: Twilio signed the raw values
 
 
 async def inbound(request: web.Request) -> web.Response:
@@ -41,10 +44,7 @@ async def inbound(request: web.Request) -> web.Response:
         message = parse_inbound(form)
     except BadPayload as exc:
         raise web.HTTPBadRequest(text=str(exc)) from exc
-    intake = request.app[RUNTIME].intake
-    stored = await intake.receive(message)
-    if stored is not None:
-        intake.schedule(message.phone)
+    await accept(request.app, message)
     return web.Response(text=EMPTY_TWIML, content_type="text/xml")
 
 
@@ -58,3 +58,9 @@ async def status(request: web.Request) -> web.Response:
     if not known:
         log.info("status for unknown message", extra={"sid": sid})
     return web.Response(status=204)
+
+
+def add_routes(app: web.Application, *, signed: bool) -> None:
+    app[SIGNED] = signed
+    app.router.add_post("/webhooks/twilio", inbound)
+    app.router.add_post("/webhooks/twilio/status", status)

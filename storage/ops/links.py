@@ -56,7 +56,7 @@ def sign(file_name: str, expires_at: datetime, secret: str) -> str:
 def verify(token: str, secret: str, now: datetime) -> str:
     """The file name the token grants, or LinkError: 404 malformed, 403 bad signature or expired."""
     parts = token.split(".")
-    if len(parts) != 3 or not parts[1].isdigit() or not secret:
+    if len(parts) != 3 or not token.isascii() or not parts[1].isdigit() or len(parts[1]) > 12 or not secret:
         raise LinkError(404, "no such download")
     try:
         file_name = _unb64(parts[0]).decode()

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
+import itertools
+import time
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from aiohttp import web
 
+from bot.app import create_app
+from bot.appkeys import CONFIG, RUNTIME
 from bot.replay import reset_database
 from bot.runtime import start_runtime
+from bot.web import rasa_parse
 from storage.clock import FakeClock
+from storage.ops.apikeys import ApiKeyRepository
 from tests.conftest import make_config
 from tests.support.app_harness import serving
 
@@ -23,14 +31,16 @@ async def client(aiohttp_client, stub):  # type: ignore[no-untyped-def]
         from bot.commands.seed import DEMO_CATALOG
 
         await import_catalog(DEMO_CATALOG, config.secrets.database_url or "", progress=False)
+        async with app_client.app[RUNTIME].pool.acquire() as conn:
+            _, key = await ApiKeyRepository(conn).create("rasa-tools", datetime.now(UTC))
+        app_client.auth = {"Authorization": f"Bearer {key}"}
         yield app_client
 
 
 async def test_model_parse_answers_like_a_rasa_server(client) -> None:  # type: ignore[no-untyped-def]
-    from bot.appkeys import RUNTIME
-
     await client.app[RUNTIME].nlu.refresh(client.app[RUNTIME].pool, force=True)
-    response = await client.post("/model/parse", json={"text": "2 kg chini ra 5 packet wai wai"})
+    response = await client.post("/model/parse", json={"text": "2 kg chini ra 5 packet wai wai"},
+                                 headers=client.auth)
     assert response.status == 200
     body = await response.json()
     assert body["text"] == "2 kg chini ra 5 packet wai wai"
@@ -40,10 +50,59 @@ async def test_model_parse_answers_like_a_rasa_server(client) -> None:  # type: 
     assert products == [("SUGAR-LOOSE", 2.0, "kg"), ("WAIWAI-CHK-PKT", 5.0, "packet")]
 
 
-@pytest.mark.parametrize("payload", [b"not json", b'{"txt": "x"}', b'{"text": 5}', b'["text"]'])
+@pytest.mark.parametrize("payload", [b"not json", b'{"txt": "x"}', b'{"text": 5}', b'["text"]',
+                                     b"[" * 10_000, b'{"text": "\xff\xfe"}'])
 async def test_model_parse_refuses_bad_bodies(client, payload: bytes) -> None:  # type: ignore[no-untyped-def]
-    response = await client.post("/model/parse", data=payload, headers={"Content-Type": "application/json"})
+    response = await client.post("/model/parse", data=payload,
+                                 headers={"Content-Type": "application/json", **client.auth})
     assert response.status == 400
+
+
+async def test_model_parse_needs_an_api_key_unless_configured_open(client, aiohttp_client) -> None:  # type: ignore[no-untyped-def]
+    assert (await client.post("/model/parse", json={"text": "hi"})).status == 401
+    bad = {"Authorization": "Bearer khk_not-a-key"}
+    assert (await client.post("/model/parse", json={"text": "hi"}, headers=bad)).status == 401
+    config = client.app[CONFIG]
+    open_config = dataclasses.replace(config, web=dataclasses.replace(config.web, model_parse_open=True))
+    open_client = await aiohttp_client(create_app(open_config))
+    assert (await open_client.post("/model/parse", json={"text": "hi"})).status == 200
+
+
+async def test_model_parse_bounds_its_body(client) -> None:  # type: ignore[no-untyped-def]
+    big = b'{"text": "' + b"a" * (rasa_parse.MAX_BODY + 10) + b'"}'
+    response = await client.post("/model/parse", data=big,
+                                 headers={"Content-Type": "application/json", **client.auth})
+    assert response.status == 413
+
+    async def chunks():  # type: ignore[no-untyped-def]
+        for _ in range(20):
+            yield b"a" * 4096
+    streamed = await client.post("/model/parse", data=chunks(),
+                                 headers={"Content-Type": "application/json", **client.auth})
+    assert streamed.status == 413
+
+
+async def test_model_parse_runs_off_the_event_loop(client, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A slow parse must not stop the loop: it keeps ticking (webhooks are answered) while it runs."""
+    nlu = client.app[RUNTIME].nlu
+    real = nlu.parse
+
+    def slow(text: str):  # type: ignore[no-untyped-def]
+        time.sleep(1.0)
+        return real(text)
+    monkeypatch.setattr(nlu, "parse", slow)
+    ticks: list[float] = []
+
+    async def ticker() -> None:
+        while True:
+            ticks.append(time.monotonic())
+            await asyncio.sleep(0.02)
+    tick = asyncio.create_task(ticker())
+    response = await client.post("/model/parse", json={"text": "chini"}, headers=client.auth)
+    tick.cancel()
+    ticks.append(time.monotonic())
+    assert response.status == 200
+    assert max(b - a for a, b in itertools.pairwise(ticks)) < 0.5
 
 
 async def rasa_stub(aiohttp_server, answers: dict[str, Any], seen: list[str]):  # type: ignore[no-untyped-def]

@@ -8,7 +8,7 @@ from aiohttp import web
 
 from bot.appkeys import CONFIG, RUNTIME
 from bot.web.api.auth import authenticated, caller, error
-from bot.web.api.params import bad_request, integer
+from bot.web.api.params import BadParam, bad_request, integer, parse_json
 from storage.analytics import jsonable
 from storage.ops.exports import FORMATS, KINDS, Exporter, ExportRecord, parse_date_range, recent_exports
 from storage.repos.audit import AuditRepository
@@ -23,9 +23,9 @@ def _shown(record: ExportRecord, exporter: Exporter, now: Any) -> dict[str, Any]
 async def create(request: web.Request) -> web.Response:
     runtime = request.app[RUNTIME]
     try:
-        body = await request.json()
-    except ValueError:
-        return error(400, "the body must be JSON")
+        body = parse_json(await request.read())
+    except BadParam as exc:
+        return bad_request(exc)
     if not isinstance(body, dict):
         return error(400, "the body must be a JSON object")
     kind, fmt = body.get("kind", "orders"), body.get("format", "csv")

@@ -8,6 +8,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.appkeys import CONFIG, RUNTIME
+from bot.web.api import params
 from bot.web.api.auth import authenticated
 from bot.web.api.params import BadParam, bad_request, integer, moment
 from domain.orders import OrderStatus
@@ -17,6 +18,8 @@ from storage.analytics import jsonable, period_ending
 from storage.ops.orders import PAGE_MAX, OrderFilter, list_orders
 from storage.ops.people import vendor_ranking
 from storage.repos.users import UserRepository
+
+MAX_PERIOD = timedelta(days=3660)
 
 
 def _zone(request: web.Request) -> timezone:
@@ -28,14 +31,16 @@ async def dashboard(request: web.Request) -> web.Response:
     runtime = request.app[RUNTIME]
     try:
         label, span = parse_period(request.query.get("period", "today"))
-    except ValueError as exc:
+        if span is not None and span > MAX_PERIOD:
+            raise ValueError(f"at most {MAX_PERIOD.days}d")
+    except (ValueError, OverflowError) as exc:  # OverflowError: a span no timedelta holds
         return bad_request(BadParam(f"period: {exc}"))
     period = period_ending(runtime.clock.now(), label, span, request.app[CONFIG].reminders.timezone_offset_minutes)
     return web.json_response(jsonable(await compute_dashboard(runtime.pool, period)))
 
 
 async def _person_id(conn: Any, request: web.Request, name: str) -> int | None:
-    text = request.query.get(name)
+    text = params.text(request, name)
     if not text:
         return None
     user = await UserRepository(conn).find(text, name)
