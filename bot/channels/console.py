@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from bot.channels.base import OutboundMessage, SendResult
 
@@ -20,5 +20,6 @@ class CaptureSender:
             self._on_send(message)
         return SendResult(sid=f"SMlocal{next(self._ids):026d}", status="sent")
 
-    async def find_sent(self, message: OutboundMessage, since_epoch: float) -> SendResult | None:
+    async def find_sent(self, message: OutboundMessage, since_epoch: float,
+                        exclude: Collection[str] = ()) -> SendResult | None:
         return None

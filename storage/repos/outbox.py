@@ -108,6 +108,37 @@ class OutboxRepository:
         )
         return [OutboundRecord(**r) for r in rows]
 
+    async def release(self, row_id: int, error: str) -> None:
+        """Put a claimed row back untouched (the sender, not the message, failed): the try is not counted."""
+        await self.conn.execute(
+            "UPDATE outbound_messages SET status = 'queued', tries = greatest(tries - 1, 0), last_error = $2"
+            " WHERE id = $1 AND status = 'sending'",
+            row_id, error,
+        )
+
+    async def recorded_sids(self, recipient: str, before_id: int, limit: int = 100) -> list[str]:
+        """Provider ids of the recipient's latest rows before `before_id` (what a listing may show)."""
+        return [r["provider_sid"] for r in await self.conn.fetch(
+            "SELECT provider_sid FROM outbound_messages WHERE recipient = $1 AND id < $2"
+            " AND provider_sid IS NOT NULL ORDER BY id DESC LIMIT $3",
+            recipient, before_id, limit,
+        )]
+
+    async def stalled(self, now: datetime, grace: timedelta) -> tuple[int, datetime | None]:
+        """Rows due longer than `grace` while nothing was sent for `grace`: (how many, due since).
+
+        (0, None) while the sender makes progress, even through a backlog the rate limit spreads out.
+        """
+        row = await self.conn.fetchrow(
+            "SELECT count(*) AS waiting, min(next_attempt_at) AS since,"
+            " (SELECT max(sent_at) FROM outbound_messages WHERE sent_at IS NOT NULL) AS last_sent"
+            " FROM outbound_messages WHERE status = 'queued' AND next_attempt_at <= $1",
+            now - grace,
+        )
+        if not row["waiting"] or (row["last_sent"] is not None and row["last_sent"] > now - grace):
+            return 0, None
+        return row["waiting"], row["since"]
+
     async def requeue(self, row_id: int, at: datetime) -> None:
         await self.conn.execute(
             "UPDATE outbound_messages SET status = 'queued', next_attempt_at = $2 WHERE id = $1", row_id, at
