@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import re
 import socket
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ from bot.channels.meta_sender import DEFAULT_API_BASE_URL, MediaGone, media_down
 
 MAX_REDIRECTS = 5
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_MEDIA_ID = re.compile(r"[0-9A-Za-z_.-]{1,128}")  # what goes into the Graph API path
 META_MEDIA_HOSTS = frozenset({"lookaside.fbsbx.com"})  # where the Graph API's download URLs point
 
 
@@ -75,9 +77,9 @@ class MediaPolicy:
                    secrets.meta_access_token or "")
 
     @property
-    def trusted_hosts(self) -> frozenset[str]:
-        """Host names that may resolve to a private address: only what the operator configured."""
-        return frozenset(urlsplit(u).hostname or "" for u in (self.twilio_base_url, self.meta_base_url))
+    def trusted(self) -> frozenset[str]:
+        """The origins ('host:port') that may be a private address: only what the operator configured."""
+        return frozenset(_origin(u) for u in (self.twilio_base_url, self.meta_base_url))
 
     def credentials(self, provider: str, url: str) -> tuple[aiohttp.BasicAuth | None, dict[str, str] | None]:
         """The credentials `url` gets: the provider's own, on its own host; none anywhere else."""
@@ -96,7 +98,7 @@ class MediaPolicy:
 
 
 class PublicResolver(AbstractResolver):
-    """A resolver that answers only public addresses, except for the configured provider hosts."""
+    """A resolver that answers only public addresses, except for the configured provider origins."""
 
     def __init__(self, trusted: Collection[str] = ()) -> None:
         self._inner = DefaultResolver()
@@ -105,7 +107,7 @@ class PublicResolver(AbstractResolver):
     async def resolve(self, host: str, port: int = 0,
                       family: socket.AddressFamily = socket.AF_INET) -> list[ResolveResult]:
         found = await self._inner.resolve(host, port, family)
-        if host in self._trusted:
+        if f"{host.lower()}:{port}" in self._trusted:
             return found
         public = [r for r in found if is_public(r["host"])]
         if not public:
@@ -118,7 +120,7 @@ class PublicResolver(AbstractResolver):
 
 def media_session(policy: MediaPolicy) -> aiohttp.ClientSession:
     """The HTTP session media downloads go through (its resolver refuses private addresses)."""
-    return aiohttp.ClientSession(connector=aiohttp.TCPConnector(resolver=PublicResolver(policy.trusted_hosts)))
+    return aiohttp.ClientSession(connector=aiohttp.TCPConnector(resolver=PublicResolver(policy.trusted)))
 
 
 async def _check_address(url: str, trusted: Collection[str]) -> None:
@@ -127,7 +129,7 @@ async def _check_address(url: str, trusted: Collection[str]) -> None:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise MediaRejected(f"not an http(s) URL: {url[:80]}")
     host = parts.hostname
-    if host in trusted:
+    if _origin(url) in trusted:
         return
     try:
         ipaddress.ip_address(host)
@@ -150,6 +152,8 @@ async def fetch_media(url: str, *, provider: str, session: aiohttp.ClientSession
     policy = policy or MediaPolicy()
     media_id = media_id_of(url)
     if provider == "meta" and media_id is not None and session is not None:
+        if not _MEDIA_ID.fullmatch(media_id):
+            raise MediaRejected(f"not a media id: {media_id[:40]!r}")
         try:
             url = await media_download_url(session, media_id, policy.meta_token, policy.meta_base_url)
         except MediaGone as exc:
@@ -168,7 +172,7 @@ async def fetch_media(url: str, *, provider: str, session: aiohttp.ClientSession
     policy.check_first(provider, url)
     client_timeout = aiohttp.ClientTimeout(total=timeout)
     for _ in range(MAX_REDIRECTS + 1):
-        await _check_address(url, policy.trusted_hosts)
+        await _check_address(url, policy.trusted)
         auth, headers = policy.credentials(provider, url)
         async with session.get(url, auth=auth, headers=headers, timeout=client_timeout,
                                allow_redirects=False) as response:
