@@ -99,3 +99,75 @@ async def test_reconcile_after_a_crash_sends_nothing_twice_and_loses_nothing(run
     state = await rows(runtime)
     assert state[delivered]["provider_sid"] == stub.to(A)[0].sid
     assert state[never_sent]["status"] == "sent"
+
+
+async def test_template_variables_reach_twilio_as_one_json_field(runtime, stub, sender) -> None:
+    """A reminder outside the 24-hour window (as storage/reminders.py writes it) is sent, not dead-lettered."""
+    variables = {"1": "Ram Kirana", "2": "#12", "3": "• Rice 5 kg\n• दाल 2 kg"}
+    async with runtime.pool.acquire() as conn:
+        row_id = await OutboxRepository(conn).add(A, "reminder text", at=runtime.clock.now(), kind="notify",
+                                                  template={"sid": "HX" + "0" * 32, "variables": variables})
+    assert await OutboxSender(runtime.pool, sender, runtime.clock, limiter=None).drain() == 1
+    assert (await rows(runtime))[row_id]["status"] == "sent"
+    (message,) = stub.messages
+    assert (message.content_sid, message.content_variables) == ("HX" + "0" * 32, variables)
+    assert stub.rejected == []
+
+
+async def test_the_stub_refuses_content_variables_that_are_not_one_json_object(stub) -> None:
+    import aiohttp
+
+    url = f"{stub.base_url}/2010-04-01/Accounts/{TEST_ENV['TWILIO_ACCOUNT_SID']}/Messages.json"
+    auth = aiohttp.BasicAuth(TEST_ENV["TWILIO_ACCOUNT_SID"], TEST_ENV["TWILIO_AUTH_TOKEN"])
+    base = [("To", "whatsapp:" + A), ("From", "whatsapp:+14155238886"), ("ContentSid", "HX1")]
+    async with aiohttp.ClientSession() as session:
+        for bad in ([("ContentVariables", "1"), ("ContentVariables", "2")], [("ContentVariables", "{1: x}")],
+                    [("ContentVariables", "[1]")]):
+            async with session.post(url, data=base + bad, auth=auth) as response:
+                assert response.status == 400 and (await response.json())["code"] == 21656
+        async with session.post(url, data=[*base, ("ContentVariables", '{"1": "x"}')], auth=auth) as response:
+            assert response.status == 201
+
+
+async def test_reconcile_tells_identical_texts_apart(runtime, stub, sender) -> None:
+    """Two rows with the same text: the first was sent and recorded, the second was claimed and then the
+    sender died before calling Twilio. The second must be sent, not matched to the first's message."""
+    first, second = await queue(runtime, A, "ok", "ok")
+    outbox = OutboxSender(runtime.pool, sender, runtime.clock, limiter=None)
+    async with runtime.pool.acquire() as conn:
+        repo = OutboxRepository(conn)
+        (claimed,) = await repo.claim(runtime.clock.now(), 10)
+        assert claimed.id == first
+        from bot.channels.base import OutboundMessage
+
+        result = await sender.send(OutboundMessage(A, "ok"))
+        await repo.mark_sent(first, result.sid, result.status, runtime.clock.now())
+        (claimed,) = await repo.claim(runtime.clock.now(), 10)  # the second, then the crash
+        assert claimed.id == second
+    runtime.clock.advance(timedelta(minutes=2))
+    assert await outbox.reconcile() == 1
+    await outbox.drain()
+    assert [m.body for m in stub.to(A)] == ["ok", "ok"], "the second is not lost"
+    state = await rows(runtime)
+    assert state[first]["provider_sid"] != state[second]["provider_sid"]
+    assert {state[first]["provider_sid"], state[second]["provider_sid"]} == {m.sid for m in stub.messages}
+
+
+async def test_reconcile_finds_a_template_message_that_reached_twilio(runtime, stub, sender) -> None:
+    """Twilio renders a template's text itself, so the text cannot match: the unrecorded SID does."""
+    template = {"sid": "HX" + "1" * 32, "variables": {"1": "Ram"}}
+    await queue(runtime, A, "earlier")
+    await OutboxSender(runtime.pool, sender, runtime.clock, limiter=None).drain()
+    async with runtime.pool.acquire() as conn:
+        repo = OutboxRepository(conn)
+        row_id = await repo.add(A, "reminder", at=runtime.clock.now(), template=template)
+        await repo.claim(runtime.clock.now(), 10)
+    from bot.channels.base import OutboundMessage
+
+    await sender.send(OutboundMessage(A, "reminder", template=template))  # reached Twilio, then the crash
+    runtime.clock.advance(timedelta(minutes=2))
+    outbox = OutboxSender(runtime.pool, sender, runtime.clock, limiter=None)
+    assert await outbox.reconcile() == 1
+    await outbox.drain()
+    assert len(stub.to(A)) == 2, "the template went out once"
+    assert (await rows(runtime))[row_id]["provider_sid"] == stub.to(A)[1].sid
