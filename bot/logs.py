@@ -47,7 +47,14 @@ class PhoneMask(logging.Filter):
         for key, value in list(record.__dict__.items()):
             if key not in _STANDARD:
                 record.__dict__[key] = _masked(value)
+        if record.exc_info:  # formatters reuse this text for the traceback
+            record.exc_text = mask_phones(record.exc_text or _PLAIN.formatException(record.exc_info))
+        if record.stack_info:
+            record.stack_info = mask_phones(record.stack_info)
         return True
+
+
+_PLAIN = logging.Formatter()
 
 
 class JsonFormatter(logging.Formatter):
@@ -63,7 +70,7 @@ class JsonFormatter(logging.Formatter):
             line["message_id"] = current
         line.update({k: v for k, v in record.__dict__.items() if k not in _STANDARD})
         if record.exc_info:
-            line["exc"] = self.formatException(record.exc_info)
+            line["exc"] = record.exc_text or self.formatException(record.exc_info)
         return mask_phones(json.dumps(line, default=str, ensure_ascii=False))
 
 
