@@ -6,7 +6,10 @@ whether the message arrived — so nothing is lost and nothing is sent twice.
 
 Credentials the provider refuses (401/403: a rotated token, a suspended account) are the sender's
 state, not the message's fault: sending pauses, the row goes back to the queue untouched, admins are
-told once, and one row is tried every `probe_every` until the credentials work again.
+told once, and one row is tried every `probe_every` until the credentials work again. A transient
+failure dead-letters a row after `max_tries` only while other messages go out: when nothing was sent
+since its previous try the provider is down for everyone (500s, resets, timeouts), and the row keeps
+waiting with growing backoff instead of being lost to the outage.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -38,6 +42,12 @@ log = logging.getLogger(__name__)
 PAUSED_KEY = "khaacho:outbox:paused"  # why sending is paused, for /health; gone when it runs
 
 
+@dataclass(frozen=True)
+class _Retry:
+    error: str
+    retry_after: float | None
+
+
 class OutboxSender:
     def __init__(self, pool: asyncpg.Pool, sender: Sender, clock: Clock, *, limiter: RateLimiter | None,
                  max_tries: int = 5, batch_size: int = 200, texts: Texts | None = None,
@@ -53,6 +63,7 @@ class OutboxSender:
         self.probe_every = probe_every
         self.paused: str | None = None  # the provider's refusal while credentials do not work
         self._probe_at: datetime | None = None
+        self._last_ok: datetime | None = None  # when a send last succeeded
 
     async def drain(self) -> int:
         """Send until nothing is sendable now; returns how many were sent."""
@@ -72,9 +83,12 @@ class OutboxSender:
             if not batch:
                 return sent
             results = await asyncio.gather(*(self._send(record) for record in batch))
-            sent += sum(results)
+            sent += sum(r is True for r in results)
+            for record, result in zip(batch, results, strict=True):  # after the batch: did anything go out?
+                if isinstance(result, _Retry):
+                    await self._failed(record, result.error, transient=True, retry_after=result.retry_after)
 
-    async def _send(self, record: OutboundRecord) -> bool:
+    async def _send(self, record: OutboundRecord) -> bool | _Retry:
         message = OutboundMessage(record.recipient, record.body, record.media_url, record.template,
                                   ref=str(record.id))
         try:
@@ -90,9 +104,8 @@ class OutboxSender:
         except Exception as exc:  # TransientSendError, or a sender's bug: this row is retried, the batch goes on
             if not isinstance(exc, TransientSendError):
                 log.exception("unexpected send error", extra={"outbox_id": record.id})
-            await self._failed(record, f"{type(exc).__name__}: {exc}", transient=True,
-                               retry_after=getattr(exc, "retry_after", None))
-            return False
+            return _Retry(f"{type(exc).__name__}: {exc}", getattr(exc, "retry_after", None))
+        self._last_ok = self.clock.now()
         async with self.pool.acquire() as conn:
             await OutboxRepository(conn).mark_sent(record.id, result.sid, result.status, self.clock.now())
         if self.paused:
@@ -133,9 +146,12 @@ class OutboxSender:
 
     async def _failed(self, record: OutboundRecord, error: str, *, transient: bool,
                       retry_after: float | None = None) -> None:
+        now = self.clock.now()
+        previous_try = record.next_attempt_at - backoff(record.tries - 1) if record.next_attempt_at else now
+        outage = self._last_ok is None or self._last_ok < previous_try  # nothing went out since its last try
         async with self.pool.acquire() as conn:
             repo = OutboxRepository(conn)
-            if transient and record.tries < self.max_tries:
+            if transient and (record.tries < self.max_tries or outage):
                 delay = max(backoff(record.tries), timedelta(seconds=min(retry_after or 0, 3600)))
                 await repo.retry_later(record.id, error, self.clock.now() + delay)
                 log.warning("send failed, will retry", extra={"outbox_id": record.id, "error": error})

@@ -24,9 +24,10 @@ class OutboundRecord:
     tries: int
     kind: str
     claimed_at: datetime | None = None
+    next_attempt_at: datetime | None = None  # when the claim was due: the previous try's time + its backoff
 
 
-_COLUMNS = "id, recipient, body, media_url, template, tries, kind, claimed_at"
+_COLUMNS = "id, recipient, body, media_url, template, tries, kind, claimed_at, next_attempt_at"
 
 
 class OutboxRepository:

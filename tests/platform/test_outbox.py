@@ -61,16 +61,35 @@ async def test_429_and_5xx_are_retried_with_backoff(runtime, stub, sender) -> No
 
 async def test_dead_letter_after_max_tries_and_a_dead_row_does_not_block_the_next(runtime, stub, sender) -> None:
     first, second = await queue(runtime, A, "doomed", "next")
-    stub.fail_next = [500, 500, 500]
+    stub.fail_to = {"whatsapp:" + A: 500}  # only this recipient's messages fail: the provider itself works
     outbox = OutboxSender(runtime.pool, sender, runtime.clock, limiter=None, max_tries=3)
-    for _ in range(4):
+    for n in range(4):
+        await queue(runtime, B, f"b{n}")
         await outbox.drain()
         runtime.clock.advance(timedelta(minutes=1))
+        if n == 2:
+            stub.fail_to = {}
+    await outbox.drain()
     state = await rows(runtime)
     assert state[first]["status"] == "dead" and "500" in state[first]["last_error"]
     assert state[second]["status"] == "sent"
     async with runtime.pool.acquire() as conn:
         assert [d["id"] for d in await OutboxRepository(conn).dead_letters()] == [first]
+
+
+async def test_an_outage_for_everyone_loses_nothing(runtime, stub, sender) -> None:
+    """Twilio failing every request longer than max_tries backoffs last: rows wait, none is dead."""
+    (row_id,) = await queue(runtime, A, "through the outage")
+    await queue(runtime, B, "also")
+    stub.fail_next = [500] * 20
+    outbox = OutboxSender(runtime.pool, sender, runtime.clock, limiter=None, max_tries=3)
+    for _ in range(8):
+        await outbox.drain()
+        runtime.clock.advance(timedelta(minutes=10))
+    assert {r["status"] for r in (await rows(runtime)).values()} == {"queued"}
+    stub.fail_next = []
+    assert await outbox.drain() == 2
+    assert (await rows(runtime))[row_id]["status"] == "sent"
 
 
 async def test_permanent_errors_are_dead_at_once(runtime, stub, sender) -> None:

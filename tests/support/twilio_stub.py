@@ -45,6 +45,7 @@ class TwilioStub:
         self.messages: list[StubMessage] = []
         self.rejected: list[str] = []          # why requests were refused (auth, fields)
         self.fail_next: list[int] = []         # statuses to answer the next requests with
+        self.fail_to: dict[str, int] = {}      # "whatsapp:+977…" -> the status every create to it gets
         self.retry_after = 1                   # the Retry-After header of a 429
         self.drop_next = 0                     # creates answered by closing the connection, unanswered
         self.hang = 0.0                        # seconds each create waits before it is dropped unanswered
@@ -108,8 +109,8 @@ class TwilioStub:
             self.rejected.append(f"ContentVariables {variables!r} is not one JSON object")
             return web.json_response({"code": 21656, "message": "The ContentVariables Parameter is invalid",
                                       "status": 400}, status=400)
-        if self.fail_next:
-            status = self.fail_next.pop(0)
+        if self.fail_next or str(to) in self.fail_to:
+            status = self.fail_next.pop(0) if self.fail_next else self.fail_to[str(to)]
             code = {429: 20429, 401: 20003, 403: 20003}.get(status, 20500)
             headers = {"Retry-After": str(self.retry_after)} if status == 429 else None
             return web.json_response({"code": code, "message": "stub failure", "status": status},
