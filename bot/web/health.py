@@ -7,6 +7,7 @@ The sender is down when rows have waited longer than `outbox.stale_after` with n
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
 
 from aiohttp import web
 
@@ -46,9 +47,9 @@ async def health(request: web.Request) -> web.Response:
                              status=200 if healthy else 503)
 
 
-def _sender_check(waiting: int, since: object, paused: bytes | None) -> str:
+def _sender_check(waiting: int, since: datetime | None, paused: bytes | None) -> str:
     if paused:
         return "down: paused, the provider refused the credentials: " + paused.decode(errors="replace")[:200]
     if waiting:
-        return f"down: no progress, {waiting} message(s) due since {since}"
+        return f"down: no progress, {waiting} message(s) due since {since.isoformat() if since else '?'}"
     return "ok"
