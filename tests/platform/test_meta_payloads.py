@@ -205,17 +205,15 @@ async def test_a_wrong_token_stops_the_sender_and_an_unreachable_api_is_transien
 
 
 async def test_inbound_media_ids_are_downloaded_through_the_graph_api(graph: GraphStub) -> None:
-    import aiohttp
-
-    from jobs.media_fetch import MediaRejected, fetch_media
+    from jobs.media_fetch import MediaPolicy, MediaRejected, fetch_media, media_session
 
     graph.media["65463453"] = (b"\x89PNG fake image", "image/png")
     (message,) = parse_webhook(SAMPLES[("message", "image")]).messages
-    async with aiohttp.ClientSession() as session:
-        data, served = await fetch_media(message.media[0].url, provider="meta", session=session, auth=None,
-                                         max_bytes=1000, meta_token="meta-token", meta_base_url=graph.base_url)
+    policy = MediaPolicy(meta_base_url=graph.base_url, meta_token="meta-token")
+    async with media_session(policy) as session:
+        data, served = await fetch_media(message.media[0].url, provider="meta", session=session, policy=policy,
+                                         max_bytes=1000)
         assert (data, served) == (b"\x89PNG fake image", "image/png")
         with pytest.raises(MediaRejected, match="HTTP 404"):
-            await fetch_media("meta-media:999", provider="meta", session=session, auth=None, max_bytes=1000,
-                              meta_token="meta-token", meta_base_url=graph.base_url)
+            await fetch_media("meta-media:999", provider="meta", session=session, policy=policy, max_bytes=1000)
     assert graph.rejected == []
