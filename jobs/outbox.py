@@ -64,6 +64,7 @@ class OutboxSender:
         self.paused: str | None = None  # the provider's refusal while credentials do not work
         self._probe_at: datetime | None = None
         self._last_ok: datetime | None = None  # when a send last succeeded
+        self._outage = False  # rows are waiting out a provider outage (pulled forward when it ends)
 
     async def drain(self) -> int:
         """Send until nothing is sendable now; returns how many were sent."""
@@ -107,7 +108,11 @@ class OutboxSender:
             return _Retry(f"{type(exc).__name__}: {exc}", getattr(exc, "retry_after", None))
         self._last_ok = self.clock.now()
         async with self.pool.acquire() as conn:
-            await OutboxRepository(conn).mark_sent(record.id, result.sid, result.status, self.clock.now())
+            repo = OutboxRepository(conn)
+            await repo.mark_sent(record.id, result.sid, result.status, self.clock.now())
+            if self._outage:  # the provider is back: what waited out the outage need not wait out its backoff
+                self._outage = False
+                await repo.retry_now(self.clock.now())
         if self.paused:
             await self._resume()
         return True
@@ -149,6 +154,7 @@ class OutboxSender:
         now = self.clock.now()
         previous_try = record.next_attempt_at - backoff(record.tries - 1) if record.next_attempt_at else now
         outage = self._last_ok is None or self._last_ok < previous_try  # nothing went out since its last try
+        self._outage = self._outage or (transient and outage)
         async with self.pool.acquire() as conn:
             repo = OutboxRepository(conn)
             if transient and (record.tries < self.max_tries or outage):

@@ -76,6 +76,15 @@ class OutboxRepository:
             row_id, error, at,
         )
 
+    async def retry_now(self, at: datetime) -> int:
+        """Rows waiting to be retried become due at `at` (the provider answers again after an outage)."""
+        result = await self.conn.execute(
+            "UPDATE outbound_messages SET next_attempt_at = $1"
+            " WHERE status = 'queued' AND next_attempt_at > $1 AND last_error IS NOT NULL",
+            at,
+        )
+        return int(result.split()[-1])
+
     async def mark_dead(self, row_id: int, error: str) -> None:
         await self.conn.execute(
             "UPDATE outbound_messages SET status = 'dead', last_error = $2 WHERE id = $1", row_id, error

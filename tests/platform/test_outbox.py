@@ -190,3 +190,18 @@ async def test_reconcile_finds_a_template_message_that_reached_twilio(runtime, s
     await outbox.drain()
     assert len(stub.to(A)) == 2, "the template went out once"
     assert (await rows(runtime))[row_id]["provider_sid"] == stub.to(A)[1].sid
+
+
+async def test_when_the_outage_ends_waiting_rows_go_at_once(runtime, stub, sender) -> None:
+    """Rows that backed off during an outage for everyone do not sit out their backoff once sends work."""
+    await queue(runtime, A, "a")
+    await queue(runtime, B, "b")
+    stub.fail_next = [500] * 6
+    outbox = OutboxSender(runtime.pool, sender, runtime.clock, limiter=None)
+    for delay in (2, 4):  # two failed rounds: each row now waits 8 s
+        await outbox.drain()
+        runtime.clock.advance(timedelta(seconds=delay))
+    await outbox.drain()
+    assert stub.fail_next == [] and stub.messages == []
+    await queue(runtime, "+9779800000013", "new")
+    assert await outbox.drain() == 3, "the provider answered again: the waiting rows went with the new one"
