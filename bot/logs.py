@@ -1,10 +1,16 @@
-"""JSON logs; every line written while a message is handled carries that message's id."""
+"""JSON logs; every line written while a message is handled carries that message's id.
+
+Phone numbers are masked to their last 4 digits wherever a log line is written: `PhoneMask` rewrites
+each record (message, arguments, extra fields) on the handlers `setup_logging` installs, and the JSON
+formatter masks the finished line (tracebacks included).
+"""
 
 from __future__ import annotations
 
 import contextvars
 import json
 import logging
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,6 +18,43 @@ from datetime import UTC, datetime
 
 message_id: contextvars.ContextVar[int | None] = contextvars.ContextVar("message_id", default=None)
 _STANDARD = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
+# "+9779800000011", "whatsapp:+977…", or 10–15 digits on their own (not inside an id like SM0000…)
+_PHONE = re.compile(r"(?<![\w+])(\+\d{7,15}|\d{10,15})(?![\w])")
+
+
+def mask_phones(text: str) -> str:
+    """'+9779800000011' -> '+*********0011': every phone number keeps only its last 4 digits."""
+    return _PHONE.sub(lambda m: re.sub(r"\d", "*", m.group()[:-4]) + m.group()[-4:], text)
+
+
+def _masked(value: object) -> object:
+    if isinstance(value, str):
+        return mask_phones(value)
+    if isinstance(value, int) and not isinstance(value, bool) and len(str(abs(value))) >= 10:
+        return mask_phones(str(value))
+    return value
+
+
+class PhoneMask(logging.Filter):
+    """Masks phone numbers in a record's message, arguments and extra fields, in place."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.args:
+            record.msg = record.getMessage()
+            record.args = None
+        if isinstance(record.msg, str):
+            record.msg = mask_phones(record.msg)
+        for key, value in list(record.__dict__.items()):
+            if key not in _STANDARD:
+                record.__dict__[key] = _masked(value)
+        if record.exc_info:  # formatters reuse this text for the traceback
+            record.exc_text = mask_phones(record.exc_text or _PLAIN.formatException(record.exc_info))
+        if record.stack_info:
+            record.stack_info = mask_phones(record.stack_info)
+        return True
+
+
+_PLAIN = logging.Formatter()
 
 
 class JsonFormatter(logging.Formatter):
@@ -27,13 +70,14 @@ class JsonFormatter(logging.Formatter):
             line["message_id"] = current
         line.update({k: v for k, v in record.__dict__.items() if k not in _STANDARD})
         if record.exc_info:
-            line["exc"] = self.formatException(record.exc_info)
-        return json.dumps(line, default=str, ensure_ascii=False)
+            line["exc"] = record.exc_text or self.formatException(record.exc_info)
+        return mask_phones(json.dumps(line, default=str, ensure_ascii=False))
 
 
 def setup_logging(level: str = "INFO") -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter())
+    handler.addFilter(PhoneMask())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

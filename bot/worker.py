@@ -45,26 +45,40 @@ def make_outbox(runtime: Any, sender: Any) -> OutboxSender:
     from_number = secrets.meta_phone_number_id if meta else secrets.twilio_from_number
     limiter = RateLimiter(runtime.redis, {from_number: cfg.rate_per_sender, "total": cfg.rate_total})
     return OutboxSender(runtime.pool, sender, runtime.clock, limiter=limiter,
-                        max_tries=cfg.max_tries, batch_size=cfg.batch_size)
+                        max_tries=cfg.max_tries, batch_size=cfg.batch_size, texts=runtime.texts,
+                        redis=runtime.redis)
 
 
-async def _pump(ctx: dict[str, Any]) -> None:
-    """Send as soon as a handler commits an outbox row (LISTEN/NOTIFY), and at least every second."""
+async def outbox_pump(ctx: dict[str, Any], *, max_backoff: float = 15.0) -> None:
+    """Send as soon as a handler commits an outbox row (LISTEN/NOTIFY), and at least every second.
+
+    Nothing but cancellation ends it: any failure (the database, Redis, the provider, a bug) is
+    logged and tried again after a growing pause; /health reports rows that wait meanwhile.
+    """
     wake = asyncio.Event()
-    conn: asyncpg.Connection = await asyncpg.connect(ctx["config"].secrets.database_url)
-    await conn.add_listener("outbox", lambda *_: wake.set())
+    listener: asyncpg.Connection | None = None
+    failures = 0
     try:
         while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(wake.wait(), timeout=1.0)
-            wake.clear()
             try:
+                if listener is None or listener.is_closed():
+                    listener = None
+                    listener = await asyncpg.connect(ctx["config"].secrets.database_url, timeout=5)
+                    await listener.add_listener("outbox", lambda *_: wake.set())
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(wake.wait(), timeout=1.0)
+                wake.clear()
                 await ctx["outbox"].drain()
-            except (OSError, asyncpg.PostgresError):
-                log.exception("outbox drain failed")
-                await asyncio.sleep(1)
+                failures = 0
+            except Exception as exc:
+                failures += 1
+                pause = min(max_backoff, 0.5 * 2 ** min(failures, 10))
+                log.error("outbox pump failed, trying again", exc_info=True,
+                          extra={"error": f"{type(exc).__name__}: {exc}", "failures": failures, "retry_in": pause})
+                await asyncio.sleep(pause)
     finally:
-        await conn.close()
+        if listener is not None and not listener.is_closed():
+            await listener.close()
 
 
 async def startup(ctx: dict[str, Any]) -> None:
@@ -74,7 +88,7 @@ async def startup(ctx: dict[str, Any]) -> None:
     ctx.update(config=config, runtime=runtime, pool=runtime.pool, clock=runtime.clock,
                intake=runtime.intake, sender=sender, outbox=make_outbox(runtime, sender))
     await heartbeat(ctx)
-    ctx["pump"] = asyncio.create_task(_pump(ctx))
+    ctx["pump"] = asyncio.create_task(outbox_pump(ctx))
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:

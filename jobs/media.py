@@ -12,11 +12,12 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import aiohttp
 
-from jobs.media_fetch import MediaRejected, fetch_media
+from jobs.media_fetch import MediaPolicy, MediaRejected, fetch_media, media_session
 from nlu.media.asr import OpenAiTranscriber, PocketsphinxTranscriber, Transcriber, catalogue_prompt
 from nlu.media.audio import UnreadableAudio
 from nlu.media.extract import LlmExtractor
@@ -24,12 +25,14 @@ from nlu.media.ocr import OcrEngine, UnreadableImage, make_ocr
 from nlu.normalize import prepare
 from storage.repos.inbox import InboxRepository
 from storage.repos.media import MediaJob, MediaJobRepository
+from storage.repos.outbox import backoff
 
 log = logging.getLogger(__name__)
 MAX_TRIES = 3
 BATCH = 2             # jobs claimed at a time
 MAX_PER_RUN = 20      # jobs one run reads before returning (the next run goes on)
 PERMANENT = (MediaRejected, UnreadableImage, UnreadableAudio)
+RETRY_BASE, RETRY_CAP = timedelta(seconds=10), timedelta(minutes=5)  # waits between attempts: 10 s, 20 s, …
 
 
 @dataclass
@@ -108,10 +111,9 @@ async def process_media(ctx: dict[str, Any]) -> int:
         ctx["media_engines"] = MediaEngines(config)
     engines: MediaEngines = ctx["media_engines"]
     nlu = ctx["runtime"].nlu
-    secrets = config.secrets
-    auth = aiohttp.BasicAuth(secrets.twilio_account_sid, secrets.twilio_auth_token)
+    policy = MediaPolicy.from_secrets(config.secrets)
     finished = 0
-    async with aiohttp.ClientSession() as session:
+    async with media_session(policy) as session:
         while finished < MAX_PER_RUN:
             async with pool.acquire() as conn, conn.transaction():
                 jobs = await MediaJobRepository(conn).claim(clock.now(), stale_after=config.media.timeout * 3,
@@ -119,20 +121,18 @@ async def process_media(ctx: dict[str, Any]) -> int:
             if not jobs:
                 break
             for job in jobs:
-                finished += await _run(ctx, engines, nlu, session, auth, job)
+                finished += await _run(ctx, engines, nlu, session, policy, job)
     return finished
 
 
 async def _run(ctx: dict[str, Any], engines: MediaEngines, nlu: Any, session: aiohttp.ClientSession,
-               auth: aiohttp.BasicAuth, job: MediaJob) -> int:
+               policy: MediaPolicy, job: MediaJob) -> int:
     media = ctx["config"].media
     reading: Reading | None = None
     error = None
     try:
-        secrets = ctx["config"].secrets
-        data, served = await fetch_media(job.url, provider=job.provider, session=session, auth=auth,
-                                         max_bytes=media.max_bytes, meta_token=secrets.meta_access_token,
-                                         meta_base_url=secrets.meta_api_base_url)
+        data, served = await fetch_media(job.url, provider=job.provider, session=session, policy=policy,
+                                         max_bytes=media.max_bytes)
         served_kind = _kind(served)
         if served_kind is not None and served_kind != job.kind:
             raise MediaRejected(f"announced as {job.content_type}, served as {served}")
@@ -144,7 +144,9 @@ async def _run(ctx: dict[str, Any], engines: MediaEngines, nlu: Any, session: ai
         log.warning("media job failed", exc_info=True, extra={"media_job": job.id, "attempt": job.attempts})
         if job.attempts < MAX_TRIES:
             async with ctx["pool"].acquire() as conn:
-                await MediaJobRepository(conn).retry_later(job.id, f"{type(exc).__name__}: {exc}")
+                await MediaJobRepository(conn).retry_later(
+                    job.id, f"{type(exc).__name__}: {exc}",
+                    ctx["clock"].now() + backoff(job.attempts, RETRY_BASE, RETRY_CAP))
             return 0
         error = f"{type(exc).__name__}: {exc}"
     now = ctx["clock"].now()

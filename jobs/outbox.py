@@ -3,45 +3,77 @@
 Each row is marked `sending` (committed) before the provider is called; a crash between the call
 and recording its SID leaves a stale `sending` row that `reconcile` settles by asking the provider
 whether the message arrived — so nothing is lost and nothing is sent twice.
+
+Credentials the provider refuses (401/403: a rotated token, a suspended account) are the sender's
+state, not the message's fault: sending pauses, the row goes back to the queue untouched, admins are
+told once, and one row is tried every `probe_every` until the credentials work again. A transient
+failure dead-letters a row after `max_tries` only while other messages go out: when nothing was sent
+since its previous try the provider is down for everyone (500s, resets, timeouts), and the row keeps
+waiting with growing backoff instead of being lost to the outage.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
 
 import asyncpg
+import redis.asyncio as aioredis
 
 from bot.channels.base import (
     OutboundMessage,
     PermanentSendError,
     Sender,
+    SenderAuthError,
     TransientSendError,
 )
 from storage.clock import Clock
+from storage.notify import Notifier
 from storage.ratelimit import RateLimiter
 from storage.repos.outbox import OutboundRecord, OutboxRepository, backoff
+from storage.texts import Texts
 
 log = logging.getLogger(__name__)
+PAUSED_KEY = "khaacho:outbox:paused"  # why sending is paused, for /health; gone when it runs
+
+
+@dataclass(frozen=True)
+class _Retry:
+    error: str
+    retry_after: float | None
 
 
 class OutboxSender:
     def __init__(self, pool: asyncpg.Pool, sender: Sender, clock: Clock, *, limiter: RateLimiter | None,
-                 max_tries: int = 5, batch_size: int = 200) -> None:
+                 max_tries: int = 5, batch_size: int = 200, texts: Texts | None = None,
+                 redis: aioredis.Redis | None = None, probe_every: timedelta = timedelta(seconds=30)) -> None:
         self.pool = pool
         self.sender = sender
         self.clock = clock
         self.limiter = limiter
         self.max_tries = max_tries
         self.batch_size = batch_size
+        self.texts = texts
+        self.redis = redis
+        self.probe_every = probe_every
+        self.paused: str | None = None  # the provider's refusal while credentials do not work
+        self._probe_at: datetime | None = None
+        self._last_ok: datetime | None = None  # when a send last succeeded
+        self._outage = False  # rows are waiting out a provider outage (pulled forward when it ends)
 
     async def drain(self) -> int:
         """Send until nothing is sendable now; returns how many were sent."""
         sent = 0
         while True:
-            allowed = await self.limiter.grant(self.batch_size) if self.limiter else self.batch_size
+            if self.paused and self._probe_at and self.clock.now() < self._probe_at:
+                return sent
+            wanted = 1 if self.paused else self.batch_size  # while paused, one row tests the credentials
+            allowed = await self.limiter.grant(wanted) if self.limiter else wanted
             if allowed == 0:
                 await asyncio.sleep(1.0 - time.time() % 1.0)  # the limiter's window is the wall-clock second
                 continue
@@ -52,28 +84,82 @@ class OutboxSender:
             if not batch:
                 return sent
             results = await asyncio.gather(*(self._send(record) for record in batch))
-            sent += sum(results)
+            sent += sum(r is True for r in results)
+            for record, result in zip(batch, results, strict=True):  # after the batch: did anything go out?
+                if isinstance(result, _Retry):
+                    await self._failed(record, result.error, transient=True, retry_after=result.retry_after)
 
-    async def _send(self, record: OutboundRecord) -> bool:
+    async def _send(self, record: OutboundRecord) -> bool | _Retry:
         message = OutboundMessage(record.recipient, record.body, record.media_url, record.template,
                                   ref=str(record.id))
         try:
             result = await self.sender.send(message)
-        except TransientSendError as exc:
-            await self._failed(record, str(exc), transient=True)
+        except SenderAuthError as exc:
+            async with self.pool.acquire() as conn:
+                await OutboxRepository(conn).release(record.id, str(exc))
+            await self._pause(str(exc))
             return False
         except PermanentSendError as exc:
             await self._failed(record, str(exc), transient=False)
             return False
-        async with self.pool.acquire() as conn:
-            await OutboxRepository(conn).mark_sent(record.id, result.sid, result.status, self.clock.now())
-        return True
-
-    async def _failed(self, record: OutboundRecord, error: str, *, transient: bool) -> None:
+        except Exception as exc:  # TransientSendError, or a sender's bug: this row is retried, the batch goes on
+            if not isinstance(exc, TransientSendError):
+                log.exception("unexpected send error", extra={"outbox_id": record.id})
+            return _Retry(f"{type(exc).__name__}: {exc}", getattr(exc, "retry_after", None))
+        self._last_ok = self.clock.now()
         async with self.pool.acquire() as conn:
             repo = OutboxRepository(conn)
-            if transient and record.tries < self.max_tries:
-                await repo.retry_later(record.id, error, self.clock.now() + backoff(record.tries))
+            await repo.mark_sent(record.id, result.sid, result.status, self.clock.now())
+            if self._outage:  # the provider is back: what waited out the outage need not wait out its backoff
+                self._outage = False
+                await repo.retry_now(self.clock.now())
+        if self.paused:
+            await self._resume()
+        return True
+
+    @property
+    def _pause_ttl(self) -> int:
+        """The pause mark outlives a few probes, so it fades if the worker that set it is gone."""
+        return max(60, int(self.probe_every.total_seconds()) * 3)
+
+    async def _pause(self, reason: str) -> None:
+        self._probe_at = self.clock.now() + self.probe_every
+        if self.paused:
+            if self.redis is not None:
+                with contextlib.suppress(Exception):
+                    await self.redis.set(PAUSED_KEY, reason, ex=self._pause_ttl)
+            return
+        self.paused = reason
+        log.error("provider refused the credentials: sending paused", extra={"error": reason})
+        first = True
+        if self.redis is not None:
+            try:  # another worker (or this one before a restart) may have told the admins already
+                first = bool(await self.redis.set(PAUSED_KEY, reason, nx=True, ex=self._pause_ttl))
+            except Exception:
+                log.warning("cannot record the pause in Redis", exc_info=True)
+        if first and self.texts is not None:
+            async with self.pool.acquire() as conn, conn.transaction():
+                await Notifier(conn, self.texts, self.clock.now()).notify_admins("admin_sending_paused",
+                                                                                 reason=reason[:200])
+
+    async def _resume(self) -> None:
+        log.warning("provider accepts the credentials again: sending resumed", extra={"error": self.paused})
+        self.paused, self._probe_at = None, None
+        if self.redis is not None:
+            with contextlib.suppress(Exception):
+                await self.redis.delete(PAUSED_KEY)
+
+    async def _failed(self, record: OutboundRecord, error: str, *, transient: bool,
+                      retry_after: float | None = None) -> None:
+        now = self.clock.now()
+        previous_try = record.next_attempt_at - backoff(record.tries - 1) if record.next_attempt_at else now
+        outage = self._last_ok is None or self._last_ok < previous_try  # nothing went out since its last try
+        self._outage = self._outage or (transient and outage)
+        async with self.pool.acquire() as conn:
+            repo = OutboxRepository(conn)
+            if transient and (record.tries < self.max_tries or outage):
+                delay = max(backoff(record.tries), timedelta(seconds=min(retry_after or 0, 3600)))
+                await repo.retry_later(record.id, error, self.clock.now() + delay)
                 log.warning("send failed, will retry", extra={"outbox_id": record.id, "error": error})
             else:
                 await repo.mark_dead(record.id, error)
@@ -88,9 +174,10 @@ class OutboxSender:
                 message = OutboundMessage(record.recipient, record.body, record.media_url, record.template,
                                           ref=str(record.id))
                 claimed = record.claimed_at.timestamp() if record.claimed_at else 0.0
+                known = await repo.recorded_sids(record.recipient, record.id)
                 try:
-                    found = await self.sender.find_sent(message, claimed)
-                except TransientSendError:
+                    found = await self.sender.find_sent(message, claimed, exclude=known)
+                except (TransientSendError, SenderAuthError):
                     continue
                 if found:
                     await repo.mark_sent(record.id, found.sid, found.status, self.clock.now())
@@ -100,9 +187,9 @@ class OutboxSender:
         return settled
 
 
-async def send_outbox(ctx: dict) -> int:
+async def send_outbox(ctx: dict[str, Any]) -> int:
     return await ctx["outbox"].drain()
 
 
-async def reconcile_outbox(ctx: dict) -> int:
+async def reconcile_outbox(ctx: dict[str, Any]) -> int:
     return await ctx["outbox"].reconcile(ctx["config"].outbox.stale_after)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -73,9 +74,19 @@ class PermanentSendError(Exception):
     """Sending again will not help (bad number, rejected content)."""
 
 
+class SenderAuthError(Exception):
+    """The provider refuses our credentials (token rotated, account suspended): no message can go out
+    until they work again, so this is the sender's state, not the message's fault."""
+
+
 class Sender(Protocol):
     async def send(self, message: OutboundMessage) -> SendResult: ...
 
-    async def find_sent(self, message: OutboundMessage, since_epoch: float) -> SendResult | None:
-        """After a crash between marking and sending: did this message reach the provider?"""
+    async def find_sent(self, message: OutboundMessage, since_epoch: float,
+                        exclude: Collection[str] = ()) -> SendResult | None:
+        """After a crash between marking and sending: did this message reach the provider?
+
+        `exclude` holds the ids of messages already recorded for other outbox rows, so a message with
+        the same text sent earlier is not taken for this one.
+        """
         ...

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from bot.channels.base import OutboundMessage, SendResult
 from bot.config import Config
@@ -33,7 +33,8 @@ class CaptureSender:
             self._on_send(message)
         return SendResult(sid=local_sid(), status="sent")
 
-    async def find_sent(self, message: OutboundMessage, since_epoch: float) -> SendResult | None:
+    async def find_sent(self, message: OutboundMessage, since_epoch: float,
+                        exclude: Collection[str] = ()) -> SendResult | None:
         return None
 
 
@@ -47,7 +48,8 @@ class ConsoleSender:
         log.info("console delivery", extra=extra)
         return SendResult(sid=local_sid(), status="sent")
 
-    async def find_sent(self, message: OutboundMessage, since_epoch: float) -> SendResult | None:
+    async def find_sent(self, message: OutboundMessage, since_epoch: float,
+                        exclude: Collection[str] = ()) -> SendResult | None:
         return None
 
 

@@ -12,18 +12,26 @@ from __future__ import annotations
 
 import json
 import mimetypes
+from collections.abc import Collection
 from typing import Any
 from urllib.parse import urlparse
 
 import aiohttp
 
-from bot.channels.base import OutboundMessage, PermanentSendError, SendResult, TransientSendError
+from bot.channels.base import (
+    OutboundMessage,
+    PermanentSendError,
+    SenderAuthError,
+    SendResult,
+    TransientSendError,
+)
 from bot.channels.meta import media_id_of
 
 GRAPH_VERSION = "v21.0"
 DEFAULT_API_BASE_URL = "https://graph.facebook.com"
 # Graph error codes that are throttling or an outage even when the HTTP status is 400
 TRANSIENT_CODES = frozenset({1, 2, 4, 17, 80007, 130429, 131016, 131056})
+AUTH_CODES = frozenset({190})  # an expired or revoked access token (OAuthException)
 
 
 class MetaSender:
@@ -56,7 +64,8 @@ class MetaSender:
             raise PermanentSendError(f"meta accepted the message but sent no id: {text[:200]}") from exc
         return SendResult(sid=str(wamid), status=str(status))
 
-    async def find_sent(self, message: OutboundMessage, since_epoch: float) -> SendResult | None:
+    async def find_sent(self, message: OutboundMessage, since_epoch: float,
+                        exclude: Collection[str] = ()) -> SendResult | None:
         """The Cloud API has no list of sent messages; see the module note on reconciliation."""
         return None
 
@@ -127,6 +136,8 @@ def _classify(status: int, text: str, retry_after: str | None) -> Exception:
         error = {}
     code = error.get("code") if isinstance(error, dict) else None
     detail = f"meta {status} (code {code}): {error.get('message', text[:200]) if isinstance(error, dict) else ''}"
+    if status in (401, 403) or code in AUTH_CODES:
+        return SenderAuthError(detail)
     if status == 429 or status >= 500 or code in TRANSIENT_CODES:
         delay = float(retry_after) if retry_after and retry_after.isdigit() else None
         return TransientSendError(detail, retry_after=delay)

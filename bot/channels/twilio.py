@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Collection, Mapping
 from datetime import UTC, datetime
 
+import aiohttp
 from twilio.base.exceptions import TwilioRestException
 from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.request_validator import RequestValidator
@@ -15,11 +17,15 @@ from bot.channels.base import (
     Media,
     OutboundMessage,
     PermanentSendError,
+    SenderAuthError,
     SendResult,
     TransientSendError,
 )
 from bot.config import is_e164
 
+# what a dropped keep-alive connection, a reset or a timeout raises from twilio's aiohttp client
+_UNREACHABLE = (OSError, aiohttp.ClientError, TimeoutError)
+LIST_LIMIT = 100  # messages to one recipient listed when settling a crash
 
 class BadPayload(ValueError):
     """The webhook body lacks what a Twilio message always has."""
@@ -75,7 +81,7 @@ class TwilioSender:
         kwargs: dict[str, object] = {"to": "whatsapp:" + message.recipient, "from_": self._from}
         if message.template:
             kwargs["content_sid"] = message.template["sid"]
-            kwargs["content_variables"] = message.template.get("variables", "{}")
+            kwargs["content_variables"] = content_variables(message.template.get("variables"))
         else:
             kwargs["body"] = message.body
         if message.media_url:
@@ -86,29 +92,60 @@ class TwilioSender:
             created = await self._client.messages.create_async(**kwargs)
         except TwilioRestException as exc:
             raise _classify(exc) from exc
-        except OSError as exc:  # connection refused, reset, timeout
-            raise TransientSendError(f"twilio unreachable: {exc}") from exc
+        except _UNREACHABLE as exc:
+            raise TransientSendError(f"twilio unreachable: {type(exc).__name__}: {exc}") from exc
         return SendResult(sid=created.sid, status=created.status or "queued")
 
-    async def find_sent(self, message: OutboundMessage, since_epoch: float) -> SendResult | None:
+    async def find_sent(self, message: OutboundMessage, since_epoch: float,
+                        exclude: Collection[str] = ()) -> SendResult | None:
+        """The oldest message to the recipient since the claim whose SID no other row holds.
+
+        Twilio echoes nothing of ours when listing messages, but a recipient has at most one row in
+        flight at a time, so an unrecorded SID after the claim can only be that row's. The text is
+        compared too (templates are rendered by Twilio, so for them only the SID counts).
+        """
         since = datetime.fromtimestamp(since_epoch - 60, tz=UTC)
         try:
             sent = await self._client.messages.list_async(
-                to="whatsapp:" + message.recipient, date_sent_after=since, limit=50
+                to="whatsapp:" + message.recipient, date_sent_after=since, limit=LIST_LIMIT
             )
-        except (TwilioRestException, OSError) as exc:
-            raise TransientSendError(f"cannot list sent messages: {exc}") from exc
-        for item in sent:
-            if (item.body or "") == message.body:
-                return SendResult(sid=item.sid, status=item.status or "sent")
+        except TwilioRestException as exc:
+            raise _classify(exc) if exc.status in (401, 403) else TransientSendError(
+                f"cannot list sent messages: {exc}") from exc
+        except _UNREACHABLE as exc:
+            raise TransientSendError(f"cannot list sent messages: {type(exc).__name__}: {exc}") from exc
+        skip = set(exclude)
+        for item in reversed(sent):  # Twilio lists newest first
+            if item.sid in skip or (not message.template and (item.body or "") != message.body):
+                continue
+            return SendResult(sid=item.sid, status=item.status or "sent")
         return None
 
     async def close(self) -> None:
         await self._http.close()
 
 
+def content_variables(variables: object) -> str:
+    """Twilio's ContentVariables is a JSON object in one form field (a dict would be form-encoded as
+    repeated fields, which Twilio rejects)."""
+    if variables is None or variables == "":
+        return "{}"
+    if isinstance(variables, str):
+        try:
+            parsed = json.loads(variables)
+        except ValueError as exc:
+            raise PermanentSendError("template variables are not JSON") from exc
+    else:
+        parsed = variables
+    if not isinstance(parsed, dict):
+        raise PermanentSendError("template variables must be a mapping")
+    return json.dumps({str(k): str(v) for k, v in parsed.items()}, ensure_ascii=False)
+
+
 def _classify(exc: TwilioRestException) -> Exception:
     status = exc.status or 0
+    if status in (401, 403):  # a rotated token or a suspended account: no message can go out
+        return SenderAuthError(f"twilio {status} (code {exc.code}): {exc.msg}")
     if status == 429 or status >= 500:
         return TransientSendError(f"twilio {status}: {exc.msg}")
     return PermanentSendError(f"twilio {status} (code {exc.code}): {exc.msg}")

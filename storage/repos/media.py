@@ -46,7 +46,8 @@ class MediaJobRepository:
     async def claim(self, now: datetime, *, stale_after: timedelta, limit: int = 4) -> list[MediaJob]:
         """Pending jobs (and ones a dead worker left `working` past `stale_after`), marked as ours."""
         rows = await self.conn.fetch(
-            f"WITH picked AS (SELECT id FROM media_jobs WHERE status = 'pending'"
+            f"WITH picked AS (SELECT id FROM media_jobs WHERE (status = 'pending'"
+            f" AND (next_attempt_at IS NULL OR next_attempt_at <= $3))"
             f" OR (status = 'working' AND claimed_at < $2) ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)"
             f" UPDATE media_jobs m SET status = 'working', attempts = m.attempts + 1, claimed_at = $3"
             f" FROM picked, inbound_messages i WHERE m.id = picked.id AND i.id = m.inbound_id"
@@ -66,9 +67,11 @@ class MediaJobRepository:
             " backend = $6, error = NULL, done_at = $7 WHERE id = $1",
             job_id, text, raw_text, lines, confidence, backend, at)
 
-    async def retry_later(self, job_id: int, error: str) -> None:
-        await self.conn.execute("UPDATE media_jobs SET status = 'pending', error = $2 WHERE id = $1",
-                                job_id, error[:500])
+    async def retry_later(self, job_id: int, error: str, at: datetime) -> None:
+        """Back to pending, not to be claimed before `at`."""
+        await self.conn.execute(
+            "UPDATE media_jobs SET status = 'pending', error = $2, next_attempt_at = $3 WHERE id = $1",
+            job_id, error[:500], at)
 
     async def fail(self, job_id: int, error: str, at: datetime) -> None:
         await self.conn.execute(

@@ -24,9 +24,10 @@ class OutboundRecord:
     tries: int
     kind: str
     claimed_at: datetime | None = None
+    next_attempt_at: datetime | None = None  # when the claim was due: the previous try's time + its backoff
 
 
-_COLUMNS = "id, recipient, body, media_url, template, tries, kind, claimed_at"
+_COLUMNS = "id, recipient, body, media_url, template, tries, kind, claimed_at, next_attempt_at"
 
 
 class OutboxRepository:
@@ -75,6 +76,15 @@ class OutboxRepository:
             row_id, error, at,
         )
 
+    async def retry_now(self, at: datetime) -> int:
+        """Rows waiting to be retried become due at `at` (the provider answers again after an outage)."""
+        result = await self.conn.execute(
+            "UPDATE outbound_messages SET next_attempt_at = $1"
+            " WHERE status = 'queued' AND next_attempt_at > $1 AND last_error IS NOT NULL",
+            at,
+        )
+        return int(result.split()[-1])
+
     async def mark_dead(self, row_id: int, error: str) -> None:
         await self.conn.execute(
             "UPDATE outbound_messages SET status = 'dead', last_error = $2 WHERE id = $1", row_id, error
@@ -107,6 +117,37 @@ class OutboxRepository:
             older_than,
         )
         return [OutboundRecord(**r) for r in rows]
+
+    async def release(self, row_id: int, error: str) -> None:
+        """Put a claimed row back untouched (the sender, not the message, failed): the try is not counted."""
+        await self.conn.execute(
+            "UPDATE outbound_messages SET status = 'queued', tries = greatest(tries - 1, 0), last_error = $2"
+            " WHERE id = $1 AND status = 'sending'",
+            row_id, error,
+        )
+
+    async def recorded_sids(self, recipient: str, before_id: int, limit: int = 100) -> list[str]:
+        """Provider ids of the recipient's latest rows before `before_id` (what a listing may show)."""
+        return [r["provider_sid"] for r in await self.conn.fetch(
+            "SELECT provider_sid FROM outbound_messages WHERE recipient = $1 AND id < $2"
+            " AND provider_sid IS NOT NULL ORDER BY id DESC LIMIT $3",
+            recipient, before_id, limit,
+        )]
+
+    async def stalled(self, now: datetime, grace: timedelta) -> tuple[int, datetime | None]:
+        """Rows due longer than `grace` while nothing was sent for `grace`: (how many, due since).
+
+        (0, None) while the sender makes progress, even through a backlog the rate limit spreads out.
+        """
+        row = await self.conn.fetchrow(
+            "SELECT count(*) AS waiting, min(next_attempt_at) AS since,"
+            " (SELECT max(sent_at) FROM outbound_messages WHERE sent_at IS NOT NULL) AS last_sent"
+            " FROM outbound_messages WHERE status = 'queued' AND next_attempt_at <= $1",
+            now - grace,
+        )
+        if not row["waiting"] or (row["last_sent"] is not None and row["last_sent"] > now - grace):
+            return 0, None
+        return row["waiting"], row["since"]
 
     async def requeue(self, row_id: int, at: datetime) -> None:
         await self.conn.execute(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.channels.base import Media, OutboundMessage, PermanentSendError, TransientSendError
+from bot.channels.base import Media, OutboundMessage, PermanentSendError, SenderAuthError, TransientSendError
 from bot.channels.meta import BadPayload, is_valid_signature, parse_webhook, signature_header
 from bot.channels.meta_sender import MetaSender, build_payload
 from tests.support.graph_stub import GraphStub
@@ -177,6 +177,7 @@ async def test_sender_posts_with_the_bearer_token_and_returns_the_wamid(graph: G
     (400, 130429, TransientSendError),   # throttling reported as 400 by the Graph API
     (400, 131026, PermanentSendError),   # message undeliverable
     (400, 132001, PermanentSendError),   # template does not exist
+    (403, 200, SenderAuthError),         # the token lost its permission: no message can go out
 ])
 async def test_failures_are_classified(graph: GraphStub, status: int, code: int, error: type) -> None:
     graph.fail_next.append((status, {"message": "stub failure", "code": code}))
@@ -191,9 +192,9 @@ async def test_failures_are_classified(graph: GraphStub, status: int, code: int,
     assert graph.messages == []
 
 
-async def test_a_wrong_token_is_permanent_and_an_unreachable_api_transient(graph: GraphStub) -> None:
+async def test_a_wrong_token_stops_the_sender_and_an_unreachable_api_is_transient(graph: GraphStub) -> None:
     sender = MetaSender("wrong-token", "1122334455667", graph.base_url)
-    with pytest.raises(PermanentSendError, match="190"):
+    with pytest.raises(SenderAuthError, match="190"):
         await sender.send(OutboundMessage("+9779800000001", "hello"))
     await sender.close()
     assert graph.rejected == ["bad bearer token"]
@@ -204,17 +205,15 @@ async def test_a_wrong_token_is_permanent_and_an_unreachable_api_transient(graph
 
 
 async def test_inbound_media_ids_are_downloaded_through_the_graph_api(graph: GraphStub) -> None:
-    import aiohttp
-
-    from jobs.media_fetch import MediaRejected, fetch_media
+    from jobs.media_fetch import MediaPolicy, MediaRejected, fetch_media, media_session
 
     graph.media["65463453"] = (b"\x89PNG fake image", "image/png")
     (message,) = parse_webhook(SAMPLES[("message", "image")]).messages
-    async with aiohttp.ClientSession() as session:
-        data, served = await fetch_media(message.media[0].url, provider="meta", session=session, auth=None,
-                                         max_bytes=1000, meta_token="meta-token", meta_base_url=graph.base_url)
+    policy = MediaPolicy(meta_base_url=graph.base_url, meta_token="meta-token")
+    async with media_session(policy) as session:
+        data, served = await fetch_media(message.media[0].url, provider="meta", session=session, policy=policy,
+                                         max_bytes=1000)
         assert (data, served) == (b"\x89PNG fake image", "image/png")
         with pytest.raises(MediaRejected, match="HTTP 404"):
-            await fetch_media("meta-media:999", provider="meta", session=session, auth=None, max_bytes=1000,
-                              meta_token="meta-token", meta_base_url=graph.base_url)
+            await fetch_media("meta-media:999", provider="meta", session=session, policy=policy, max_bytes=1000)
     assert graph.rejected == []

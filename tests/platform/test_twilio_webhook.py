@@ -99,7 +99,7 @@ async def test_health_reports_each_part(app_client) -> None:
     response = await app_client.get("/health")
     assert response.status == 503
     body = await response.json()
-    assert body["checks"] == {"postgresql": "ok", "redis": "ok", "worker": "down: no heartbeat"}
+    assert body["checks"] == {"postgresql": "ok", "redis": "ok", "worker": "down: no heartbeat", "sender": "ok"}
     await runtime.redis.set("khaacho:worker:heartbeat", "now", ex=30)
     response = await app_client.get("/health")
     assert response.status == 200 and (await response.json())["status"] == "ok"

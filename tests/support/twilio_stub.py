@@ -1,8 +1,10 @@
 """A local stand-in for Twilio's REST API that checks what it receives.
 
 It accepts `POST /2010-04-01/Accounts/{sid}/Messages.json` only with the right Basic auth and the
-fields Twilio requires, answers like Twilio, lists sent messages for reconciliation, can be told to
-fail the next requests (429 / 500), and serves media files for inbound-media tests.
+fields Twilio requires (ContentVariables one JSON object, as Twilio checks), answers like Twilio, lists
+sent messages for reconciliation, can be told to fail the next requests (429 with Retry-After, 500,
+403), to drop the connection without an answer, or to hang, and serves media files for inbound-media
+tests. Changing `auth_token` is a rotated token: every request is then refused with 401.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import asyncio
 import base64
 import contextlib
 import itertools
+import json
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -28,6 +31,8 @@ class StubMessage:
     body: str
     media_url: list[str]
     status_callback: str | None
+    content_sid: str | None = None
+    content_variables: dict | None = None
     received: float = field(default_factory=time.monotonic)
     date_sent: datetime = field(default_factory=lambda: datetime.now(UTC))
 
@@ -40,7 +45,12 @@ class TwilioStub:
         self.messages: list[StubMessage] = []
         self.rejected: list[str] = []          # why requests were refused (auth, fields)
         self.fail_next: list[int] = []         # statuses to answer the next requests with
+        self.fail_to: dict[str, int] = {}      # "whatsapp:+977…" -> the status every create to it gets
+        self.retry_after = 1                   # the Retry-After header of a 429
+        self.drop_next = 0                     # creates answered by closing the connection, unanswered
+        self.hang = 0.0                        # seconds each create waits before it is dropped unanswered
         self.delay = 0.0                       # seconds before answering a create
+        self.attempts = 0                      # creates received, answered or not
         self._ids = itertools.count(1)
         self.arrived = asyncio.Event()
 
@@ -69,6 +79,14 @@ class TwilioStub:
         return request.headers.get("Authorization") == f"Basic {expected}"
 
     async def _create(self, request: web.Request) -> web.Response:
+        self.attempts += 1
+        if self.drop_next or self.hang:
+            if self.hang:
+                await asyncio.sleep(self.hang)
+            self.drop_next = max(0, self.drop_next - 1)
+            assert request.transport is not None
+            request.transport.close()  # the client sees the server disconnect without an answer
+            return web.Response(status=500)
         if not self._authorised(request):
             self.rejected.append("bad credentials")
             return web.json_response({"code": 20003, "message": "Authenticate", "status": 401}, status=401)
@@ -86,14 +104,23 @@ class TwilioStub:
         if problems:
             self.rejected.extend(problems)
             return web.json_response({"code": 21602, "message": "; ".join(problems), "status": 400}, status=400)
-        if self.fail_next:
-            status = self.fail_next.pop(0)
-            return web.json_response({"code": 20429 if status == 429 else 20500,
-                                      "message": "stub failure", "status": status}, status=status)
+        variables = form.getall("ContentVariables", [])
+        if variables and not _json_object(variables):
+            self.rejected.append(f"ContentVariables {variables!r} is not one JSON object")
+            return web.json_response({"code": 21656, "message": "The ContentVariables Parameter is invalid",
+                                      "status": 400}, status=400)
+        if self.fail_next or str(to) in self.fail_to:
+            status = self.fail_next.pop(0) if self.fail_next else self.fail_to[str(to)]
+            code = {429: 20429, 401: 20003, 403: 20003}.get(status, 20500)
+            headers = {"Retry-After": str(self.retry_after)} if status == 429 else None
+            return web.json_response({"code": code, "message": "stub failure", "status": status},
+                                     status=status, headers=headers)
         if self.delay:
             await asyncio.sleep(self.delay)
         message = StubMessage(f"SM{next(self._ids):032d}", str(to), str(from_), str(body or ""),
-                              [str(m) for m in media], form.get("StatusCallback"))
+                              [str(m) for m in media], form.get("StatusCallback"),
+                              content_sid=str(content_sid) if content_sid else None,
+                              content_variables=json.loads(str(variables[0])) if variables else None)
         self.messages.append(message)
         self.arrived.set()
         return web.json_response(self._resource(message), status=201)
@@ -123,3 +150,14 @@ class TwilioStub:
                 "status": "queued", "num_media": str(len(m.media_url)), "direction": "outbound-api",
                 "date_created": format_datetime(m.date_sent), "date_sent": format_datetime(m.date_sent),
                 "uri": f"/2010-04-01/Accounts/{self.account_sid}/Messages/{m.sid}.json"}
+
+
+def _json_object(fields: list) -> bool:
+    """Twilio takes ContentVariables as one field holding a JSON object of strings."""
+    if len(fields) != 1:
+        return False
+    try:
+        value = json.loads(str(fields[0]))
+    except ValueError:
+        return False
+    return isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
