@@ -1,6 +1,7 @@
-"""Payments and dues: "5000 pathaye esewa bata" records a claim for an admin or the retailer's vendor
-to confirm; "mero baki kati cha?" shows what is owed, the limit, what is left and the last entries.
-Vendors confirm with "payment ok 12" (the claim number they were sent)."""
+"""Payments and dues: "5000 pathaye esewa bata" records a claim for an admin or a vendor the retailer
+owes to confirm; "mero baki kati cha?" shows what is owed, the limit, what is left and the last entries.
+Vendors confirm with "payment ok 12" (the claim number they were sent), for at most what they are owed;
+the rest waits for an admin."""
 
 from __future__ import annotations
 
@@ -27,15 +28,27 @@ _VENDOR_OK = re.compile(
     re.IGNORECASE)
 
 
+def claimed_amount(value: Any) -> Decimal | None:
+    """The amount of a claim as a finite positive Decimal, or None."""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return None
+    number = Decimal(str(value))
+    return number if number.is_finite() and number > 0 else None
+
+
 @router.intent("payment", roles=(RETAILER,))
-async def claim(reply: Reply, parse: Parse, user: User, uow: UnitOfWork, now: Any) -> None:
-    value = parse.entities.get("amount")
-    if not isinstance(value, int | float | Decimal) or value <= 0:
+async def claim(reply: Reply, parse: Parse, user: User, uow: UnitOfWork, now: Any, config: Any) -> None:
+    value = claimed_amount(parse.entities.get("amount"))
+    if value is None:
         await reply("payment_need_amount")
         return
+    largest = Decimal(str(config.credit.max_limit))  # more than any credit line we grant: a typo
+    if value > largest:
+        await reply("payment_too_large", largest=amount(largest))
+        return
     method = str(parse.entities.get("method") or UNKNOWN_METHOD)
-    claim_id = await record_claim(uow.conn, user.id, Decimal(str(value)), method, reply, now)
-    await reply("payment_claimed", claim_id=claim_id, amount=amount(Decimal(str(value))),
+    claim_id = await record_claim(uow.conn, user.id, value, method, reply, now)
+    await reply("payment_claimed", claim_id=claim_id, amount=amount(value),
                 method=method_name(reply, method, reply.language))
 
 
@@ -48,7 +61,7 @@ async def balance(reply: Reply, user: User, uow: UnitOfWork, config: Any) -> Non
                                                         order_id=e.order_id or ""),
                                 amount=("+" if e.amount > 0 else "−") + amount(abs(e.amount)),
                                 balance=amount(e.balance_after)) for e in entries]
-    pending = sum((p.claim.amount for p in await uow.payments.pending(retailer_id=user.id)), Decimal(0))
+    pending = sum((p.claim.remaining for p in await uow.payments.pending(retailer_id=user.id)), Decimal(0))
     await reply("balance", outstanding=amount(state.outstanding), limit=amount(state.limit),
                 available=amount(state.available),
                 entries="\n".join(lines) or reply.texts.render("balance_no_entries", reply.language),
@@ -69,6 +82,9 @@ async def vendor_confirms(reply: Reply, user: User, claim_id: int, uow: UnitOfWo
         await reply("vendor_payment_confirmed", claim_id=claim_id, amount=amount(decision.credited or 0))
         await reply.notify_admins("admin_payment_decided", claim_id=claim_id, by=user.name,
                                   decision=decision.outcome.value.lower())
+    elif decision.outcome is Decided.HELD:
+        await reply("vendor_payment_held", claim_id=claim_id, amount=amount(decision.credited or 0),
+                    held=amount(decision.held))
     else:
         await reply(f"payment_decision_{decision.outcome.value.lower()}", claim_id=claim_id,
                     status=decision.claim.status.value.lower() if decision.claim else "")
