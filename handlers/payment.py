@@ -12,6 +12,7 @@ from typing import Any
 from handlers.context import Turn
 from handlers.routing import RETAILER, VENDOR, Kind, Router
 from handlers.services_text import local_time
+from handlers.vendor import vendor_command
 from nlu.types import Parse
 from storage.notify import Reply
 from storage.repos.users import User
@@ -37,8 +38,10 @@ def claimed_amount(value: Any) -> Decimal | None:
 
 
 @router.intent("payment", roles=(RETAILER,))
-async def claim(reply: Reply, parse: Parse, user: User, uow: UnitOfWork, now: Any, config: Any) -> None:
-    value = claimed_amount(parse.entities.get("amount"))
+async def claim(reply: Reply, parse: Parse, turn: Turn, user: User, uow: UnitOfWork, now: Any, config: Any) -> None:
+    # "payment ok 12" or "delivered 1004" names a claim or an order, not an amount paid
+    names_a_number = bool(_VENDOR_OK.match(turn.text) or vendor_command(turn))
+    value = None if names_a_number else claimed_amount(parse.entities.get("amount"))
     if value is None:
         await reply("payment_need_amount")
         return
