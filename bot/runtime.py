@@ -44,10 +44,11 @@ class Runtime:
 
 
 async def sync_admins(pool: asyncpg.Pool, config: Config) -> None:
-    """Admins listed in config.yml exist as admin users."""
+    """Admins listed in config.yml exist as admin users; one removed from it is no longer an admin."""
     async with UnitOfWork(pool) as uow:
-        for admin in config.admins:
-            await uow.users.upsert(admin.phone, admin.name, "admin")
+        removed = await uow.users.sync_config_admins([(a.phone, a.name) for a in config.admins])
+    for phone in removed:
+        log.warning("admin …%s is no longer in config.yml: deactivated", phone[-4:])
 
 
 async def with_link_key(pool: asyncpg.Pool, config: Config, clock: Clock) -> Config:

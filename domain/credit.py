@@ -25,7 +25,13 @@ API:
     available_credit(limit, outstanding) -> Decimal      never below zero
     check_order_fits(limit, outstanding, order_total) -> CreditCheck(ok, available, shortfall)
     PaymentClaim(...), confirm_claim(claim, by, at, amount=None) -> (PaymentClaim, LedgerEntry)
+    vendor_share(claim, owed_to_vendor, outstanding) -> Decimal
+    confirm_by_vendor(claim, by, at, share) -> (PaymentClaim, LedgerEntry | None)
     reject_claim(claim, by, at, reason) -> PaymentClaim
+
+Who may confirm a claim: an admin, for any amount; or a vendor the retailer owes for delivered
+orders, for at most what it is owed (and never past zero dues) — the rest of the claim is HELD for
+an admin, who confirms or rejects it like a pending one.
 """
 
 from __future__ import annotations
@@ -132,6 +138,7 @@ def check_order_fits(limit: Decimal, outstanding: Decimal, order_total: Decimal)
 
 class ClaimStatus(StrEnum):
     PENDING = "PENDING"
+    HELD = "HELD"            # a vendor confirmed part; the rest waits for an admin
     CONFIRMED = "CONFIRMED"
     REJECTED = "REJECTED"
 
@@ -154,30 +161,63 @@ class PaymentClaim:
     decided_by: str | None = None
     decided_at: datetime | None = None
     reason: str = ""
+    credited: Decimal = ZERO  # written to the ledger so far (a HELD claim's vendor part)
 
     def __post_init__(self) -> None:
         if not is_money(self.amount) or self.amount <= ZERO:
             raise ValueError("a payment claim needs a positive amount with 2 places")
 
+    @property
+    def remaining(self) -> Decimal:
+        """What is still to be decided."""
+        return max(self.amount - self.credited, ZERO) if self.is_open else ZERO
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (ClaimStatus.PENDING, ClaimStatus.HELD)
+
 
 def _require_pending(claim: PaymentClaim) -> None:
-    if claim.status is not ClaimStatus.PENDING:
+    if not claim.is_open:
         raise ClaimAlreadyDecided(f"claim {claim.claim_id} is already {claim.status.value}")
+
+
+def vendor_share(claim: PaymentClaim, owed_to_vendor: Decimal, outstanding: Decimal) -> Decimal:
+    """How much of a claim a vendor may confirm: what is left of it, at most what the retailer owes
+    this vendor and at most the retailer's dues (a vendor never makes the balance negative)."""
+    return max(min(claim.remaining, owed_to_vendor, outstanding), ZERO)
 
 
 def confirm_claim(
     claim: PaymentClaim, by: str, at: datetime, amount: Decimal | None = None
 ) -> tuple[PaymentClaim, LedgerEntry]:
-    """Confirm a pending claim (optionally for the amount actually received) and its PAYMENT_CREDIT."""
+    """Confirm an open claim (optionally for the amount actually received; by default what is left of
+    it) and its PAYMENT_CREDIT. Only an admin decides this way."""
     _require_pending(claim)
-    received = claim.amount if amount is None else amount
+    received = claim.remaining if amount is None else amount
     entry = LedgerEntry(
         claim.retailer_id, EntryKind.PAYMENT_CREDIT, received, at, note=f"claim {claim.claim_id}"
     )
-    return replace(claim, status=ClaimStatus.CONFIRMED, decided_by=by, decided_at=at), entry
+    return replace(claim, status=ClaimStatus.CONFIRMED, decided_by=by, decided_at=at,
+                   credited=claim.credited + received), entry
+
+
+def confirm_by_vendor(
+    claim: PaymentClaim, by: str, at: datetime, share: Decimal
+) -> tuple[PaymentClaim, LedgerEntry | None]:
+    """A vendor confirms `share` (from `vendor_share`): CONFIRMED when that is all of the claim,
+    otherwise HELD for an admin with `share` credited already."""
+    if claim.status is not ClaimStatus.PENDING:
+        raise ClaimAlreadyDecided(f"claim {claim.claim_id} is already {claim.status.value}")
+    if share < ZERO or share > claim.remaining:
+        raise ValueError(f"a vendor's share must be between 0 and {claim.remaining}")
+    entry = (LedgerEntry(claim.retailer_id, EntryKind.PAYMENT_CREDIT, share, at, note=f"claim {claim.claim_id}")
+             if share > ZERO else None)
+    status = ClaimStatus.CONFIRMED if share == claim.remaining else ClaimStatus.HELD
+    return replace(claim, status=status, decided_by=by, decided_at=at, credited=claim.credited + share), entry
 
 
 def reject_claim(claim: PaymentClaim, by: str, at: datetime, reason: str) -> PaymentClaim:
-    """Reject a pending claim; nothing is written to the ledger."""
+    """Reject an open claim; nothing more is written to the ledger (a HELD claim keeps its vendor part)."""
     _require_pending(claim)
     return replace(claim, status=ClaimStatus.REJECTED, decided_by=by, decided_at=at, reason=reason)

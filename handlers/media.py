@@ -6,7 +6,9 @@
                                an unsure transcript is first read back ("I heard: …  YES?")
 
 The job hands its result back as an inbound message of provider "media" whose button payload is
-"media:<job id>", so it is handled in the sender's conversation order like any other message.
+"media:<job id>", so it is handled in the sender's conversation order like any other message. Only
+the sender of the photo or voice note hears what was read from it: a payload naming another's job is
+answered as a job that failed.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ AUDIO_TYPES = frozenset({"audio/ogg", "audio/opus", "audio/mpeg", "audio/mp4", "
 MAX_ITEMS = 3                       # media per message that are read
 HEARD = "media.confirm_transcript"  # awaiting YES to a transcript read back
 PAYLOAD = re.compile(r"^media:(\d+)$")
+JOB_ID_MAX = 2**63 - 1              # media_jobs.id is a bigint
 
 
 def kind_of(content_type: str) -> str | None:
@@ -85,8 +88,8 @@ async def _enqueue(redis: Any, message_id: int) -> None:
 async def media_result(reply: Reply, uow: UnitOfWork, user: Any, convo: Any, turn: Turn, now: datetime,
                        config: Any, nlu: Any, job_id: int) -> None:
     """The worker's text: read back an unsure transcript, otherwise build the draft from it."""
-    job = await MediaJobRepository(uow.conn).get(job_id)
-    if job is None or job.status == "failed":
+    job = await MediaJobRepository(uow.conn).get(job_id) if job_id <= JOB_ID_MAX else None
+    if job is None or job.phone != turn.phone or job.status == "failed":  # another's job: as if none
         await reply("media_failed")
         return
     lines = [line for line in (job.lines or (job.text or "").splitlines()) if line.strip()]

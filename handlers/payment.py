@@ -1,6 +1,7 @@
-"""Payments and dues: "5000 pathaye esewa bata" records a claim for an admin or the retailer's vendor
-to confirm; "mero baki kati cha?" shows what is owed, the limit, what is left and the last entries.
-Vendors confirm with "payment ok 12" (the claim number they were sent)."""
+"""Payments and dues: "5000 pathaye esewa bata" records a claim for an admin or a vendor the retailer
+owes to confirm; "mero baki kati cha?" shows what is owed, the limit, what is left and the last entries.
+Vendors confirm with "payment ok 12" (the claim number they were sent), for at most what they are owed;
+the rest waits for an admin."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from domain.bounds import PAYMENT, read_number, read_reference
+from domain.bounds import PAYMENT, read_reference
 from handlers.context import Turn
 from handlers.routing import RETAILER, VENDOR, Kind, Router
 from handlers.services_text import local_time
+from handlers.vendor import vendor_command
 from nlu.types import Parse
 from storage.notify import Reply
 from storage.repos.users import User
@@ -28,16 +30,29 @@ _VENDOR_OK = re.compile(
     re.IGNORECASE)
 
 
+def claimed_amount(value: Any) -> Decimal | None:
+    """The amount of a claim as a finite positive Decimal, or None."""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return None
+    number = Decimal(str(value))
+    return number if number.is_finite() and number >= PAYMENT.low else None
+
+
 @router.intent("payment", roles=(RETAILER,))
-async def claim(reply: Reply, parse: Parse, user: User, uow: UnitOfWork, now: Any) -> None:
-    value = parse.entities.get("amount")
-    if not isinstance(value, int | float | Decimal) or value <= 0:
+async def claim(reply: Reply, parse: Parse, turn: Turn, user: User, uow: UnitOfWork, now: Any, config: Any) -> None:
+    # "payment ok 12" or "delivered 1004" names a claim or an order, not an amount paid
+    names_a_number = bool(_VENDOR_OK.match(turn.text) or vendor_command(turn))
+    value = None if names_a_number else claimed_amount(parse.entities.get("amount"))
+    if value is None:
         await reply("payment_need_amount")
         return
-    paid = read_number(value, PAYMENT)
+    largest = Decimal(str(config.credit.max_limit))  # more than any credit line we grant: a typo
+    if value > largest:
+        await reply("payment_too_large", largest=amount(largest))
+        return
     method = str(parse.entities.get("method") or UNKNOWN_METHOD)
-    claim_id = await record_claim(uow.conn, user.id, paid, method, reply, now)
-    await reply("payment_claimed", claim_id=claim_id, amount=amount(paid),
+    claim_id = await record_claim(uow.conn, user.id, value, method, reply, now)
+    await reply("payment_claimed", claim_id=claim_id, amount=amount(value),
                 method=method_name(reply, method, reply.language))
 
 
@@ -50,7 +65,7 @@ async def balance(reply: Reply, user: User, uow: UnitOfWork, config: Any) -> Non
                                                         order_id=e.order_id or ""),
                                 amount=("+" if e.amount > 0 else "−") + amount(abs(e.amount)),
                                 balance=amount(e.balance_after)) for e in entries]
-    pending = sum((p.claim.amount for p in await uow.payments.pending(retailer_id=user.id)), Decimal(0))
+    pending = sum((p.claim.remaining for p in await uow.payments.pending(retailer_id=user.id)), Decimal(0))
     await reply("balance", outstanding=amount(state.outstanding), limit=amount(state.limit),
                 available=amount(state.available),
                 entries="\n".join(lines) or reply.texts.render("balance_no_entries", reply.language),
@@ -71,6 +86,9 @@ async def vendor_confirms(reply: Reply, user: User, claim_id: int, uow: UnitOfWo
         await reply("vendor_payment_confirmed", claim_id=claim_id, amount=amount(decision.credited or 0))
         await reply.notify_admins("admin_payment_decided", claim_id=claim_id, by=user.name,
                                   decision=decision.outcome.value.lower())
+    elif decision.outcome is Decided.HELD:
+        await reply("vendor_payment_held", claim_id=claim_id, amount=amount(decision.credited or 0),
+                    held=amount(decision.held))
     else:
         await reply(f"payment_decision_{decision.outcome.value.lower()}", claim_id=claim_id,
                     status=decision.claim.status.value.lower() if decision.claim else "")

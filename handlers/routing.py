@@ -70,6 +70,7 @@ class Router:
     def __init__(self, name: str) -> None:
         self.name = name
         self.handlers: list[Handler] = []
+        self.commands: dict[str, Handler] = {}  # slash command -> its handler (for the authorisation matrix)
 
     def _register(self, kind: Kind, roles: Iterable[str], filters: Iterable[Filter]
                   ) -> Callable[[HandlerFunc], HandlerFunc]:
@@ -88,7 +89,13 @@ class Router:
             if parts and parts[0].lower() in wanted:
                 return {"command": parts[0].lower(), "args": parts[1:]}
             return None
-        return self._register(Kind.COMMAND, roles, (is_command, *filters))
+        register = self._register(Kind.COMMAND, roles, (is_command, *filters))
+
+        def decorator(func: HandlerFunc) -> HandlerFunc:
+            register(func)
+            self.commands.update(dict.fromkeys(wanted, self.handlers[-1]))
+            return func
+        return decorator
 
     def state(self, *states: str, roles: Iterable[str] = (RETAILER, VENDOR, ADMIN),
               filters: Iterable[Filter] = ()) -> Callable[[HandlerFunc], HandlerFunc]:

@@ -4,6 +4,9 @@
     accept 1042 without coke             accept the rest; the left-out lines go to another vendor
     REJECT 1042 out of stock             reject with a reason; the order goes to the next vendor
     dispatched 1042 / delivered 1042     move the order on; the retailer is told
+
+An order the vendor was never offered and does not hold gets the same answer as one that does not
+exist, before anything of it (its items, its status) is read out.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from domain.orders import OrderStatus
 from handlers.context import Reply, Turn
 from handlers.drafting import named_skus
 from handlers.routing import VENDOR, Kind, Router
+from storage.repos.orders import Order
 from storage.uow import UnitOfWork
 from storage.workflows.fulfilment import Answer, VendorResult, accept_order, advance_order, reject_order
 from storage.workflows.present import person, tell
@@ -36,7 +40,8 @@ ACTIONS: dict[str, re.Pattern[str]] = {
 WAITING = {"accept": ["PENDING_VENDOR"], "reject": ["PENDING_VENDOR"], "dispatched": ["ACCEPTED"],
            "delivered": ["DISPATCHED"]}
 ANSWER_KEYS = {Answer.NOT_YOURS: "vendor_not_yours", Answer.TAKEN: "vendor_taken", Answer.EXPIRED: "vendor_expired",
-               Answer.NOTHING_LEFT: "vendor_nothing_left", Answer.NOT_FOUND: "vendor_no_such_order"}
+               Answer.NOTHING_LEFT: "vendor_nothing_left", Answer.NOT_FOUND: "vendor_not_yours"}
+ORDER_ID_MAX = 2**63 - 1  # orders.id is a bigint
 
 
 def vendor_command(turn: Turn) -> dict[str, Any] | None:
@@ -59,13 +64,16 @@ async def vendor_reply(reply: Reply, uow: UnitOfWork, user: Any, now: datetime, 
                          first=waiting[0]) if waiting else reply("vendor_no_open_orders"))
             return
         order_id = waiting[0]
+    order = await concerned(uow, order_id, user.id)
+    if order is None:
+        await reply("vendor_not_yours", order_id=order_id)
+        return
     conn = uow.conn
     if action == "accept":
         without: list[str] = []
         if rest:
-            order = await uow.orders.get(order_id)
-            without = named_skus(nlu, rest, order.lines) if order else []
-            if order and not without:
+            without = named_skus(nlu, rest, order.lines)
+            if not without:
                 await reply("vendor_without_unknown", order_id=order_id, items=rest,
                             names=", ".join(li.name for li in order.lines))
                 return
@@ -76,6 +84,16 @@ async def vendor_reply(reply: Reply, uow: UnitOfWork, user: Any, now: datetime, 
         target = OrderStatus.DISPATCHED if action == "dispatched" else OrderStatus.DELIVERED
         result = await advance_order(conn, order_id, user.id, target, reply, now)
     await answer(reply, uow, action, order_id, result)
+
+
+async def concerned(uow: UnitOfWork, order_id: int, vendor_id: int) -> Order | None:
+    """The order if it was offered to this vendor or is held by it; None otherwise, as for no order."""
+    order = await uow.orders.get(order_id) if 0 < order_id <= ORDER_ID_MAX else None
+    if order is None:
+        return None
+    if order.vendor_id == vendor_id or any(o.vendor_id == vendor_id for o in await uow.orders.offers(order_id)):
+        return order
+    return None
 
 
 async def answer(reply: Reply, uow: UnitOfWork, action: str, order_id: int, result: VendorResult) -> None:

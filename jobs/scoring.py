@@ -17,8 +17,8 @@ async def score_vendors(ctx: dict[str, Any]) -> int:
 
 
 async def score_credit_risk(ctx: dict[str, Any]) -> dict[str, list[int] | int]:
-    """Rescore every retailer's credit in one transaction; limit changes and alerts commit with it."""
+    """Rescore every retailer's credit, one short transaction each; limit changes and alerts commit with it."""
     now = ctx["clock"].now()
-    async with ctx["pool"].acquire() as conn, conn.transaction():
+    async with ctx["pool"].acquire() as conn:
         run = await rescore_credit(conn, now, ctx["config"], Notifier(conn, ctx["runtime"].texts, now))
     return {"scored": run.scored, "limits_changed": run.limits_changed, "high_risk": run.became_high_risk}

@@ -93,38 +93,52 @@ def inputs_of(row: asyncpg.Record | dict[str, Any], now: datetime) -> CreditInpu
 
 async def rescore_credit(conn: asyncpg.Connection, now: datetime, config: Any, notifier: Notifier,
                          retailer_ids: Sequence[int] | None = None) -> CreditRun:
-    """Score the retailers given (all when None), move limits that are due for review, alert admins."""
+    """Score the retailers given (all active ones when None), move limits that are due for review,
+    alert admins. Each retailer is read and written in its own short transaction, so confirmations
+    wait for one retailer's scoring at most; a limit changed since it was read (an admin's /credit)
+    is left as it is. `notifier` writes on `conn`."""
+    c = config.credit
+    run = CreditRun()
+    if retailer_ids is None:
+        retailer_ids = [r["user_id"] for r in await conn.fetch(
+            "SELECT r.user_id FROM retailers r JOIN users u ON u.id = r.user_id WHERE u.active ORDER BY r.user_id")]
+    for retailer_id in retailer_ids:
+        async with conn.transaction():
+            row = await conn.fetchrow(INPUTS_SQL, [retailer_id], now, c.payment_terms)
+            if row is not None:
+                await _score_one(conn, row, now, config, notifier, run)
+    return run
+
+
+async def _score_one(conn: asyncpg.Connection, row: asyncpg.Record, now: datetime, config: Any,
+                     notifier: Notifier, run: CreditRun) -> None:
     c = config.credit
     bounds = (Decimal(str(c.min_limit)), Decimal(str(c.max_limit)))
-    step = Decimal(str(c.limit_step))
-    run = CreditRun()
-    ids = list(retailer_ids) if retailer_ids is not None else None
+    result = score_credit(inputs_of(row, now))
+    old_limit = row["credit_limit"]
+    reviewed = row["limit_reviewed_at"] or row["created_at"]
+    new_limit = suggest_limit(old_limit, result.score, bounds, Decimal(str(c.limit_step))) \
+        if now - reviewed >= c.limit_review else old_limit
+    await conn.execute("UPDATE retailers SET credit_score = $2, risk = $3, credit_scored_at = $4 WHERE user_id = $1",
+                       row["user_id"], result.score, result.risk.value, now)
+    changed = new_limit != old_limit and await conn.fetchval(
+        "UPDATE retailers SET credit_limit = $2, limit_reviewed_at = $3 WHERE user_id = $1"
+        " AND credit_limit = $4 AND limit_reviewed_at IS NOT DISTINCT FROM $5 RETURNING true",
+        row["user_id"], new_limit, now, old_limit, row["limit_reviewed_at"])
+    run.scored += 1
     audit = AuditRepository(conn)
-    for row in await conn.fetch(INPUTS_SQL, ids, now, c.payment_terms):
-        result = score_credit(inputs_of(row, now))
-        old_limit = row["credit_limit"]
-        reviewed = row["limit_reviewed_at"] or row["created_at"]
-        new_limit = suggest_limit(old_limit, result.score, bounds, step) if now - reviewed >= c.limit_review \
-            else old_limit
-        changed = new_limit != old_limit
-        await conn.execute(
-            "UPDATE retailers SET credit_score = $2, risk = $3, credit_scored_at = $4, credit_limit = $5,"
-            " limit_reviewed_at = CASE WHEN $6 THEN $4 ELSE limit_reviewed_at END WHERE user_id = $1",
-            row["user_id"], result.score, result.risk.value, now, new_limit, changed)
-        run.scored += 1
-        if changed:
-            run.limits_changed.append(row["user_id"])
-            await audit.record("system", "credit limit auto", now, subject=row["phone"],
-                               before={"limit": str(old_limit)},
-                               after={"limit": str(new_limit), "score": result.score, "risk": result.risk.value})
-        if result.risk != row["risk"]:
-            await audit.record("system", "credit risk", now, subject=row["phone"], before={"risk": row["risk"]},
-                               after={"risk": result.risk.value, "score": result.score})
-            if result.risk is RiskLevel.HIGH:
-                run.became_high_risk.append(row["user_id"])
-                await notifier.notify_admins("admin_credit_high_risk", retailer=row["name"], phone=row["phone"],
-                                             score=result.score)
-    return run
+    if changed:
+        run.limits_changed.append(row["user_id"])
+        await audit.record("system", "credit limit auto", now, subject=row["phone"],
+                           before={"limit": str(old_limit)},
+                           after={"limit": str(new_limit), "score": result.score, "risk": result.risk.value})
+    if result.risk != row["risk"]:
+        await audit.record("system", "credit risk", now, subject=row["phone"], before={"risk": row["risk"]},
+                           after={"risk": result.risk.value, "score": result.score})
+        if result.risk is RiskLevel.HIGH:
+            run.became_high_risk.append(row["user_id"])
+            await notifier.notify_admins("admin_credit_high_risk", retailer=row["name"], phone=row["phone"],
+                                         score=result.score)
 
 
 async def needs_approval(conn: asyncpg.Connection, retailer_id: int) -> bool:

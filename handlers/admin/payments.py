@@ -28,7 +28,7 @@ async def payment(args: list[str], reply: Reply, uow: UnitOfWork, turn: Turn, no
         require(args, 1, at_most=1)
         claims = await uow.payments.pending()
         lines = [reply.texts.render("admin_payment_line", None, claim_id=p.claim.claim_id, retailer=p.retailer,
-                                    amount=amount(p.claim.amount), method=p.claim.method) for p in claims]
+                                    amount=amount(p.claim.remaining), method=p.claim.method) for p in claims]
         if lines:
             await reply("admin_payment_list", lines="\n".join(lines))
         else:

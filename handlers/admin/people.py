@@ -47,13 +47,13 @@ async def show_retailer(args: list[str], reply: Reply, uow: UnitOfWork, now: dat
 
 
 @admin_command(router, "/credit", usage="/credit PHONE|NAME limit AMOUNT", summary="set a retailer's credit limit")
-async def set_limit(args: list[str], reply: Reply, uow: UnitOfWork) -> Audit:
+async def set_limit(args: list[str], reply: Reply, uow: UnitOfWork, now: datetime) -> Audit:
     require(args, 3)
     if args[-2].lower() != "limit":
         raise UsageError("write: /credit PHONE|NAME limit AMOUNT")
     amount = parse_amount(args[-1])
     retailer = await find_person(uow, " ".join(args[:-2]), "retailer")
-    old = await set_credit_limit(uow.conn, retailer.id, amount)
+    old = await set_credit_limit(uow.conn, retailer.id, amount, now)
     if old is None:
         raise UsageError(f"{retailer.name} has no retailer record")
     await reply.text(f"Credit limit of {retailer.name} ({retailer.phone}): {views.money(old)} → {views.money(amount)}")

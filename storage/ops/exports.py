@@ -46,12 +46,22 @@ def parse_date_range(text: str) -> tuple[date, date]:
     return start, end
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: Any) -> Any:
+    """A text cell a spreadsheet would run as a formula gets a leading ' (OWASP, CSV injection);
+    names and reasons come from chats, so anyone can write one."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+
+
 def _cells(row: OrderRow, zone: timezone) -> list[Any]:
     def local(at: datetime | None) -> str:
         return at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S") if at else ""
-    return [row.id, local(row.created_at), row.status, row.retailer, row.retailer_phone, row.vendor or "",
-            row.vendor_phone or "", row.items, row.total, local(row.confirmed_at), local(row.delivered_at),
-            row.failure_reason or "", row.parent_id or ""]
+    return [neutralise(cell) for cell in (
+        row.id, local(row.created_at), row.status, row.retailer, row.retailer_phone, row.vendor or "",
+        row.vendor_phone or "", row.items, row.total, local(row.confirmed_at), local(row.delivered_at),
+        row.failure_reason or "", row.parent_id or "")]
 
 
 class _Sink(Protocol):

@@ -160,10 +160,13 @@ async def retailer_profile(conn: asyncpg.Connection, retailer_id: int, now: date
     return RetailerProfile(**dict(row), outstanding=credit.outstanding, available=credit.available)
 
 
-async def set_credit_limit(conn: asyncpg.Connection, retailer_id: int, limit: Decimal) -> Decimal | None:
-    """Set the retailer's credit limit under its row lock; the previous limit, or None if no such retailer."""
+async def set_credit_limit(conn: asyncpg.Connection, retailer_id: int, limit: Decimal,
+                           at: datetime | None = None) -> Decimal | None:
+    """Set the retailer's credit limit under its row lock; the previous limit, or None if no such retailer.
+    An operator's limit counts as a review (`at`): automatic scoring leaves it for a review period."""
     old = await conn.fetchval("SELECT credit_limit FROM retailers WHERE user_id = $1 FOR UPDATE", retailer_id)
     if old is None:
         return None
-    await conn.execute("UPDATE retailers SET credit_limit = $2 WHERE user_id = $1", retailer_id, limit)
+    await conn.execute("UPDATE retailers SET credit_limit = $2, limit_reviewed_at = COALESCE($3, limit_reviewed_at)"
+                       " WHERE user_id = $1", retailer_id, limit, at)
     return old

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -50,6 +51,18 @@ class UserRepository:
             " RETURNING id",
             phone, name, role,
         )
+
+    async def sync_config_admins(self, admins: Sequence[tuple[str, str]]) -> list[str]:
+        """The (phone, name) admins of config.yml become active admin users; admins that came from the
+        config before and are no longer listed are deactivated. Returns the phones deactivated."""
+        for phone, name in admins:
+            await self.upsert(phone, name, "admin")
+        phones = [phone for phone, _ in admins]
+        await self.conn.execute("UPDATE users SET from_config = true WHERE phone = ANY($1::text[])", phones)
+        rows = await self.conn.fetch(
+            "UPDATE users SET active = false, from_config = false"
+            " WHERE from_config AND role = 'admin' AND NOT (phone = ANY($1::text[])) RETURNING phone", phones)
+        return [r["phone"] for r in rows]
 
     async def add_retailer(self, phone: str, name: str, credit_limit: Decimal, *,
                            address: str | None = None, lat: float | None = None,

@@ -12,12 +12,14 @@ from domain.credit import (
     PaymentClaim,
     available_credit,
     check_order_fits,
+    confirm_by_vendor,
     confirm_claim,
     held_for_order,
     order_debit,
     outstanding,
     reject_claim,
     release_for_order,
+    vendor_share,
 )
 
 AT = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
@@ -181,3 +183,29 @@ def test_reject_claim_and_no_second_decision():
 def test_claims_need_a_positive_money_amount(amount):
     with pytest.raises(ValueError):
         claim(amount)
+
+
+def test_a_vendor_confirms_what_it_is_owed_and_the_rest_is_held():
+    decided, entry = confirm_by_vendor(claim("500.00"), "vendor:9", AT, vendor_share(claim("500.00"), D("200.00"),
+                                                                                      D("800.00")))
+    assert (decided.status, decided.credited, decided.remaining) == (ClaimStatus.HELD, D("200.00"), D("300.00"))
+    assert entry is not None and entry.amount == D("200.00")
+    with pytest.raises(ClaimAlreadyDecided):  # only an admin decides a held claim
+        confirm_by_vendor(decided, "vendor:9", AT, D("0.00"))
+    final, rest = confirm_claim(decided, "admin:1", AT)
+    assert (final.status, final.credited, rest.amount) == (ClaimStatus.CONFIRMED, D("500.00"), D("300.00"))
+
+
+def test_vendor_shares_never_pass_the_claim_the_debt_or_zero_dues():
+    import random
+
+    rng = random.Random(11)
+    cents = lambda top: D(rng.randint(0, top)) / 100  # noqa: E731
+    for _ in range(2000):
+        amount, owed, dues = cents(10**7) + D("0.01"), cents(10**7) - D(10**4), cents(10**7) - D(10**4)
+        c = claim(str(amount.quantize(D("0.01"))))
+        share = vendor_share(c, owed, dues)
+        assert D(0) <= share <= c.amount and share <= max(owed, D(0)) and share <= max(dues, D(0))
+        decided, entry = confirm_by_vendor(c, "vendor:9", AT, share)
+        assert dues - (entry.amount if entry else D(0)) >= min(dues, D(0))  # never pushed below zero
+        assert decided.status is (ClaimStatus.CONFIRMED if share == c.amount else ClaimStatus.HELD)

@@ -3,8 +3,13 @@ once per review period (audited), admins told when a retailer turns HIGH risk, a
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
+
+import asyncpg
 
 from domain.scoring import CreditInputs, score_credit
 from jobs.scoring import score_credit_risk
@@ -73,3 +78,63 @@ async def test_scores_limits_risk_and_alerts(runtime) -> None:
     async with runtime.pool.acquire() as conn:
         limits = dict(await conn.fetch("SELECT user_id, credit_limit FROM retailers"))
     assert limits == {good: Decimal("70000.00"), risky: Decimal("40000.00")}
+
+
+
+def _in_a_thread(work) -> Any:  # type: ignore[no-untyped-def]
+    """Run a coroutine function on its own loop in another thread and wait (the caller's loop stops)."""
+    box: list[Any] = []
+    thread = threading.Thread(target=lambda: box.append(asyncio.run(work())))
+    thread.start()
+    thread.join()
+    return box[0]
+
+
+async def test_an_admins_limit_set_while_scoring_runs_is_kept_and_nothing_waits_on_the_run(runtime,
+                                                                                          monkeypatch) -> None:
+    """Between the scorer's read and its write of `good` an operator sets its limit (it must stay); while
+    the next retailer is scored, a confirmation locks `good` (it must not wait for the whole run)."""
+    import storage.credit_scoring as scoring
+    from storage.ops.people import set_credit_limit
+
+    good, risky = await _world(runtime)
+    dsn = runtime.config.secrets.database_url
+    seen: list[str] = []
+
+    async def operator_sets_limit() -> None:
+        conn = await asyncpg.connect(dsn)
+        try:
+            async with conn.transaction():
+                await set_credit_limit(conn, good, Decimal(77000), runtime.clock.now())
+        finally:
+            await conn.close()
+
+    async def confirmation_locks_good() -> str:
+        conn = await asyncpg.connect(dsn)
+        try:
+            async with conn.transaction():
+                await conn.execute("SET LOCAL lock_timeout = '300ms'")
+                await conn.fetchval("SELECT credit_limit FROM retailers WHERE user_id = $1 FOR UPDATE", good)
+            return "locked"
+        except asyncpg.LockNotAvailableError:
+            return "blocked"
+        finally:
+            await conn.close()
+
+    real_score = scoring.score_credit
+
+    def score(inputs: CreditInputs) -> Any:
+        if not seen:
+            _in_a_thread(operator_sets_limit)
+            seen.append("limit set")
+        else:
+            seen.append(_in_a_thread(confirmation_locks_good))
+        return real_score(inputs)
+
+    monkeypatch.setattr(scoring, "score_credit", score)
+    (run,) = await run_burst(runtime, [score_credit_risk], "score_credit_risk")
+    async with runtime.pool.acquire() as conn:
+        limits = dict(await conn.fetch("SELECT user_id, credit_limit FROM retailers"))
+    assert seen == ["limit set", "locked"]
+    assert limits[good] == Decimal("77000.00") and limits[risky] == Decimal("40000.00")
+    assert run["limits_changed"] == [risky]

