@@ -90,3 +90,7 @@ class Sender(Protocol):
         the same text sent earlier is not taken for this one.
         """
         ...
+
+    async def close(self) -> None:
+        """Release the sender's connections."""
+        ...

@@ -37,6 +37,9 @@ class CaptureSender:
                         exclude: Collection[str] = ()) -> SendResult | None:
         return None
 
+    async def close(self) -> None:
+        return None
+
 
 class ConsoleSender:
     """Delivers to the log: one `console delivery` line per message, with its recipient and text."""
@@ -50,6 +53,9 @@ class ConsoleSender:
 
     async def find_sent(self, message: OutboundMessage, since_epoch: float,
                         exclude: Collection[str] = ()) -> SendResult | None:
+        return None
+
+    async def close(self) -> None:
         return None
 
 
