@@ -1,8 +1,8 @@
 """Real PostgreSQL and Redis for the tests: the ones in DATABASE_URL / REDIS_URL, else embedded.
 
 Each test session gets a database of its own (`khaacho_test_<pid>`, made afresh and dropped at the
-end, so several sessions may run at once) and Redis database 15 (`KHAACHO_TEST_REDIS_DB`), so running the suite never touches
-the data of a running product.
+end, so several sessions may run at once) and Redis database 15 (`KHAACHO_TEST_REDIS_DB`), so running
+the suite never touches the data of a running product.
 """
 
 from __future__ import annotations
