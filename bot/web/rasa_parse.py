@@ -14,6 +14,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.appkeys import CONFIG, RUNTIME
+from bot.channels.base import storable
 from bot.web.api.auth import authenticated
 from bot.web.api.params import BadParam, parse_json
 from nlu.rasa_compat import to_rasa_parse_response
@@ -47,7 +48,7 @@ def _text_of(body: bytes) -> str:
     text = payload.get("text") if isinstance(payload, dict) else None
     if not isinstance(text, str) or len(text) > MAX_TEXT:
         raise web.HTTPBadRequest(text=f"\"text\" must be a string of at most {MAX_TEXT} characters")
-    return text
+    return storable(text)  # JSON escapes can carry lone surrogates; the NLU takes UTF-8 text
 
 
 def _answer(nlu: Any, text: str) -> dict[str, Any]:

@@ -58,6 +58,14 @@ async def test_model_parse_refuses_bad_bodies(client, payload: bytes) -> None:  
     assert response.status == 400
 
 
+@pytest.mark.parametrize(("payload", "status"), [(b'{"text": "2\\ud800X"}', 200), (b'{"text": "chi\\u0000ni"}', 200),
+                                               (b'{"text": "2\xed\xa0\x80X"}', 200)])
+async def test_found_by_fuzzing_lone_surrogates_and_nul_are_parsed(client, payload, status) -> None:  # type: ignore[no-untyped-def]
+    response = await client.post("/model/parse", data=payload,
+                                 headers={"Content-Type": "application/json", **client.auth})
+    assert response.status == status
+
+
 async def test_model_parse_needs_an_api_key_unless_configured_open(client, aiohttp_client) -> None:  # type: ignore[no-untyped-def]
     assert (await client.post("/model/parse", json={"text": "hi"})).status == 401
     bad = {"Authorization": "Bearer khk_not-a-key"}
