@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -96,8 +97,9 @@ class ItemResolver:
             if self.index.units.unit(product.unit) and self.index.units.unit(product.unit).kind in (MASS, VOLUME):
                 score += FIT_BONUS
             elif pack:
-                packs = quantity.base / pack
-                score += FIT_BONUS if packs >= 1 and abs(packs - round(packs)) < 0.01 else -FIT_BONUS
+                packs = quantity.base / pack  # infinite for a 400-digit number: the handlers refuse it
+                whole = math.isfinite(packs) and packs >= 1 and abs(packs - round(packs)) < 0.01
+                score += FIT_BONUS if whole else -FIT_BONUS
         return _Scored(match, product, score)
 
     def _is_bulk(self, i: int) -> bool:

@@ -35,6 +35,15 @@ def _vulgar(match: re.Match[str]) -> str:
     return f" {whole + _VULGAR[match.group(2)]:g} "
 
 
+def encodable(text: str) -> str:
+    """`text` with each lone UTF-16 surrogate (no character, and nothing UTF-8 can write) made "?"."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "replace").decode("utf-8")
+    return text
+
+
 def prepare(text: str) -> str:
     """Unicode NFKC, lower case, ASCII digits, emoji answers as words; separators kept."""
     if text.isascii():  # most catalogue names and many messages: nothing to fold or map

@@ -10,7 +10,7 @@ from domain.catalog import Product
 from nlu.catalog_index import CatalogIndex
 from nlu.entities import confirmation, extract_entities, inquiry_kind
 from nlu.items import ItemResolver
-from nlu.normalize import detect_language, prepare, tokenize
+from nlu.normalize import detect_language, encodable, prepare, tokenize
 from nlu.splitter import Splitter
 from nlu.types import Parse, ParsedItem
 
@@ -72,6 +72,7 @@ class NluPipeline:
 
     def parse(self, text: str) -> Parse:
         state = self._state
+        text = encodable(text)  # spaCy hashes words as UTF-8
         prepared = prepare(text)
         tokens = tokenize(prepared, state.splitter.is_unit)
         normalized = " ".join(tokens)

@@ -6,6 +6,8 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from nlu.normalize import encodable
+
 
 @dataclass(frozen=True)
 class Media:
@@ -15,13 +17,7 @@ class Media:
 
 def storable(text: str) -> str:
     """`text` without what PostgreSQL cannot store: NUL characters and lone UTF-16 surrogates."""
-    if "\x00" in text:
-        text = text.replace("\x00", "")
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        text = text.encode("utf-8", "replace").decode("utf-8")
-    return text
+    return encodable(text.replace("\x00", ""))
 
 
 def _storable_value(value: Any) -> Any:

@@ -184,3 +184,15 @@ def test_corpus_sample_parses(demo_pipeline, large_pipeline):
     for pipeline in (demo_pipeline, large_pipeline):
         orders = [t for t in texts if pipeline.parse(t).intent == "order"]
         assert len(orders) <= 0.05 * len(texts), orders
+
+
+@pytest.mark.parametrize("text", ["1" * 400 + " kg chini", "chini " + "9" * 5000 + " packet", "\ud800 chini 2 kg",
+                                  "rara \udfff", "\ud83d"])
+def test_numbers_past_float_range_and_lone_surrogates(demo_pipeline, text):
+    assert isinstance(demo_pipeline.parse(text), Parse)
+
+
+@FUZZ
+@given(st.text(st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF) | st.characters(), max_size=40))
+def test_pipeline_never_raises_on_surrogates(demo_pipeline, text):
+    assert isinstance(demo_pipeline.parse(text), Parse)

@@ -173,7 +173,6 @@ class FuzzReport:
     messages: int = 0
     handled: int = 0
     failed: int = 0
-    known_nlu: int = 0          # failures from the known nlu crash (issue 10 item 1), counted apart
     unanswered: int = 0
     replies: int = 0
     errors: dict[str, int] = field(default_factory=dict)
@@ -182,21 +181,11 @@ class FuzzReport:
 
     def lines(self) -> list[str]:
         out = [f"messages {self.messages}", f"handled {self.handled}", f"failed {self.failed}",
-               f"known nlu failures {self.known_nlu}", f"unanswered {self.unanswered}",
+               f"unanswered {self.unanswered}",
                f"replies {self.replies}", f"invariant violations {len(self.violations)}"]
         out += [f"  error {e} ×{n}: {self.samples[e][:120]!r}" for e, n in sorted(self.errors.items())]
         out += [f"  violation {v}" for v in self.violations[:20]]
         return out
-
-
-# Known nlu crashes, for the nlu work of issue 10 item 1 (nlu/ is not changed here), counted apart:
-# - nlu/catalog_index.py search/_rerank: a word whose skeleton is empty ("h2o", "kya h");
-# - nlu/items.py _score: round() of an infinite pack count, from a 400-digit quantity ("1111…1 kg chini").
-KNOWN_NLU_ERRORS = ("ValueError: zip() argument", "OverflowError: cannot convert float infinity")
-
-
-def is_known_nlu(error: str) -> bool:
-    return error.startswith(KNOWN_NLU_ERRORS)
 
 
 Deliver = Callable[[str, str], Awaitable[None]]
@@ -222,13 +211,10 @@ async def report(pool: asyncpg.Pool, count: int) -> FuzzReport:
         for row in rows:
             if row["status"] == "done":
                 result.handled += 1
-            elif row["status"] == "failed" and is_known_nlu(row["error"] or ""):
-                result.known_nlu += 1
-                continue
             elif row["status"] == "failed":
                 result.failed += 1
-                key = (row["error"] or "").split(":")[0] + ": " + (row["error"] or "")[len(
-                    (row["error"] or "").split(":")[0]) + 2:][:60]
+                kind, _, detail = (row["error"] or "").partition(": ")
+                key = f"{kind}: {detail[:60]}"
                 result.errors[key] = result.errors.get(key, 0) + 1
                 result.samples.setdefault(key, row["body"])
             if row["sent"] == 0:
