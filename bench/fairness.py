@@ -26,34 +26,21 @@ import time
 import uuid
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.databases import fresh_database  # noqa: E402
 from bot.channels.base import InboundMessage  # noqa: E402
 from bot.config import load_config  # noqa: E402
 from bot.runtime import Runtime, start_runtime  # noqa: E402
-from storage.db import connect, migrate  # noqa: E402
 from storage.embedded import ensure_services  # noqa: E402
 from storage.repos.users import UserRepository  # noqa: E402
 
 DATABASE = "khaacho_bench_fair"
 FLOODER = "+9779810000000"
-
-
-async def fresh_database(base_url: str) -> str:
-    admin = await asyncpg.connect(base_url)
-    await admin.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-    await admin.execute(f"CREATE DATABASE {DATABASE}")
-    await admin.close()
-    url = urlunsplit(urlsplit(base_url)._replace(path="/" + DATABASE))
-    conn = await connect(url)
-    await migrate(conn)
-    await conn.close()
-    return url
 
 
 async def send(runtime: Runtime, phone: str, text: str) -> int | None:
@@ -122,7 +109,7 @@ async def main(flood_size: int, count: int) -> None:
         services = ensure_services(ROOT / "var" / "bench")
         os.environ.setdefault("DATABASE_URL", services.database_url)
         os.environ.setdefault("REDIS_URL", services.redis_url)
-    url = await fresh_database(os.environ["DATABASE_URL"])
+    url = await fresh_database(os.environ["DATABASE_URL"], DATABASE)
     env = {**os.environ, "DATABASE_URL": url, "TWILIO_ACCOUNT_SID": "AC" + "d4" * 16,
            "TWILIO_AUTH_TOKEN": "bench-token", "TWILIO_FROM_NUMBER": "+14155238886"}
     runtime = await start_runtime(load_config(env=env), pool_size=10, nlu_check_every=0)

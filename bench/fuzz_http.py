@@ -24,16 +24,15 @@ import time
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import aiohttp
-import asyncpg
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from storage.db import connect, migrate  # noqa: E402
+from bench.databases import fresh_database  # noqa: E402
+from storage.db import connect  # noqa: E402
 from storage.embedded import ensure_services  # noqa: E402
 from storage.ops.apikeys import ApiKeyRepository  # noqa: E402
 from tests.support.http_fuzz import FuzzKeys, RequestFuzzer, fire  # noqa: E402
@@ -45,13 +44,8 @@ RETAILER, ADMIN = "+9779800000001", "+9779800000000"
 
 async def prepare_database(base_url: str) -> tuple[str, str]:
     """A fresh `khaacho_fuzz` database with one retailer; its URL and an API key."""
-    admin = await asyncpg.connect(base_url)
-    await admin.execute("DROP DATABASE IF EXISTS khaacho_fuzz WITH (FORCE)")
-    await admin.execute("CREATE DATABASE khaacho_fuzz")
-    await admin.close()
-    url = urlunsplit(urlsplit(base_url)._replace(path="/khaacho_fuzz"))
+    url = await fresh_database(base_url, "khaacho_fuzz")
     conn = await connect(url)
-    await migrate(conn)
     user_id = await conn.fetchval("INSERT INTO users (phone, name, role) VALUES ($1, 'Ram Kirana', 'retailer') "
                                   "RETURNING id", RETAILER)
     await conn.execute("INSERT INTO retailers (user_id, credit_limit) VALUES ($1, 50000)", user_id)

@@ -23,7 +23,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import aiohttp
 import asyncpg
@@ -33,7 +32,8 @@ from aiohttp import web
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from storage.db import connect, migrate  # noqa: E402
+from bench.databases import fresh_database  # noqa: E402
+from storage.db import connect  # noqa: E402
 from storage.embedded import ensure_services  # noqa: E402
 from tests.support.processes import free_port, khaacho_processes  # noqa: E402
 from tests.support.signing import sign, twilio_form  # noqa: E402
@@ -43,13 +43,8 @@ SID, TOKEN, PUBLIC = "AC" + "b2" * 16, "bench-token", "https://bench.khaacho.tes
 
 
 async def prepare_database(base_url: str, phones: list[str]) -> str:
-    admin = await asyncpg.connect(base_url)
-    await admin.execute("DROP DATABASE IF EXISTS khaacho_bench WITH (FORCE)")
-    await admin.execute("CREATE DATABASE khaacho_bench")
-    await admin.close()
-    url = urlunsplit(urlsplit(base_url)._replace(path="/khaacho_bench"))
+    url = await fresh_database(base_url, "khaacho_bench")
     conn = await connect(url)
-    await migrate(conn)
     await conn.copy_records_to_table("users", columns=["phone", "name", "role"],
                                      records=[(p, f"Shop {i}", "retailer") for i, p in enumerate(phones)])
     await conn.execute("INSERT INTO retailers (user_id, credit_limit) SELECT id, 50000 FROM users")
