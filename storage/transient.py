@@ -19,6 +19,8 @@ def is_transient(exc: BaseException) -> bool:
     if isinstance(exc, asyncpg.PostgresError):
         state = getattr(exc, "sqlstate", "") or ""
         return state in _TRANSIENT_SQLSTATES or state.startswith(("08", "40"))
+    if isinstance(exc, asyncpg.InternalClientError):  # the driver's state after its backend died under it
+        return True
     if isinstance(exc, asyncpg.InterfaceError):  # "connection is closed" (not a misuse of the driver)
         return isinstance(exc, asyncpg.ConnectionDoesNotExistError) or "connection" in str(exc).lower()
     return isinstance(exc, OSError | ConnectionError | asyncio.TimeoutError)

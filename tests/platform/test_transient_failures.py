@@ -104,7 +104,10 @@ async def terminate_backend(conn: asyncpg.Connection) -> None:
     """The backend handling the message is terminated, as when PostgreSQL restarts or an operator kills it."""
     other = await _side()
     try:
-        await other.fetchval("SELECT pg_terminate_backend($1)", conn.get_server_pid())
+        pid = conn.get_server_pid()
+        await other.fetchval("SELECT pg_terminate_backend($1)", pid)
+        while await other.fetchval("SELECT count(*) FROM pg_stat_activity WHERE pid = $1", pid):
+            await asyncio.sleep(0.01)  # gone for sure, so the next statement meets a dead connection
     finally:
         await other.close()
     await conn.execute("SELECT 1")
