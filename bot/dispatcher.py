@@ -17,6 +17,7 @@ from handlers.context import Reply, Turn
 from handlers.routing import UNKNOWN, Router, ordered_handlers
 from nlu.normalize import guess_language
 from storage.clock import Clock
+from storage.notify import language_for
 from storage.repos.inbox import InboundRecord
 from storage.texts import Texts
 from storage.uow import UnitOfWork
@@ -38,8 +39,8 @@ class Dispatcher:
         self.understand = understand  # async parse that may ask a remote backend; None: local only
         self.services = services or {}  # extra dependencies handlers may ask for by name
 
-    def _language_of(self, text: str) -> str:
-        """For someone with no stored preference: the language they write in, when that is clear.
+    def _written_language(self, text: str) -> str | None:
+        """The language a message is written in, when that is clear; None when it is not.
 
         Devanagari writers are answered in Devanagari, Hindi or Nepali by the words they use. Roman script
         is left to the default unless the message is confidently Roman Hindi ("chini ka rate kya hai"):
@@ -52,7 +53,7 @@ class Dispatcher:
         if guess and guess.language in supported and (guess.language.endswith("-deva") or
                                                      (guess.language == "hi" and guess.confident)):
             return guess.language
-        return self.config.languages.default
+        return None
 
     async def handle(self, uow: UnitOfWork, record: InboundRecord) -> str:
         """Handle one stored message; returns the name of the handler that answered."""
@@ -67,7 +68,10 @@ class Dispatcher:
         )
         if self.understand is not None and not turn.text.startswith("/"):
             turn._parse = await self.understand(turn.text)
-        language = convo.language or (user.language if user else None) or self._language_of(turn.text)
+        if turn.text and not turn.text.startswith("/") and any(c.isalpha() for c in turn.text):
+            convo.written_language = self._written_language(turn.text)  # a Roman message of unclear language: None
+        language = language_for(convo.language or (user.language if user else None), convo.written_language,
+                                self.config.languages.default)
 
         reply = Reply(uow.conn, self.texts, now, self.config.languages.default, record.id,
                       phone=record.phone, language=language)

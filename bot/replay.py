@@ -28,6 +28,7 @@ from bot.channels.base import Media, OutboundMessage
 from bot.commands.catalog import import_catalog
 from bot.commands.seed import DEMO_CATALOG
 from bot.config import is_e164, parse_duration
+from bot.leaks import leaks
 from bot.local import LocalSession
 from bot.replay_checks import check_amount
 from bot.runtime import Runtime
@@ -37,6 +38,7 @@ from storage.db import connect
 from storage.repos.users import UserRepository
 
 ROLES = {"retailer", "vendor", "admin", "unknown"}
+PEOPLE = {"retailer", "vendor", "unknown"}  # their messages may hold no internal name (see bot.leaks)
 EXPECT_KEYS = {"contains", "not_contains", "regex", "count", "none"}
 STEP_KINDS = ("advance", "check", "send", "sql")
 
@@ -249,10 +251,13 @@ class Replayer:
     async def _verify(self, fixture: Fixture, number: int, step: dict[str, Any],
                       sent: list[OutboundMessage]) -> None:
         received: dict[str, list[str]] = {}
+        problems: list[str] = []
         for message in sent:
             actor = fixture.by_phone.get(message.recipient)
             received.setdefault(actor.key if actor else message.recipient, []).append(message.body)
-        problems: list[str] = []
+            if (actor is None or actor.role in PEOPLE) and (found := leaks(message.body)):
+                problems.append(f"{actor.key if actor else message.recipient}: internal names in a message to a"
+                                f" {actor.role if actor else 'person'}: {', '.join(found)}")
         for who, expectation in (step.get("expect") or {}).items():
             problems += [f"{who}: {p}" for p in _matches(expectation, received.get(who, []))]
         for name, spec in (step.get("check") or {}).items():

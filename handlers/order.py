@@ -89,7 +89,7 @@ async def confirm(reply: Reply, uow: UnitOfWork, user: Any, convo: Any, now: dat
     if order is None or outcome in (Confirmed.EMPTY, Confirmed.NOT_FOUND):
         await reply("order_nothing_to_confirm")
     elif outcome is Confirmed.ALREADY:
-        await reply("order_already_confirmed", order_id=order.id, status=order.status.value.lower())
+        await reply("order_already_confirmed", order_id=order.id, status=order.status)
     elif len(result.order_ids) > 1:
         await reply("order_confirmed_split", count=len(result.order_ids), total=amount(result.total),
                             parts=", ".join(f"#{i}" for i in result.order_ids), available=amount(result.available))
@@ -165,7 +165,7 @@ async def nothing_to_confirm(reply: Reply, uow: UnitOfWork, user: Any, now: date
     """A YES with no draft awaiting it (e.g. sent twice): say where the last order stands."""
     latest = await uow.orders.latest_of(user.id)
     if latest is not None and now - latest.created_at < timedelta(days=1):
-        await reply("order_already_confirmed", order_id=latest.id, status=latest.status.value.lower())
+        await reply("order_already_confirmed", order_id=latest.id, status=latest.status)
     else:
         await reply("order_nothing_to_confirm")
 

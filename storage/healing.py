@@ -14,6 +14,7 @@ from typing import Any
 import asyncpg
 
 from domain.healing import ORDER_PROBLEMS, Outcome, Problem, Strategy, is_due, next_strategy
+from domain.reasons import PROBLEM_REASONS
 from storage.notify import Notifier
 from storage.repos.healing import Attempt, Case, HealingRepository, limits_of
 from storage.safe_mode import is_safe_mode, release_order
@@ -80,7 +81,7 @@ async def settle(conn: asyncpg.Connection, case: Case, attempts: list[Attempt], 
 async def _apply(conn: asyncpg.Connection, case: Case, strategy: Strategy, notifier: Notifier, now: datetime,
                  config: Any) -> tuple[Outcome, str, bool]:
     """Carry out one strategy; (outcome, detail, admins already told)."""
-    reason = f"self-healing: {case.problem.value.lower().replace('_', ' ')}"
+    reason = PROBLEM_REASONS.get(case.problem, "")
     if strategy is Strategy.ESCALATE:
         await notifier.notify_admins("admin_heal_escalated", subject=case.label, problem=case.problem.value,
                                      detail=f"stuck since {case.since:%Y-%m-%d %H:%M} UTC")
@@ -143,5 +144,6 @@ async def heal_all(pool: asyncpg.Pool, now: datetime, config: Any, texts: Texts)
         cases = await find_cases(conn, now, config)
     for case in cases:
         async with pool.acquire() as conn, conn.transaction():
-            report.results.append(await heal_case(conn, case, Notifier(conn, texts, now), now, config))
+            notifier = Notifier(conn, texts, now, config.languages.default)
+            report.results.append(await heal_case(conn, case, notifier, now, config))
     return report

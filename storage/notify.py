@@ -17,6 +17,12 @@ from storage.repos.outbox import OutboxRepository
 from storage.texts import Texts
 
 
+def language_for(chosen: str | None, written: str | None, default: str) -> str:
+    """The one rule for the language a person is addressed in: the one they chose, else the one they
+    last wrote in (when that was clear), else the default."""
+    return chosen or written or default
+
+
 @dataclass
 class Notifier:
     conn: asyncpg.Connection
@@ -27,10 +33,10 @@ class Notifier:
     sent: list[tuple[str, str]] = field(default_factory=list)
 
     async def language_of(self, phone: str) -> str:
-        language = await self.conn.fetchval(
-            "SELECT COALESCE(c.language, u.language) FROM users u"
+        row = await self.conn.fetchrow(
+            "SELECT COALESCE(c.language, u.language) AS chosen, c.written_language AS written FROM users u"
             " LEFT JOIN conversations c ON c.phone = u.phone WHERE u.phone = $1", phone)
-        return language or self.default_language
+        return language_for(row and row["chosen"], row and row["written"], self.default_language)
 
     async def notify(self, phone: str, key: str, language: str | None = None, **params: Any) -> None:
         """Send text `key` to `phone` in its language (or the one given)."""
@@ -38,9 +44,10 @@ class Notifier:
         await self.write(phone, self.texts.render(key, language, **params), kind="notify")
 
     async def notify_admins(self, key: str, *, skip: str | None = None, **params: Any) -> None:
-        for phone in await self.conn.fetch("SELECT phone FROM users WHERE role = 'admin' AND active ORDER BY id"):
-            if phone["phone"] != skip:
-                await self.write(phone["phone"], self.texts.render(key, None, **params), kind="ops")
+        for row in await self.conn.fetch("SELECT phone FROM users WHERE role = 'admin' AND active ORDER BY id"):
+            if row["phone"] != skip:
+                language = await self.language_of(row["phone"])
+                await self.write(row["phone"], self.texts.render(key, language, **params), kind="ops")
 
     async def write(self, recipient: str, body: str, *, kind: str = "reply", media_url: str | None = None,
                     template: dict[str, Any] | None = None) -> None:

@@ -82,7 +82,7 @@ async def remind(conn: asyncpg.Connection, row: asyncpg.Record, now: datetime, c
     if not await _claim(conn, row["user_id"], order.id, now, not free_text):
         return False
     language = await notifier.language_of(row["phone"])
-    lines = render_lines(notifier, language, order.lines, prices=False)
+    lines = await render_lines(notifier, language, order.lines, prices=False)
     body = notifier.texts.render("reorder_reminder", language, name=row["name"], order_id=order.id, lines=lines)
     template = None if free_text else {"sid": config.reminders.template_sid,
                                        "variables": {"1": row["name"], "2": f"#{order.id}", "3": lines}}

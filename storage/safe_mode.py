@@ -15,6 +15,7 @@ from typing import Any
 import asyncpg
 
 from domain.orders import OrderStatus
+from domain.reasons import Reason
 from domain.vendor_selection import plan_allocation
 from storage.notify import Notifier
 from storage.repos.audit import AuditRepository
@@ -136,7 +137,7 @@ async def release_order(conn: asyncpg.Connection, order_id: int, notifier: Notif
     plan = plan_allocation([(li.sku, li.quantity) for li in order.lines], candidates)
     await repo.move(order, OrderStatus.PENDING_VENDOR, actor, now, reason)
     if not plan.is_complete:
-        await fail_order(conn, order, actor, "no vendor can supply this order", notifier, now)
+        await fail_order(conn, order, actor, Reason.NO_VENDOR_CAN_SUPPLY, notifier, now)
         return []
     parts = await split_parts(conn, order, plan, actor, now)
     for part, vendor_id in parts:

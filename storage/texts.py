@@ -8,8 +8,22 @@ from typing import Any
 
 import yaml
 
+from domain.orders import OrderStatus
+from domain.reasons import Reason
+
 MESSAGES = Path(__file__).resolve().parent.parent / "data" / "messages"
 FALLBACK_LANGUAGE = "en"
+
+REASON_KEYS: dict[Reason, str] = {
+    Reason.NO_VENDOR_ANSWERED: "reason_no_vendor_answered",
+    Reason.NO_VENDOR_CAN_SUPPLY: "reason_no_vendor_can_supply",
+    Reason.NOT_DISPATCHED: "reason_not_dispatched",
+    Reason.NOT_DELIVERED: "reason_not_delivered",
+    Reason.NOT_APPROVED: "reason_not_approved",
+    Reason.QUEUE_RELEASED: "reason_queue_released",
+    Reason.VENDOR_LEFT_OUT: "reason_vendor_left_out",
+}
+"""The one mapping from a reason code to the words people read."""
 
 
 class Texts:
@@ -34,7 +48,16 @@ class Texts:
         template = table.get(key) or self._by_language[FALLBACK_LANGUAGE].get(key)
         if template is None:
             raise KeyError(f"no message text {key!r} in data/messages/{FALLBACK_LANGUAGE}.yml")
-        return template.format(**params).strip()
+        return template.format(**{k: self._words(v, language) for k, v in params.items()}).strip()
+
+    def _words(self, value: Any, language: str | None) -> Any:
+        """Codes passed as parameters (reasons, order statuses) become words in `language`: no
+        internal name reaches a reader."""
+        if isinstance(value, Reason):
+            return self.render(REASON_KEYS[value], language)
+        if isinstance(value, OrderStatus):
+            return self.render(f"status_{value.value.lower()}", language)
+        return value
 
 
 @lru_cache(maxsize=1)

@@ -17,13 +17,14 @@ import asyncpg
 
 from domain.offers import AcceptOutcome, Offer, OfferError, OfferStatus, accept_offer, reject_offer
 from domain.orders import IllegalTransition, OrderStatus, check_transition
+from domain.reasons import Reason
 from storage.notify import Notifier
 from storage.repos.orders import Order, OrderRepository
 from storage.repos.stock import StockRepository
 from storage.vendor_scoring import rescore_vendors
 from storage.workflows.lifecycle import split_off
 from storage.workflows.present import amount, person, qty, tell
-from storage.workflows.routing import ReassignResult, reassign_order
+from storage.workflows.routing import Reassigned, ReassignResult, reassign_order
 
 
 class Answer(StrEnum):
@@ -42,11 +43,13 @@ class Answer(StrEnum):
 class VendorResult:
     answer: Answer
     order: Order | None = None
-    child_id: int | None = None          # the part left out by a partial accept
+    child_id: int | None = None          # the part left out by a partial accept, when it went on to others
     short: list[str] = field(default_factory=list)
     reassigned: ReassignResult | None = None
 
 
+_REST_KEYS = {Reassigned.FAILED: "order_partly_accepted_rest_dropped",
+              Reassigned.ESCALATED: "order_partly_accepted_rest_with_team"}
 _ACCEPT = {AcceptOutcome.ALREADY_ACCEPTED: Answer.ALREADY, AcceptOutcome.TAKEN_BY_OTHER: Answer.TAKEN,
            AcceptOutcome.EXPIRED: Answer.EXPIRED, AcceptOutcome.NOT_OPEN: Answer.NOT_YOURS}
 
@@ -95,10 +98,14 @@ async def accept_order(conn: asyncpg.Connection, order_id: int, vendor_id: int, 
             await tell(notifier, (await person(conn, other.vendor_id)).phone, "vendor_order_taken", order_id=order_id)
     await tell(notifier, retailer.phone, "order_accepted", order.lines, order_id=order.id, vendor=vendor.name,
                total=amount(order.total))
-    if child is not None:
-        await tell(notifier, retailer.phone, "order_partly_accepted", child.lines, prices=False, order_id=order.id,
-                   child_id=child.id, vendor=vendor.name)
-        await reassign_order(conn, child.id, notifier, now, config, actor, reason="left out by vendor")
+    if child is not None:  # the retailer hears once what became of the rest, the vendor when it went nowhere
+        moved = await reassign_order(conn, child.id, notifier, now, config, actor, reason=Reason.VENDOR_LEFT_OUT,
+                                     tell_retailer=False)
+        await tell(notifier, retailer.phone, _REST_KEYS.get(moved.outcome, "order_partly_accepted"), child.lines,
+                   prices=False, order_id=order.id, child_id=child.id, vendor=vendor.name)
+        if moved.outcome is Reassigned.FAILED:
+            await tell(notifier, vendor.phone, "vendor_accepted_rest_dropped", order_id=order.id)
+            child = None
     await rescore_vendors(conn, now, [vendor_id])  # the score follows every answer
     return VendorResult(Answer.DONE, order, child_id=child.id if child else None)
 

@@ -15,6 +15,7 @@ import asyncpg
 from domain.credit import EntryKind, LedgerEntry, order_debit, release_for_order
 from domain.offers import OfferStatus, make_offer
 from domain.orders import HOLDS_CREDIT, OrderStatus, check_transition, release_on
+from domain.reasons import Reason
 from domain.vendor_selection import Allocation
 from storage.notify import Notifier
 from storage.repos.ledger import LedgerRepository
@@ -69,7 +70,7 @@ async def split_parts(conn: asyncpg.Connection, order: Order, plan: Allocation, 
     return parts
 
 
-async def end_order(conn: asyncpg.Connection, order: Order, target: OrderStatus, actor: str, reason: str,
+async def end_order(conn: asyncpg.Connection, order: Order, target: OrderStatus, actor: str, reason: Reason | str,
                     notifier: Notifier, now: datetime) -> None:
     """Move a live order to a terminal status, giving back credit and stock, closing open offers.
 
@@ -93,5 +94,9 @@ async def end_order(conn: asyncpg.Connection, order: Order, target: OrderStatus,
         involved.add(order.vendor_id)
     for vendor_id in sorted(involved):
         vendor = await person(conn, vendor_id)
-        await tell(notifier, vendor.phone, "vendor_order_ended", order_id=order.id, status=target.value.lower(),
-                   reason=reason)
+        await tell(notifier, vendor.phone, "vendor_order_ended", order_id=order.id, status=target, reason=reason)
+
+
+def waits_for_desk(order: Order) -> bool:
+    """No vendor holds or is offered the order: the ops desk was asked to assign it by hand."""
+    return order.status is OrderStatus.PENDING_VENDOR and order.vendor_id is None

@@ -18,6 +18,7 @@ import asyncpg
 
 from domain.credit import check_order_fits, order_debit
 from domain.orders import IllegalTransition, OrderStatus, check_transition, status_on_confirm
+from domain.reasons import Reason
 from domain.vendor_selection import plan_allocation
 from storage.credit_scoring import needs_approval
 from storage.notify import Notifier
@@ -26,8 +27,8 @@ from storage.repos.orders import Order, OrderRepository
 from storage.repos.stock import StockRepository
 from storage.safe_mode import is_safe_mode
 from storage.workflows.drafts import reprice
-from storage.workflows.lifecycle import end_order, offer_to, split_parts
-from storage.workflows.present import amount, person
+from storage.workflows.lifecycle import end_order, offer_to, split_parts, waits_for_desk
+from storage.workflows.present import amount, person, tell
 
 
 class Confirmed(StrEnum):
@@ -102,10 +103,11 @@ class CancelResult:
     status: OrderStatus | None  # the status after (or the unchanged one when refused)
 
 
-async def cancel_order(conn: asyncpg.Connection, order_id: int, actor: str, reason: str, notifier: Notifier,
-                       now: datetime) -> CancelResult:
+async def cancel_order(conn: asyncpg.Connection, order_id: int, actor: str, reason: Reason | str,
+                       notifier: Notifier, now: datetime) -> CancelResult:
     """Cancel an order if its status allows; credit and stock are given back, the vendor and the
-    retailer (unless the retailer cancelled) are told."""
+    retailer (unless the retailer cancelled) are told, and the ops desk when the platform cancelled
+    it or the desk had been asked to assign it (a closing notice: nothing left to do)."""
     order = await OrderRepository(conn).lock(order_id)
     if order is None:
         return CancelResult(False, None)
@@ -113,8 +115,12 @@ async def cancel_order(conn: asyncpg.Connection, order_id: int, actor: str, reas
         check_transition(order.status, OrderStatus.CANCELLED)
     except IllegalTransition:
         return CancelResult(False, order.status)
+    desk_asked = waits_for_desk(order)
     await end_order(conn, order, OrderStatus.CANCELLED, actor, reason, notifier, now)
+    retailer = await person(conn, order.retailer_id)
     if not actor.startswith("retailer:"):
-        retailer = await person(conn, order.retailer_id)
-        await notifier.notify(retailer.phone, "order_cancelled_for_you", order_id=order.id, reason=reason)
+        await tell(notifier, retailer.phone, "order_cancelled_for_you", order_id=order.id, reason=reason)
+    if not actor.startswith("admin:") and (actor == "system" or desk_asked):
+        await notifier.notify_admins("admin_order_closed", order_id=order.id, retailer=retailer.name,
+                                     status=OrderStatus.CANCELLED, reason=reason)
     return CancelResult(True, order.status)

@@ -24,10 +24,26 @@ def qty(value: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def render_lines(notifier: Notifier, language: str, lines: Sequence[OrderLine], *, prices: bool = True) -> str:
+async def names_in_script(conn: asyncpg.Connection, skus: Sequence[str], language: str) -> dict[str, str]:
+    """sku -> the catalogue alias written in the reader's script, for readers of Devanagari (the
+    shortest such alias, so the common word rather than a phrase)."""
+    if not language.endswith("-deva") or not skus:
+        return {}
+    rows = await conn.fetch(
+        "SELECT DISTINCT ON (sku) sku, alias FROM product_aliases WHERE sku = ANY($1::text[])"
+        " AND alias ~ '[\u0900-\u097F]' ORDER BY sku, length(alias), alias", list(skus))
+    return {r["sku"]: r["alias"] for r in rows}
+
+
+async def render_lines(notifier: Notifier, language: str, lines: Sequence[OrderLine], *, prices: bool = True) -> str:
+    """Order lines in the reader's language, product names in the reader's script where the catalogue has it."""
     key = "order_line" if prices else "order_line_plain"
-    return "\n".join(notifier.texts.render(key, language, name=li.name, quantity=qty(li.quantity), unit=li.unit,
-                                           price=amount(li.unit_price), total=amount(li.line_total))
+    aliases = await names_in_script(notifier.conn, [li.sku for li in lines], language)
+    texts = notifier.texts
+    return "\n".join(texts.render(key, language, quantity=qty(li.quantity), unit=li.unit, price=amount(li.unit_price),
+                                  total=amount(li.line_total),
+                                  name=texts.render("product_alias_name", language, alias=aliases[li.sku], name=li.name)
+                                  if li.sku in aliases else li.name)
                      for li in lines)
 
 
@@ -37,7 +53,7 @@ async def tell(notifier: Notifier, phone: str, key: str, lines: Sequence[OrderLi
     to_sender = isinstance(notifier, Reply) and notifier.phone == phone
     language = notifier.language if isinstance(notifier, Reply) and to_sender else await notifier.language_of(phone)
     if lines is not None:
-        params["lines"] = render_lines(notifier, language, lines, prices=prices)
+        params["lines"] = await render_lines(notifier, language, lines, prices=prices)
     if isinstance(notifier, Reply) and to_sender:
         await notifier(key, **params)
     else:

@@ -14,19 +14,20 @@ import asyncpg
 from domain.offers import OfferStatus, tried_vendor_ids, withdraw_offer
 from domain.offers import expire_offers as expired_of
 from domain.orders import OrderStatus
+from domain.reasons import Reason
 from domain.vendor_selection import plan_allocation
 from storage.notify import Notifier
 from storage.repos.orders import Order, OrderRepository
 from storage.repos.stock import StockRepository
 from storage.vendor_scoring import rescore_vendors
-from storage.workflows.lifecycle import end_order, offer_to, split_off
+from storage.workflows.lifecycle import end_order, offer_to, split_off, waits_for_desk
 from storage.workflows.present import person, tell
 
 
 class Reassigned(StrEnum):
     OFFERED = "OFFERED"        # offered to the next vendor
     SPLIT = "SPLIT"            # no single vendor had everything: child orders offered too
-    ESCALATED = "ESCALATED"    # max_vendor_attempts reached: admins alerted, order waits unassigned
+    ESCALATED = "ESCALATED"    # max_vendor_attempts reached: admins alerted (once), order waits unassigned
     FAILED = "FAILED"          # no vendor left who can supply it: credit released, retailer told
     NOT_LIVE = "NOT_LIVE"      # the order is not waiting for a vendor (already accepted elsewhere, ended)
 
@@ -39,8 +40,12 @@ class ReassignResult:
 
 
 async def reassign_order(conn: asyncpg.Connection, order_id: int, notifier: Notifier, now: datetime, config: Any,
-                         actor: str, exclude_current: bool = True, reason: str = "") -> ReassignResult:
-    """Offer the order to the best vendor not yet tried (the current one too when not `exclude_current`)."""
+                         actor: str, exclude_current: bool = True, reason: str = "",
+                         tell_retailer: bool = True) -> ReassignResult:
+    """Offer the order to the best vendor not yet tried (the current one too when not `exclude_current`).
+
+    The retailer hears what happened unless the caller tells them itself (`tell_retailer=False`). An
+    order already handed to the ops desk stays with it: nobody is told the same thing again."""
     repo = OrderRepository(conn)
     order = await repo.lock(order_id)
     if order is None or order.status not in (OrderStatus.PENDING_VENDOR, OrderStatus.ACCEPTED):
@@ -57,17 +62,20 @@ async def reassign_order(conn: asyncpg.Connection, order_id: int, notifier: Noti
     exclude = tried if exclude_current else tried - {order.vendor_id}
     retailer = await person(conn, order.retailer_id)
     if len(exclude) >= config.orders.max_vendor_attempts:
+        if waits_for_desk(order):
+            return ReassignResult(Reassigned.ESCALATED, [order.id])
         await repo.move(order, OrderStatus.PENDING_VENDOR, actor, now, reason or "vendor attempts used up")
         await repo.set_vendor(order.id, None, now)
         await notifier.notify_admins("admin_order_escalated", order_id=order.id, retailer=retailer.name,
                                      attempts=len(exclude))
-        await tell(notifier, retailer.phone, "order_still_looking", order_id=order.id)
+        if tell_retailer:
+            await tell(notifier, retailer.phone, "order_still_looking", order_id=order.id)
         return ReassignResult(Reassigned.ESCALATED, [order.id])
 
     candidates = await StockRepository(conn).candidates(order.skus, order.retailer_id)
     plan = plan_allocation([(li.sku, li.quantity) for li in order.lines], candidates, exclude=exclude)
     if not plan.is_complete:
-        await fail_order(conn, order, actor, "no vendor can supply this order", notifier, now)
+        await fail_order(conn, order, actor, Reason.NO_VENDOR_CAN_SUPPLY, notifier, now, tell_retailer=tell_retailer)
         return ReassignResult(Reassigned.FAILED, [order.id])
     await repo.move(order, OrderStatus.PENDING_VENDOR, actor, now, reason or "next vendor")
     parts = [(order, plan.assignments[0].vendor_id)]
@@ -76,21 +84,23 @@ async def reassign_order(conn: asyncpg.Connection, order_id: int, notifier: Noti
         parts.append((child, assignment.vendor_id))
     for part, vendor_id in parts:
         await offer_to(conn, part, vendor_id, notifier, now, config)
-    if len(parts) > 1:
+    if tell_retailer and len(parts) > 1:
         await tell(notifier, retailer.phone, "order_split", order_id=order.id,
                    parts=", ".join(f"#{p.id}" for p, _ in parts))
-    else:
+    elif tell_retailer:
         await tell(notifier, retailer.phone, "order_reassigned", order_id=order.id)
     return ReassignResult(Reassigned.SPLIT if len(parts) > 1 else Reassigned.OFFERED,
                           [p.id for p, _ in parts], [v for _, v in parts])
 
 
-async def fail_order(conn: asyncpg.Connection, order: Order, actor: str, reason: str, notifier: Notifier,
-                     now: datetime) -> None:
-    """FAILED with credit and stock given back; the retailer and the admins are told."""
+async def fail_order(conn: asyncpg.Connection, order: Order, actor: str, reason: Reason | str, notifier: Notifier,
+                     now: datetime, *, tell_retailer: bool = True) -> None:
+    """FAILED with credit and stock given back; the admins are told, and the retailer unless the caller
+    tells them itself."""
     await end_order(conn, order, OrderStatus.FAILED, actor, reason, notifier, now)
     retailer = await person(conn, order.retailer_id)
-    await tell(notifier, retailer.phone, "order_failed", order_id=order.id, reason=reason)
+    if tell_retailer:
+        await tell(notifier, retailer.phone, "order_failed", order_id=order.id, reason=reason)
     await notifier.notify_admins("admin_order_failed", order_id=order.id, retailer=retailer.name, reason=reason)
 
 
@@ -110,12 +120,16 @@ async def expire_offers(conn: asyncpg.Connection, now: datetime, notifier: Notif
         if not expired:
             continue
         await repo.save_offers(expired, reason="no answer in time")
+        outcome = None
+        if order.status is OrderStatus.PENDING_VENDOR:
+            outcome = (await reassign_order(conn, order_id, notifier, now, config, "system",
+                                            reason="vendor did not answer")).outcome
+            moved.append(order_id)
+        went_on = outcome in (Reassigned.OFFERED, Reassigned.SPLIT)  # only then has it "gone to another vendor"
         for offer in expired:
             await conn.execute("UPDATE vendors SET penalties = penalties + 1 WHERE user_id = $1", offer.vendor_id)
             await rescore_vendors(conn, now, [offer.vendor_id])
             vendor = await person(conn, offer.vendor_id)
-            await tell(notifier, vendor.phone, "vendor_offer_expired", order_id=order_id)
-        if order.status is OrderStatus.PENDING_VENDOR:
-            await reassign_order(conn, order_id, notifier, now, config, "system", reason="vendor did not answer")
-            moved.append(order_id)
+            await tell(notifier, vendor.phone, "vendor_offer_expired" if went_on else "vendor_offer_closed",
+                       order_id=order_id)
     return moved
