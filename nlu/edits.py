@@ -51,7 +51,8 @@ def _kind_at(tokens: Sequence[str], i: int) -> tuple[str, int, bool] | None:
     for verbs, kind in _SINGLE:
         if token in verbs:
             return kind, 1, False
-    if token in MORE_OR_AND and (i == 0 or _is_number(tokens[i - 1]) or _is_unit(tokens[i - 1])):
+    if token in MORE_OR_AND and (i in (0, len(tokens) - 1) or _is_number(tokens[i - 1])
+                                 or _is_unit(tokens[i - 1])):
         return ADD, 1, True
     if is_also(tokens, i):
         return ADD, 1, True

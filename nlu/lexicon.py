@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 
 def words(text: str) -> frozenset[str]:
-    """The set of whitespace-separated words of text (word lists are written as text blocks)."""
-    return frozenset(text.split())
+    """The set of whitespace-separated words of text (word lists are written as text blocks), in
+    NFKC as prepared messages are (so "बढ़ाओ" compares equal however its nukta was typed)."""
+    return frozenset(unicodedata.normalize("NFKC", text).split())
 
 
 def words_in_order(text: str) -> list[str]:
@@ -110,7 +113,7 @@ REMOVE_PAIRS = frozenset({
 # Words that say "also" after a product ("wai wai pani 2 carton" = wai wai too, 2 cartons);
 # before any product word "pani" is the product itself (water).
 ALSO_WORDS = words("pani bhi पनि भी")
-# Words that add only when they open the message or follow an amount: Hindi "aur" is both "and"
+# Words that add only when they open or close the message or follow an amount: Hindi "aur" is both "and"
 # and "more", "plus" is also part of names ("clinic plus").
 MORE_OR_AND = words("aur और plus")
 
