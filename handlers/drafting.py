@@ -120,16 +120,26 @@ def number_in(text: str) -> Decimal | None:
     return bounds.read_number(value, bounds.QUANTITY) if value else None
 
 
-def named_skus(nlu: Any, phrase: str, lines: Sequence[OrderLine]) -> list[str]:
-    """The order lines a phrase names ("wai wai", "coke"): through the product matcher, else by name."""
+async def named_skus(uow: UnitOfWork, nlu: Any, phrase: str, lines: Sequence[OrderLine]) -> list[str]:
+    """The order lines a phrase names ("wai wai", "coke"): matched against the lines' own products
+    first (an order's only Coca-Cola is its crate, though "coke" alone best fits a bottle), then
+    through the whole catalogue's matcher, then by name."""
+    products = await uow.products.by_skus([li.sku for li in lines], aliases=True)
     try:
-        items = nlu.pipeline.items(prepare(phrase))
+        hits = _named(nlu.pipeline.items_among(prepare(phrase), products.values()), lines) if products else []
+        hits = hits or _named(nlu.pipeline.items(prepare(phrase)), lines, candidates=True)
     except AttributeError:
-        items = []
-    wanted = {sku for i in items for sku in ([i.sku] if i.sku else []) + [c.sku for c in i.candidates]}
-    hits = [li.sku for li in lines if li.sku in wanted]
+        hits = []
     words = phrase.strip().lower()
     return hits or [li.sku for li in lines if words and (words in li.name.lower() or words in li.sku.lower())]
+
+
+def _named(items: Iterable[Any], lines: Sequence[OrderLine], *, candidates: bool = False) -> list[str]:
+    """The lines the items name: each item's SKU, or all its candidates when it is ambiguous (or,
+    from the whole catalogue, any candidate: the order may hold a sibling of the best match)."""
+    wanted = {sku for i in items
+              for sku in ([i.sku] if i.sku else []) + [c.sku for c in i.candidates if candidates or i.ambiguous]}
+    return [li.sku for li in lines if li.sku in wanted]
 
 
 async def apply_items(uow: UnitOfWork, user: Any, now: datetime, config: Any,

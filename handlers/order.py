@@ -106,7 +106,7 @@ async def confirm(reply: Reply, uow: UnitOfWork, user: Any, convo: Any, now: dat
 async def remove(reply: Reply, uow: UnitOfWork, user: Any, convo: Any, now: datetime, config: Any, nlu: Any,
                  phrase: str) -> None:
     draft = await uow.orders.draft_of(user.id)
-    skus = named_skus(nlu, phrase, draft.lines) if draft else []
+    skus = await named_skus(uow, nlu, phrase, draft.lines) if draft else []
     if not skus:
         await reply("order_edit_not_found", items=f'"{phrase}"')
         return
