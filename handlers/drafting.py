@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from domain import bounds
-from domain.packs import deliverable
+from domain.packs import deliverable, is_counted, whole_units
 from handlers.context import Reply
 from nlu.edits import ADD, REDUCE, REMOVE, SET, edit_kind
 from nlu.normalize import prepare
@@ -59,20 +59,24 @@ def sort_items(items: Iterable[Any], message_mode: str | None = None,
     units = units or {}
     for item in items:
         mode = item_mode(item, message_mode)
+        counted = bool(item.sku) and is_counted(units.get(item.sku, item.unit))
+        if counted and item.quantity and mode != REMOVE and whole_units(item.quantity) is None:
+            # less than one bottle or packet ("200 ml tori tel"): say so and ask how many
+            out.rounded.append({"text": item.text, "exact": _shown(Decimal(str(item.quantity))), "name": item.name,
+                                "unit": item.unit or "", "quantity": ""})
+            out.questions.append({"kind": "quantity", "sku": item.sku, "name": item.name, "unit": item.unit or "",
+                                  "mode": mode})
+            continue
         # refused here (OutOfBounds), before a draft line or a question in the conversation keeps it
         quantity = bounds.read_number(item.quantity, bounds.QUANTITY) if item.quantity else None
         if item.sku and mode == REMOVE:
             out.remove.append(item.sku)
         elif item.sku and quantity:
-            whole = deliverable(quantity, units.get(item.sku, item.unit))
+            whole = deliverable(quantity, units.get(item.sku, item.unit)) or quantity
             if whole != quantity:
                 out.rounded.append({"text": item.text, "exact": _shown(quantity), "name": item.name,
-                                    "unit": item.unit or "", "quantity": _shown(whole) if whole else ""})
-            if whole:
-                out.ready.append((item.sku, whole, mode))
-            else:
-                out.questions.append({"kind": "quantity", "sku": item.sku, "name": item.name,
-                                      "unit": item.unit or "", "mode": mode})
+                                    "unit": item.unit or "", "quantity": _shown(whole)})
+            out.ready.append((item.sku, whole, mode))
         elif item.sku:
             out.questions.append({"kind": "quantity", "sku": item.sku, "name": item.name, "unit": item.unit or "",
                                   "mode": mode})
@@ -94,7 +98,7 @@ async def selling_units(uow: UnitOfWork, items: Sequence[Any]) -> dict[str, str]
 def _shown(value: Decimal) -> str:
     """A quantity as people write it: 5, 4.79 (at most two decimals)."""
     text = f"{value.quantize(Decimal('0.01')):f}".rstrip("0").rstrip(".")
-    return text or "0"
+    return f"{value:.2g}" if text == "0" and value else text
 
 
 async def tell_rounded(reply: Reply, rounded: Sequence[dict[str, Any]]) -> None:

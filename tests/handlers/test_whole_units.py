@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from domain.bounds import OutOfBounds
 from domain.packs import is_counted
 from handlers.drafting import sort_items
 from nlu.catalog_csv import read_catalog_csv
@@ -33,7 +34,10 @@ def test_counted_draft_lines_are_positive_whole_numbers(amount: Decimal, unit: s
                                                         amount_first: bool) -> None:
     said = f"{amount} {unit}".strip()
     text = f"{said} {name}" if amount_first else f"{name} {said}"
-    done = sort_items(PIPELINE.items(prepare(text)), None, UNITS)
+    try:
+        done = sort_items(PIPELINE.items(prepare(text)), None, UNITS)
+    except OutOfBounds:
+        return  # "0.1 g chini": a loose amount below what a line can hold is refused with its bound
     for sku, quantity, _ in done.ready:
         assert quantity > 0
         if is_counted(UNITS[sku]):
