@@ -1,20 +1,24 @@
 """Helpers the order handlers share: sorting parsed items, asking about unclear ones, showing the draft.
 
-Questions wait in the conversation data (JSON only): `{"order_id", "mode", "questions": [...]}` where a
-question is `{"kind": "choose", "text", "quantity", "options": [{"sku", "name", "unit"}]}` or
-`{"kind": "quantity", "sku", "name", "unit"}`. The draft itself is a DRAFT order row.
+Questions wait in the conversation data (JSON only): `{"order_id", "questions": [...]}` where a
+question is `{"kind": "choose", "text", "quantity", "mode", "options": [{"sku", "name", "unit"}]}` or
+`{"kind": "quantity", "sku", "name", "unit", "mode"}` and mode is what the answer does to the line
+(nlu.edits: add, reduce, set). The draft itself is a DRAFT order row.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from domain import bounds
+from domain.packs import deliverable, is_counted, whole_units
 from handlers.context import Reply
+from nlu.edits import ADD, REDUCE, REMOVE, SET, edit_kind
 from nlu.normalize import prepare
 from nlu.numbers import parse_numeral
 from storage.repos.orders import Order, OrderLine
@@ -24,27 +28,83 @@ from storage.workflows.present import amount, tell
 
 CONFIRM, CHOOSE, QUANTITY = "order.confirm", "order.choose", "order.quantity"
 MAX_OPTIONS = 4
-ADD_WORDS = re.compile(r"^\s*(?:add|thap(?:nu|idinu|a)?|aru|plus|\+)\b", re.IGNORECASE)
 _NUMBER = re.compile(r"\d+(?:[./]\d+)?|[०-९]+")
 
 
-def sort_items(items: Iterable[Any]) -> tuple[list[tuple[str, Decimal]], list[dict[str, Any]], list[str]]:
-    """Parsed items as (ready (sku, quantity), questions to ask, texts not found at all)."""
-    ready, questions, unknown = [], [], []
+@dataclass
+class Sorted:
+    """A message's items sorted: lines ready for the draft (sku, quantity, mode), SKUs to remove,
+    questions to ask, texts not found at all, and the roundings to show."""
+
+    ready: list[tuple[str, Decimal, str]] = field(default_factory=list)
+    remove: list[str] = field(default_factory=list)
+    questions: list[dict[str, Any]] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+    rounded: list[dict[str, Any]] = field(default_factory=list)
+
+
+def item_mode(item: Any, message_mode: str | None) -> str:
+    """What an item does to its line: its own span's verb, else the message's, else set."""
+    mode = edit_kind(item.text) or message_mode or SET
+    if mode == REMOVE and item.quantity:
+        return REDUCE  # "2 packet wai wai hatau": two packets fewer
+    return mode
+
+
+def sort_items(items: Iterable[Any], message_mode: str | None = None,
+               units: Mapping[str, str] | None = None) -> Sorted:
+    """Parsed items sorted into what goes in the draft, what to ask about and what is unknown.
+    `units` gives each SKU's selling unit (else the item's own unit decides what is counted)."""
+    out = Sorted()
+    units = units or {}
     for item in items:
+        mode = item_mode(item, message_mode)
+        counted = bool(item.sku) and is_counted(units.get(item.sku, item.unit))
+        if counted and item.quantity and mode != REMOVE and whole_units(item.quantity) is None:
+            # less than one bottle or packet ("200 ml tori tel"): say so and ask how many
+            out.rounded.append({"text": item.text, "exact": _shown(Decimal(str(item.quantity))), "name": item.name,
+                                "unit": item.unit or "", "quantity": ""})
+            out.questions.append({"kind": "quantity", "sku": item.sku, "name": item.name, "unit": item.unit or "",
+                                  "mode": mode})
+            continue
         # refused here (OutOfBounds), before a draft line or a question in the conversation keeps it
         quantity = bounds.read_number(item.quantity, bounds.QUANTITY) if item.quantity else None
-        if item.sku and quantity:
-            ready.append((item.sku, quantity))
+        if item.sku and mode == REMOVE:
+            out.remove.append(item.sku)
+        elif item.sku and quantity:
+            whole = deliverable(quantity, units.get(item.sku, item.unit)) or quantity
+            if whole != quantity:
+                out.rounded.append({"text": item.text, "exact": _shown(quantity), "name": item.name,
+                                    "unit": item.unit or "", "quantity": _shown(whole)})
+            out.ready.append((item.sku, whole, mode))
         elif item.sku:
-            questions.append({"kind": "quantity", "sku": item.sku, "name": item.name, "unit": item.unit or ""})
+            out.questions.append({"kind": "quantity", "sku": item.sku, "name": item.name, "unit": item.unit or "",
+                                  "mode": mode})
         elif item.ambiguous and item.candidates:
             options = [{"sku": c.sku, "name": c.name} for c in item.candidates[:MAX_OPTIONS]]
-            questions.append({"kind": "choose", "text": item.text, "options": options,
-                              "quantity": item.quantity})
+            out.questions.append({"kind": "choose", "text": item.text, "options": options,
+                                  "quantity": item.quantity, "mode": mode})
         else:
-            unknown.append(item.text)
-    return ready, questions, unknown
+            out.unknown.append(item.text)
+    return out
+
+
+async def selling_units(uow: UnitOfWork, items: Sequence[Any]) -> dict[str, str]:
+    """The selling unit of each SKU the items name."""
+    skus = {i.sku for i in items if i.sku}
+    return {sku: p.unit for sku, p in (await uow.products.by_skus(skus)).items()} if skus else {}
+
+
+def _shown(value: Decimal) -> str:
+    """A quantity as people write it: 5, 4.79 (at most two decimals)."""
+    text = f"{value.quantize(Decimal('0.01')):f}".rstrip("0").rstrip(".")
+    return f"{value:.2g}" if text == "0" and value else text
+
+
+async def tell_rounded(reply: Reply, rounded: Sequence[dict[str, Any]]) -> None:
+    """Say how each converted amount became whole units, or that it is less than one unit."""
+    for note in rounded:
+        await reply("order_rounded" if note["quantity"] else "order_less_than_one", **note)
 
 
 def message_items(parse: Any, nlu: Any, text: str) -> list[Any]:
@@ -64,24 +124,37 @@ def number_in(text: str) -> Decimal | None:
     return bounds.read_number(value, bounds.QUANTITY) if value else None
 
 
-def named_skus(nlu: Any, phrase: str, lines: Sequence[OrderLine]) -> list[str]:
-    """The order lines a phrase names ("wai wai", "coke"): through the product matcher, else by name."""
+async def named_skus(uow: UnitOfWork, nlu: Any, phrase: str, lines: Sequence[OrderLine]) -> list[str]:
+    """The order lines a phrase names ("wai wai", "coke"): matched against the lines' own products
+    first (an order's only Coca-Cola is its crate, though "coke" alone best fits a bottle), then
+    through the whole catalogue's matcher, then by name."""
+    products = await uow.products.by_skus([li.sku for li in lines], aliases=True)
     try:
-        items = nlu.pipeline.items(prepare(phrase))
+        hits = _named(nlu.pipeline.items_among(prepare(phrase), products.values()), lines) if products else []
+        hits = hits or _named(nlu.pipeline.items(prepare(phrase)), lines, candidates=True)
     except AttributeError:
-        items = []
-    wanted = {sku for i in items for sku in ([i.sku] if i.sku else []) + [c.sku for c in i.candidates]}
-    hits = [li.sku for li in lines if li.sku in wanted]
+        hits = []
     words = phrase.strip().lower()
     return hits or [li.sku for li in lines if words and (words in li.name.lower() or words in li.sku.lower())]
 
 
-async def apply_items(uow: UnitOfWork, user: Any, now: datetime, config: Any, ready: Sequence[tuple[str, Decimal]],
-                      mode: str) -> Order:
-    """Put items in the draft: `mode` "add" adds to a line's quantity, "set" replaces it."""
-    if mode == "add":
-        return await edit_draft(uow.conn, user.id, now, config, add_items=ready)
-    return await edit_draft(uow.conn, user.id, now, config, set_items=ready)
+def _named(items: Iterable[Any], lines: Sequence[OrderLine], *, candidates: bool = False) -> list[str]:
+    """The lines the items name: each item's SKU, or all its candidates when it is ambiguous (or,
+    from the whole catalogue, any candidate: the order may hold a sibling of the best match)."""
+    wanted = {sku for i in items
+              for sku in ([i.sku] if i.sku else []) + [c.sku for c in i.candidates if candidates or i.ambiguous]}
+    return [li.sku for li in lines if li.sku in wanted]
+
+
+async def apply_items(uow: UnitOfWork, user: Any, now: datetime, config: Any,
+                      ready: Sequence[tuple[str, Decimal, str]], remove: Sequence[str] = ()) -> Order:
+    """Put items in the draft: mode "add" adds to a line's quantity, "reduce" takes from it, "set"
+    replaces it; `remove` drops lines."""
+    by_mode: dict[str, list[tuple[str, Decimal]]] = {ADD: [], REDUCE: [], SET: []}
+    for sku, quantity, mode in ready:
+        by_mode.get(mode, by_mode[SET]).append((sku, quantity))
+    return await edit_draft(uow.conn, user.id, now, config, set_items=by_mode[SET], add_items=by_mode[ADD],
+                            reduce_items=by_mode[REDUCE], remove=remove)
 
 
 async def show_draft(reply: Reply, uow: UnitOfWork, user: Any, convo: Any, draft: Order) -> None:
@@ -97,7 +170,7 @@ async def show_draft(reply: Reply, uow: UnitOfWork, user: Any, convo: Any, draft
 
 
 async def ask_next(reply: Reply, uow: UnitOfWork, user: Any, convo: Any, now: datetime, config: Any,
-                   questions: list[dict[str, Any]], mode: str) -> None:
+                   questions: list[dict[str, Any]]) -> None:
     """Ask the first open question, or show the draft when none is left."""
     if not questions:
         draft = await edit_draft(uow.conn, user.id, now, config)
@@ -108,7 +181,7 @@ async def ask_next(reply: Reply, uow: UnitOfWork, user: Any, convo: Any, now: da
         options = "\n".join(reply.texts.render("order_choose_option", reply.language, number=n, name=o["name"])
                             for n, o in enumerate(question["options"], 1))
         await reply("order_choose", text=question["text"], options=options)
-        convo.set(CHOOSE, questions=questions, mode=mode)
+        convo.set(CHOOSE, questions=questions)
     else:
         await reply("order_ask_quantity", name=question["name"], unit=question["unit"])
-        convo.set(QUANTITY, questions=questions, mode=mode)
+        convo.set(QUANTITY, questions=questions)

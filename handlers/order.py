@@ -15,7 +15,6 @@ from typing import Any
 
 from handlers.context import Reply, Turn
 from handlers.drafting import (
-    ADD_WORDS,
     CHOOSE,
     CONFIRM,
     QUANTITY,
@@ -24,10 +23,14 @@ from handlers.drafting import (
     message_items,
     named_skus,
     number_in,
+    selling_units,
     show_draft,
     sort_items,
+    tell_rounded,
 )
 from handlers.routing import RETAILER, Router
+from nlu.edits import REMOVE, SET, edit_kind, edit_kinds, without_edit_words
+from nlu.types import ParsedItem
 from storage.uow import UnitOfWork
 from storage.workflows.drafts import discard_draft, edit_draft
 from storage.workflows.orders import Confirmed, confirm_order
@@ -39,8 +42,6 @@ YES = re.compile(r"^\s*(?:yes|y|yeah|ok(?:ay)?|ho|hajur|hunchha|huncha|haan|han|
                  r"pathau|pathaidinu|👍|✅|हो|हुन्छ|हजुर|ठिक\s*छ)\s*[.!]*\s*$", re.IGNORECASE)
 NO = re.compile(r"^\s*(?:no|n|nope|hoina|pardaina|chaidaina|cancel|nai|nahi|❌|👎|होइन|पर्दैन|चाहिँदैन)\s*[.!]*\s*$",
                 re.IGNORECASE)
-REMOVE = re.compile(r"^\s*(?:remove|delete|hatau|hatai(?:dinu)?|hata(?:unu)?|nikal(?:a|nu)?|minus)\s+(?P<a>.+?)\s*$"
-                    r"|^\s*(?P<b>.+?)\s+(?:remove|hatau|hataidinu|hatanu|chaidaina|pardaina)\s*$", re.IGNORECASE)
 
 
 def is_yes(turn: Turn) -> bool:
@@ -52,8 +53,11 @@ def is_no(turn: Turn) -> bool:
 
 
 def _remove(turn: Turn) -> dict[str, str] | None:
-    match = REMOVE.match(turn.text)
-    return {"phrase": match.group("a") or match.group("b")} if match else None
+    """A message that only removes lines, its verb anywhere: "remove wai wai", "coke nahi chahiye"."""
+    if edit_kinds(turn.text) != {REMOVE} or any(i.quantity for i in turn.parse.items):
+        return None  # "2 packet wai wai hatau" takes two packets off instead
+    phrase = without_edit_words(turn.text)
+    return {"phrase": phrase} if phrase else None
 
 
 def _edit(turn: Turn) -> bool:
@@ -98,6 +102,17 @@ async def confirm(reply: Reply, uow: UnitOfWork, user: Any, convo: Any, now: dat
         await reply(key, order_id=order.id, total=amount(order.total), available=amount(result.available))
 
 
+@router.state(CONFIRM, roles=(RETAILER,), filters=(_remove,))
+async def remove(reply: Reply, uow: UnitOfWork, user: Any, convo: Any, now: datetime, config: Any, nlu: Any,
+                 phrase: str) -> None:
+    draft = await uow.orders.draft_of(user.id)
+    skus = await named_skus(uow, nlu, phrase, draft.lines) if draft else []
+    if not skus:
+        await reply("order_edit_not_found", items=f'"{phrase}"')
+        return
+    await show_draft(reply, uow, user, convo, await edit_draft(uow.conn, user.id, now, config, remove=skus))
+
+
 @router.state(CONFIRM, roles=(RETAILER,), filters=(is_no,))
 async def discard(reply: Reply, uow: UnitOfWork, user: Any, convo: Any, now: datetime) -> None:
     order_id = await discard_draft(uow.conn, user.id, actor(user), now)
@@ -105,42 +120,36 @@ async def discard(reply: Reply, uow: UnitOfWork, user: Any, convo: Any, now: dat
     await reply("order_draft_cancelled" if order_id else "order_nothing_to_confirm", order_id=order_id)
 
 
-@router.state(CONFIRM, roles=(RETAILER,), filters=(_remove,))
-async def remove(reply: Reply, uow: UnitOfWork, user: Any, convo: Any, now: datetime, config: Any, nlu: Any,
-                 phrase: str) -> None:
-    draft = await uow.orders.draft_of(user.id)
-    skus = named_skus(nlu, phrase, draft.lines) if draft else []
-    if not skus:
-        await reply("order_edit_not_found", items=f'"{phrase}"')
-        return
-    await show_draft(reply, uow, user, convo, await edit_draft(uow.conn, user.id, now, config, remove=skus))
-
-
 @router.state(CHOOSE, roles=(RETAILER,), filters=(_choice,))
 async def choose(reply: Reply, uow: UnitOfWork, user: Any, convo: Any, turn: Turn, now: datetime,
                  config: Any) -> None:
-    questions, mode = list(convo.data.get("questions", [])), convo.data.get("mode", "set")
-    options = questions[0]["options"]
+    questions = list(convo.data.get("questions", []))
+    options, mode = questions[0]["options"], questions[0].get("mode", SET)
     number = int(re.sub(r"\D", "", turn.text))
     if not 1 <= number <= len(options):
         await reply("order_choose_again", count=len(options))
         return
     picked, quantity = options[number - 1], questions[0].get("quantity")
-    if quantity:
-        await apply_items(uow, user, now, config, [(picked["sku"], number_in(str(quantity)))], mode)
-        questions.pop(0)
-    else:
-        unit = (await uow.products.by_skus([picked["sku"]]))[picked["sku"]].unit
-        questions[0] = {"kind": "quantity", "sku": picked["sku"], "name": picked["name"], "unit": unit}
-    await ask_next(reply, uow, user, convo, now, config, questions, mode)
+    unit = (await uow.products.by_skus([picked["sku"]]))[picked["sku"]].unit
+    item = ParsedItem(questions[0]["text"], picked["sku"], picked["name"], quantity, unit, 100.0)
+    done = sort_items([item], mode, {picked["sku"]: unit})
+    await tell_rounded(reply, done.rounded)
+    await apply_items(uow, user, now, config, done.ready)
+    questions[:1] = done.questions
+    await ask_next(reply, uow, user, convo, now, config, questions)
 
 
 @router.state(QUANTITY, roles=(RETAILER,), filters=(_quantity,))
 async def quantity(reply: Reply, uow: UnitOfWork, user: Any, convo: Any, turn: Turn, now: datetime,
                    config: Any) -> None:
-    questions, mode = list(convo.data.get("questions", [])), convo.data.get("mode", "set")
-    await apply_items(uow, user, now, config, [(questions[0]["sku"], number_in(turn.text))], mode)
-    await ask_next(reply, uow, user, convo, now, config, questions[1:], mode)
+    questions = list(convo.data.get("questions", []))
+    asked = questions[0]
+    item = ParsedItem(turn.text, asked["sku"], asked["name"], float(number_in(turn.text) or 0), asked["unit"],
+                      100.0)
+    done = sort_items([item], asked.get("mode", SET))
+    await tell_rounded(reply, done.rounded)
+    await apply_items(uow, user, now, config, done.ready)
+    await ask_next(reply, uow, user, convo, now, config, done.questions + questions[1:])
 
 
 @router.state(CONFIRM, CHOOSE, QUANTITY, roles=(RETAILER,), filters=(_edit,))
@@ -173,15 +182,15 @@ async def nothing_to_confirm(reply: Reply, uow: UnitOfWork, user: Any, now: date
 async def take_order(reply: Reply, uow: UnitOfWork, user: Any, convo: Any, items: list[Any], turn: Turn,
                      now: datetime, config: Any) -> None:
     """Items from a message into the draft; unclear ones are asked about, unknown ones reported."""
-    ready, questions, unknown = sort_items(items)
-    mode = "add" if ADD_WORDS.match(turn.text) else "set"
-    if unknown:
-        await reply("order_not_found_items", items=", ".join(f'"{text}"' for text in unknown))
-    if ready:
-        await apply_items(uow, user, now, config, ready, mode)
-    if ready or questions:
-        await ask_next(reply, uow, user, convo, now, config, questions, mode)
-    elif not unknown:
+    done = sort_items(items, edit_kind(turn.text), await selling_units(uow, items))
+    if done.unknown:
+        await reply("order_not_found_items", items=", ".join(f'"{text}"' for text in done.unknown))
+    await tell_rounded(reply, done.rounded)
+    if done.ready or done.remove:
+        await apply_items(uow, user, now, config, done.ready, done.remove)
+    if done.ready or done.remove or done.questions:
+        await ask_next(reply, uow, user, convo, now, config, done.questions)
+    elif not done.unknown:
         draft = await uow.orders.draft_of(user.id)
         if draft is not None and draft.lines:
             await show_draft(reply, uow, user, convo, draft)

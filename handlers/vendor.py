@@ -72,7 +72,7 @@ async def vendor_reply(reply: Reply, uow: UnitOfWork, user: Any, now: datetime, 
     if action == "accept":
         without: list[str] = []
         if rest:
-            without = named_skus(nlu, rest, order.lines)
+            without = await named_skus(uow, nlu, rest, order.lines)
             if not without:
                 await reply("vendor_without_unknown", order_id=order_id, items=rest,
                             names=", ".join(li.name for li in order.lines))

@@ -62,7 +62,7 @@ class ItemResolver:
         if quantity is None and size is not None and unit_owner is not None and \
                 self._sold_by_measure(unit_owner.product):
             quantity = size  # "5 kg ko chini": of loose sugar, the size is the amount
-        value, unit = self._convert(quantity, unit_owner)
+        value, unit = self._convert(quantity, unit_owner, size)
         return ParsedItem(text=span.text, sku=chosen.product.sku if chosen else None,
                           name=chosen.product.name if chosen else None, quantity=value, unit=unit,
                           score=round(best.match.score, 1), candidates=candidates, ambiguous=ambiguous)
@@ -113,11 +113,19 @@ class ItemResolver:
         return (product.unit in BULK_UNITS or bool(_PACK_COUNT.search(product.name.lower()))
                 or (counted and float(self.index.size[i]) >= _BULK_SIZE))
 
-    def _convert(self, quantity: Amount | None, owner: _Scored | None) -> tuple[float | None, str | None]:
+    def _convert(self, quantity: Amount | None, owner: _Scored | None,
+                 size: Amount | None = None) -> tuple[float | None, str | None]:
         """Quantity in the chosen product's selling unit where that makes sense."""
         if quantity is None:
             return None, owner.product.unit if owner else None
         said = quantity.unit
+        if owner is not None and size is not None and size.unit is not None and not quantity.is_measure \
+                and self._sold_by_measure(owner.product):
+            # "chini 2 kg ko 5 poka" of loose sugar: five packs of 2 kg are 10 kg
+            per_pack = self.index.units.convert(size.value, size.unit, owner.product.unit)
+            if per_pack is not None:
+                count = quantity.value * (12 if said is not None and said.kind == DOZEN else 1)
+                return _tidy(count * per_pack), owner.product.unit
         if owner is None:  # siblings in different units: keep what the shop said
             keep = said is not None and said.name != GENERIC_COUNT and said.kind != DOZEN
             return quantity.value, said.name if keep and said else None

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 
 def words(text: str) -> frozenset[str]:
-    """The set of whitespace-separated words of text (word lists are written as text blocks)."""
-    return frozenset(text.split())
+    """The set of whitespace-separated words of text (word lists are written as text blocks), in
+    NFKC as prepared messages are (so "बढ़ाओ" compares equal however its nukta was typed)."""
+    return frozenset(unicodedata.normalize("NFKC", text).split())
 
 
 def words_in_order(text: str) -> list[str]:
@@ -71,8 +74,6 @@ FILLER_WORDS = words("""
     ho ok garnus gara garnu hola ni na la है छ दाइ हो
 """)
 
-# Words of a question or a request that never name a product.
-NOT_PRODUCT = STOPWORDS | PRICE_WORDS | STOCK_WORDS | QUESTION_WORDS | NEGATIONS | FILLER_WORDS
 
 _SUFFIXES = ("ko", "को", "का", "की")
 
@@ -83,3 +84,39 @@ def strip_suffix(word: str) -> str:
         if word.endswith(suffix) and len(word) >= len(suffix) + 3:
             return word[: -len(suffix)]
     return word
+
+# Edit verbs: what a message does to a line already in the draft, wherever the verb stands
+# ("thap 2 crate coke", "2 crate coke thap", "1 kg musuro dal thapnu").
+ADD_VERBS = words("""
+    add adding thap thapa thapnu thapidinu thapideu thapdeu thapnus thapdinu thapau badhau badhaunu
+    badhaidinu badhaideu badha badhao badhaiye badhado aru extra
+    थप थप्नु थपिदिनु थपिदिनुहोस् बढाउ बढाउनु बढाओ बढ़ाओ बढाइदिनु अरु
+""")
+REDUCE_VERBS = words("""
+    ghatau ghataunu ghataidinu ghataideu ghata ghatao ghataiye minus kam kami
+    घटाउ घटाउनु घटाइदिनु घटाओ कम
+""")
+REMOVE_VERBS = words("""
+    remove delete hatau hataunu hatai hataidinu hataideu hata hatanu hatao hatado hataiye nikal nikala
+    nikalnu nikalo nikaldo chahidaina chaidaina chaindaina chahiyena pardaina hatana
+    हटाउ हटाउनु हटाइदिनु हटाओ हटा निकाल निकालो चाहिँदैन चाहिदैन पर्दैन
+""")
+SET_VERBS = words("""
+    banau banaunu banaidinu banaideu banaunus banao banado banaiye make change badal badalnu
+    update
+    बनाउ बनाउनु बनाइदिनु बनाओ बदल्नु
+""")
+# Two words that together refuse a line: "coke nahi chahiye", "sprite mat bhejo".
+REMOVE_PAIRS = frozenset({
+    (no, want) for no in ("nahi", "nahin", "nai", "mat", "नहीं", "नही", "मत")
+    for want in ("chahiye", "chaiye", "chahie", "chaiya", "bhejo", "bhejna", "dena", "चाहिए", "भेजो", "देना")})
+# Words that say "also" after a product ("wai wai pani 2 carton" = wai wai too, 2 cartons);
+# before any product word "pani" is the product itself (water).
+ALSO_WORDS = words("pani bhi पनि भी")
+# Words that add only when they open or close the message or follow an amount: Hindi "aur" is both "and"
+# and "more", "plus" is also part of names ("clinic plus").
+MORE_OR_AND = words("aur और plus")
+
+# Words of a question, a request or an edit that never name a product.
+NOT_PRODUCT = (STOPWORDS | PRICE_WORDS | STOCK_WORDS | QUESTION_WORDS | NEGATIONS | FILLER_WORDS
+               | ADD_VERBS | REDUCE_VERBS | REMOVE_VERBS | SET_VERBS | (MORE_OR_AND - {"plus"}))

@@ -89,6 +89,10 @@ class NluPipeline:
         """Every item a prepared message (normalize.prepare) orders or names, in message order."""
         return self._items(self._state, prepared)
 
+    def items_among(self, prepared: str, products: Iterable[Product]) -> list[ParsedItem]:
+        """The items a prepared message names among a few products only (an order's own lines)."""
+        return NluPipeline(None, CatalogIndex(products, self.index.units)).items(prepared)
+
     @staticmethod
     def _items(state: _State, prepared: str) -> list[ParsedItem]:
         out: list[ParsedItem] = []

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from nlu.edits import is_also
 from nlu.lexicon import CONNECTORS, NEGATIONS, NOT_PRODUCT, SEPARATOR_WORDS, STOPWORDS, strip_suffix
 from nlu.normalize import tokenize
 from nlu.quantities import Amount, find_amounts
@@ -65,7 +66,8 @@ class Splitter:
     def _describe(self, text: str, tokens: list[str]) -> Span:
         amounts, hints = find_amounts(tokens, self.units)
         taken = {i for a in amounts for i in range(a.start, a.end)} | {h.index for h in hints}
-        words = [strip_suffix(t) for i, t in enumerate(tokens) if i not in taken and t not in NOT_PRODUCT]
+        words = [strip_suffix(t) for i, t in enumerate(tokens)
+                 if i not in taken and t not in NOT_PRODUCT and not is_also(tokens, i, self.is_unit)]
         return Span(text, tokens, amounts, words, [h.unit.name for h in hints])
 
     def _join_phrases(self, tokens: list[str]) -> list[str]:

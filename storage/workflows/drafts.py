@@ -14,6 +14,7 @@ from typing import Any
 import asyncpg
 
 from domain.orders import OrderStatus
+from domain.packs import deliverable
 from domain.pricing import PricingPolicy, price_line
 from storage.repos.orders import Order, OrderLine, OrderRepository
 
@@ -32,10 +33,11 @@ async def price_lines(conn: asyncpg.Connection, config: Any, wanted: Sequence[Wa
     products = {r["sku"]: r for r in rows}
     policy = pricing_policy(config)
     lines = []
-    for sku, quantity in wanted:
+    for sku, asked in wanted:
         product = products.get(sku)
-        if product is None:
-            continue
+        quantity = deliverable(asked, product["unit"]) if product is not None else None
+        if quantity is None:
+            continue  # unknown, or less than one of a counted unit (the handlers ask before this)
         priced = price_line(policy, product["price"], product["category"], quantity)
         lines.append(OrderLine(sku, product["name"], quantity, product["unit"], priced.unit_price,
                                priced.line_total))
@@ -43,13 +45,17 @@ async def price_lines(conn: asyncpg.Connection, config: Any, wanted: Sequence[Wa
 
 
 def merged(lines: Iterable[OrderLine], *, set_items: Sequence[Wanted] = (), add_items: Sequence[Wanted] = (),
-           remove: Iterable[str] = ()) -> list[Wanted]:
-    """The draft's (sku, quantity) after an edit: set replaces a quantity, add adds to it, remove drops."""
+           reduce_items: Sequence[Wanted] = (), remove: Iterable[str] = ()) -> list[Wanted]:
+    """The draft's (sku, quantity) after an edit: set replaces a quantity, add adds to it, reduce takes
+    from it (a line taken to nothing goes), remove drops."""
     wanted: dict[str, Decimal] = {li.sku: li.quantity for li in lines}
     for sku, quantity in set_items:
         wanted[sku] = quantity
     for sku, quantity in add_items:
         wanted[sku] = wanted.get(sku, Decimal(0)) + quantity
+    for sku, quantity in reduce_items:
+        if sku in wanted:
+            wanted[sku] -= quantity
     for sku in remove:
         wanted.pop(sku, None)
     return [(sku, q) for sku, q in wanted.items() if q > 0]
@@ -70,10 +76,11 @@ async def open_draft(conn: asyncpg.Connection, retailer_id: int, now: datetime, 
 
 async def edit_draft(conn: asyncpg.Connection, retailer_id: int, now: datetime, config: Any, *,
                      set_items: Sequence[Wanted] = (), add_items: Sequence[Wanted] = (),
-                     remove: Iterable[str] = ()) -> Order:
+                     reduce_items: Sequence[Wanted] = (), remove: Iterable[str] = ()) -> Order:
     """Apply an edit to the retailer's draft (made if missing), re-price it and return it."""
     draft = await open_draft(conn, retailer_id, now, config)
-    wanted = merged(draft.lines, set_items=set_items, add_items=add_items, remove=remove)
+    wanted = merged(draft.lines, set_items=set_items, add_items=add_items, reduce_items=reduce_items,
+                    remove=remove)
     draft.lines = await price_lines(conn, config, wanted)
     draft.total = await OrderRepository(conn).set_lines(draft.id, draft.lines, now)
     return draft
