@@ -98,7 +98,7 @@ async def concerned(uow: UnitOfWork, order_id: int, vendor_id: int) -> Order | N
 
 async def answer(reply: Reply, uow: UnitOfWork, action: str, order_id: int, result: VendorResult) -> None:
     """Tell the vendor what its reply did."""
-    status = result.order.status.value.lower() if result.order else ""
+    status = result.order.status if result.order else ""  # rendered as words in the vendor's language
     if result.answer in ANSWER_KEYS:
         await reply(ANSWER_KEYS[result.answer], order_id=order_id)
     elif result.answer is Answer.ALREADY:
