@@ -22,6 +22,7 @@ TEST_ENV = {
     "TWILIO_AUTH_TOKEN": "test-auth-token",
     "TWILIO_FROM_NUMBER": "+14155238886",
 }
+BARE_UNSET = ("TWILIO_", "META_", "OPENAI_", "KHAACHO_SECRET_KEY")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -37,6 +38,11 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 def make_config(**env: str) -> Config:
     return load_config(env={**os.environ, **TEST_ENV, **env})
+
+
+def bare_config() -> Config:
+    """The config of a fresh clone: no provider credentials, no KHAACHO_SECRET_KEY."""
+    return load_config(env={k: v for k, v in os.environ.items() if not k.startswith(BARE_UNSET)})
 
 
 @pytest.fixture
@@ -68,8 +74,8 @@ class ConversationFixture(pytest.Item):
     def runtest(self) -> None:
         asyncio.run(self._replay())
 
-    async def _replay(self) -> None:
-        runtime = await start_runtime(make_config(), clock=FakeClock(), pool_size=4, nlu_check_every=0)
+    async def _replay(self) -> None:  # a fixture carries all it needs: the environment gives nothing
+        runtime = await start_runtime(bare_config(), clock=FakeClock(), pool_size=4, nlu_check_every=0)
         try:
             await Replayer(runtime).run(load_fixture(self.path))
         finally:
