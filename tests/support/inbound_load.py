@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import itertools
 import time
+import uuid
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -44,7 +45,6 @@ class WebhookLoad:
     posted: list[Posted] = field(default_factory=list)
     failed_posts: int = 0
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
-    _sids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
     def stop(self) -> None:
         self._stop.set()
@@ -61,7 +61,7 @@ class WebhookLoad:
         for seq in itertools.count():
             if self._stop.is_set():
                 return
-            form = twilio_form(phone, TEXT, sid=f"SM{next(self._sids):032d}")
+            form = twilio_form(phone, TEXT, sid=f"SM{uuid.uuid4().hex}")  # unique across runs on one database
             while True:
                 ports = self.ports()
                 turn += 1
