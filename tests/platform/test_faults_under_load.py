@@ -38,3 +38,23 @@ async def test_postgresql_cut_for_seconds_loses_no_answered_message(tmp_path) ->
 @pytest.mark.timeout(300)
 async def test_redis_cut_for_seconds_loses_no_answered_message(tmp_path) -> None:
     await _survives(REDIS_DOWN, tmp_path)
+
+
+async def test_the_worker_polls_on_when_redis_drops_a_connection(monkeypatch) -> None:
+    from arq.worker import Worker
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    from bot.worker import ResilientWorker
+
+    calls = []
+
+    async def poll(self) -> None:  # type: ignore[no-untyped-def]
+        calls.append(1)
+        raise RedisConnectionError("Connection closed by server.")
+
+    monkeypatch.setattr(Worker, "_poll_iteration", poll)
+    worker = ResilientWorker.__new__(ResilientWorker)
+    worker.redis_retry_every = 0.0
+    await worker._poll_iteration()  # arq's own would raise, and end `khaacho worker`
+    await worker._poll_iteration()
+    assert len(calls) == 2
