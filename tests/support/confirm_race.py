@@ -58,6 +58,7 @@ async def seed(database_url: str, orders: int, credit_for: int, stock_for: int) 
         stock = QUANTITY * stock_for
         retailer_id = await users.add_retailer(RETAILER, "Race Kirana", Decimal(0))
         vendor_id = await users.add_vendor(VENDOR, "Race Traders", products=[SKU])
+        await conn.execute("UPDATE vendors SET capacity = $2 WHERE user_id = $1", vendor_id, orders)  # not raced here
         await conn.execute("UPDATE vendor_products SET stock = $2 WHERE vendor_id = $1 AND sku = $3",
                            vendor_id, stock, SKU)
         await conn.execute("DELETE FROM vendor_products WHERE sku = $1 AND vendor_id <> $2", SKU, vendor_id)
