@@ -11,6 +11,9 @@ from typing import Any
 import asyncpg
 from arq import cron
 from arq.connections import RedisSettings
+from arq.worker import Worker, get_kwargs
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from bot.channels.console import ConsoleSender, delivers_to_console
 from bot.channels.meta_sender import MetaSender
@@ -111,6 +114,24 @@ def _cron_seconds(every: timedelta) -> dict[str, Any]:
     if seconds < 3600:
         return {"minute": set(range(0, 60, seconds // 60)), "second": {0}}
     return {"hour": set(range(0, 24, seconds // 3600)), "minute": {0}, "second": {0}}
+
+
+class ResilientWorker(Worker):
+    """arq's worker, except that Redis going away pauses the polling instead of ending the process
+    (arq lets a ConnectionError out of its poll loop: the worker, its outbox pump with it, exits)."""
+
+    redis_retry_every = 1.0
+
+    async def _poll_iteration(self) -> None:
+        try:
+            await super()._poll_iteration()
+        except (RedisConnectionError, RedisTimeoutError, OSError) as exc:
+            log.warning("redis unavailable; polling again shortly", extra={"error": f"{type(exc).__name__}: {exc}"})
+            await asyncio.sleep(self.redis_retry_every)
+
+
+def run(redis_url: str) -> None:
+    ResilientWorker(**get_kwargs(settings(redis_url))).run()
 
 
 def settings(redis_url: str) -> type:

@@ -57,12 +57,10 @@ def run_serve(args: argparse.Namespace, config: Config) -> int:
 
 
 def run_worker(args: argparse.Namespace, config: Config) -> int:
-    from arq.worker import run_worker as arq_run_worker
-
-    from bot.worker import settings
+    from bot.worker import run
 
     asyncio.set_event_loop(asyncio.new_event_loop())
-    arq_run_worker(settings(config.secrets.redis_url or ""))
+    run(config.secrets.redis_url or "")
     return 0
 
 
