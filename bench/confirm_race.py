@@ -17,13 +17,13 @@ import os
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.databases import fresh_database  # noqa: E402
 from storage.embedded import ensure_services  # noqa: E402
 from tests.support.confirm_race import race, seed, standing  # noqa: E402
 
@@ -37,10 +37,7 @@ async def main() -> int:
     parser.add_argument("--stock-for", type=int, default=59)
     args = parser.parse_args()
     base = ensure_services().database_url
-    admin = await asyncpg.connect(base)
-    await admin.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-    await admin.execute(f"CREATE DATABASE {DATABASE}")
-    url = urlunsplit(urlsplit(base)._replace(path=f"/{DATABASE}"))
+    url = await fresh_database(base, DATABASE)
     r = await seed(url, args.orders, args.credit_for, args.stock_for)
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; 2 processes x 8 connections")
     started = time.monotonic()
@@ -53,6 +50,7 @@ async def main() -> int:
     accepted = await standing(url, r)
     print(f"{confirmed.confirmed} acceptances in {time.monotonic() - started:.1f} s: {accepted.accepted} went "
           f"through (stock fits {args.stock_for}); stock left {accepted.stock}")
+    admin = await asyncpg.connect(base)
     await admin.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
     await admin.close()
     ok = (confirmed.confirmed == args.credit_for and confirmed.outstanding <= r.credit_limit

@@ -36,18 +36,11 @@ import asyncpg
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.databases import fresh_database  # noqa: E402
 from storage.embedded import ensure_services  # noqa: E402
 from tests.support.fault_stand import FAULTS, outbox_left, run, stand  # noqa: E402
 
 DATABASE = "khaacho_bench_faults"
-
-
-async def fresh_database(base_url: str) -> str:
-    admin = await asyncpg.connect(base_url)
-    await admin.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-    await admin.execute(f"CREATE DATABASE {DATABASE}")
-    await admin.close()
-    return urlunsplit(urlsplit(base_url)._replace(path=f"/{DATABASE}"))
 
 
 async def main() -> None:
@@ -62,7 +55,7 @@ async def main() -> None:
     args = parser.parse_args()
     chosen = [f for f in FAULTS if f.name in args.faults.split(",")]
     services = ensure_services()
-    url = await fresh_database(services.database_url)
+    url = await fresh_database(services.database_url, DATABASE)
     redis_url = urlunsplit(urlsplit(services.redis_url)._replace(path="/14"))
     folder = Path(tempfile.mkdtemp(prefix="khaacho-faults-"))
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; 2 serve + 1 worker; "
