@@ -22,41 +22,43 @@ def local_sid() -> str:
     return f"SMlocal{uuid.uuid4().hex}"
 
 
-class CaptureSender:
+class LocalSender:
+    """What both local senders share: a fresh provider id per message, and nothing to reconcile."""
+
+    def deliver(self, message: OutboundMessage) -> None:
+        raise NotImplementedError
+
+    async def send(self, message: OutboundMessage) -> SendResult:
+        self.deliver(message)
+        return SendResult(sid=local_sid(), status="sent")
+
+    async def find_sent(self, message: OutboundMessage, since_epoch: float,
+                        exclude: Collection[str] = ()) -> SendResult | None:
+        return None
+
+    async def close(self) -> None:
+        return None
+
+
+class CaptureSender(LocalSender):
     def __init__(self, on_send: Callable[[OutboundMessage], None] | None = None) -> None:
         self.sent: list[OutboundMessage] = []
         self._on_send = on_send
 
-    async def send(self, message: OutboundMessage) -> SendResult:
+    def deliver(self, message: OutboundMessage) -> None:
         self.sent.append(message)
         if self._on_send:
             self._on_send(message)
-        return SendResult(sid=local_sid(), status="sent")
-
-    async def find_sent(self, message: OutboundMessage, since_epoch: float,
-                        exclude: Collection[str] = ()) -> SendResult | None:
-        return None
-
-    async def close(self) -> None:
-        return None
 
 
-class ConsoleSender:
+class ConsoleSender(LocalSender):
     """Delivers to the log: one `console delivery` line per message, with its recipient and text."""
 
-    async def send(self, message: OutboundMessage) -> SendResult:
+    def deliver(self, message: OutboundMessage) -> None:
         extra = {"to": message.recipient, "body": message.body}
         if message.media_url:
             extra["media_url"] = message.media_url
         log.info("console delivery", extra=extra)
-        return SendResult(sid=local_sid(), status="sent")
-
-    async def find_sent(self, message: OutboundMessage, since_epoch: float,
-                        exclude: Collection[str] = ()) -> SendResult | None:
-        return None
-
-    async def close(self) -> None:
-        return None
 
 
 def delivers_to_console(config: Config) -> bool:
