@@ -59,16 +59,16 @@ def sort_items(items: Iterable[Any], message_mode: str | None = None,
     units = units or {}
     for item in items:
         mode = item_mode(item, message_mode)
+        # refused here (OutOfBounds), before a draft line or a question in the conversation keeps it
+        quantity = bounds.read_number(item.quantity, bounds.QUANTITY) if item.quantity else None
         counted = bool(item.sku) and is_counted(units.get(item.sku, item.unit))
-        if counted and item.quantity and mode != REMOVE and whole_units(item.quantity) is None:
+        if counted and quantity and mode != REMOVE and whole_units(quantity) is None:
             # less than one bottle or packet ("200 ml tori tel"): say so and ask how many
-            out.rounded.append({"text": item.text, "exact": _shown(Decimal(str(item.quantity))), "name": item.name,
+            out.rounded.append({"text": item.text, "exact": _shown(quantity), "name": item.name,
                                 "unit": item.unit or "", "quantity": ""})
             out.questions.append({"kind": "quantity", "sku": item.sku, "name": item.name, "unit": item.unit or "",
                                   "mode": mode})
             continue
-        # refused here (OutOfBounds), before a draft line or a question in the conversation keeps it
-        quantity = bounds.read_number(item.quantity, bounds.QUANTITY) if item.quantity else None
         if item.sku and mode == REMOVE:
             out.remove.append(item.sku)
         elif item.sku and quantity:

@@ -23,6 +23,8 @@ CASES = [  # (sender, text, a word the answer has)
     (SITA, "accept " + "9" * 5000, "1,000,000,000,000"),
     (SITA, f"stock chini {HUGE} kg", "stock"),
     (RAM, f"{HUGE} kg chini", "quantity"),
+    (RAM, "1" * 400 + " bottle tori tel", "quantity"),  # past float range, on a counted unit
+    (RAM, "wai wai " + "9" * 400 + " packet thap", "quantity"),
     (RAM, f"order {HUGE} kaha pugyo", "order"),  # the parser reads no order number this long
     (RAM, f"{HUGE} pathaye esewa bata", "amount"),
     (ADMIN, f"/order {HUGE}", "not an order number"),
