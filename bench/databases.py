@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
 from storage.db import connect, migrate
+from storage.embedded import ensure_services
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 async def fresh_database(base_url: str, name: str) -> str:
@@ -24,3 +29,12 @@ async def fresh_database(base_url: str, name: str) -> str:
     finally:
         await conn.close()
     return url
+
+
+async def bench_database(name: str) -> str:
+    """`fresh_database(name)` on the servers of DATABASE_URL / REDIS_URL (embedded ones when unset)."""
+    if not os.environ.get("DATABASE_URL") or not os.environ.get("REDIS_URL"):
+        services = ensure_services(ROOT / "var" / "bench")
+        os.environ.setdefault("DATABASE_URL", services.database_url)
+        os.environ.setdefault("REDIS_URL", services.redis_url)
+    return await fresh_database(os.environ["DATABASE_URL"], name)

@@ -32,11 +32,10 @@ import asyncpg
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.databases import fresh_database  # noqa: E402
+from bench.databases import bench_database  # noqa: E402
 from bot.channels.base import InboundMessage  # noqa: E402
 from bot.config import load_config  # noqa: E402
 from bot.runtime import Runtime, start_runtime  # noqa: E402
-from storage.embedded import ensure_services  # noqa: E402
 from storage.repos.users import UserRepository  # noqa: E402
 
 DATABASE = "khaacho_bench_fair"
@@ -105,11 +104,7 @@ def describe(delays: list[float]) -> str:
 
 
 async def main(flood_size: int, count: int) -> None:
-    if not os.environ.get("DATABASE_URL") or not os.environ.get("REDIS_URL"):
-        services = ensure_services(ROOT / "var" / "bench")
-        os.environ.setdefault("DATABASE_URL", services.database_url)
-        os.environ.setdefault("REDIS_URL", services.redis_url)
-    url = await fresh_database(os.environ["DATABASE_URL"], DATABASE)
+    url = await bench_database(DATABASE)
     env = {**os.environ, "DATABASE_URL": url, "TWILIO_ACCOUNT_SID": "AC" + "d4" * 16,
            "TWILIO_AUTH_TOKEN": "bench-token", "TWILIO_FROM_NUMBER": "+14155238886"}
     runtime = await start_runtime(load_config(env=env), pool_size=10, nlu_check_every=0)

@@ -25,24 +25,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.databases import fresh_database  # noqa: E402
+from bench.databases import bench_database  # noqa: E402
 from bot.config import load_config  # noqa: E402
 from bot.local import LocalSession  # noqa: E402
 from bot.replay import reset_database  # noqa: E402
 from bot.runtime import start_runtime  # noqa: E402
 from storage.clock import FakeClock  # noqa: E402
-from storage.embedded import ensure_services  # noqa: E402
 from tests.support.pipeline_fuzz import cast, local_deliver, run_fuzz  # noqa: E402
 
 DATABASE = "khaacho_bench_fuzz"
 
 
 async def main(messages: int, seed: int) -> int:
-    if not os.environ.get("DATABASE_URL") or not os.environ.get("REDIS_URL"):
-        services = ensure_services(ROOT / "var" / "bench")
-        os.environ.setdefault("DATABASE_URL", services.database_url)
-        os.environ.setdefault("REDIS_URL", services.redis_url)
-    url = await fresh_database(os.environ["DATABASE_URL"], DATABASE)
+    url = await bench_database(DATABASE)
     env = {**os.environ, "DATABASE_URL": url, "TWILIO_ACCOUNT_SID": "AC" + "c3" * 16,
            "TWILIO_AUTH_TOKEN": "bench-token", "TWILIO_FROM_NUMBER": "+14155238886"}
     runtime = await start_runtime(load_config(env=env), clock=FakeClock(), pool_size=4, nlu_check_every=0)

@@ -18,14 +18,13 @@ import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import asyncpg  # noqa: E402
 
-from storage.db import connect, migrate  # noqa: E402
+from bench.databases import fresh_database  # noqa: E402
+from storage.db import connect  # noqa: E402
 from storage.embedded import ensure_services  # noqa: E402
 from storage.vendor_scoring import rescore_vendors  # noqa: E402
 
@@ -67,21 +66,10 @@ FROM orders o
 """
 
 
-def _with_db(url: str, name: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path="/" + name))
-
-
 async def seed(admin_url: str, vendors: int, orders: int) -> str:
-    admin = await asyncpg.connect(admin_url)
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
-        await admin.execute(f'CREATE DATABASE "{DB}"')
-    finally:
-        await admin.close()
-    url = _with_db(admin_url, DB)
+    url = await fresh_database(admin_url, DB)
     conn = await connect(url)
     try:
-        await migrate(conn)
         for statement in SEED:
             await (conn.execute(statement, vendors) if "$1" in statement else conn.execute(statement))
         await conn.execute(ORDERS, orders, vendors, NOW)
