@@ -12,7 +12,6 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 import pytest
 import redis.asyncio as aioredis
@@ -27,7 +26,7 @@ from storage.ratelimit import RateLimiter
 from storage.repos.outbox import OutboxRepository
 from tests.conftest import TEST_ENV
 from tests.jobs.seed import admin
-from tests.support.tcp_proxy import TcpProxy
+from tests.support.tcp_proxy import proxy_for
 
 A, B, ADMIN = "+9779800000021", "+9779800000022", "+9779800000000"
 
@@ -67,10 +66,8 @@ async def test_the_pump_survives_a_dropped_connection_and_redis_going_away(runti
     config = replace(runtime.config, outbox=replace(runtime.config.outbox, stale_after=timedelta(seconds=1)))
     await runtime.redis.set(HEARTBEAT_KEY, "now", ex=60)  # the worker's heartbeat goes on: it is not the signal
     client = await aiohttp_client(create_app(config, clock=clock))
-    redis_at = urlsplit(config.secrets.redis_url)
-    proxy = await TcpProxy(redis_at.hostname or "127.0.0.1", redis_at.port or 6379).start()
-    limiter_redis = aioredis.from_url(f"redis://127.0.0.1:{proxy.port}{redis_at.path}", socket_timeout=1,
-                                      socket_connect_timeout=1)
+    proxy, proxied_redis_url = await proxy_for(config.secrets.redis_url)
+    limiter_redis = aioredis.from_url(proxied_redis_url, socket_timeout=1, socket_connect_timeout=1)
     limiter = RateLimiter(limiter_redis, {"+14155238886": 80, "total": 400})
     outbox = OutboxSender(runtime.pool, sender, clock, limiter=limiter)
     pump = asyncio.create_task(outbox_pump({"config": config, "outbox": outbox}, max_backoff=0.5))

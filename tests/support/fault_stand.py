@@ -15,7 +15,6 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 from aiohttp import web
@@ -24,7 +23,7 @@ from storage.db import connect, migrate
 from storage.repos.users import UserRepository
 from tests.support.inbound_load import Outcome, Posted, WebhookLoad, outcome
 from tests.support.processes import Cluster, cluster, free_port
-from tests.support.tcp_proxy import TcpProxy
+from tests.support.tcp_proxy import TcpProxy, proxy_for
 from tests.support.twilio_stub import TwilioStub
 
 SID, TOKEN = "AC" + "c3" * 16, "fault-token"
@@ -64,13 +63,6 @@ class Row:
     recovery: float | None  # from clearing the fault until all answered before then were handled
 
 
-def _proxied(url: str, port: int) -> str:
-    parts = urlsplit(url)
-    netloc = parts.netloc.rsplit("@", 1)
-    host = f"127.0.0.1:{port}"
-    return urlunsplit(parts._replace(netloc=f"{netloc[0]}@{host}" if len(netloc) == 2 else host))
-
-
 async def _seed(database_url: str, phones: list[str]) -> None:
     conn = await connect(database_url)
     try:
@@ -104,10 +96,9 @@ async def stand(database_url: str, redis_url: str, folder: Path, config_source: 
     await runner.setup()
     stub_port = free_port()
     await web.TCPSite(runner, "127.0.0.1", stub_port).start()
-    db, rd = urlsplit(database_url), urlsplit(redis_url)
-    pg_proxy = await TcpProxy(db.hostname or "127.0.0.1", db.port or 5432).start()
-    redis_proxy = await TcpProxy(rd.hostname or "127.0.0.1", rd.port or 6379).start()
-    env = {"DATABASE_URL": _proxied(database_url, pg_proxy.port), "REDIS_URL": _proxied(redis_url, redis_proxy.port),
+    pg_proxy, proxied_database_url = await proxy_for(database_url)
+    redis_proxy, proxied_redis_url = await proxy_for(redis_url)
+    env = {"DATABASE_URL": proxied_database_url, "REDIS_URL": proxied_redis_url,
            "TWILIO_ACCOUNT_SID": SID, "TWILIO_AUTH_TOKEN": TOKEN, "TWILIO_FROM_NUMBER": "+14155238886",
            "TWILIO_API_BASE_URL": f"http://127.0.0.1:{stub_port}", "PUBLIC_BASE_URL": PUBLIC,
            "KHAACHO_CONFIG": str(stand_config(folder, config_source))}
