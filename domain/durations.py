@@ -13,7 +13,7 @@ _PART = re.compile(rf"({_NUMBER})\s*([dhms])")
 _DURATION = re.compile(r"\s*".join(["^", *(rf"(?:{_NUMBER}\s*{unit})?" for unit in _UNIT_SECONDS), "$"]))
 _HINT = "expected a duration like 30s, 15m, 2h, 1d or 1h30m"
 _MICROSECOND = Decimal("0.000001")
-_LONGEST = Decimal(timedelta.max.days) * _UNIT_SECONDS["d"]
+_LONGEST = Decimal(timedelta.max // timedelta(microseconds=1)) / 1_000_000  # seconds, exactly
 
 
 def parse_duration(text: object) -> timedelta:
@@ -27,7 +27,7 @@ def parse_duration(text: object) -> timedelta:
     if not _PART.search(value) or not _DURATION.match(value):
         raise ValueError(f"{_HINT}, got {text!r}")
     seconds = sum(Decimal(number) * _UNIT_SECONDS[unit] for number, unit in _PART.findall(value))
-    if seconds >= _LONGEST:  # checked first: quantize() itself fails on numbers past 28 digits
+    if seconds > _LONGEST:  # checked first: quantize() itself fails on numbers past 28 digits
         raise ValueError(f"duration {text!r} is too long (at most {timedelta.max.days} days)")
     return timedelta(microseconds=int(seconds.quantize(_MICROSECOND, ROUND_HALF_EVEN) * 1_000_000))
 
