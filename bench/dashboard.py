@@ -35,10 +35,10 @@ from bot.app import create_app
 from bot.commands.catalog import import_catalog
 from bot.commands.seed import DEMO_CATALOG
 from bot.config import load_config
+from services.ops.apikeys import ApiKeyRepository
 from storage.clock import FakeClock
 from storage.db import connect, migrate
 from storage.embedded import ensure_services
-from storage.ops.apikeys import ApiKeyRepository
 from storage.rollup import local_day, roll_up_day
 
 DB = "khaacho_bench_dashboard"

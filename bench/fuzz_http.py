@@ -32,9 +32,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.databases import fresh_database  # noqa: E402
+from services.ops.apikeys import ApiKeyRepository  # noqa: E402
 from storage.db import connect  # noqa: E402
 from storage.embedded import ensure_services  # noqa: E402
-from storage.ops.apikeys import ApiKeyRepository  # noqa: E402
 from tests.support.http_fuzz import FuzzKeys, RequestFuzzer, fire  # noqa: E402
 from tests.support.processes import khaacho_processes  # noqa: E402
 

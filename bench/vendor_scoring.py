@@ -24,9 +24,9 @@ sys.path.insert(0, str(ROOT))
 
 
 from bench.databases import fresh_database  # noqa: E402
+from services.scoring import rescore_vendors  # noqa: E402
 from storage.db import connect  # noqa: E402
 from storage.embedded import ensure_services  # noqa: E402
-from storage.vendor_scoring import rescore_vendors  # noqa: E402
 
 DB = "khaacho_bench_scoring"
 NOW = datetime(2026, 11, 2, 4, 15, tzinfo=UTC)

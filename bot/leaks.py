@@ -14,8 +14,8 @@ from functools import lru_cache
 
 from jobs.schedule import PERIODIC
 
-PROJECT = ("domain", "storage", "nlu", "handlers", "bot", "jobs")
-CODE_PACKAGES = ("domain", "storage.workflows", "storage.ops")
+PROJECT = ("domain", "storage", "services", "nlu", "handlers", "bot", "jobs")
+CODE_PACKAGES = ("domain", "services", "services.ops")
 REPRS = (r"<[\w.]+ object at 0x[0-9a-f]+>", r"\b(?:Decimal|datetime\.\w+|UUID|Record)\(", r"[:=(,\[] ?None\b",
          r"\{'\w+': ", r"\{[a-z_]+\}", r"\bTraceback\b", r"\bself-heal(?:ing)?\b")
 

@@ -21,10 +21,10 @@ from handlers.context import Reply
 from nlu.edits import ADD, REDUCE, REMOVE, SET, edit_kind
 from nlu.normalize import prepare
 from nlu.numbers import parse_numeral
+from services.drafts import edit_draft
+from services.present import amount, tell
 from storage.repos.orders import Order, OrderLine
 from storage.uow import UnitOfWork
-from storage.workflows.drafts import edit_draft
-from storage.workflows.present import amount, tell
 
 CONFIRM, CHOOSE, QUANTITY = "order.confirm", "order.choose", "order.quantity"
 MAX_OPTIONS = 4

@@ -13,11 +13,11 @@ from domain.bounds import read_reference
 from handlers.routing import RETAILER, Router
 from handlers.services_text import order_lines
 from nlu.types import Parse
+from services.drafts import price_lines
+from services.present import amount
 from storage.notify import Reply
 from storage.repos.users import User
 from storage.uow import UnitOfWork
-from storage.workflows.drafts import price_lines
-from storage.workflows.present import amount
 
 router = Router("inquiry")
 MAX_ASKED = 4  # products answered for one question (the best candidates of an unclear name)

@@ -31,10 +31,10 @@ from handlers.drafting import (
 from handlers.routing import RETAILER, Router
 from nlu.edits import REMOVE, SET, edit_kind, edit_kinds, without_edit_words
 from nlu.types import ParsedItem
+from services.drafts import discard_draft, edit_draft
+from services.ordering import Confirmed, confirm_order
+from services.present import amount, tell
 from storage.uow import UnitOfWork
-from storage.workflows.drafts import discard_draft, edit_draft
-from storage.workflows.orders import Confirmed, confirm_order
-from storage.workflows.present import amount, tell
 
 router = Router("order")
 

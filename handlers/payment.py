@@ -15,11 +15,11 @@ from handlers.routing import RETAILER, VENDOR, Kind, Router
 from handlers.services_text import local_time
 from handlers.vendor import vendor_command
 from nlu.types import Parse
+from services.payments import Decided, decide_claim, method_name, record_claim
+from services.present import amount
 from storage.notify import Reply
 from storage.repos.users import User
 from storage.uow import UnitOfWork
-from storage.workflows.payments import Decided, decide_claim, method_name, record_claim
-from storage.workflows.present import amount
 
 router = Router("payment")
 UNKNOWN_METHOD = "other"

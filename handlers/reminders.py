@@ -10,8 +10,8 @@ from handlers import order as ordering
 from handlers import reorder
 from handlers.drafting import CONFIRM
 from handlers.routing import RETAILER, Router
+from services.reminders import REMINDER_STATE
 from storage.notify import Reply
-from storage.reminders import REMINDER_STATE
 from storage.repos.conversations import Conversation
 from storage.uow import UnitOfWork
 

@@ -9,11 +9,11 @@ from typing import Any
 from handlers.drafting import show_draft
 from handlers.routing import RETAILER, Router
 from handlers.services_text import local_time
+from services.drafts import edit_draft
 from storage.notify import Reply
 from storage.repos.conversations import Conversation
 from storage.repos.users import User
 from storage.uow import UnitOfWork
-from storage.workflows.drafts import edit_draft
 
 router = Router("reorder")
 

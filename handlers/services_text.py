@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from services.present import amount
 from storage.notify import Reply
 from storage.repos.retailer_views import OrderSummary
-from storage.workflows.present import amount
 
 
 def local_time(config: Any, at: datetime) -> str:

@@ -10,8 +10,8 @@ from domain import bounds
 from handlers.context import Reply, Turn
 from handlers.routing import VENDOR, Kind, Router
 from nlu.normalize import prepare
+from services.present import qty
 from storage.uow import UnitOfWork
-from storage.workflows.present import qty
 
 router = Router("stock")
 STOCK = re.compile(r"^\s*(?:stock|stok|मौज्दात)\s+(?P<rest>.+)$", re.IGNORECASE)

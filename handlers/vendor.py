@@ -20,10 +20,10 @@ from domain.orders import OrderStatus
 from handlers.context import Reply, Turn
 from handlers.drafting import named_skus
 from handlers.routing import VENDOR, Kind, Router
+from services.fulfilment import Answer, VendorResult, accept_order, advance_order, reject_order
+from services.present import person, tell
 from storage.repos.orders import Order
 from storage.uow import UnitOfWork
-from storage.workflows.fulfilment import Answer, VendorResult, accept_order, advance_order, reject_order
-from storage.workflows.present import person, tell
 
 router = Router("vendor")
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from services.reassignment import expire_offers
 from storage.notify import Notifier
 from storage.texts import default_texts
 from storage.uow import UnitOfWork
-from storage.workflows.routing import expire_offers
 
 
 async def order_timeouts(ctx: dict[str, Any]) -> int:

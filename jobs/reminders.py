@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from storage.reminders import send_reminders
+from services.reminders import send_reminders
 
 
 async def send_reorder_reminders(ctx: dict[str, Any]) -> list[int]:

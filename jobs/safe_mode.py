@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from storage import safe_mode
+from services import safe_mode
 from storage.notify import Notifier
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from storage.credit_scoring import rescore_credit
+from services.credit import rescore_credit
+from services.scoring import rescore_vendors
 from storage.notify import Notifier
-from storage.vendor_scoring import rescore_vendors
 
 
 async def score_vendors(ctx: dict[str, Any]) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from storage.healing import heal_all
+from services.healing import heal_all
 
 
 async def self_heal(ctx: dict[str, Any]) -> dict[str, int]:

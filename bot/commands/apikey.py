@@ -6,8 +6,8 @@ import argparse
 from datetime import UTC, datetime
 
 from bot.config import Config
+from services.ops.apikeys import ApiKeyRepository
 from storage.db import connect, migrate
-from storage.ops.apikeys import ApiKeyRepository
 
 
 def register(sub: argparse._SubParsersAction) -> None:

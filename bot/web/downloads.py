@@ -1,12 +1,12 @@
-"""GET /downloads/{token}: an export file behind a signed, expiring link (see storage.ops.links)."""
+"""GET /downloads/{token}: an export file behind a signed, expiring link (see services.ops.links)."""
 
 from __future__ import annotations
 
 from aiohttp import web
 
 from bot.appkeys import CONFIG, RUNTIME
-from storage.ops.exports import Exporter
-from storage.ops.links import LinkError, link_secret, verify
+from services.ops.exports import Exporter
+from services.ops.links import LinkError, link_secret, verify
 
 CONTENT_TYPES = {
     ".csv": "text/csv; charset=utf-8",

@@ -11,13 +11,13 @@ from handlers.admin.args import admin_actor, find_person, zone
 from handlers.admin.framework import Audit, UsageError, admin_command, parse_order_id, require, rest
 from handlers.context import Turn
 from handlers.routing import Router
+from services.ops.orders import OrderFilter, actor_names, list_orders, order_history
+from services.ops.reassign import Chosen, reassign_to
+from services.ordering import cancel_order
+from services.reassignment import Reassigned, reassign_order
 from storage.analytics import OPEN_STATUSES
 from storage.notify import Reply
-from storage.ops.orders import OrderFilter, actor_names, list_orders, order_history
-from storage.ops.reassign import Chosen, reassign_to
 from storage.uow import UnitOfWork
-from storage.workflows.orders import cancel_order
-from storage.workflows.routing import Reassigned, reassign_order
 
 router = Router("admin.orders")
 LIST_SIZE = 15

@@ -7,10 +7,10 @@ from typing import Any
 from handlers.admin.framework import Audit, UsageError, admin_command, parse_amount, parse_reference, require, rest
 from handlers.context import Turn
 from handlers.routing import Router
+from services.payments import Decided, decide_claim
+from services.present import amount
 from storage.notify import Reply
 from storage.uow import UnitOfWork
-from storage.workflows.payments import Decided, decide_claim
-from storage.workflows.present import amount
 
 router = Router("admin.payments")
 USAGE = "/payment list | /payment confirm ID [AMOUNT] | /payment reject ID REASON"

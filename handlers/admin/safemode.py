@@ -11,7 +11,7 @@ from domain.durations import looks_like_duration, parse_duration
 from handlers.admin.framework import Audit, UsageError, admin_command, require, rest
 from handlers.context import Turn
 from handlers.routing import Router
-from storage import safe_mode
+from services import safe_mode
 from storage.notify import Reply
 from storage.uow import UnitOfWork
 

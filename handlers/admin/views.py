@@ -6,9 +6,9 @@ from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 from domain.metrics import Direction, Trend
+from services.ops.orders import OrderHistory, OrderRow
+from services.ops.people import RetailerProfile, VendorProfile, VendorRank
 from storage.analytics import Dashboard
-from storage.ops.orders import OrderHistory, OrderRow
-from storage.ops.people import RetailerProfile, VendorProfile, VendorRank
 
 ARROW = {Direction.UP: "▲", Direction.DOWN: "▼", Direction.FLAT: "="}
 

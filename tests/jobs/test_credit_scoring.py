@@ -13,7 +13,7 @@ import asyncpg
 
 from domain.scoring import CreditInputs, score_credit
 from jobs.scoring import score_credit_risk
-from storage.credit_scoring import needs_approval
+from services.credit import needs_approval
 from tests.jobs import seed
 from tests.jobs.conftest import run_burst
 
@@ -94,8 +94,8 @@ async def test_an_admins_limit_set_while_scoring_runs_is_kept_and_nothing_waits_
                                                                                           monkeypatch) -> None:
     """Between the scorer's read and its write of `good` an operator sets its limit (it must stay); while
     the next retailer is scored, a confirmation locks `good` (it must not wait for the whole run)."""
-    import storage.credit_scoring as scoring
-    from storage.ops.people import set_credit_limit
+    import services.credit as scoring
+    from services.ops.people import set_credit_limit
 
     good, risky = await _world(runtime)
     dsn = runtime.config.secrets.database_url

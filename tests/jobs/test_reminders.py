@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from jobs.reminders import send_reorder_reminders
-from storage.reminders import REMINDER_STATE
+from services.reminders import REMINDER_STATE
 from tests.jobs import seed
 from tests.jobs.conftest import run_burst
 

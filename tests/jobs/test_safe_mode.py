@@ -6,7 +6,7 @@ import dataclasses
 from datetime import timedelta
 
 from jobs.safe_mode import watch_safe_mode
-from storage import safe_mode
+from services import safe_mode
 from tests.jobs import seed
 from tests.jobs.conftest import run_burst
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from domain.scoring import VendorMetrics, score_vendor
 from jobs.scoring import score_vendors
-from storage.vendor_scoring import rescore_vendors
+from services.scoring import rescore_vendors
 from tests.jobs import seed
 from tests.jobs.conftest import run_burst
 

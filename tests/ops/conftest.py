@@ -15,8 +15,8 @@ from bot.commands.catalog import import_catalog
 from bot.commands.seed import DEMO_CATALOG
 from bot.replay import reset_database
 from bot.runtime import Runtime
+from services.ops.apikeys import ApiKeyRepository
 from storage.clock import FakeClock
-from storage.ops.apikeys import ApiKeyRepository
 from storage.repos.users import UserRepository
 from tests.conftest import make_config
 

@@ -9,7 +9,7 @@ import pytest
 from bot.appkeys import RUNTIME
 from bot.web.api import ROUTES
 from bot.web.api.openapi import DOCUMENT
-from storage.ops.apikeys import ApiKeyRepository, hash_key
+from services.ops.apikeys import ApiKeyRepository, hash_key
 
 PROTECTED = [(m, p) for m, p, _ in ROUTES if p.startswith("/api/v1/") and not p.endswith("openapi.json")]
 

@@ -9,7 +9,7 @@ import asyncpg
 import pytest
 
 from bot.cli import main
-from storage.ops.apikeys import hash_key
+from services.ops.apikeys import hash_key
 
 
 def _stored() -> list[asyncpg.Record]:

@@ -11,8 +11,8 @@ from urllib.parse import urlsplit
 import openpyxl
 import pytest
 
-from storage.ops.exports import EXPORT_DIR, parse_date_range
-from storage.ops.links import LinkError, sign, verify
+from services.ops.exports import EXPORT_DIR, parse_date_range
+from services.ops.links import LinkError, sign, verify
 
 NOVEMBER = {"kind": "orders", "from": "2026-11-01", "to": "2026-11-30"}
 

@@ -20,7 +20,7 @@ from bot.channels.meta import BadPayload as BadMetaPayload
 from bot.channels.meta import parse_webhook
 from bot.channels.twilio import BadPayload, parse_inbound
 from bot.config import MetaChannelConfig
-from storage.ops.apikeys import ApiKeyRepository
+from services.ops.apikeys import ApiKeyRepository
 from tests.conftest import TEST_ENV, make_config
 from tests.support.app_harness import serving
 from tests.support.http_fuzz import FuzzKeys, FuzzRequest, RequestFuzzer, fire

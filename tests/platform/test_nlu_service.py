@@ -17,8 +17,8 @@ from bot.appkeys import CONFIG, RUNTIME
 from bot.replay import reset_database
 from bot.runtime import start_runtime
 from bot.web import rasa_parse
+from services.ops.apikeys import ApiKeyRepository
 from storage.clock import FakeClock
-from storage.ops.apikeys import ApiKeyRepository
 from tests.conftest import make_config
 from tests.support.app_harness import serving
 

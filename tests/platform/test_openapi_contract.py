@@ -14,7 +14,7 @@ import pytest
 
 from bot.app import create_app
 from bot.appkeys import RUNTIME
-from storage.ops.apikeys import ApiKeyRepository
+from services.ops.apikeys import ApiKeyRepository
 from tests.conftest import make_config
 from tests.ops.conftest import seed_ops_data
 

@@ -121,7 +121,7 @@ async def test_reconcile_after_a_crash_sends_nothing_twice_and_loses_nothing(run
 
 
 async def test_template_variables_reach_twilio_as_one_json_field(runtime, stub, sender) -> None:
-    """A reminder outside the 24-hour window (as storage/reminders.py writes it) is sent, not dead-lettered."""
+    """A reminder outside the 24-hour window (as services/reminders.py writes it) is sent, not dead-lettered."""
     variables = {"1": "Ram Kirana", "2": "#12", "3": "• Rice 5 kg\n• दाल 2 kg"}
     async with runtime.pool.acquire() as conn:
         row_id = await OutboxRepository(conn).add(A, "reminder text", at=runtime.clock.now(), kind="notify",

@@ -8,7 +8,7 @@ import pytest
 
 from bot.local import LocalSession
 from jobs.safe_mode import watch_safe_mode
-from storage import safe_mode
+from services import safe_mode
 from tests.support.pipeline_fuzz import ADMIN, RETAILERS, VENDORS, cast
 
 HUGE = "99999999999999999999"

@@ -7,8 +7,8 @@ import logging
 from bot.config import Secrets, load_config
 from bot.logs import JsonFormatter
 from bot.runtime import start_runtime
+from services.ops.links import link_secret
 from storage.clock import FakeClock
-from storage.ops.links import link_secret
 from tests.conftest import make_config
 
 HIDDEN = {

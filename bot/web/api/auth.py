@@ -8,7 +8,7 @@ from functools import wraps
 from aiohttp import web
 
 from bot.appkeys import RUNTIME
-from storage.ops.apikeys import ApiKey, ApiKeyRepository
+from services.ops.apikeys import ApiKey, ApiKeyRepository
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 API_KEY = web.RequestKey("api_key", ApiKey)

@@ -9,8 +9,8 @@ from aiohttp import web
 from bot.appkeys import CONFIG, RUNTIME
 from bot.web.api.auth import authenticated, caller, error
 from bot.web.api.params import BadParam, bad_request, integer, parse_json
+from services.ops.exports import FORMATS, KINDS, Exporter, ExportRecord, parse_date_range, recent_exports
 from storage.analytics import jsonable
-from storage.ops.exports import FORMATS, KINDS, Exporter, ExportRecord, parse_date_range, recent_exports
 from storage.repos.audit import AuditRepository
 
 

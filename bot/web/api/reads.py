@@ -13,10 +13,10 @@ from bot.web.api.auth import authenticated
 from bot.web.api.params import BadParam, bad_request, integer, moment
 from domain.orders import OrderStatus
 from handlers.admin.framework import parse_period
+from services.ops.orders import PAGE_MAX, OrderFilter, list_orders
+from services.ops.people import vendor_ranking
 from storage.analytics import dashboard as compute_dashboard
 from storage.analytics import jsonable, period_ending
-from storage.ops.orders import PAGE_MAX, OrderFilter, list_orders
-from storage.ops.people import vendor_ranking
 from storage.repos.users import UserRepository
 
 MAX_PERIOD = timedelta(days=3660)

@@ -16,11 +16,11 @@ from typing import Any
 import asyncpg
 
 from domain.reorder import in_quiet_hours, is_due, predict_next_order, within_session_window
+from services.present import render_lines
 from storage.notify import Notifier
 from storage.repos.conversations import IDLE, ConversationRepository
 from storage.repos.inbox import InboxRepository
 from storage.repos.orders import OrderRepository
-from storage.workflows.present import render_lines
 
 REMINDER_STATE = "reorder_reminder"
 HISTORY = 12  # order times a prediction looks at

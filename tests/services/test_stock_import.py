@@ -7,7 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from bot.commands.stock import import_stock
-from tests.workflows.conftest import World
+from tests.services.conftest import World
 
 
 async def test_import_sets_stock_and_price(world: World, tmp_path: Path) -> None:

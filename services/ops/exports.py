@@ -18,8 +18,8 @@ from typing import Any, Protocol
 
 import asyncpg
 
-from storage.ops.links import link_secret, sign
-from storage.ops.orders import OrderFilter, OrderRow, iter_orders
+from services.ops.links import link_secret, sign
+from services.ops.orders import OrderFilter, OrderRow, iter_orders
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 EXPORT_DIR = ROOT / "var" / "exports"

@@ -6,10 +6,10 @@ import asyncio
 from decimal import Decimal
 
 from domain.orders import OrderStatus
+from services.drafts import edit_draft
+from services.ordering import Confirmed, cancel_order, confirm_order
 from storage.repos.ledger import LedgerRepository
-from storage.workflows.drafts import edit_draft
-from storage.workflows.orders import Confirmed, cancel_order, confirm_order
-from tests.workflows.conftest import World
+from tests.services.conftest import World
 
 D = Decimal
 

@@ -16,12 +16,12 @@ from domain.offers import expire_offers as expired_of
 from domain.orders import OrderStatus
 from domain.reasons import Reason
 from domain.vendor_selection import plan_allocation
+from services.lifecycle import end_order, offer_to, split_off, waits_for_desk
+from services.present import person, tell
+from services.scoring import rescore_vendors
 from storage.notify import Notifier
 from storage.repos.orders import Order, OrderRepository
 from storage.repos.stock import StockRepository
-from storage.vendor_scoring import rescore_vendors
-from storage.workflows.lifecycle import end_order, offer_to, split_off, waits_for_desk
-from storage.workflows.present import person, tell
 
 
 class Reassigned(StrEnum):

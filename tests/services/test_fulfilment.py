@@ -6,11 +6,11 @@ from datetime import timedelta
 from decimal import Decimal
 
 from domain.orders import OrderStatus
+from services.fulfilment import Answer, accept_order, advance_order, reject_order
+from services.reassignment import Reassigned, expire_offers, reassign_order
 from storage.repos.ledger import LedgerRepository
-from storage.workflows.fulfilment import Answer, accept_order, advance_order, reject_order
-from storage.workflows.routing import Reassigned, expire_offers, reassign_order
-from tests.workflows.conftest import World
-from tests.workflows.test_orders import confirm, draft
+from tests.services.conftest import World
+from tests.services.test_orders import confirm, draft
 
 D = Decimal
 

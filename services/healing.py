@@ -15,13 +15,13 @@ import asyncpg
 
 from domain.healing import ORDER_PROBLEMS, Outcome, Problem, Strategy, is_due, next_strategy
 from domain.reasons import PROBLEM_REASONS
+from services.ordering import cancel_order
+from services.present import person, tell
+from services.reassignment import Reassigned, reassign_order
+from services.safe_mode import is_safe_mode, release_order
 from storage.notify import Notifier
 from storage.repos.healing import Attempt, Case, HealingRepository, limits_of
-from storage.safe_mode import is_safe_mode, release_order
 from storage.texts import Texts
-from storage.workflows.orders import cancel_order
-from storage.workflows.present import person, tell
-from storage.workflows.routing import Reassigned, reassign_order
 
 _REASSIGNED = {Reassigned.OFFERED: (Outcome.RECOVERED, False), Reassigned.SPLIT: (Outcome.RECOVERED, False),
                Reassigned.NOT_LIVE: (Outcome.RECOVERED, False), Reassigned.ESCALATED: (Outcome.ESCALATED, True),

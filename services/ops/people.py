@@ -36,7 +36,7 @@ async def vendor_metrics(conn: asyncpg.Connection, vendor_id: int, since: dateti
                          on_time_within: timedelta) -> tuple[VendorMetrics, float | None]:
     """The vendor's scoring inputs from `since` on, and its median response time in seconds.
 
-    Counted as storage.vendor_scoring counts them for the stored score (which looks at all time):
+    Counted as services.scoring counts them for the stored score (which looks at all time):
     offers are those decided (accepted, backed out, rejected, expired), cancellations are backed-out
     offers plus accepted orders that ended CANCELLED or FAILED."""
     row = await conn.fetchrow(

@@ -26,10 +26,10 @@ from domain.credit import (
     vendor_share,
 )
 from domain.money import ZERO, money
+from services.present import amount, person
 from storage.notify import Notifier
 from storage.repos.ledger import LedgerRepository
 from storage.repos.payments import PaymentRepository
-from storage.workflows.present import amount, person
 
 VENDORS_TOLD = 3  # vendors asked to confirm a new claim: the ones owed most
 

@@ -1,5 +1,5 @@
 """An operator sends an order to a vendor of their choosing (plain `/reassign` uses
-`storage.workflows.routing.reassign_order`, which picks the next best vendor itself)."""
+`services.reassignment.reassign_order`, which picks the next best vendor itself)."""
 
 from __future__ import annotations
 
@@ -12,11 +12,11 @@ import asyncpg
 
 from domain.offers import OfferStatus, withdraw_offer
 from domain.orders import OrderStatus
+from services.lifecycle import offer_to
+from services.present import person, tell
 from storage.notify import Notifier
 from storage.repos.orders import OrderRepository
 from storage.repos.stock import StockRepository
-from storage.workflows.lifecycle import offer_to
-from storage.workflows.present import person, tell
 
 
 class Chosen(StrEnum):

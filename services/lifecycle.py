@@ -17,11 +17,11 @@ from domain.offers import OfferStatus, make_offer
 from domain.orders import HOLDS_CREDIT, OrderStatus, check_transition, release_on
 from domain.reasons import Reason
 from domain.vendor_selection import Allocation
+from services.present import amount, person, tell
 from storage.notify import Notifier
 from storage.repos.ledger import LedgerRepository
 from storage.repos.orders import Order, OrderRepository
 from storage.repos.stock import StockRepository
-from storage.workflows.present import amount, person, tell
 
 
 async def offer_to(conn: asyncpg.Connection, order: Order, vendor_id: int, notifier: Notifier, now: datetime,

@@ -6,9 +6,9 @@ import asyncio
 from decimal import Decimal
 
 from domain.credit import order_debit
+from services.payments import Decided, Decision, decide_claim, record_claim
 from storage.repos.ledger import LedgerRepository
-from storage.workflows.payments import Decided, Decision, decide_claim, record_claim
-from tests.workflows.conftest import World
+from tests.services.conftest import World
 
 D = Decimal
 

@@ -17,13 +17,13 @@ import asyncpg
 from domain.orders import OrderStatus
 from domain.reasons import Reason
 from domain.vendor_selection import plan_allocation
+from services.lifecycle import offer_to, split_parts
+from services.present import person, tell
+from services.reassignment import fail_order
 from storage.notify import Notifier
 from storage.repos.audit import AuditRepository
 from storage.repos.orders import OrderRepository
 from storage.repos.stock import StockRepository
-from storage.workflows.lifecycle import offer_to, split_parts
-from storage.workflows.present import person, tell
-from storage.workflows.routing import fail_order
 
 FLAG = "safe_mode"
 

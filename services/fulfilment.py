@@ -18,13 +18,13 @@ import asyncpg
 from domain.offers import AcceptOutcome, Offer, OfferError, OfferStatus, accept_offer, reject_offer
 from domain.orders import IllegalTransition, OrderStatus, check_transition
 from domain.reasons import Reason
+from services.lifecycle import split_off
+from services.present import amount, person, qty, tell
+from services.reassignment import Reassigned, ReassignResult, reassign_order
+from services.scoring import rescore_vendors
 from storage.notify import Notifier
 from storage.repos.orders import Order, OrderRepository
 from storage.repos.stock import StockRepository
-from storage.vendor_scoring import rescore_vendors
-from storage.workflows.lifecycle import split_off
-from storage.workflows.present import amount, person, qty, tell
-from storage.workflows.routing import Reassigned, ReassignResult, reassign_order
 
 
 class Answer(StrEnum):
