@@ -12,14 +12,16 @@ from decimal import Decimal
 from typing import Any
 
 from bot.config import Config
+from bot.reply import Reply
 from domain.bounds import OutOfBounds
-from handlers.context import Reply, Turn
+from domain.language import language_for
+from handlers.context import Turn
 from handlers.routing import UNKNOWN, Router, ordered_handlers
 from nlu.normalize import guess_language
+from services.texts import Texts
 from storage.clock import Clock
-from storage.notify import language_for
+from storage.notifier import Sender
 from storage.repos.inbox import InboundRecord
-from storage.texts import Texts
 from storage.uow import UnitOfWork
 
 
@@ -73,8 +75,7 @@ class Dispatcher:
         language = language_for(convo.language or (user.language if user else None), convo.written_language,
                                 self.config.languages.default)
 
-        reply = Reply(uow.conn, self.texts, now, self.config.languages.default, record.id,
-                      phone=record.phone, language=language)
+        reply = Reply(uow.bind(record.id, Sender(record.phone, language)))
         deps: dict[str, Any] = {
             **self.services, "msg": turn, "turn": turn, "user": user, "convo": convo, "reply": reply,
             "uow": uow, "clock": self.clock, "now": now, "config": self.config, "texts": self.texts,

@@ -18,8 +18,8 @@ import asyncpg
 from bot.channels.base import InboundMessage
 from bot.dispatcher import Dispatcher
 from bot.logs import handling
+from services.bootstrap import unit_of_work
 from storage.clock import Clock
-from storage.notify import Notifier
 from storage.repos.inbox import InboundRecord, InboxRepository
 from storage.transient import is_transient
 from storage.uow import UnitOfWork
@@ -98,7 +98,7 @@ class Intake:
         while more:
             message_id = None
             try:
-                async with UnitOfWork(self.pool) as uow:
+                async with self._unit_of_work() as uow:
                     await uow.inbox.lock_conversation(phone)
                     record = await uow.inbox.next_pending(phone)  # a statement after the lock: fresh snapshot
                     if record is None:
@@ -135,26 +135,28 @@ class Intake:
             handled += 1
         return handled
 
+    def _unit_of_work(self) -> UnitOfWork:
+        return unit_of_work(self.pool, self.dispatcher.texts, self.clock, self.dispatcher.config)
+
     async def _over_limit(self, uow: UnitOfWork, record: InboundRecord) -> bool:
         """Whether the sender passed SENDER_LIMIT; the first message over it asks them to slow down."""
         sent, limited = await uow.inbox.burst(record, (record.received_at or self.clock.now()) - SENDER_WINDOW)
         if sent <= SENDER_LIMIT:
             return False
         if not limited:
-            notifier = Notifier(uow.conn, self.dispatcher.texts, self.clock.now(), inbound_id=record.id)
-            await notifier.notify(record.phone, "slow_down")
+            await uow.bind(record.id).notify(record.phone, "slow_down")
         log.warning("sender over the inbound limit", extra={"phone": record.phone})
         return True
 
     async def _fail(self, phone: str, message_id: int, exc: Exception) -> None:
         """Record a real failure; the sweep tries again until MAX_ATTEMPTS, then sender and admins are told once."""
         now = self.clock.now()
-        async with UnitOfWork(self.pool) as uow:
+        async with self._unit_of_work() as uow:
             await uow.inbox.lock_conversation(phone)
             attempts = await uow.inbox.fail(message_id, now, f"{type(exc).__name__}: {exc}"[:500])
             if attempts < MAX_ATTEMPTS:
                 return
-            notifier = Notifier(uow.conn, self.dispatcher.texts, now, inbound_id=message_id)
+            notifier = uow.bind(message_id)
             await notifier.notify(phone, "error")
             await notifier.notify_admins("admin_error", skip=phone, message_id=message_id, phone=phone,
                                          error=type(exc).__name__)

@@ -15,10 +15,10 @@ from bot.config import Config
 from bot.dispatcher import Dispatcher
 from bot.intake import Intake
 from bot.nlu_service import NluService
+from services.texts import Texts, default_texts
 from storage.clock import Clock, SystemClock
 from storage.db import create_pool, migrate
 from storage.link_key import stored_link_key
-from storage.texts import Texts, default_texts
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)

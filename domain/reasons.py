@@ -1,5 +1,5 @@
 """Why an order ended or moved on, as codes: what order history records and what people are told
-(each code has a text in data/messages, see `storage.texts.REASON_KEYS`). A reason an operator types
+(each code has a text in data/messages, see `services.texts.REASON_KEYS`). A reason an operator types
 is kept as their words instead."""
 
 from __future__ import annotations

@@ -11,11 +11,10 @@ from typing import Any
 
 from domain.bounds import reference_or_none
 from domain.complaints import classify_complaint
-from handlers.context import Turn
+from handlers.context import Reply, Turn
 from handlers.routing import RETAILER, Router
 from handlers.services_text import order_lines
 from nlu.types import Parse
-from storage.notify import Reply
 from storage.repos.conversations import Conversation
 from storage.repos.users import User
 from storage.uow import UnitOfWork

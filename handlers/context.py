@@ -1,14 +1,28 @@
-"""What a handler is given for one message: the turn itself; answers go through `storage.notify.Reply`."""
+"""What a handler is given for one message: the turn itself, and the reply it answers through."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
-from storage.notify import Reply
 
-__all__ = ["Reply", "Turn"]
+class Texts(Protocol):
+    def render(self, key: str, language: str | None = None, **params: Any) -> str: ...
+
+
+class Reply(Protocol):
+    """The answer to the sender, in this turn's language (the dispatcher makes it)."""
+
+    phone: str
+    language: str
+
+    @property
+    def texts(self) -> Texts: ...
+
+    async def __call__(self, key: str, **params: Any) -> None: ...
+
+    async def text(self, body: str, *, media_url: str | None = None) -> None: ...
 
 
 @dataclass

@@ -10,12 +10,12 @@ from decimal import Decimal
 from typing import Any
 
 from domain.bounds import read_reference
+from domain.formatting import amount
+from handlers.context import Reply
 from handlers.routing import RETAILER, Router
 from handlers.services_text import order_lines
 from nlu.types import Parse
 from services.drafts import price_lines
-from services.present import amount
-from storage.notify import Reply
 from storage.repos.users import User
 from storage.uow import UnitOfWork
 

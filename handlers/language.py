@@ -6,9 +6,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from handlers.context import Turn
+from handlers.context import Reply, Turn
 from handlers.routing import RETAILER, VENDOR, Kind, Router
-from storage.notify import Reply
 from storage.repos.conversations import Conversation
 from storage.repos.users import User
 from storage.uow import UnitOfWork

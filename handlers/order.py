@@ -13,6 +13,7 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
+from domain.formatting import amount
 from handlers.context import Reply, Turn
 from handlers.drafting import (
     CHOOSE,
@@ -33,7 +34,7 @@ from nlu.edits import REMOVE, SET, edit_kind, edit_kinds, without_edit_words
 from nlu.types import ParsedItem
 from services.drafts import discard_draft, edit_draft
 from services.ordering import Confirmed, confirm_order
-from services.present import amount, tell
+from services.present import tell
 from storage.uow import UnitOfWork
 
 router = Router("order")

@@ -10,14 +10,13 @@ from decimal import Decimal
 from typing import Any
 
 from domain.bounds import PAYMENT, read_reference
-from handlers.context import Turn
+from domain.formatting import amount
+from handlers.context import Reply, Turn
 from handlers.routing import RETAILER, VENDOR, Kind, Router
 from handlers.services_text import local_time
 from handlers.vendor import vendor_command
 from nlu.types import Parse
 from services.payments import Decided, decide_claim, method_name, record_claim
-from services.present import amount
-from storage.notify import Reply
 from storage.repos.users import User
 from storage.uow import UnitOfWork
 

@@ -8,10 +8,10 @@ from typing import Any
 
 from handlers import order as ordering
 from handlers import reorder
+from handlers.context import Reply
 from handlers.drafting import CONFIRM
 from handlers.routing import RETAILER, Router
 from services.reminders import REMINDER_STATE
-from storage.notify import Reply
 from storage.repos.conversations import Conversation
 from storage.uow import UnitOfWork
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from handlers.context import Reply
 from handlers.drafting import show_draft
 from handlers.routing import RETAILER, Router
 from handlers.services_text import local_time
 from services.drafts import edit_draft
-from storage.notify import Reply
 from storage.repos.conversations import Conversation
 from storage.repos.users import User
 from storage.uow import UnitOfWork

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from services.present import amount
-from storage.notify import Reply
+from domain.formatting import amount
+from handlers.context import Reply
 from storage.repos.retailer_views import OrderSummary
 
 

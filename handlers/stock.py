@@ -7,10 +7,10 @@ from decimal import Decimal
 from typing import Any
 
 from domain import bounds
+from domain.formatting import qty
 from handlers.context import Reply, Turn
 from handlers.routing import VENDOR, Kind, Router
 from nlu.normalize import prepare
-from services.present import qty
 from storage.uow import UnitOfWork
 
 router = Router("stock")

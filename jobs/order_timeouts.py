@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from services.reassignment import expire_offers
-from storage.notify import Notifier
-from storage.texts import default_texts
+from services.texts import default_texts
+from storage.notifier import Notifier
 from storage.uow import UnitOfWork
 
 

@@ -32,11 +32,11 @@ from bot.channels.base import (
     SenderAuthError,
     TransientSendError,
 )
+from services.texts import Texts
 from storage.clock import Clock
-from storage.notify import Notifier
+from storage.notifier import Notifier
 from storage.ratelimit import RateLimiter
 from storage.repos.outbox import OutboundRecord, OutboxRepository, backoff
-from storage.texts import Texts
 
 log = logging.getLogger(__name__)
 PAUSED_KEY = "khaacho:outbox:paused"  # why sending is paused, for /health; gone when it runs

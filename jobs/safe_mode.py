@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from services import safe_mode
-from storage.notify import Notifier
+from storage.notifier import Notifier
 
 
 async def watch_safe_mode(ctx: dict[str, Any]) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from typing import Any
 
 from services.credit import rescore_credit
 from services.scoring import rescore_vendors
-from storage.notify import Notifier
+from storage.notifier import Notifier
 
 
 async def score_vendors(ctx: dict[str, Any]) -> int:

@@ -23,7 +23,7 @@ from typing import Any
 import asyncpg
 
 from domain.scoring import CreditInputs, RiskLevel, score_credit, suggest_limit
-from storage.notify import Notifier
+from storage.notifier import Notifier
 from storage.repos.audit import AuditRepository
 
 INPUTS_SQL = """

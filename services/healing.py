@@ -19,9 +19,9 @@ from services.ordering import cancel_order
 from services.present import person, tell
 from services.reassignment import Reassigned, reassign_order
 from services.safe_mode import is_safe_mode, release_order
-from storage.notify import Notifier
+from services.texts import Texts
+from storage.notifier import Notifier
 from storage.repos.healing import Attempt, Case, HealingRepository, limits_of
-from storage.texts import Texts
 
 _REASSIGNED = {Reassigned.OFFERED: (Outcome.RECOVERED, False), Reassigned.SPLIT: (Outcome.RECOVERED, False),
                Reassigned.NOT_LIVE: (Outcome.RECOVERED, False), Reassigned.ESCALATED: (Outcome.ESCALATED, True),

@@ -17,15 +17,16 @@ from typing import Any
 import asyncpg
 
 from domain.credit import check_order_fits, order_debit
+from domain.formatting import amount
 from domain.orders import IllegalTransition, OrderStatus, check_transition, status_on_confirm
 from domain.reasons import Reason
 from domain.vendor_selection import plan_allocation
 from services.credit import needs_approval
 from services.drafts import reprice
 from services.lifecycle import end_order, offer_to, split_parts, waits_for_desk
-from services.present import amount, person, tell
+from services.present import person, tell
 from services.safe_mode import is_safe_mode
-from storage.notify import Notifier
+from storage.notifier import Notifier
 from storage.repos.ledger import LedgerRepository
 from storage.repos.orders import Order, OrderRepository
 from storage.repos.stock import StockRepository

@@ -25,9 +25,10 @@ from domain.credit import (
     reject_claim,
     vendor_share,
 )
+from domain.formatting import amount
 from domain.money import ZERO, money
-from services.present import amount, person
-from storage.notify import Notifier
+from services.present import person
+from storage.notifier import Notifier
 from storage.repos.ledger import LedgerRepository
 from storage.repos.payments import PaymentRepository
 

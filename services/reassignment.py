@@ -19,7 +19,7 @@ from domain.vendor_selection import plan_allocation
 from services.lifecycle import end_order, offer_to, split_off, waits_for_desk
 from services.present import person, tell
 from services.scoring import rescore_vendors
-from storage.notify import Notifier
+from storage.notifier import Notifier
 from storage.repos.orders import Order, OrderRepository
 from storage.repos.stock import StockRepository
 

@@ -20,7 +20,7 @@ from domain.vendor_selection import plan_allocation
 from services.lifecycle import offer_to, split_parts
 from services.present import person, tell
 from services.reassignment import fail_order
-from storage.notify import Notifier
+from storage.notifier import Notifier
 from storage.repos.audit import AuditRepository
 from storage.repos.orders import OrderRepository
 from storage.repos.stock import StockRepository

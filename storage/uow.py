@@ -1,15 +1,22 @@
-"""Unit of work: one connection, one transaction, the repositories bound to it.
+"""Unit of work: one connection, one transaction, the repositories bound to it, and the events.
 
 One unit of work per handled message: the state change, the conversation state and the replies
-(outbox rows) commit together or not at all.
+(outbox rows) commit together or not at all. Services record what happened (`await uow.record(event)`);
+the `publish` hook the unit of work was made with (`services.notifications.publish`, wired by
+`services.bootstrap`) turns each event into outbox rows at once, in the same transaction and in the
+order things happened.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from types import TracebackType
+from typing import Any
 
 import asyncpg
 
+from storage.clock import Clock, SystemClock
+from storage.notifier import Notifier, Renderer, Sender
 from storage.repos.audit import AuditRepository
 from storage.repos.conversations import ConversationRepository
 from storage.repos.inbox import InboxRepository
@@ -23,14 +30,22 @@ from storage.repos.stock import StockRepository
 from storage.repos.tickets import TicketRepository
 from storage.repos.users import UserRepository
 
+Publish = Callable[["UnitOfWork", Any], Awaitable[None]]
+
 
 class UnitOfWork:
     """`async with UnitOfWork(pool) as uow:` commits on success, rolls back on an exception."""
 
-    def __init__(self, pool: asyncpg.Pool) -> None:
+    def __init__(self, pool: asyncpg.Pool, texts: Renderer | None = None, *, clock: Clock | None = None,
+                 default_language: str = "en", inbound_id: int | None = None, publish: Publish | None = None) -> None:
         self._pool = pool
         self._conn: asyncpg.Connection | None = None
         self._tx: asyncpg.transaction.Transaction | None = None
+        self._texts, self._clock = texts, clock or SystemClock()
+        self._default_language, self._inbound_id = default_language, inbound_id
+        self._publish = publish
+        self._notifier: Notifier | None = None
+        self.events: list[Any] = []
 
     @property
     def conn(self) -> asyncpg.Connection:
@@ -56,6 +71,27 @@ class UnitOfWork:
         self.views = RetailerViews(conn)
         return self
 
+    @property
+    def notifier(self) -> Notifier:
+        """Writes outbox rows in this transaction (made on first use, with the time of that use)."""
+        if self._notifier is None:
+            assert self._texts is not None, "this unit of work was made without texts: it cannot notify"
+            self._notifier = Notifier(self.conn, self._texts, self._clock.now(), self._default_language,
+                                      self._inbound_id)
+        return self._notifier
+
+    def bind(self, inbound_id: int, sender: Sender | None = None) -> Notifier:
+        """Notices from here on belong to inbound message `inbound_id`; `sender` is answered in its language."""
+        notifier = self.notifier
+        notifier.inbound_id, notifier.sender = inbound_id, sender
+        return notifier
+
+    async def record(self, event: Any) -> None:
+        """What happened; published at once, so notices keep the order of events."""
+        self.events.append(event)
+        if self._publish is not None:
+            await self._publish(self, event)
+
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                         tb: TracebackType | None) -> None:
         assert self._tx is not None and self._conn is not None
@@ -66,4 +102,4 @@ class UnitOfWork:
                 await self._tx.rollback()
         finally:
             await self._pool.release(self._conn)
-            self._conn = self._tx = None
+            self._conn = self._tx = self._notifier = None

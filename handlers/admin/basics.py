@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from handlers.admin.framework import COMMANDS, admin_command
-from handlers.context import Turn
+from handlers.context import Reply, Turn
 from handlers.routing import ADMIN, RETAILER, UNKNOWN, VENDOR, Kind, Router
-from storage.notify import Reply
 from storage.uow import UnitOfWork
 
 router = Router("admin.basics")

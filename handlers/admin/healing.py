@@ -7,10 +7,9 @@ from typing import Any
 
 from handlers.admin.args import admin_actor
 from handlers.admin.framework import Audit, admin_command, parse_order_id, require
-from handlers.context import Turn
+from handlers.context import Reply, Turn
 from handlers.routing import Router
 from services.healing import find_cases, heal_case
-from storage.notify import Reply
 from storage.repos.healing import HealingRepository, recovery_rate_since
 from storage.uow import UnitOfWork
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from domain.formatting import amount
 from handlers.admin.framework import Audit, UsageError, admin_command, parse_amount, parse_reference, require, rest
-from handlers.context import Turn
+from handlers.context import Reply, Turn
 from handlers.routing import Router
 from services.payments import Decided, decide_claim
-from services.present import amount
-from storage.notify import Reply
 from storage.uow import UnitOfWork
 
 router = Router("admin.payments")

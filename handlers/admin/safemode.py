@@ -9,10 +9,9 @@ from typing import Any
 from domain.bounds import check_duration
 from domain.durations import looks_like_duration, parse_duration
 from handlers.admin.framework import Audit, UsageError, admin_command, require, rest
-from handlers.context import Turn
+from handlers.context import Reply, Turn
 from handlers.routing import Router
 from services import safe_mode
-from storage.notify import Reply
 from storage.uow import UnitOfWork
 
 router = Router("admin.safemode")

@@ -8,9 +8,9 @@ from typing import Any
 from handlers.admin import views
 from handlers.admin.args import zone
 from handlers.admin.framework import admin_command, parse_period, require
+from handlers.context import Reply
 from handlers.routing import Router
 from storage.analytics import dashboard, period_ending
-from storage.notify import Reply
 from storage.uow import UnitOfWork
 
 router = Router("admin.stats")

@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from handlers.admin.framework import Audit, UsageError, admin_command, parse_reference, require, rest
-from handlers.context import Turn
+from handlers.context import Reply, Turn
 from handlers.routing import Router
-from storage.notify import Reply
 from storage.uow import UnitOfWork
 
 router = Router("admin.tickets")

@@ -14,7 +14,7 @@ from domain.offers import OfferStatus, withdraw_offer
 from domain.orders import OrderStatus
 from services.lifecycle import offer_to
 from services.present import person, tell
-from storage.notify import Notifier
+from storage.notifier import Notifier
 from storage.repos.orders import OrderRepository
 from storage.repos.stock import StockRepository
 

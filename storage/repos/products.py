@@ -15,6 +15,16 @@ class ProductRepository:
     def __init__(self, conn: asyncpg.Connection) -> None:
         self.conn = conn
 
+    async def names_in_script(self, skus: Sequence[str], language: str) -> dict[str, str]:
+        """sku -> the catalogue alias written in the reader's script, for readers of Devanagari (the
+        shortest such alias, so the common word rather than a phrase)."""
+        if not language.endswith("-deva") or not skus:
+            return {}
+        rows = await self.conn.fetch(
+            "SELECT DISTINCT ON (sku) sku, alias FROM product_aliases WHERE sku = ANY($1::text[])"
+            " AND alias ~ '[\u0900-\u097F]' ORDER BY sku, length(alias), alias", list(skus))
+        return {r["sku"]: r["alias"] for r in rows}
+
     async def upsert_many(self, products: Sequence[Product], at: datetime) -> None:
         """Insert or update by SKU; a product's aliases become exactly the ones given."""
         await self.conn.execute(

@@ -18,6 +18,16 @@ class User:
     language: str | None
 
 
+@dataclass(frozen=True)
+class Person:
+    """Who someone is in a message: name, phone and, for a shop, its address."""
+
+    id: int
+    phone: str
+    name: str
+    address: str
+
+
 class UserRepository:
     def __init__(self, conn: asyncpg.Connection) -> None:
         self.conn = conn
@@ -33,6 +43,14 @@ class UserRepository:
             "SELECT id, phone, name, role, language FROM users WHERE id = $1", user_id
         )
         return User(**row) if row else None
+
+    async def person(self, user_id: int) -> Person:
+        row = await self.conn.fetchrow(
+            "SELECT u.id, u.phone, u.name, COALESCE(r.address, '') AS address FROM users u"
+            " LEFT JOIN retailers r ON r.user_id = u.id WHERE u.id = $1", user_id)
+        if row is None:
+            raise LookupError(f"no user {user_id}")
+        return Person(row["id"], row["phone"], row["name"], row["address"])
 
     async def find(self, phone_or_name: str, role: str | None = None) -> User | None:
         """By exact phone, else by case-insensitive name (exact before prefix)."""

@@ -11,7 +11,7 @@ import bot.runtime  # noqa: F401  (loads every module whose exception names are 
 from bot.leaks import leaks
 from domain.orders import OrderStatus
 from domain.reasons import Reason
-from storage.texts import MESSAGES, REASON_KEYS, Texts
+from services.texts import MESSAGES, REASON_KEYS, Texts
 
 LANGUAGES = sorted(p.stem for p in MESSAGES.glob("*.yml"))
 

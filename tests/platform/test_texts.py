@@ -20,10 +20,10 @@ import yaml
 
 from bot.config import LANGUAGES
 from handlers.language import LANGUAGE_NAMES
-from storage.texts import FALLBACK_LANGUAGE, MESSAGES
+from services.texts import FALLBACK_LANGUAGE, MESSAGES
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCE_DIRS = ("handlers", "storage", "jobs", "bot")
+SOURCE_DIRS = ("handlers", "services", "storage", "jobs", "bot")
 TRANSLATIONS = tuple(sorted(p.stem for p in MESSAGES.glob("*.yml") if p.stem != FALLBACK_LANGUAGE))
 # call name -> position of the key argument
 KEY_ARGUMENT = {"reply": 0, "notify_admins": 0, "render": 0, "notify": 1, "tell": 2}

@@ -11,11 +11,11 @@ import asyncpg
 import pytest
 
 from bot.config import Config, load_config
+from services.texts import default_texts
 from storage.clock import FakeClock
 from storage.db import create_pool, migrate
-from storage.notify import Notifier
+from storage.notifier import Notifier
 from storage.repos.users import UserRepository
-from storage.texts import default_texts
 
 PRODUCTS = [  # sku, name, category, unit, price
     ("SUGAR-LOOSE", "Sugar (loose)", "sugar", "kg", "105"),

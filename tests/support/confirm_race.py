@@ -24,11 +24,11 @@ from bot.config import load_config
 from services.drafts import price_lines
 from services.fulfilment import accept_order
 from services.ordering import confirm_order
+from services.texts import default_texts
 from storage.db import connect, create_pool, migrate
-from storage.notify import Notifier
+from storage.notifier import Notifier
 from storage.repos.orders import OrderRepository
 from storage.repos.users import UserRepository
-from storage.texts import default_texts
 from tests.support.processes import ROOT
 
 SKU, PRICE, QUANTITY = "RACE-SUGAR", Decimal("100.00"), Decimal(1)

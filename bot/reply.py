@@ -1,0 +1,43 @@
+"""What a handler answers through: the unit of work's notifier, bound to the sender of the message."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from storage.notifier import Notifier, Renderer
+
+
+class Reply:
+    """`await reply("welcome", name=…)` answers the sender in this turn's language."""
+
+    def __init__(self, notifier: Notifier) -> None:
+        assert notifier.sender is not None, "a reply needs the sender of a message"
+        self.notifier = notifier
+        self._sender = notifier.sender
+
+    @property
+    def phone(self) -> str:
+        return self._sender.phone
+
+    @property
+    def language(self) -> str:
+        return self._sender.language
+
+    @language.setter
+    def language(self, value: str) -> None:  # the sender chose a language: the rest of the turn uses it
+        self._sender.language = value
+
+    @property
+    def texts(self) -> Renderer:
+        return self.notifier.texts
+
+    async def __call__(self, key: str, **params: Any) -> None:
+        await self.notifier.reply(key, **params)
+
+    async def text(self, body: str, *, media_url: str | None = None) -> None:
+        await self.notifier.write(self.phone, body, kind="reply", media_url=media_url)
+
+    def __getattr__(self, name: str) -> Any:
+        # Transitional: handlers and services that still notify others through the reply reach the
+        # notifier (notify, notify_admins, language_of, conn, …) until every notice is an event.
+        return getattr(self.notifier, name)

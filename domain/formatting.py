@@ -1,0 +1,16 @@
+"""How numbers read in messages: money and quantities, the one definition each."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+
+def amount(value: Decimal) -> str:
+    """1234.5 -> '1,234.50'."""
+    return f"{value:,.2f}"
+
+
+def qty(value: Decimal) -> str:
+    """2.000 -> '2', 2.500 -> '2.5'."""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
