@@ -37,8 +37,9 @@ order is delivered or leaves that vendor. Offers (`domain.offers`) track each ve
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from enum import StrEnum
 
 
@@ -159,3 +160,30 @@ def release_on(current: OrderStatus, target: OrderStatus) -> Release:
         credit=current in HOLDS_CREDIT and ends_undelivered,
         stock=current in HOLDS_STOCK and target not in HOLDS_STOCK and target is not S.DELIVERED,
     )
+
+
+@dataclass
+class OrderLine:
+    sku: str
+    name: str
+    quantity: Decimal
+    unit: str
+    unit_price: Decimal
+    line_total: Decimal
+
+
+@dataclass
+class Order:
+    id: int
+    retailer_id: int
+    vendor_id: int | None
+    parent_id: int | None
+    status: OrderStatus
+    total: Decimal
+    created_at: datetime
+    failure_reason: str | None = None
+    lines: list[OrderLine] = field(default_factory=list)
+
+    @property
+    def skus(self) -> list[str]:
+        return [line.sku for line in self.lines]

@@ -11,13 +11,13 @@ from typing import Any
 
 from domain.bounds import reference_or_none
 from domain.complaints import classify_complaint
+from domain.conversations import Conversation
+from domain.people import User
 from handlers.context import Reply, Turn
 from handlers.routing import RETAILER, Router
 from handlers.services_text import order_lines
 from nlu.types import Parse
-from storage.repos.conversations import Conversation
-from storage.repos.users import User
-from storage.uow import UnitOfWork
+from services import UnitOfWork
 
 router = Router("complaint")
 AWAITING_COMPLAINT_ORDER = "awaiting_complaint_order"

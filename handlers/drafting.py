@@ -17,15 +17,15 @@ from typing import Any
 
 from domain import bounds
 from domain.formatting import amount
+from domain.orders import Order, OrderLine
 from domain.packs import deliverable, is_counted, whole_units
 from handlers.context import Reply
 from nlu.edits import ADD, REDUCE, REMOVE, SET, edit_kind
 from nlu.normalize import prepare
 from nlu.numbers import parse_numeral
+from services import UnitOfWork
 from services.drafts import edit_draft
 from services.present import tell
-from storage.repos.orders import Order, OrderLine
-from storage.uow import UnitOfWork
 
 CONFIRM, CHOOSE, QUANTITY = "order.confirm", "order.choose", "order.quantity"
 MAX_OPTIONS = 4

@@ -11,13 +11,13 @@ from typing import Any
 
 from domain.bounds import read_reference
 from domain.formatting import amount
+from domain.people import User
 from handlers.context import Reply
 from handlers.routing import RETAILER, Router
 from handlers.services_text import order_lines
 from nlu.types import Parse
+from services import UnitOfWork
 from services.drafts import price_lines
-from storage.repos.users import User
-from storage.uow import UnitOfWork
 
 router = Router("inquiry")
 MAX_ASKED = 4  # products answered for one question (the best candidates of an unclear name)

@@ -6,11 +6,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from domain.conversations import Conversation
+from domain.people import User
 from handlers.context import Reply, Turn
 from handlers.routing import RETAILER, VENDOR, Kind, Router
-from storage.repos.conversations import Conversation
-from storage.repos.users import User
-from storage.uow import UnitOfWork
+from services import UnitOfWork
 
 router = Router("language")
 

@@ -24,8 +24,8 @@ from handlers.drafting import CHOOSE, CONFIRM, QUANTITY
 from handlers.order import NO, YES, take_order
 from handlers.routing import RETAILER, Kind, Router
 from nlu.normalize import prepare
+from services import UnitOfWork
 from storage.repos.media import MediaJob, MediaJobRepository
-from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 router = Router("media")

@@ -32,10 +32,10 @@ from handlers.drafting import (
 from handlers.routing import RETAILER, Router
 from nlu.edits import REMOVE, SET, edit_kind, edit_kinds, without_edit_words
 from nlu.types import ParsedItem
+from services import UnitOfWork
 from services.drafts import discard_draft, edit_draft
 from services.ordering import Confirmed, confirm_order
 from services.present import tell
-from storage.uow import UnitOfWork
 
 router = Router("order")
 

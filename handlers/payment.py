@@ -11,14 +11,14 @@ from typing import Any
 
 from domain.bounds import PAYMENT, read_reference
 from domain.formatting import amount
+from domain.people import User
 from handlers.context import Reply, Turn
 from handlers.routing import RETAILER, VENDOR, Kind, Router
 from handlers.services_text import local_time
 from handlers.vendor import vendor_command
 from nlu.types import Parse
+from services import UnitOfWork
 from services.payments import Decided, decide_claim, method_name, record_claim
-from storage.repos.users import User
-from storage.uow import UnitOfWork
 
 router = Router("payment")
 UNKNOWN_METHOD = "other"

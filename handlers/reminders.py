@@ -6,14 +6,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from domain.conversations import Conversation
 from handlers import order as ordering
 from handlers import reorder
 from handlers.context import Reply
 from handlers.drafting import CONFIRM
 from handlers.routing import RETAILER, Router
+from services import UnitOfWork
 from services.reminders import REMINDER_STATE
-from storage.repos.conversations import Conversation
-from storage.uow import UnitOfWork
 
 router = Router("reminders")
 

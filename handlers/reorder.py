@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from domain.conversations import Conversation
+from domain.people import User
 from handlers.context import Reply
 from handlers.drafting import show_draft
 from handlers.routing import RETAILER, Router
 from handlers.services_text import local_time
+from services import UnitOfWork
 from services.drafts import edit_draft
-from storage.repos.conversations import Conversation
-from storage.repos.users import User
-from storage.uow import UnitOfWork
 
 router = Router("reorder")
 

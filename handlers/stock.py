@@ -11,7 +11,7 @@ from domain.formatting import qty
 from handlers.context import Reply, Turn
 from handlers.routing import VENDOR, Kind, Router
 from nlu.normalize import prepare
-from storage.uow import UnitOfWork
+from services import UnitOfWork
 
 router = Router("stock")
 STOCK = re.compile(r"^\s*(?:stock|stok|मौज्दात)\s+(?P<rest>.+)$", re.IGNORECASE)

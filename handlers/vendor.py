@@ -16,14 +16,13 @@ from datetime import datetime
 from typing import Any
 
 from domain.bounds import read_reference
-from domain.orders import OrderStatus
+from domain.orders import Order, OrderStatus
 from handlers.context import Reply, Turn
 from handlers.drafting import named_skus
 from handlers.routing import VENDOR, Kind, Router
+from services import UnitOfWork
 from services.fulfilment import Answer, VendorResult, accept_order, advance_order, reject_order
 from services.present import person, tell
-from storage.repos.orders import Order
-from storage.uow import UnitOfWork
 
 router = Router("vendor")
 

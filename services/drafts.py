@@ -13,10 +13,10 @@ from typing import Any
 
 import asyncpg
 
-from domain.orders import OrderStatus
+from domain.orders import Order, OrderLine, OrderStatus
 from domain.packs import deliverable
 from domain.pricing import PricingPolicy, price_line
-from storage.repos.orders import Order, OrderLine, OrderRepository
+from storage.repos.orders import OrderRepository
 
 Wanted = tuple[str, Decimal]  # (sku, quantity)
 

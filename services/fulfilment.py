@@ -17,14 +17,14 @@ import asyncpg
 
 from domain.formatting import amount, qty
 from domain.offers import AcceptOutcome, Offer, OfferError, OfferStatus, accept_offer, reject_offer
-from domain.orders import IllegalTransition, OrderStatus, check_transition
+from domain.orders import IllegalTransition, Order, OrderStatus, check_transition
 from domain.reasons import Reason
 from services.lifecycle import split_off
 from services.present import person, tell
 from services.reassignment import Reassigned, ReassignResult, reassign_order
 from services.scoring import rescore_vendors
 from storage.notifier import Notifier
-from storage.repos.orders import Order, OrderRepository
+from storage.repos.orders import OrderRepository
 from storage.repos.stock import StockRepository
 
 

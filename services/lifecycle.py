@@ -15,13 +15,13 @@ import asyncpg
 from domain.credit import EntryKind, LedgerEntry, order_debit, release_for_order
 from domain.formatting import amount
 from domain.offers import OfferStatus, make_offer
-from domain.orders import HOLDS_CREDIT, OrderStatus, check_transition, release_on
+from domain.orders import HOLDS_CREDIT, Order, OrderStatus, check_transition, release_on
 from domain.reasons import Reason
 from domain.vendor_selection import Allocation
 from services.present import person, tell
 from storage.notifier import Notifier
 from storage.repos.ledger import LedgerRepository
-from storage.repos.orders import Order, OrderRepository
+from storage.repos.orders import OrderRepository
 from storage.repos.stock import StockRepository
 
 

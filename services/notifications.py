@@ -11,8 +11,8 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
 from domain.formatting import amount, qty
+from domain.orders import OrderLine
 from services.events import Event
-from storage.repos.orders import OrderLine
 from storage.uow import UnitOfWork
 
 E = TypeVar("E", bound=Event)

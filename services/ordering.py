@@ -18,7 +18,7 @@ import asyncpg
 
 from domain.credit import check_order_fits, order_debit
 from domain.formatting import amount
-from domain.orders import IllegalTransition, OrderStatus, check_transition, status_on_confirm
+from domain.orders import IllegalTransition, Order, OrderStatus, check_transition, status_on_confirm
 from domain.reasons import Reason
 from domain.vendor_selection import plan_allocation
 from services.credit import needs_approval
@@ -28,7 +28,7 @@ from services.present import person, tell
 from services.safe_mode import is_safe_mode
 from storage.notifier import Notifier
 from storage.repos.ledger import LedgerRepository
-from storage.repos.orders import Order, OrderRepository
+from storage.repos.orders import OrderRepository
 from storage.repos.stock import StockRepository
 
 

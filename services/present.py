@@ -9,10 +9,11 @@ from typing import Any
 import asyncpg
 
 from domain.formatting import amount, qty
+from domain.orders import OrderLine
+from domain.people import Person
 from storage.notifier import Notifier
-from storage.repos.orders import OrderLine
 from storage.repos.products import ProductRepository
-from storage.repos.users import Person, UserRepository
+from storage.repos.users import UserRepository
 
 
 async def render_lines(notifier: Notifier, language: str, lines: Sequence[OrderLine], *, prices: bool = True) -> str:

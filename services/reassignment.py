@@ -13,14 +13,14 @@ import asyncpg
 
 from domain.offers import OfferStatus, tried_vendor_ids, withdraw_offer
 from domain.offers import expire_offers as expired_of
-from domain.orders import OrderStatus
+from domain.orders import Order, OrderStatus
 from domain.reasons import Reason
 from domain.vendor_selection import plan_allocation
 from services.lifecycle import end_order, offer_to, split_off, waits_for_desk
 from services.present import person, tell
 from services.scoring import rescore_vendors
 from storage.notifier import Notifier
-from storage.repos.orders import Order, OrderRepository
+from storage.repos.orders import OrderRepository
 from storage.repos.stock import StockRepository
 
 

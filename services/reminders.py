@@ -15,10 +15,11 @@ from typing import Any
 
 import asyncpg
 
+from domain.conversations import IDLE
 from domain.reorder import in_quiet_hours, is_due, predict_next_order, within_session_window
 from services.present import render_lines
 from storage.notifier import Notifier
-from storage.repos.conversations import IDLE, ConversationRepository
+from storage.repos.conversations import ConversationRepository
 from storage.repos.inbox import InboxRepository
 from storage.repos.orders import OrderRepository
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import timezone
 from typing import Any
 
+from domain.people import User
 from handlers.admin.framework import UsageError
 from handlers.admin.views import local_zone
-from storage.repos.users import User
-from storage.uow import UnitOfWork
+from services import UnitOfWork
 
 
 async def find_person(uow: UnitOfWork, text: str, role: str) -> User:

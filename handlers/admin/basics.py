@@ -5,7 +5,7 @@ from __future__ import annotations
 from handlers.admin.framework import COMMANDS, admin_command
 from handlers.context import Reply, Turn
 from handlers.routing import ADMIN, RETAILER, UNKNOWN, VENDOR, Kind, Router
-from storage.uow import UnitOfWork
+from services import UnitOfWork
 
 router = Router("admin.basics")
 

@@ -10,8 +10,8 @@ from handlers.admin.args import zone
 from handlers.admin.framework import Audit, UsageError, admin_command, require
 from handlers.context import Reply, Turn
 from handlers.routing import Router
+from services import UnitOfWork
 from services.ops.exports import FORMATS, KINDS, Exporter, parse_date_range
-from storage.uow import UnitOfWork
 
 router = Router("admin.exports")
 

@@ -9,9 +9,9 @@ from handlers.admin.args import admin_actor
 from handlers.admin.framework import Audit, admin_command, parse_order_id, require
 from handlers.context import Reply, Turn
 from handlers.routing import Router
+from services import UnitOfWork
 from services.healing import find_cases, heal_case
 from storage.repos.healing import HealingRepository, recovery_rate_since
-from storage.uow import UnitOfWork
 
 router = Router("admin.healing")
 LIST_SIZE = 15

@@ -11,12 +11,12 @@ from handlers.admin.args import admin_actor, find_person, zone
 from handlers.admin.framework import Audit, UsageError, admin_command, parse_order_id, require, rest
 from handlers.context import Reply, Turn
 from handlers.routing import Router
+from services import UnitOfWork
 from services.ops.orders import OrderFilter, actor_names, list_orders, order_history
 from services.ops.reassign import Chosen, reassign_to
 from services.ordering import cancel_order
 from services.reassignment import Reassigned, reassign_order
 from storage.analytics import OPEN_STATUSES
-from storage.uow import UnitOfWork
 
 router = Router("admin.orders")
 LIST_SIZE = 15

@@ -8,8 +8,8 @@ from domain.formatting import amount
 from handlers.admin.framework import Audit, UsageError, admin_command, parse_amount, parse_reference, require, rest
 from handlers.context import Reply, Turn
 from handlers.routing import Router
+from services import UnitOfWork
 from services.payments import Decided, decide_claim
-from storage.uow import UnitOfWork
 
 router = Router("admin.payments")
 USAGE = "/payment list | /payment confirm ID [AMOUNT] | /payment reject ID REASON"

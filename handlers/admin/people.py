@@ -10,8 +10,8 @@ from handlers.admin.args import find_person, zone
 from handlers.admin.framework import Audit, UsageError, admin_command, parse_amount, require, rest
 from handlers.context import Reply
 from handlers.routing import Router
+from services import UnitOfWork
 from services.ops.people import retailer_profile, set_credit_limit, vendor_profile, vendor_ranking
-from storage.uow import UnitOfWork
 
 router = Router("admin.people")
 

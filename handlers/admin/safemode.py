@@ -11,8 +11,7 @@ from domain.durations import looks_like_duration, parse_duration
 from handlers.admin.framework import Audit, UsageError, admin_command, require, rest
 from handlers.context import Reply, Turn
 from handlers.routing import Router
-from services import safe_mode
-from storage.uow import UnitOfWork
+from services import UnitOfWork, safe_mode
 
 router = Router("admin.safemode")
 

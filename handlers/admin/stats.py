@@ -10,8 +10,8 @@ from handlers.admin.args import zone
 from handlers.admin.framework import admin_command, parse_period, require
 from handlers.context import Reply
 from handlers.routing import Router
+from services import UnitOfWork
 from storage.analytics import dashboard, period_ending
-from storage.uow import UnitOfWork
 
 router = Router("admin.stats")
 

@@ -7,7 +7,7 @@ from typing import Any
 from handlers.admin.framework import Audit, UsageError, admin_command, parse_reference, require, rest
 from handlers.context import Reply, Turn
 from handlers.routing import Router
-from storage.uow import UnitOfWork
+from services import UnitOfWork
 
 router = Router("admin.tickets")
 USAGE = "/ticket list | /ticket resolve ID NOTE"

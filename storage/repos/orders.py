@@ -8,42 +8,13 @@ used everywhere, so two workflows touching one retailer's orders queue instead o
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
 import asyncpg
 
 from domain.offers import Offer, OfferStatus
-from domain.orders import OrderStatus, transition
-
-
-@dataclass
-class OrderLine:
-    sku: str
-    name: str
-    quantity: Decimal
-    unit: str
-    unit_price: Decimal
-    line_total: Decimal
-
-
-@dataclass
-class Order:
-    id: int
-    retailer_id: int
-    vendor_id: int | None
-    parent_id: int | None
-    status: OrderStatus
-    total: Decimal
-    created_at: datetime
-    failure_reason: str | None = None
-    lines: list[OrderLine] = field(default_factory=list)
-
-    @property
-    def skus(self) -> list[str]:
-        return [line.sku for line in self.lines]
-
+from domain.orders import Order, OrderLine, OrderStatus, transition
 
 _ORDER = "id, retailer_id, vendor_id, parent_id, status, total, created_at, failure_reason"
 LIVE = ("HELD", "QUEUED", "PENDING_VENDOR", "ACCEPTED", "DISPATCHED")

@@ -3,29 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 
 import asyncpg
 
-
-@dataclass(frozen=True)
-class User:
-    id: int
-    phone: str
-    name: str
-    role: str  # retailer | vendor | admin
-    language: str | None
-
-
-@dataclass(frozen=True)
-class Person:
-    """Who someone is in a message: name, phone and, for a shop, its address."""
-
-    id: int
-    phone: str
-    name: str
-    address: str
+from domain.people import Person, User
 
 
 class UserRepository:
