@@ -44,7 +44,7 @@ class Dispatcher:
 
     def __init__(self, routers: Iterable[Router], *, config: Config, texts: Texts, clock: Clock,
                  parse: Callable[[str], Any], understand: Callable[[str], Awaitable[Any]] | None = None,
-                 services: dict[str, Any] | None = None, middlewares: Sequence[TurnMiddleware] | None = None,
+                 services: dict[str, Any] | None = None,
                  handler_middlewares: Sequence[HandlerMiddleware] = HANDLER_MIDDLEWARES) -> None:
         self.handlers = ordered_handlers(routers)
         self.config = config
@@ -53,8 +53,9 @@ class Dispatcher:
         self.parse = parse
         self.understand = understand  # async parse that may ask a remote backend; None: local only
         self.services = services or {}  # extra dependencies handlers may ask for by name
-        self.middlewares: list[TurnMiddleware] = list(middlewares) if middlewares is not None else [
-            log_handling, self.identify, save_conversation, reply_out_of_bounds]
+        # Identity inside the logging: what a remote NLU backend logs carries the message id too.
+        self.middlewares: list[TurnMiddleware] = [log_handling, self.identify, save_conversation,
+                                                  reply_out_of_bounds]
         self.handler_middlewares = list(handler_middlewares)
 
     async def handle(self, uow: UnitOfWork, record: InboundRecord) -> str:
