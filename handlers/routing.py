@@ -35,7 +35,7 @@ class Priority:
     """When a handler is tried: lower first. Spaced so a new tier fits between two."""
 
     COMMAND = 10   # slash commands, and replies that must not be read as an awaited answer ("payment ok 12")
-    MEDIA = 20     # a photo, a voice note, a media job's result: whatever the conversation awaits
+    MEDIA = 20     # a photo, a voice note, a media job's result: read in whatever state the conversation is
     STATE = 30     # a reply the conversation awaits
     INTENT = 40
     FALLBACK = 50
