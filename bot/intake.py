@@ -105,12 +105,12 @@ class Intake:
                         return handled
                     message_id = record.id
                     with handling(record.id):
-                        if await self._over_limit(uow, record):
-                            more = await uow.inbox.finish(record, self.clock.now(), "limited")
-                        else:
-                            answered_by = await self.dispatcher.handle(uow, record)
-                            more = await uow.inbox.finish(record, self.clock.now())
-                            log.info("message handled", extra={"handler": answered_by, "phone": phone})
+                        limited = await self._over_limit(uow, record)
+                    if limited:
+                        more = await uow.inbox.finish(record, self.clock.now(), "limited")
+                    else:
+                        await self.dispatcher.handle(uow, record)  # logs under the message's id, as above
+                        more = await uow.inbox.finish(record, self.clock.now())
             except Exception as exc:
                 if is_transient(exc):
                     tries += 1

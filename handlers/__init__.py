@@ -29,7 +29,7 @@ from handlers.routing import Router
 
 
 def routers() -> list[Router]:
-    """Routers in the order they are tried within each kind; the first match wins."""
+    """Routers in the order they are tried within each priority; the first match wins."""
     return [admin_basics.router, admin_stats.router, admin_orders.router, admin_people.router,
             admin_exports.router, admin_payments.router, admin_tickets.router, admin_healing.router,
             admin_safemode.router, media.router, reminders.router, language.router, payment.router,

@@ -9,7 +9,7 @@ from typing import Any
 from domain.conversations import Conversation
 from domain.people import User
 from handlers.context import Reply, Turn
-from handlers.routing import RETAILER, VENDOR, Kind, Router
+from handlers.routing import RETAILER, VENDOR, Priority, Router
 from services import UnitOfWork
 
 router = Router("language")
@@ -59,7 +59,7 @@ def _asks_to_switch(turn: Turn) -> dict[str, str] | None:
     return {"target": target} if target else None
 
 
-@router.message(kind=Kind.INTENT, roles=(RETAILER, VENDOR), filters=[_asks_to_switch])
+@router.message(priority=Priority.INTENT, roles=(RETAILER, VENDOR), filters=[_asks_to_switch])
 async def switch(reply: Reply, user: User, convo: Conversation, uow: UnitOfWork, target: str) -> None:
     await remember(uow, user, convo, target)
     reply.language = target

@@ -22,7 +22,7 @@ from domain.bounds import read_reference
 from handlers.context import Reply, Turn
 from handlers.drafting import CHOOSE, CONFIRM, QUANTITY
 from handlers.order import NO, YES, take_order
-from handlers.routing import RETAILER, Kind, Router
+from handlers.routing import RETAILER, Priority, Router
 from nlu.normalize import prepare
 from services import UnitOfWork
 from storage.repos.media import MediaJob, MediaJobRepository
@@ -53,7 +53,7 @@ def _media_result(turn: Turn) -> dict[str, int] | None:
     return {"job_id": read_reference(match.group(1))} if match else None
 
 
-@router.message(kind=Kind.COMMAND, roles=(RETAILER,), filters=(_has_media,))
+@router.message(priority=Priority.MEDIA, roles=(RETAILER,), filters=(_has_media,))
 async def receive_media(reply: Reply, uow: UnitOfWork, turn: Turn, now: datetime, redis: Any) -> None:
     """Queue the photos and voice notes for the worker and say so; other files get a clear answer."""
     queued = []
@@ -84,7 +84,7 @@ async def _enqueue(redis: Any, message_id: int) -> None:
         log.warning("could not enqueue media processing", exc_info=True)
 
 
-@router.message(kind=Kind.COMMAND, roles=(RETAILER,), filters=(_media_result,))
+@router.message(priority=Priority.MEDIA, roles=(RETAILER,), filters=(_media_result,))
 async def media_result(reply: Reply, uow: UnitOfWork, user: Any, convo: Any, turn: Turn, now: datetime,
                        config: Any, nlu: Any, job_id: int) -> None:
     """The worker's text: read back an unsure transcript, otherwise build the draft from it."""

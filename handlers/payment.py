@@ -13,7 +13,7 @@ from domain.bounds import PAYMENT, read_reference
 from domain.formatting import amount
 from domain.people import User
 from handlers.context import Reply, Turn
-from handlers.routing import RETAILER, VENDOR, Kind, Router
+from handlers.routing import RETAILER, VENDOR, Priority, Router
 from handlers.services_text import local_time
 from handlers.vendor import vendor_command
 from nlu.types import Parse
@@ -77,7 +77,7 @@ def _vendor_payment_ok(turn: Turn) -> dict[str, int] | None:
     return {"claim_id": read_reference(match.group(1))} if match else None
 
 
-@router.message(kind=Kind.COMMAND, roles=(VENDOR,), filters=[_vendor_payment_ok])
+@router.message(priority=Priority.COMMAND, roles=(VENDOR,), filters=[_vendor_payment_ok])
 async def vendor_confirms(reply: Reply, user: User, claim_id: int, uow: UnitOfWork, now: Any) -> None:
     decision = await decide_claim(uow.conn, claim_id, confirm=True, by=f"vendor:{user.id}", notifier=reply,
                                   now=now, vendor_id=user.id)

@@ -7,11 +7,15 @@ Each handlers/ module owns a `Router` and registers handlers with decorators:
     @router.intent("greeting", "help")
     async def welcome(reply: Reply, user: User) -> None: ...
 
-A filter is a callable taking the `Turn` and returning False/None (no match), True, or a dict of
-values handed to the handler by name. The dispatcher orders handlers by kind — slash command,
-then an awaited reply in the current conversation state, then intent, then fallback — and within
-a kind by the order routers were included; the first match wins. A handler names the dependencies
-it needs (msg, user, convo, parse, reply, uow, clock, config, …) and receives just those.
+The dispatcher tries handlers by priority (`Priority`: slash command, media, an awaited reply in the
+current conversation state, intent, fallback), and within one priority in the order routers were
+included and handlers registered; the first match wins.
+
+A handler names the dependencies it needs (msg, user, convo, parse, reply, uow, clock, config, …) and
+receives just those. So does a filter, which may be sync or async: it returns False/None (no match),
+True, or a dict of values handed by name to the filters after it and to the handler:
+
+    async def has_open_order(turn: Turn, uow: UnitOfWork) -> dict[str, int] | None: ...
 """
 
 from __future__ import annotations
@@ -19,40 +23,82 @@ from __future__ import annotations
 import inspect
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
-from enum import IntEnum
 from typing import Any
 
-Filter = Callable[[Any], Any]
+Filter = Callable[..., Any]
 HandlerFunc = Callable[..., Awaitable[Any]]
 
 RETAILER, VENDOR, ADMIN, UNKNOWN = "retailer", "vendor", "admin", "unknown"
 
 
-class Kind(IntEnum):
-    COMMAND = 0
-    STATE = 1
-    INTENT = 2
-    FALLBACK = 3
+class Priority:
+    """When a handler is tried: lower first. Spaced so a new tier fits between two."""
+
+    COMMAND = 10   # slash commands, and replies that must not be read as an awaited answer ("payment ok 12")
+    MEDIA = 20     # a photo, a voice note, a media job's result: read in whatever state the conversation is
+    STATE = 30     # a reply the conversation awaits
+    INTENT = 40
+    FALLBACK = 50
+
+
+class MissingDependency(TypeError):
+    """A handler or filter names a dependency the dispatcher does not provide."""
+
+
+@dataclass(frozen=True)
+class Lazy:
+    """A dependency computed when first named (the NLU parse: slash commands never need it)."""
+
+    make: Callable[[], Any]
+
+
+def _parameters(func: Callable[..., Any]) -> tuple[str, ...]:
+    return tuple(inspect.signature(func).parameters)
+
+
+def inject(func: Callable[..., Any], params: Iterable[str], deps: dict[str, Any]) -> dict[str, Any]:
+    """The keyword arguments `func` asks for, from `deps` (a `Lazy` one is computed and kept there)."""
+    params = tuple(params)
+    missing = [p for p in params if p not in deps]
+    if missing:
+        raise MissingDependency(f"{func.__qualname__} asks for unknown dependencies: {missing}")
+    for p in params:
+        if isinstance(deps[p], Lazy):
+            deps[p] = deps[p].make()
+    return {p: deps[p] for p in params}
+
+
+@dataclass(frozen=True)
+class _Check:
+    func: Filter
+    params: tuple[str, ...]
+
+    async def __call__(self, deps: dict[str, Any]) -> Any:
+        result = self.func(**inject(self.func, self.params, deps))
+        return await result if inspect.isawaitable(result) else result
 
 
 @dataclass
 class Handler:
     func: HandlerFunc
-    kind: Kind
+    priority: int
     roles: frozenset[str]
     filters: tuple[Filter, ...]
+    meta: Any = None  # what the registering module says of the handler (an admin command's spec)
     params: tuple[str, ...] = field(init=False)
+    _checks: tuple[_Check, ...] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self.params = tuple(inspect.signature(self.func).parameters)
+        self.params = _parameters(self.func)
+        self._checks = tuple(_Check(f, _parameters(f)) for f in self.filters)
 
-    def match(self, turn: Any) -> dict[str, Any] | None:
+    async def match(self, deps: dict[str, Any]) -> dict[str, Any] | None:
         """The values the filters produced, or None when the handler does not apply."""
-        if turn.role not in self.roles:
+        if deps["turn"].role not in self.roles:
             return None
         found: dict[str, Any] = {}
-        for check in self.filters:
-            result = check(turn)
+        for check in self._checks:
+            result = await check({**deps, **found} if found else deps)
             if not result:
                 return None
             if isinstance(result, dict):
@@ -60,10 +106,7 @@ class Handler:
         return found
 
     async def call(self, deps: dict[str, Any]) -> Any:
-        missing = [p for p in self.params if p not in deps]
-        if missing:
-            raise TypeError(f"{self.func.__qualname__} asks for unknown dependencies: {missing}")
-        return await self.func(**{p: deps[p] for p in self.params})
+        return await self.func(**inject(self.func, self.params, deps))
 
 
 class Router:
@@ -72,15 +115,15 @@ class Router:
         self.handlers: list[Handler] = []
         self.commands: dict[str, Handler] = {}  # slash command -> its handler (for the authorisation matrix)
 
-    def _register(self, kind: Kind, roles: Iterable[str], filters: Iterable[Filter]
+    def _register(self, priority: int, roles: Iterable[str], filters: Iterable[Filter], meta: Any = None
                   ) -> Callable[[HandlerFunc], HandlerFunc]:
         def decorator(func: HandlerFunc) -> HandlerFunc:
-            self.handlers.append(Handler(func, kind, frozenset(roles), tuple(filters)))
+            self.handlers.append(Handler(func, priority, frozenset(roles), tuple(filters), meta))
             return func
         return decorator
 
-    def command(self, *names: str, roles: Iterable[str] = (ADMIN,), filters: Iterable[Filter] = ()
-                ) -> Callable[[HandlerFunc], HandlerFunc]:
+    def command(self, *names: str, roles: Iterable[str] = (ADMIN,), filters: Iterable[Filter] = (),
+                meta: Any = None) -> Callable[[HandlerFunc], HandlerFunc]:
         """A slash command: `/stats 7d` matches "/stats" and hands `args=["7d"]` to the handler."""
         wanted = {n.lower() for n in names}
 
@@ -89,7 +132,7 @@ class Router:
             if parts and parts[0].lower() in wanted:
                 return {"command": parts[0].lower(), "args": parts[1:]}
             return None
-        register = self._register(Kind.COMMAND, roles, (is_command, *filters))
+        register = self._register(Priority.COMMAND, roles, (is_command, *filters), meta)
 
         def decorator(func: HandlerFunc) -> HandlerFunc:
             register(func)
@@ -101,23 +144,24 @@ class Router:
               filters: Iterable[Filter] = ()) -> Callable[[HandlerFunc], HandlerFunc]:
         """A reply the conversation awaits: matches while the conversation is in one of `states`."""
         wanted = set(states)
-        return self._register(Kind.STATE, roles, (lambda turn: turn.convo.state in wanted, *filters))
+        return self._register(Priority.STATE, roles, (lambda turn: turn.convo.state in wanted, *filters))
 
     def intent(self, *intents: str, roles: Iterable[str] = (RETAILER,), filters: Iterable[Filter] = ()
                ) -> Callable[[HandlerFunc], HandlerFunc]:
         wanted = set(intents)
-        return self._register(Kind.INTENT, roles, (lambda turn: turn.parse.intent in wanted, *filters))
+        return self._register(Priority.INTENT, roles, (lambda turn: turn.parse.intent in wanted, *filters))
 
-    def message(self, *, kind: Kind = Kind.INTENT, roles: Iterable[str] = (RETAILER,),
+    def message(self, *, priority: int = Priority.INTENT, roles: Iterable[str] = (RETAILER,),
                 filters: Iterable[Filter] = ()) -> Callable[[HandlerFunc], HandlerFunc]:
-        """Any message passing `filters`, at the priority of `kind`."""
-        return self._register(kind, roles, filters)
+        """Any message passing `filters`, tried at `priority`."""
+        return self._register(priority, roles, filters)
 
     def fallback(self, *, roles: Iterable[str] = (RETAILER, VENDOR, ADMIN, UNKNOWN)
                  ) -> Callable[[HandlerFunc], HandlerFunc]:
-        return self._register(Kind.FALLBACK, roles, ())
+        return self._register(Priority.FALLBACK, roles, ())
 
 
 def ordered_handlers(routers: Iterable[Router]) -> list[Handler]:
-    """All handlers by kind, keeping the router order within a kind (sorted() is stable)."""
-    return sorted((h for r in routers for h in r.handlers), key=lambda h: h.kind)
+    """All handlers by priority; within one, routers in the order given (sorted() is stable)."""
+    return sorted((h for r in routers for h in r.handlers), key=lambda h: h.priority)
+

@@ -9,7 +9,7 @@ from typing import Any
 from domain import bounds
 from domain.formatting import qty
 from handlers.context import Reply, Turn
-from handlers.routing import VENDOR, Kind, Router
+from handlers.routing import VENDOR, Priority, Router
 from nlu.normalize import prepare
 from services import UnitOfWork
 
@@ -22,7 +22,7 @@ def _stock(turn: Turn) -> dict[str, str] | None:
     return {"rest": match.group("rest")} if match else None
 
 
-@router.message(kind=Kind.INTENT, roles=(VENDOR,), filters=(_stock,))
+@router.message(priority=Priority.INTENT, roles=(VENDOR,), filters=(_stock,))
 async def set_stock(reply: Reply, uow: UnitOfWork, user: Any, nlu: Any, rest: str) -> None:
     items = [i for i in nlu.pipeline.items(prepare(rest)) if i.sku and i.quantity is not None]
     if not items:

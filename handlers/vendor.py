@@ -19,7 +19,7 @@ from domain.bounds import read_reference
 from domain.orders import Order, OrderStatus
 from handlers.context import Reply, Turn
 from handlers.drafting import named_skus
-from handlers.routing import VENDOR, Kind, Router
+from handlers.routing import VENDOR, Priority, Router
 from services import UnitOfWork
 from services.fulfilment import Answer, VendorResult, accept_order, advance_order, reject_order
 from services.present import person, tell
@@ -53,7 +53,7 @@ def vendor_command(turn: Turn) -> dict[str, Any] | None:
     return None
 
 
-@router.message(kind=Kind.INTENT, roles=(VENDOR,), filters=(vendor_command,))
+@router.message(priority=Priority.INTENT, roles=(VENDOR,), filters=(vendor_command,))
 async def vendor_reply(reply: Reply, uow: UnitOfWork, user: Any, now: datetime, config: Any, nlu: Any,
                        action: str, order_id: int | None, rest: str) -> None:
     if order_id is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from handlers.admin.framework import COMMANDS, admin_command
 from handlers.context import Reply, Turn
-from handlers.routing import ADMIN, RETAILER, UNKNOWN, VENDOR, Kind, Router
+from handlers.routing import ADMIN, RETAILER, UNKNOWN, VENDOR, Priority, Router
 from services import UnitOfWork
 
 router = Router("admin.basics")
@@ -21,12 +21,12 @@ def _is_slash(turn: Turn) -> bool:
     return turn.text.startswith("/")
 
 
-@router.message(kind=Kind.FALLBACK, roles=(ADMIN,), filters=[_is_slash])
+@router.message(priority=Priority.FALLBACK, roles=(ADMIN,), filters=[_is_slash])
 async def unknown_command(reply: Reply, turn: Turn) -> None:
     await reply("admin_unknown_command", command=turn.text.split()[0])
 
 
-@router.message(kind=Kind.COMMAND, roles=(RETAILER, VENDOR, UNKNOWN), filters=[_is_slash])
+@router.message(priority=Priority.COMMAND, roles=(RETAILER, VENDOR, UNKNOWN), filters=[_is_slash])
 async def not_allowed(reply: Reply, turn: Turn, uow: UnitOfWork, now: object) -> None:
     await uow.audit.record(turn.phone, "command refused", now, subject=turn.text.split()[0],
                            after={"role": turn.role, "text": turn.text[:200]})

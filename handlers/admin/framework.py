@@ -9,22 +9,21 @@
         return Audit(subject=phone, before={"limit": old}, after={"limit": new})
 
 Raising `UsageError` answers with the command's usage line; the handler's `Audit` (or just the
-invocation, or the usage error) is written to the audit log with who and when.
+invocation, or the usage error) is written to the audit log with who and when — by the audit
+middleware in bot/middlewares.py, which applies to the commands registered here.
 """
 
 from __future__ import annotations
 
-import functools
-import inspect
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 from domain.bounds import AMOUNT, MAX_DURATION, OutOfBounds, read_number, read_reference
-from handlers.routing import ADMIN, Router
+from handlers.routing import ADMIN, HandlerFunc, Router
 
 
 class UsageError(ValueError):
@@ -50,39 +49,12 @@ COMMANDS: dict[str, CommandSpec] = {}
 
 
 def admin_command(router: Router, name: str, *, usage: str, summary: str,
-                  roles: tuple[str, ...] = (ADMIN,)) -> Callable[[Callable[..., Awaitable[Any]]], Any]:
-    """Register an operator command on `router`, listed by /help, audited, with usage errors answered."""
+                  roles: tuple[str, ...] = (ADMIN,)) -> Callable[[HandlerFunc], HandlerFunc]:
+    """Register an operator command on `router`, listed by /help; the spec it carries makes the
+    dispatcher's audit middleware (bot/middlewares.py) answer its usage errors and audit it."""
     spec = CommandSpec(name, usage, summary, frozenset(roles))
     COMMANDS[name] = spec
-
-    def decorator(func: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
-        wanted = tuple(inspect.signature(func).parameters)
-
-        @functools.wraps(func)
-        async def run(reply: Any, uow: Any, turn: Any, now: Any, args: list[str], **deps: Any) -> None:
-            deps.update(reply=reply, uow=uow, turn=turn, now=now, args=args)
-            try:
-                result = await func(**{p: deps[p] for p in wanted})
-            except UsageError as exc:
-                await reply("admin_usage", error=str(exc), usage=spec.usage)
-                await uow.audit.record(turn.phone, f"command {name} refused", now,
-                                       after={"args": args, "error": str(exc)})
-                return
-            audit = result if isinstance(result, Audit) else Audit()
-            await uow.audit.record(turn.phone, f"command {name}", now, subject=audit.subject,
-                                   before=audit.before, after={"args": args, **_as_dict(audit.after)})
-
-        # The dispatcher injects by signature: expose the union of what `run` and `func` need.
-        params = {p: inspect.Parameter(p, inspect.Parameter.KEYWORD_ONLY)
-                  for p in ("reply", "uow", "turn", "now", "args", *wanted)}
-        run.__signature__ = inspect.Signature(list(params.values()))  # type: ignore[attr-defined]
-        router.command(name, roles=roles)(run)
-        return func
-    return decorator
-
-
-def _as_dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {} if value is None else {"value": value}
+    return router.command(name, roles=roles, meta=spec)
 
 
 # --- argument parsers: each raises UsageError with a message an operator can act on ---
