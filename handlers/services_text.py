@@ -12,7 +12,7 @@ from handlers.context import Reply
 
 
 class ShownOrder(Protocol):
-    """What a line of `order_lines` shows of an order (storage's OrderSummary has it)."""
+    """What a line of `order_lines` shows of an order (a retailer's recent order has it)."""
 
     id: int
     status: str
