@@ -32,10 +32,13 @@ from aiohttp import web
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.app import create_app
+from bot.appkeys import RUNTIME
 from bot.commands.catalog import import_catalog
 from bot.commands.seed import DEMO_CATALOG
 from bot.config import load_config
-from services.ops.apikeys import ApiKeyRepository
+from domain.formatting import platform_zone
+from services import UnitOfWork
+from services.ops.apikeys import create_key
 from storage.clock import FakeClock
 from storage.db import connect, migrate
 from storage.embedded import ensure_services
@@ -43,7 +46,7 @@ from storage.rollup import local_day, roll_up_day
 
 DB = "khaacho_bench_dashboard"
 NOW = datetime(2026, 11, 30, 6, 15, tzinfo=UTC)  # noon in Kathmandu
-OFFSET = 345  # config.yml reminders.timezone_offset_minutes
+ZONE = platform_zone(load_config(env={}))  # config.yml platform.timezone
 RETAILERS, VENDORS = 5000, 300
 
 # u(g, k): a repeatable pseudo-random number in [0, 1) for row g and stream k.
@@ -131,14 +134,14 @@ async def roll_up(url: str, days: float, wanted: bool) -> None:
             await conn.execute("TRUNCATE analytics_daily CASCADE")
             print("  roll-up emptied: every metric is computed from the order tables")
             return
-        last = local_day(NOW, OFFSET)
+        last = local_day(NOW, ZONE)
         have = await conn.fetchval("SELECT count(*) FROM analytics_daily WHERE updated_at = $1", NOW)
         if have >= int(days):
             return
         started = time.monotonic()
         for back in range(int(days) + 2):
             async with conn.transaction():
-                await roll_up_day(conn, last - timedelta(days=back), NOW, OFFSET)
+                await roll_up_day(conn, last - timedelta(days=back), NOW, ZONE)
         await conn.execute("VACUUM ANALYZE analytics_daily, analytics_daily_products")
         print(f"  daily roll-up of {int(days) + 2} days: {time.monotonic() - started:.1f} s", flush=True)
     finally:
@@ -207,9 +210,8 @@ async def measure(url: str, calls: int) -> None:
     await site.start()
     port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
     try:
-        conn = await connect(url)
-        _, key = await ApiKeyRepository(conn).create("bench", NOW)
-        await conn.close()
+        async with UnitOfWork(app[RUNTIME].pool) as uow:
+            _, key = await create_key(uow, "bench", NOW)
         headers = {"Authorization": f"Bearer {key}"}
         async with aiohttp.ClientSession(f"http://127.0.0.1:{port}", headers=headers) as http:
             print(f"\nGET /api/v1/admin/dashboard, {calls} calls per period after one warm-up")

@@ -32,8 +32,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.databases import fresh_database  # noqa: E402
-from services.ops.apikeys import ApiKeyRepository  # noqa: E402
-from storage.db import connect  # noqa: E402
+from services import UnitOfWork  # noqa: E402
+from services.ops.apikeys import create_key  # noqa: E402
+from storage.db import connect, create_pool  # noqa: E402
 from storage.embedded import ensure_services  # noqa: E402
 from tests.support.http_fuzz import FuzzKeys, RequestFuzzer, fire  # noqa: E402
 from tests.support.processes import khaacho_processes  # noqa: E402
@@ -49,8 +50,11 @@ async def prepare_database(base_url: str) -> tuple[str, str]:
     user_id = await conn.fetchval("INSERT INTO users (phone, name, role) VALUES ($1, 'Ram Kirana', 'retailer') "
                                   "RETURNING id", RETAILER)
     await conn.execute("INSERT INTO retailers (user_id, credit_limit) VALUES ($1, 50000)", user_id)
-    _, key = await ApiKeyRepository(conn).create("fuzz", datetime.now(UTC))
     await conn.close()
+    pool = await create_pool(url, min_size=1, max_size=1)
+    async with UnitOfWork(pool) as uow:
+        _, key = await create_key(uow, "fuzz", datetime.now(UTC))
+    await pool.close()
     return url, key
 
 

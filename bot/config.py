@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from domain.durations import parse_duration
+from domain.formatting import DEFAULT_TIMEZONE, zone_named
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = ROOT / "config.yml"
@@ -31,6 +32,11 @@ class ConfigError(Exception):
     def __init__(self, problems: list[str]) -> None:
         super().__init__("\n".join(problems))
         self.problems = problems
+
+
+@dataclass(frozen=True)
+class PlatformConfig:
+    timezone: str = DEFAULT_TIMEZONE  # IANA name; its midnights bound the days of reports, roll-ups, quiet hours
 
 
 @dataclass(frozen=True)
@@ -117,7 +123,6 @@ class OutboxConfig:
 @dataclass(frozen=True)
 class RemindersConfig:
     quiet_hours: dict[str, str] = field(default_factory=lambda: {"start": "21:00", "end": "07:00"})
-    timezone_offset_minutes: int = 345
     template_sid: str = ""
     lead: timedelta = timedelta(hours=2)
 
@@ -187,6 +192,7 @@ class MediaConfig:
 
 @dataclass(frozen=True)
 class Config:
+    platform: PlatformConfig = field(default_factory=PlatformConfig)
     web: WebConfig = field(default_factory=WebConfig)
     channels: ChannelsConfig = field(default_factory=ChannelsConfig)
     languages: LanguagesConfig = field(default_factory=LanguagesConfig)
@@ -212,6 +218,10 @@ _CHOICES = {
     "media.transcription": {"auto", "pocketsphinx", "openai"},
     "media.extraction": {"auto", "off", "openai"},
 }
+# Values checked by a function that raises ValueError with the reason.
+_CHECKS = {"platform.timezone": zone_named}
+# Keys that are gone, and what took their place.
+_REPLACED = {"reminders.timezone_offset_minutes": "platform.timezone, an IANA name like Asia/Kathmandu"}
 
 
 def _convert(value: Any, hint: Any, key: str, problems: list[str]) -> Any:
@@ -257,7 +267,8 @@ def _build(cls: Any, data: Any, prefix: str, problems: list[str]) -> Any:
     hints = typing.get_type_hints(cls)
     known = {f.name for f in dataclasses.fields(cls)}
     for extra in sorted(set(data) - known):
-        problems.append(f"{prefix}{extra}: unknown key")
+        key = f"{prefix}{extra}"
+        problems.append(f"{key}: replaced by {_REPLACED[key]}" if key in _REPLACED else f"{key}: unknown key")
     kwargs = {}
     for f in dataclasses.fields(cls):
         key = f"{prefix}{f.name}"
@@ -270,6 +281,11 @@ def _build(cls: Any, data: Any, prefix: str, problems: list[str]) -> Any:
         except ValueError as exc:
             problems.append(f"{key}: {exc}")
             continue
+        if key in _CHECKS:
+            try:
+                _CHECKS[key](kwargs[f.name])
+            except ValueError as exc:
+                problems.append(f"{key}: {exc}")
         if key in _CHOICES:
             chosen = kwargs[f.name] if isinstance(kwargs[f.name], list) else [kwargs[f.name]]
             if any(not isinstance(v, str) or v not in _CHOICES[key] for v in chosen):

@@ -25,6 +25,7 @@ API:
     transition(order_id, current, target, actor, at, reason="") -> Transition   checked record
     status_on_confirm(*, safe_mode, needs_approval) -> OrderStatus
     release_on(current, target) -> Release          what to give back (credit, stock) on a move
+    LIVE, UNFULFILLED                               tuples of statuses (SQL takes them as parameters)
     TERMINAL, HOLDS_CREDIT, HOLDS_STOCK             frozensets of statuses
 
 Credit is reserved (an ORDER_DEBIT, see `domain.credit`) when the retailer confirms, so every status
@@ -75,9 +76,12 @@ TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
 """Allowed moves: `target in TRANSITIONS[current]`. Terminal statuses map to an empty set."""
 
 TERMINAL: frozenset[OrderStatus] = frozenset(s for s, targets in TRANSITIONS.items() if not targets)
-HOLDS_CREDIT: frozenset[OrderStatus] = frozenset(
-    {S.HELD, S.QUEUED, S.PENDING_VENDOR, S.ACCEPTED, S.DISPATCHED}
-)
+LIVE: tuple[OrderStatus, ...] = (S.HELD, S.QUEUED, S.PENDING_VENDOR, S.ACCEPTED, S.DISPATCHED)
+"""Placed and not ended: the "open" orders of the dashboard and of `/orders open`."""
+UNFULFILLED: tuple[OrderStatus, ...] = (S.CANCELLED, S.REJECTED, S.EXPIRED, S.FAILED)
+"""Ended without delivery: failed orders in reports, left out of GMV."""
+HOLDS_CREDIT: frozenset[OrderStatus] = frozenset(LIVE)
+"""Every live order holds its credit until it ends."""
 HOLDS_STOCK: frozenset[OrderStatus] = frozenset({S.ACCEPTED, S.DISPATCHED})
 CANCELLABLE_BY_RETAILER: frozenset[OrderStatus] = frozenset({S.DRAFT, S.HELD, S.QUEUED, S.PENDING_VENDOR})
 """A retailer may cancel alone until a vendor accepts; after that an operator decides."""
@@ -155,7 +159,7 @@ def release_on(current: OrderStatus, target: OrderStatus) -> Release:
     Stock is released when it leaves the stock-holding statuses other than by delivery, including
     ACCEPTED -> PENDING_VENDOR (the vendor backed out; its stock is freed, the credit stays).
     """
-    ends_undelivered = target in TERMINAL and target is not S.DELIVERED
+    ends_undelivered = target in UNFULFILLED
     return Release(
         credit=current in HOLDS_CREDIT and ends_undelivered,
         stock=current in HOLDS_STOCK and target not in HOLDS_STOCK and target is not S.DELIVERED,

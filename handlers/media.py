@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from domain.bounds import read_reference
+from domain.media import media_kind
 from handlers.context import Reply, Turn
 from handlers.drafting import CHOOSE, CONFIRM, QUANTITY
 from handlers.order import NO, YES, take_order
@@ -30,18 +31,10 @@ from storage.repos.media import MediaJob, MediaJobRepository
 log = logging.getLogger(__name__)
 router = Router("media")
 
-IMAGE_TYPES = frozenset({"image/jpeg", "image/jpg", "image/png", "image/webp", "image/bmp", "image/gif"})
-AUDIO_TYPES = frozenset({"audio/ogg", "audio/opus", "audio/mpeg", "audio/mp4", "audio/aac", "audio/amr",
-                         "audio/wav", "audio/x-wav", "audio/webm", "video/ogg"})
 MAX_ITEMS = 3                       # media per message that are read
 HEARD = "media.confirm_transcript"  # awaiting YES to a transcript read back
 PAYLOAD = re.compile(r"^media:(\d+)$")
 JOB_ID_MAX = 2**63 - 1              # media_jobs.id is a bigint
-
-
-def kind_of(content_type: str) -> str | None:
-    base = content_type.split(";")[0].strip().lower()
-    return "image" if base in IMAGE_TYPES else "audio" if base in AUDIO_TYPES else None
 
 
 def _has_media(turn: Turn) -> bool:
@@ -58,7 +51,7 @@ async def receive_media(reply: Reply, uow: UnitOfWork, turn: Turn, now: datetime
     """Queue the photos and voice notes for the worker and say so; other files get a clear answer."""
     queued = []
     for item in turn.media[:MAX_ITEMS]:
-        kind = kind_of(item.get("content_type", ""))
+        kind = media_kind(item.get("content_type", ""))
         if kind and await MediaJobRepository(uow.conn).add(turn.message_id, turn.phone, kind, item["url"],
                                                            item.get("content_type", ""), now):
             queued.append(kind)

@@ -3,18 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta, timezone
-from typing import Any
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Protocol
 
-from domain.formatting import amount
+from domain.formatting import amount, platform_zone, when
 from handlers.context import Reply
-from storage.repos.retailer_views import OrderSummary
+
+
+class ShownOrder(Protocol):
+    """What a line of `order_lines` shows of an order (a retailer's recent order has it)."""
+
+    id: int
+    status: str
+    total: Decimal
+    vendor: str | None
+    changed_at: datetime
+    items: int
 
 
 def local_time(config: Any, at: datetime) -> str:
-    """'25 Nov 14:05' in the platform's local time (config.reminders.timezone_offset_minutes)."""
-    zone = timezone(timedelta(minutes=config.reminders.timezone_offset_minutes))
-    return at.astimezone(zone).strftime("%d %b %H:%M")
+    """'25 Nov 14:05' in the platform's local time (platform.timezone)."""
+    return when(at, platform_zone(config))
 
 
 def status_name(reply: Reply, status: str) -> str:
@@ -22,7 +32,7 @@ def status_name(reply: Reply, status: str) -> str:
     return reply.texts.render(f"status_{status.lower()}", reply.language)
 
 
-def order_lines(reply: Reply, config: Any, orders: Sequence[OrderSummary], *, numbered: bool = False) -> str:
+def order_lines(reply: Reply, config: Any, orders: Sequence[ShownOrder], *, numbered: bool = False) -> str:
     """One line per order: number (or position), status, vendor, total and when it last moved."""
     lines = []
     for position, order in enumerate(orders, 1):

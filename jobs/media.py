@@ -17,6 +17,7 @@ from typing import Any
 
 import aiohttp
 
+from domain.media import IMAGE, media_kind
 from jobs.media_fetch import MediaPolicy, MediaRejected, fetch_media, media_session
 from nlu.media.asr import OpenAiTranscriber, PocketsphinxTranscriber, Transcriber, catalogue_prompt
 from nlu.media.audio import UnreadableAudio
@@ -84,7 +85,7 @@ def _unparsed(nlu: Any, lines: list[str]) -> list[str]:
 async def read_media(engines: MediaEngines, nlu: Any, job: MediaJob, data: bytes, content_type: str) -> Reading:
     """The text of one photo or voice note; messy text is cleaned up by the LLM when one is configured."""
     products = list(nlu.pipeline.index.products)
-    if job.kind == "image":
+    if job.kind == IMAGE:
         result = await asyncio.to_thread(engines.ocr.read, data)
         reading = Reading([line.text for line in result.lines], result.text, result.confidence, result.backend)
     else:
@@ -133,7 +134,7 @@ async def _run(ctx: dict[str, Any], engines: MediaEngines, nlu: Any, session: ai
     try:
         data, served = await fetch_media(job.url, provider=job.provider, session=session, policy=policy,
                                          max_bytes=media.max_bytes)
-        served_kind = _kind(served)
+        served_kind = media_kind(served)
         if served_kind is not None and served_kind != job.kind:
             raise MediaRejected(f"announced as {job.content_type}, served as {served}")
         reading = await asyncio.wait_for(read_media(engines, nlu, job, data, served or job.content_type),
@@ -165,12 +166,3 @@ async def _run(ctx: dict[str, Any], engines: MediaEngines, nlu: Any, session: ai
                                   "backend": reading.backend if reading else None})
     await ctx["intake"].process(job.phone)
     return 1
-
-
-def _kind(content_type: str) -> str | None:
-    base = content_type.split(";")[0].strip().lower()
-    if base.startswith("image/"):
-        return "image"
-    if base.startswith("audio/") or base in ("video/ogg", "application/ogg"):
-        return "audio"
-    return None

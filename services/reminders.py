@@ -16,6 +16,7 @@ from typing import Any
 import asyncpg
 
 from domain.conversations import IDLE
+from domain.formatting import platform_zone
 from domain.reorder import in_quiet_hours, is_due, predict_next_order, within_session_window
 from services.present import render_lines
 from storage.notifier import Notifier
@@ -46,7 +47,7 @@ def local_time(now: datetime, offset_minutes: int) -> time:
 def quiet_now(now: datetime, config: Any) -> bool:
     r = config.reminders
     start, end = (time.fromisoformat(r.quiet_hours[k]) for k in ("start", "end"))
-    return in_quiet_hours(local_time(now, r.timezone_offset_minutes), start, end)
+    return in_quiet_hours(now.astimezone(platform_zone(config)).time(), start, end)
 
 
 async def due_retailers(conn: asyncpg.Connection, now: datetime, lead: timedelta) -> list[asyncpg.Record]:

@@ -9,28 +9,16 @@ way: lines of placed orders that did not end unfulfilled, on the local day the o
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 from typing import Any
 
 import asyncpg
 
-from domain.metrics import Trend, trend
+from domain.dashboard import ProductSales
+from domain.metrics import trend
 
 ZERO = Decimal(0)
-
-
-@dataclass(frozen=True)
-class ProductSales:
-    sku: str
-    name: str
-    unit: str
-    quantity: Decimal
-    sales: Decimal
-    previous_sales: Decimal
-    trend: Trend
-
 
 # Lines of placed, not failed orders created in [$1, $2); `cur` is created_at >= $3. The lines are read
 # for the id range of those orders (ids grow with time, so that range is tight), then joined back.
@@ -53,12 +41,12 @@ FROM analytics_daily_products WHERE day = ANY($1) GROUP BY sku
 """
 
 
-def _day_start(day: date, zone: timezone) -> datetime:
+def _day_start(day: date, zone: tzinfo) -> datetime:
     return datetime.combine(day, time(0), zone)
 
 
 async def final_days(conn: asyncpg.Connection, start: datetime, end: datetime, split: datetime,
-                     zone: timezone) -> list[date]:
+                     zone: tzinfo) -> list[date]:
     """Local days wholly inside [start, end), not straddling `split`, whose roll-up is final."""
     first = start.astimezone(zone).date() + timedelta(days=1)
     last = end.astimezone(zone).date() - timedelta(days=1)
@@ -72,7 +60,7 @@ async def final_days(conn: asyncpg.Connection, start: datetime, end: datetime, s
             if r["updated_at"] >= _day_start(r["day"] + timedelta(days=1), zone) and r["day"] != straddled]
 
 
-def live_ranges(start: datetime, end: datetime, days: list[date], zone: timezone) -> list[tuple[datetime, datetime]]:
+def live_ranges(start: datetime, end: datetime, days: list[date], zone: tzinfo) -> list[tuple[datetime, datetime]]:
     """[start, end) less the given local days (sorted), as a few intervals."""
     ranges, cursor = [], start
     for day in days:
@@ -86,7 +74,7 @@ def live_ranges(start: datetime, end: datetime, days: list[date], zone: timezone
 
 
 async def top_products(conn: asyncpg.Connection, previous_start: datetime, start: datetime, end: datetime,
-                       failed: list[str], zone: timezone, limit: int) -> list[ProductSales]:
+                       failed: list[str], zone: tzinfo, limit: int) -> list[ProductSales]:
     """Best sellers of [start, end) by value, with their value in [previous_start, start)."""
     days = await final_days(conn, previous_start, end, start, zone)
     totals: dict[str, list[Decimal]] = {}

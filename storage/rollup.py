@@ -1,15 +1,16 @@
 """The daily roll-up behind the dashboard: one row per local day (orders, GMV, delivered, failed,
 cancelled, retailers) and one per day and product (quantity, GMV), rewritten whole on each run, so
-running it twice for a day gives the same rows. Counting follows storage.analytics: an order counts on
+running it twice for a day gives the same rows. Days are local days of the platform's zone (the
+caller passes it). Counting follows storage.analytics: an order counts on
 the day it was created if it was placed (confirmed); GMV leaves out orders that ended unfulfilled."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta, tzinfo
 
 import asyncpg
 
-from storage.analytics import FAILED_STATUSES
+from domain.orders import UNFULFILLED
 
 DAY_SQL = """
 INSERT INTO analytics_daily (day, orders, gmv, delivered, failed, cancelled, retailers, updated_at)
@@ -30,20 +31,20 @@ GROUP BY i.sku
 """
 
 
-def day_bounds(day: date, offset_minutes: int) -> tuple[datetime, datetime]:
-    """[local midnight, next local midnight) of `day` as aware datetimes."""
-    start = datetime.combine(day, time(0), timezone(timedelta(minutes=offset_minutes)))
-    return start, start + timedelta(days=1)
+def day_bounds(day: date, zone: tzinfo) -> tuple[datetime, datetime]:
+    """[local midnight, next local midnight) of `day` in `zone`, as aware datetimes."""
+    start = datetime.combine(day, time(0), zone)
+    return start, datetime.combine(day + timedelta(days=1), time(0), zone)
 
 
-def local_day(now: datetime, offset_minutes: int) -> date:
-    return now.astimezone(timezone(timedelta(minutes=offset_minutes))).date()
+def local_day(now: datetime, zone: tzinfo) -> date:
+    return now.astimezone(zone).date()
 
 
-async def roll_up_day(conn: asyncpg.Connection, day: date, now: datetime, offset_minutes: int) -> None:
-    """Rewrite the roll-up rows of one local day (call in a transaction)."""
-    start, end = day_bounds(day, offset_minutes)
-    failed = list(FAILED_STATUSES)
+async def roll_up_day(conn: asyncpg.Connection, day: date, now: datetime, zone: tzinfo) -> None:
+    """Rewrite the roll-up rows of one local day in `zone` (call in a transaction)."""
+    start, end = day_bounds(day, zone)
+    failed = list(UNFULFILLED)
     await conn.execute("SELECT pg_advisory_xact_lock(hashtext('khaacho:rollup'), $1)", day.toordinal())
     await conn.execute(DAY_SQL, day, start, end, failed, now)
     await conn.execute("DELETE FROM analytics_daily_products WHERE day = $1", day)

@@ -15,16 +15,21 @@ from typing import Any
 
 import asyncpg
 
+from storage.analytics import Analytics
 from storage.clock import Clock, SystemClock
 from storage.notifier import Notifier, Renderer, Sender
+from storage.repos.apikeys import ApiKeyRepository
 from storage.repos.audit import AuditRepository
 from storage.repos.conversations import ConversationRepository
+from storage.repos.exports import ExportRepository
 from storage.repos.inbox import InboxRepository
 from storage.repos.ledger import LedgerRepository
+from storage.repos.order_views import OrderViews
 from storage.repos.orders import OrderRepository
 from storage.repos.outbox import OutboxRepository
 from storage.repos.payments import PaymentRepository
 from storage.repos.products import ProductRepository
+from storage.repos.profiles import ProfileViews
 from storage.repos.retailer_views import RetailerViews
 from storage.repos.stock import StockRepository
 from storage.repos.tickets import TicketRepository
@@ -69,6 +74,12 @@ class UnitOfWork:
         self.payments = PaymentRepository(conn)
         self.tickets = TicketRepository(conn)
         self.views = RetailerViews(conn)
+        # what operators read and keep (services.ops)
+        self.analytics = Analytics(conn)
+        self.order_views = OrderViews(conn)
+        self.profiles = ProfileViews(conn)
+        self.exports = ExportRepository(conn)
+        self.api_keys = ApiKeyRepository(conn)
         return self
 
     @property

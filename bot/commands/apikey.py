@@ -6,8 +6,9 @@ import argparse
 from datetime import UTC, datetime
 
 from bot.config import Config
-from services.ops.apikeys import ApiKeyRepository
-from storage.db import connect, migrate
+from services import UnitOfWork
+from services.ops.apikeys import all_keys, create_key, revoke_keys
+from storage.db import create_pool, migrate
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -23,22 +24,24 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 async def run(args: argparse.Namespace, config: Config) -> int:
-    conn = await connect(config.secrets.database_url or "")
+    pool = await create_pool(config.secrets.database_url or "", min_size=1, max_size=1)
     try:
-        await migrate(conn)
-        repo, now = ApiKeyRepository(conn), datetime.now(UTC)
-        if args.action == "create":
-            key_id, key = await repo.create(args.name, now)
-            print(f"API key #{key_id} for {args.name} (shown once, keep it safe):\n{key}")
-        elif args.action == "revoke":
-            count = await repo.revoke(args.name, now)
-            print(f"revoked {count} key(s) named {args.name}")
-            return 0 if count else 1
-        else:
-            for k in await repo.all():
-                state = f"revoked {k.revoked_at:%Y-%m-%d}" if k.revoked_at else "live"
-                used = f"{k.last_used_at:%Y-%m-%d %H:%M}" if k.last_used_at else "never"
-                print(f"#{k.id} {k.name} {k.prefix}… {state}, last used {used}")
+        async with pool.acquire() as conn:
+            await migrate(conn)
+        async with UnitOfWork(pool) as uow:
+            now = datetime.now(UTC)
+            if args.action == "create":
+                key_id, key = await create_key(uow, args.name, now)
+                print(f"API key #{key_id} for {args.name} (shown once, keep it safe):\n{key}")
+            elif args.action == "revoke":
+                count = await revoke_keys(uow, args.name, now)
+                print(f"revoked {count} key(s) named {args.name}")
+                return 0 if count else 1
+            else:
+                for k in await all_keys(uow):
+                    state = f"revoked {k.revoked_at:%Y-%m-%d}" if k.revoked_at else "live"
+                    used = f"{k.last_used_at:%Y-%m-%d %H:%M}" if k.last_used_at else "never"
+                    print(f"#{k.id} {k.name} {k.prefix}… {state}, last used {used}")
     finally:
-        await conn.close()
+        await pool.close()
     return 0

@@ -7,6 +7,8 @@ from decimal import Decimal, InvalidOperation
 
 from bot.config import Config, is_e164
 from storage.db import connect, migrate
+from storage.repos.products import ProductRepository
+from storage.repos.stock import StockRepository
 from storage.repos.users import UserRepository
 
 
@@ -88,14 +90,14 @@ async def add_vendor(args: argparse.Namespace, config: Config) -> int:
     conn = await _open(config)
     try:
         if skus:
-            known = {r["sku"] for r in await conn.fetch("SELECT sku FROM products WHERE sku = ANY($1)", skus)}
+            known = set(await ProductRepository(conn).by_skus(skus))
             unknown = [s for s in skus if s not in known]
             if unknown:
                 raise UsageError(f"unknown SKUs: {', '.join(unknown)} (import the catalogue first)")
         async with conn.transaction():
             user_id = await UserRepository(conn).add_vendor(args.phone, args.name, lat=args.lat,
                                                             lon=args.lon, products=skus)
-            count = await conn.fetchval("SELECT count(*) FROM vendor_products WHERE vendor_id = $1", user_id)
+            count = await StockRepository(conn).listed_count(user_id)
     finally:
         await conn.close()
     print(f"vendor {args.name} ({args.phone}) saved as #{user_id}, selling {count} products")

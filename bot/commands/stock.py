@@ -9,7 +9,9 @@ from pathlib import Path
 
 from bot.config import Config
 from storage.db import connect, migrate
+from storage.repos.products import ProductRepository
 from storage.repos.stock import StockRepository
+from storage.repos.users import UserRepository
 
 HEADER = ("vendor_phone", "sku", "quantity")
 
@@ -41,8 +43,8 @@ async def import_stock(path: Path, database_url: str) -> tuple[int, list[tuple[i
     conn = await connect(database_url)
     try:
         await migrate(conn)
-        vendors = {r["phone"]: r["id"] for r in await conn.fetch("SELECT id, phone FROM users WHERE role = 'vendor'")}
-        skus = {r["sku"] for r in await conn.fetch("SELECT sku FROM products")}
+        vendors = await UserRepository(conn).vendor_ids_by_phone()
+        skus = await ProductRepository(conn).skus()
         repo = StockRepository(conn)
         with path.open(newline="", encoding="utf-8-sig") as handle:
             reader = csv.DictReader(handle)

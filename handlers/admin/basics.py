@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from handlers.admin.framework import COMMANDS, admin_command
 from handlers.context import Reply, Turn
 from handlers.routing import ADMIN, RETAILER, UNKNOWN, VENDOR, Priority, Router
 from services import UnitOfWork
+from services.ops.audit import audit
 
 router = Router("admin.basics")
 
@@ -27,7 +30,7 @@ async def unknown_command(reply: Reply, turn: Turn) -> None:
 
 
 @router.message(priority=Priority.COMMAND, roles=(RETAILER, VENDOR, UNKNOWN), filters=[_is_slash])
-async def not_allowed(reply: Reply, turn: Turn, uow: UnitOfWork, now: object) -> None:
-    await uow.audit.record(turn.phone, "command refused", now, subject=turn.text.split()[0],
-                           after={"role": turn.role, "text": turn.text[:200]})
+async def not_allowed(reply: Reply, turn: Turn, uow: UnitOfWork, now: datetime) -> None:
+    await audit(uow, turn.phone, "command refused", now, subject=turn.text.split()[0],
+                after={"role": turn.role, "text": turn.text[:200]})
     await reply("admin_not_allowed")

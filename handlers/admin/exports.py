@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from handlers.admin import views
-from handlers.admin.args import zone
+from domain.formatting import days, platform_zone, when
 from handlers.admin.framework import Audit, UsageError, admin_command, require
 from handlers.context import Reply, Turn
 from handlers.routing import Router
@@ -33,8 +32,8 @@ async def export(args: list[str], reply: Reply, uow: UnitOfWork, turn: Turn, now
     if not exporter.secret:
         await reply.text("Exports are switched off: set KHAACHO_SECRET_KEY to sign links.")
         return Audit(after={"refused": "no signing secret"})
-    record = await exporter.export_orders(uow.conn, start, end, fmt, requested_by=turn.phone, now=now)
-    await reply.text(f"Orders {start:%d %b} – {end:%d %b %Y}: {record.rows} rows, {fmt.upper()}."
-                     f" Link valid until {views.when(record.expires_at, zone(config))}.",
+    record = await exporter.export_orders(uow, start, end, fmt, requested_by=turn.phone, now=now)
+    await reply.text(f"Orders {days(start, end)}: {record.rows} rows, {fmt.upper()}."
+                     f" Link valid until {when(record.expires_at, platform_zone(config))}.",
                      media_url=exporter.url(record))
     return Audit(subject=f"export #{record.id}", after={"file": record.file_name, "rows": record.rows})

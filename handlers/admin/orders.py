@@ -5,18 +5,20 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from domain.orders import OrderStatus
+from domain.formatting import platform_zone
+from domain.order_views import OrderFilter, OrderState
+from domain.orders import LIVE, OrderStatus
 from handlers.admin import views
-from handlers.admin.args import admin_actor, find_person, zone
+from handlers.admin.args import admin_actor, find_person
 from handlers.admin.framework import Audit, UsageError, admin_command, parse_order_id, require, rest
 from handlers.context import Reply, Turn
 from handlers.routing import Router
 from services import UnitOfWork
-from services.ops.orders import OrderFilter, actor_names, list_orders, order_history
+from services.ops.orders import actor_names, list_orders, order_history, order_state
+from services.ops.people import users_by_id
 from services.ops.reassign import Chosen, reassign_to
 from services.ordering import cancel_order
 from services.reassignment import Reassigned, reassign_order
-from storage.analytics import OPEN_STATUSES
 
 router = Router("admin.orders")
 LIST_SIZE = 15
@@ -25,7 +27,7 @@ LIST_SIZE = 15
 def parse_status(text: str) -> tuple[str, ...]:
     """'pending_vendor' → ('PENDING_VENDOR',); 'open' → every live status."""
     if text.lower() == "open":
-        return OPEN_STATUSES
+        return LIVE
     try:
         return (OrderStatus(text.upper()).value,)
     except ValueError:
@@ -37,26 +39,26 @@ def parse_status(text: str) -> tuple[str, ...]:
 async def show_orders(args: list[str], reply: Reply, uow: UnitOfWork, config: Any) -> None:
     require(args, 0, 1)
     statuses = parse_status(args[0]) if args else ()
-    rows, more = await list_orders(uow.conn, OrderFilter(statuses=statuses), limit=LIST_SIZE)
+    rows, more = await list_orders(uow, OrderFilter(statuses=statuses), limit=LIST_SIZE)
     label = args[0].upper() if args else None
-    await reply.text(views.order_list(rows, label, zone(config), more is not None))
+    await reply.text(views.order_list(rows, label, platform_zone(config), more is not None))
 
 
 @admin_command(router, "/order", usage="/order ORDER", summary="one order: items, offers, status history")
 async def show_order(args: list[str], reply: Reply, uow: UnitOfWork, config: Any) -> None:
     require(args, 1, 1)
-    history = await order_history(uow.conn, parse_order_id(args[0]))
+    history = await order_history(uow, parse_order_id(args[0]))
     if history is None:
         raise UsageError(f"there is no order {args[0]}")
-    names = await actor_names(uow.conn, [e["actor"] for e in history.history])
-    await reply.text(views.order_history(history, names, zone(config)))
+    names = await actor_names(uow, [e.actor for e in history.history])
+    await reply.text(views.order_history(history, names, platform_zone(config)))
 
 
-async def _status(uow: UnitOfWork, order_id: int) -> str:
-    order = await uow.orders.get(order_id)
-    if order is None:
+async def _state(uow: UnitOfWork, order_id: int) -> OrderState:
+    state = await order_state(uow, order_id)
+    if state is None:
         raise UsageError(f"there is no order #{order_id}")
-    return order.status.value
+    return state
 
 
 @admin_command(router, "/reassign", usage="/reassign ORDER [VENDOR]",
@@ -65,7 +67,8 @@ async def reassign(args: list[str], reply: Reply, uow: UnitOfWork, turn: Turn, n
                    config: Any) -> Audit:
     require(args, 1)
     order_id = parse_order_id(args[0])
-    before = {"status": await _status(uow, order_id), "vendor": await _vendor_of(uow, order_id)}
+    state = await _state(uow, order_id)
+    before = {"status": state.status, "vendor": state.vendor_phone}
     if len(args) > 1:
         vendor = await find_person(uow, rest(args, 1), "vendor")
         outcome, status = await reassign_to(uow.conn, order_id, vendor.id, reply, now, config, admin_actor(turn))
@@ -79,10 +82,10 @@ async def reassign(args: list[str], reply: Reply, uow: UnitOfWork, turn: Turn, n
     else:
         moved = await reassign_order(uow.conn, order_id, reply, now, config, admin_actor(turn),
                                      reason="reassigned by operator")
-        names = [(await uow.users.by_id(v)) for v in moved.vendor_ids]
-        text = {Reassigned.OFFERED: f"Order #{order_id} offered to {', '.join(u.name for u in names if u)}.",
+        vendors = ", ".join(u.name for u in await users_by_id(uow, list(moved.vendor_ids)))
+        text = {Reassigned.OFFERED: f"Order #{order_id} offered to {vendors}.",
                 Reassigned.SPLIT: f"Order #{order_id} split into {', '.join(f'#{i}' for i in moved.order_ids)}"
-                                  f" for {', '.join(u.name for u in names if u)}.",
+                                  f" for {vendors}.",
                 Reassigned.ESCALATED: f"Order #{order_id} has used up its vendor attempts; name a vendor:"
                                       f" /reassign {order_id} VENDOR",
                 Reassigned.FAILED: f"No vendor can supply order #{order_id}; it has failed and the retailer"
@@ -91,14 +94,9 @@ async def reassign(args: list[str], reply: Reply, uow: UnitOfWork, turn: Turn, n
                                      " accepted by a vendor can be reassigned."}[moved.outcome]
         result = moved.outcome.value
     await reply.text(text)
-    after = {"status": await _status(uow, order_id), "vendor": await _vendor_of(uow, order_id), "result": result}
+    state = await _state(uow, order_id)
+    after = {"status": state.status, "vendor": state.vendor_phone, "result": result}
     return Audit(subject=f"order #{order_id}", before=before, after=after)
-
-
-async def _vendor_of(uow: UnitOfWork, order_id: int) -> str | None:
-    order = await uow.orders.get(order_id)
-    vendor = await uow.users.by_id(order.vendor_id) if order and order.vendor_id else None
-    return vendor.phone if vendor else None
 
 
 @admin_command(router, "/cancel", usage="/cancel ORDER REASON", summary="cancel an order, giving back credit and stock")
@@ -108,7 +106,7 @@ async def cancel(args: list[str], reply: Reply, uow: UnitOfWork, turn: Turn, now
     reason = rest(args, 1)
     if not reason:
         raise UsageError("say why the order is cancelled")
-    before = await _status(uow, order_id)
+    before = (await _state(uow, order_id)).status
     result = await cancel_order(uow.conn, order_id, admin_actor(turn), reason, reply, now)
     if not result.ok:
         await reply.text(f"Order #{order_id} is {before} and cannot be cancelled.")

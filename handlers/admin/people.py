@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from domain.formatting import money, platform_zone
 from handlers.admin import views
-from handlers.admin.args import find_person, zone
+from handlers.admin.args import find_person
 from handlers.admin.framework import Audit, UsageError, admin_command, parse_amount, require, rest
 from handlers.context import Reply
 from handlers.routing import Router
@@ -21,10 +22,10 @@ router = Router("admin.people")
 async def show_vendor(args: list[str], reply: Reply, uow: UnitOfWork, now: datetime, config: Any) -> None:
     require(args, 1)
     vendor = await find_person(uow, rest(args, 0), "vendor")
-    profile = await vendor_profile(uow.conn, vendor.id, now, on_time_within=config.orders.delivery_limit)
+    profile = await vendor_profile(uow, vendor.id, now, on_time_within=config.orders.delivery_limit)
     if profile is None:
         raise UsageError(f"{vendor.name} has no vendor record")
-    await reply.text(views.vendor_profile(profile, zone(config)))
+    await reply.text(views.vendor_profile(profile, platform_zone(config)))
 
 
 @admin_command(router, "/vendors", usage="/vendors top", summary="vendors ranked by score")
@@ -32,7 +33,7 @@ async def top_vendors(args: list[str], reply: Reply, uow: UnitOfWork) -> None:
     require(args, 1, 1)
     if args[0].lower() != "top":
         raise UsageError(f"unknown listing {args[0]!r}")
-    await reply.text(views.vendor_ranking(await vendor_ranking(uow.conn)))
+    await reply.text(views.vendor_ranking(await vendor_ranking(uow)))
 
 
 @admin_command(router, "/retailer", usage="/retailer PHONE|NAME",
@@ -40,10 +41,10 @@ async def top_vendors(args: list[str], reply: Reply, uow: UnitOfWork) -> None:
 async def show_retailer(args: list[str], reply: Reply, uow: UnitOfWork, now: datetime, config: Any) -> None:
     require(args, 1)
     retailer = await find_person(uow, rest(args, 0), "retailer")
-    profile = await retailer_profile(uow.conn, retailer.id, now)
+    profile = await retailer_profile(uow, retailer.id, now)
     if profile is None:
         raise UsageError(f"{retailer.name} has no retailer record")
-    await reply.text(views.retailer_profile(profile, zone(config)))
+    await reply.text(views.retailer_profile(profile, platform_zone(config)))
 
 
 @admin_command(router, "/credit", usage="/credit PHONE|NAME limit AMOUNT", summary="set a retailer's credit limit")
@@ -53,8 +54,8 @@ async def set_limit(args: list[str], reply: Reply, uow: UnitOfWork, now: datetim
         raise UsageError("write: /credit PHONE|NAME limit AMOUNT")
     amount = parse_amount(args[-1])
     retailer = await find_person(uow, " ".join(args[:-2]), "retailer")
-    old = await set_credit_limit(uow.conn, retailer.id, amount, now)
+    old = await set_credit_limit(uow, retailer.id, amount, now)
     if old is None:
         raise UsageError(f"{retailer.name} has no retailer record")
-    await reply.text(f"Credit limit of {retailer.name} ({retailer.phone}): {views.money(old)} → {views.money(amount)}")
+    await reply.text(f"Credit limit of {retailer.name} ({retailer.phone}): {money(old)} → {money(amount)}")
     return Audit(subject=retailer.phone, before={"credit_limit": str(old)}, after={"credit_limit": str(amount)})

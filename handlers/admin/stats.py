@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from domain.formatting import platform_zone
 from handlers.admin import views
-from handlers.admin.args import zone
 from handlers.admin.framework import admin_command, parse_period, require
 from handlers.context import Reply
 from handlers.routing import Router
 from services import UnitOfWork
-from storage.analytics import dashboard, period_ending
+from services.ops import stats
 
 router = Router("admin.stats")
 
@@ -21,5 +21,5 @@ router = Router("admin.stats")
 async def show_stats(args: list[str], reply: Reply, uow: UnitOfWork, now: datetime, config: Any) -> None:
     require(args, 0, 1)
     label, span = parse_period(args[0] if args else "")
-    period = period_ending(now, label, span, config.reminders.timezone_offset_minutes)
-    await reply.text(views.stats(await dashboard(uow.conn, period), zone(config)))
+    board = await stats.dashboard(uow, stats.period(now, label, span, config))
+    await reply.text(views.stats(board, platform_zone(config)))

@@ -2,34 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
-from decimal import Decimal
+from datetime import tzinfo
 
+from domain.dashboard import Dashboard
+from domain.formatting import duration, money, qty, when
 from domain.metrics import Direction, Trend
-from services.ops.orders import OrderHistory, OrderRow
-from services.ops.people import RetailerProfile, VendorProfile, VendorRank
-from storage.analytics import Dashboard
+from domain.order_views import OrderHistory, OrderRow
+from domain.profiles import RetailerProfile, VendorProfile, VendorRank
 
 ARROW = {Direction.UP: "▲", Direction.DOWN: "▼", Direction.FLAT: "="}
-
-
-def money(value: Decimal | float | None) -> str:
-    return "-" if value is None else f"Rs {Decimal(str(value)):,.2f}"
-
-
-def duration(seconds: float | None) -> str:
-    """1234 → '20m 34s'; 7300 → '2h 01m'; None → '-'."""
-    if seconds is None:
-        return "-"
-    total = round(seconds)
-    days, rem = divmod(total, 86400)
-    hours, rem = divmod(rem, 3600)
-    minutes, secs = divmod(rem, 60)
-    if days:
-        return f"{days}d {hours}h"
-    if hours:
-        return f"{hours}h {minutes:02d}m"
-    return f"{minutes}m {secs:02d}s" if minutes else f"{secs}s"
 
 
 def percent(ratio: float | None) -> str:
@@ -42,11 +23,7 @@ def change(t: Trend) -> str:
     return f"{ARROW[t.direction]} {t.ratio * 100:+.0f}%"
 
 
-def when(at: datetime | None, zone: timezone) -> str:
-    return at.astimezone(zone).strftime("%d %b %H:%M") if at else "-"
-
-
-def stats(board: Dashboard, zone: timezone) -> str:
+def stats(board: Dashboard, zone: tzinfo) -> str:
     s, f = board.summary, board.fulfilment
     lines = [
         f"📊 {board.period.label} ({when(board.period.start, zone)} → {when(board.period.end, zone)})",
@@ -62,7 +39,7 @@ def stats(board: Dashboard, zone: timezone) -> str:
     ]
     lines += [f"  {c.status} · {c.cause}: {c.orders} ({money(c.value)})" for c in board.failures] or ["  none"]
     lines += ["", "Top products:"]
-    lines += [f"  {i}. {p.name}: {money(p.sales)}, {p.quantity.normalize():f} {p.unit} {change(p.trend)}"
+    lines += [f"  {i}. {p.name}: {money(p.sales)}, {qty(p.quantity)} {p.unit} {change(p.trend)}"
               for i, p in enumerate(board.top_products, 1)] or ["  none"]
     lines += ["", "Most reliable vendors:"]
     lines += [f"  {v.grade} {v.name}: {v.reliability:.0f} ({v.delivered} delivered, {v.failed} failed,"
@@ -73,12 +50,12 @@ def stats(board: Dashboard, zone: timezone) -> str:
     return "\n".join(lines)
 
 
-def order_line(o: OrderRow, zone: timezone) -> str:
+def order_line(o: OrderRow, zone: tzinfo) -> str:
     vendor = f" → {o.vendor}" if o.vendor else ""
     return f"#{o.id} {o.status} {money(o.total)} · {o.retailer}{vendor} · {when(o.created_at, zone)}"
 
 
-def order_list(rows: list[OrderRow], status: str | None, zone: timezone, more: bool) -> str:
+def order_list(rows: list[OrderRow], status: str | None, zone: tzinfo, more: bool) -> str:
     head = f"Orders{' ' + status if status else ''} (newest first):"
     if not rows:
         return f"{head}\n  none"
@@ -86,7 +63,7 @@ def order_list(rows: list[OrderRow], status: str | None, zone: timezone, more: b
     return "\n".join([head, *(order_line(o, zone) for o in rows), *tail])
 
 
-def order_history(h: OrderHistory, names: dict[str, str], zone: timezone) -> str:
+def order_history(h: OrderHistory, names: dict[str, str], zone: tzinfo) -> str:
     o = h.order
     lines = [f"Order #{o.id} · {o.status} · {money(o.total)}",
              f"Retailer: {o.retailer} ({o.retailer_phone})",
@@ -98,19 +75,19 @@ def order_history(h: OrderHistory, names: dict[str, str], zone: timezone) -> str
     if o.failure_reason:
         lines.append(f"Reason: {o.failure_reason}")
     lines += ["", "Items:"]
-    lines += [f"  {li['name']} {li['quantity'].normalize():f} {li['unit']} × {money(li['unit_price'])}"
-              f" = {money(li['line_total'])}" for li in h.lines] or ["  none"]
+    lines += [f"  {li.name} {qty(li.quantity)} {li.unit} × {money(li.unit_price)} = {money(li.line_total)}"
+              for li in h.lines] or ["  none"]
     lines += ["", "Offers:"]
-    lines += [f"  {f['vendor']}: {f['status']} (offered {when(f['offered_at'], zone)}"
-              + (f", answered {when(f['responded_at'], zone)}" if f["responded_at"] else "")
-              + (f", {f['reason']}" if f["reason"] else "") + ")" for f in h.offers] or ["  none"]
+    lines += [f"  {f.vendor}: {f.status} (offered {when(f.offered_at, zone)}"
+              + (f", answered {when(f.responded_at, zone)}" if f.responded_at else "")
+              + (f", {f.reason}" if f.reason else "") + ")" for f in h.offers] or ["  none"]
     lines += ["", "History:"]
-    lines += [f"  {when(e['at'], zone)} {e['from_status'] or '-'} → {e['to_status']} by {names[e['actor']]}"
-              + (f": {e['reason']}" if e["reason"] else "") for e in h.history] or ["  none"]
+    lines += [f"  {when(e.at, zone)} {e.from_status or '-'} → {e.to_status} by {names[e.actor]}"
+              + (f": {e.reason}" if e.reason else "") for e in h.history] or ["  none"]
     return "\n".join(lines)
 
 
-def vendor_profile(v: VendorProfile, zone: timezone) -> str:
+def vendor_profile(v: VendorProfile, zone: tzinfo) -> str:
     m, b = v.metrics, v.breakdown
     parts = " · ".join(f"{name} {value * 100:.0f}" for name, value in b.components.items())
     return "\n".join([
@@ -134,7 +111,7 @@ def vendor_ranking(rows: list[VendorRank]) -> str:
         for i, v in enumerate(rows, 1))])
 
 
-def retailer_profile(r: RetailerProfile, zone: timezone) -> str:
+def retailer_profile(r: RetailerProfile, zone: tzinfo) -> str:
     gap = r.days_between_orders
     every = "-" if gap is None else f"every {gap:.1f} days" if gap >= 1 else f"every {duration(gap * 86400)}"
     return "\n".join([
@@ -145,6 +122,3 @@ def retailer_profile(r: RetailerProfile, zone: timezone) -> str:
         f"Orders {every} · last {when(r.last_order_at, zone)}",
     ])
 
-
-def local_zone(offset_minutes: int) -> timezone:
-    return timezone(timedelta(minutes=offset_minutes))

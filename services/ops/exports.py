@@ -12,14 +12,16 @@ import csv
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any, Protocol
 
-import asyncpg
-
+from domain.formatting import platform_zone, stamp
+from domain.order_views import OrderFilter, OrderRow
 from services.ops.links import link_secret, sign
-from services.ops.orders import OrderFilter, OrderRow, iter_orders
+from services.ops.orders import iter_orders
+from storage.repos.exports import ExportRecord
+from storage.uow import UnitOfWork
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 EXPORT_DIR = ROOT / "var" / "exports"
@@ -55,12 +57,10 @@ def neutralise(value: Any) -> Any:
     return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
 
 
-def _cells(row: OrderRow, zone: timezone) -> list[Any]:
-    def local(at: datetime | None) -> str:
-        return at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S") if at else ""
+def _cells(row: OrderRow, zone: tzinfo) -> list[Any]:
     return [neutralise(cell) for cell in (
-        row.id, local(row.created_at), row.status, row.retailer, row.retailer_phone, row.vendor or "",
-        row.vendor_phone or "", row.items, row.total, local(row.confirmed_at), local(row.delivered_at),
+        row.id, stamp(row.created_at, zone), row.status, row.retailer, row.retailer_phone, row.vendor or "",
+        row.vendor_phone or "", row.items, row.total, stamp(row.confirmed_at, zone), stamp(row.delivered_at, zone),
         row.failure_reason or "", row.parent_id or "")]
 
 
@@ -100,76 +100,53 @@ class _XlsxSink:
 
 
 @dataclass(frozen=True)
-class ExportRecord:
-    id: int
-    kind: str
-    format: str
-    period_from: date
-    period_to: date
-    file_name: str
-    rows: int
-    bytes: int
-    requested_by: str
-    created_at: datetime
-    expires_at: datetime
-
-
-@dataclass(frozen=True)
 class Exporter:
     """Writes export files and signs their links; `from_config` reads the secret and the public URL."""
 
     secret: str
     base_url: str
-    tz_offset_minutes: int = 0
+    zone: tzinfo = UTC             # local days of the range, local times in the file
     folder: Path = EXPORT_DIR
     ttl: timedelta = LINK_TTL
 
     @classmethod
     def from_config(cls, config: Any) -> Exporter:
         base = config.secrets.public_base_url or f"http://localhost:{config.web.port}"
-        return cls(link_secret(config.secrets), base.rstrip("/"), config.reminders.timezone_offset_minutes)
-
-    @property
-    def zone(self) -> timezone:
-        return timezone(timedelta(minutes=self.tz_offset_minutes))
+        return cls(link_secret(config.secrets), base.rstrip("/"), platform_zone(config))
 
     def url(self, record: ExportRecord) -> str:
         return f"{self.base_url}/downloads/{sign(record.file_name, record.expires_at, self.secret)}"
 
-    async def export_orders(self, conn: asyncpg.Connection, start: date, end: date, fmt: str, *,
+    async def export_orders(self, uow: UnitOfWork, start: date, end: date, fmt: str, *,
                             requested_by: str, now: datetime) -> ExportRecord:
         """Orders placed on local days start..end (inclusive) into a new file; its record."""
         if fmt not in FORMATS:
             raise ValueError(f"format must be one of {', '.join(FORMATS)}")
         if not self.secret:
             raise ValueError("no signing secret: set KHAACHO_SECRET_KEY")
-        await self.purge(conn, now)
+        await self.purge(uow, now)
         self.folder.mkdir(parents=True, exist_ok=True)
         name = f"orders-{start:%Y%m%d}-{end:%Y%m%d}-{secrets.token_hex(4)}.{fmt}"
         path = self.folder / name
-        begin = datetime.combine(start, datetime.min.time(), self.zone)
-        flt = OrderFilter(start=begin, end=begin + timedelta(days=(end - start).days + 1))
+        flt = OrderFilter(start=datetime.combine(start, datetime.min.time(), self.zone),
+                          end=datetime.combine(end + timedelta(days=1), datetime.min.time(), self.zone))
         sink: _Sink = await asyncio.to_thread(_CsvSink if fmt == "csv" else _XlsxSink, path)
         count = 0
         try:
-            async for batch in iter_orders(conn, flt):
+            async for batch in iter_orders(uow, flt):
                 cells = [_cells(row, self.zone) for row in batch]
                 await asyncio.to_thread(sink.write, cells)
                 count += len(cells)
         finally:
             await asyncio.to_thread(sink.close)
-        row = await conn.fetchrow(
-            "INSERT INTO exports (kind, format, period_from, period_to, file_name, rows, bytes, requested_by,"
-            " created_at, expires_at) VALUES ('orders', $1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *",
-            fmt, start, end, name, count, path.stat().st_size, requested_by, now, now + self.ttl)
-        return ExportRecord(**row)
+        return await uow.exports.add("orders", fmt, start, end, name, count, path.stat().st_size,
+                                     requested_by=requested_by, now=now, expires_at=now + self.ttl)
 
-    async def purge(self, conn: asyncpg.Connection, now: datetime) -> None:
+    async def purge(self, uow: UnitOfWork, now: datetime) -> None:
         """Remove the files of exports that expired more than a day ago."""
-        for row in await conn.fetch("SELECT file_name FROM exports WHERE expires_at < $1", now - timedelta(days=1)):
-            (self.folder / row["file_name"]).unlink(missing_ok=True)
+        for file_name in await uow.exports.files_expired_before(now - timedelta(days=1)):
+            (self.folder / file_name).unlink(missing_ok=True)
 
 
-async def recent_exports(conn: asyncpg.Connection, limit: int = 50) -> list[ExportRecord]:
-    rows = await conn.fetch("SELECT * FROM exports ORDER BY id DESC LIMIT $1", limit)
-    return [ExportRecord(**r) for r in rows]
+async def recent_exports(uow: UnitOfWork, limit: int = 50) -> list[ExportRecord]:
+    return await uow.exports.recent(limit)

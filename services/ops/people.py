@@ -2,171 +2,52 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-import asyncpg
-
-from domain.scoring import VendorMetrics, VendorScore, score_vendor
-from storage.repos.ledger import LedgerRepository
-
-VENDOR_BUSY = ("ACCEPTED", "DISPATCHED")
+from domain.people import User
+from domain.profiles import RetailerProfile, VendorProfile, VendorRank
+from domain.scoring import score_vendor
+from storage.uow import UnitOfWork
 
 
-@dataclass(frozen=True)
-class VendorProfile:
-    id: int
-    phone: str
-    name: str
-    score: Decimal
-    tier: str
-    grade: str
-    penalties: int
-    capacity: int
-    load: int                 # orders accepted or dispatched, not yet delivered
-    offered: int              # offers waiting for its answer
-    scored_at: datetime | None
-    metrics: VendorMetrics    # over the window, as the score sees them
-    breakdown: VendorScore    # the score those metrics give, component by component
-    response_p50_s: float | None
+async def find_person(uow: UnitOfWork, phone_or_name: str, role: str) -> User | None:
+    """The `role` (retailer, vendor) with this phone or (start of) name."""
+    return await uow.users.find(phone_or_name, role)
 
 
-async def vendor_metrics(conn: asyncpg.Connection, vendor_id: int, since: datetime,
-                         on_time_within: timedelta) -> tuple[VendorMetrics, float | None]:
-    """The vendor's scoring inputs from `since` on, and its median response time in seconds.
-
-    Counted as services.scoring counts them for the stored score (which looks at all time):
-    offers are those decided (accepted, backed out, rejected, expired), cancellations are backed-out
-    offers plus accepted orders that ended CANCELLED or FAILED."""
-    row = await conn.fetchrow(
-        """
-        WITH offers AS (
-            SELECT status, extract(epoch FROM responded_at - offered_at)::float8 AS s FROM order_offers
-            WHERE vendor_id = $1 AND offered_at >= $2
-        ), done AS (
-            SELECT status, delivered_at - accepted_at AS took FROM orders
-            WHERE vendor_id = $1 AND accepted_at >= $2
-        ), prices AS (
-            SELECT COALESCE(vp.price, p.price) / NULLIF(m.median, 0) AS ratio
-            FROM vendor_products vp JOIN products p ON p.sku = vp.sku
-            JOIN LATERAL (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY COALESCE(x.price, p.price)) AS median
-                          FROM vendor_products x WHERE x.sku = vp.sku) m ON true
-            WHERE vp.vendor_id = $1
-        )
-        SELECT (SELECT count(*) FROM offers WHERE status IN ('ACCEPTED', 'WITHDRAWN', 'REJECTED', 'EXPIRED')) AS offers,
-               (SELECT count(*) FROM offers WHERE status IN ('ACCEPTED', 'WITHDRAWN')) AS accepted,
-               (SELECT count(*) FROM offers WHERE status = 'REJECTED') AS rejected,
-               (SELECT count(*) FROM offers WHERE status = 'EXPIRED') AS expired,
-               (SELECT count(*) FROM offers WHERE status = 'WITHDRAWN') AS withdrawn,
-               (SELECT avg(s) FROM offers WHERE status IN ('ACCEPTED', 'REJECTED', 'WITHDRAWN')) AS response_avg,
-               (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY s) FROM offers
-                 WHERE status IN ('ACCEPTED', 'REJECTED', 'WITHDRAWN')) AS response_p50,
-               (SELECT count(*) FROM done WHERE status = 'DELIVERED') AS deliveries,
-               (SELECT count(*) FROM done WHERE status = 'DELIVERED' AND took <= $3) AS on_time,
-               (SELECT count(*) FROM done WHERE status IN ('CANCELLED', 'FAILED')) AS cancelled,
-               (SELECT avg(ratio)::float8 FROM prices) AS price_index
-        """, vendor_id, since, on_time_within)
-    metrics = VendorMetrics(
-        offers=row["offers"], accepted=row["accepted"], rejected=row["rejected"], expired=row["expired"],
-        avg_response_seconds=row["response_avg"], on_time_deliveries=row["on_time"],
-        deliveries=row["deliveries"], cancellations=row["cancelled"] + row["withdrawn"],
-        price_index=row["price_index"])
-    return metrics, row["response_p50"]
+async def users_by_id(uow: UnitOfWork, user_ids: list[int]) -> list[User]:
+    """The users with these ids, in that order (unknown ids left out)."""
+    found = [await uow.users.by_id(user_id) for user_id in user_ids]
+    return [u for u in found if u is not None]
 
 
-async def vendor_profile(conn: asyncpg.Connection, vendor_id: int, now: datetime, *,
+async def vendor_profile(uow: UnitOfWork, vendor_id: int, now: datetime, *,
                          window: timedelta = timedelta(days=30),
                          on_time_within: timedelta = timedelta(hours=48)) -> VendorProfile | None:
-    row = await conn.fetchrow(
-        """
-        SELECT u.id, u.phone, u.name, v.score, v.tier, v.grade, v.penalties, v.capacity, v.scored_at,
-               (SELECT count(*) FROM orders o WHERE o.vendor_id = v.user_id AND o.status = ANY($2)) AS load,
-               (SELECT count(*) FROM order_offers f WHERE f.vendor_id = v.user_id AND f.status = 'OFFERED') AS offered
-        FROM vendors v JOIN users u ON u.id = v.user_id WHERE v.user_id = $1
-        """, vendor_id, list(VENDOR_BUSY))
+    """The vendor's stored score beside what its last `window` would score, component by component."""
+    row = await uow.profiles.vendor(vendor_id)
     if row is None:
         return None
-    metrics, p50 = await vendor_metrics(conn, vendor_id, now - window, on_time_within)
-    return VendorProfile(**dict(row), metrics=metrics, breakdown=score_vendor(metrics), response_p50_s=p50)
+    metrics, p50 = await uow.profiles.vendor_metrics(vendor_id, now - window, on_time_within)
+    return VendorProfile(**row, metrics=metrics, breakdown=score_vendor(metrics), response_p50_s=p50)
 
 
-@dataclass(frozen=True)
-class VendorRank:
-    id: int
-    phone: str
-    name: str
-    score: Decimal
-    tier: str
-    grade: str
-    load: int
-    capacity: int
-    penalties: int
-    scored_at: datetime | None
-
-
-async def vendor_ranking(conn: asyncpg.Connection, limit: int = 10) -> list[VendorRank]:
+async def vendor_ranking(uow: UnitOfWork, limit: int = 10) -> list[VendorRank]:
     """Active vendors by their current score, best first."""
-    rows = await conn.fetch(
-        """
-        SELECT u.id, u.phone, u.name, v.score, v.tier, v.grade, v.capacity, v.penalties, v.scored_at,
-               (SELECT count(*) FROM orders o WHERE o.vendor_id = v.user_id AND o.status = ANY($2)) AS load
-        FROM vendors v JOIN users u ON u.id = v.user_id AND u.active
-        ORDER BY v.score DESC, u.name LIMIT $1
-        """, limit, list(VENDOR_BUSY))
-    return [VendorRank(**r) for r in rows]
+    return await uow.profiles.vendor_ranking(limit)
 
 
-@dataclass(frozen=True)
-class RetailerProfile:
-    id: int
-    phone: str
-    name: str
-    credit_limit: Decimal
-    outstanding: Decimal
-    available: Decimal
-    credit_score: Decimal | None
-    risk: str
-    orders_30d: int
-    value_30d: Decimal
-    orders_total: int
-    open_orders: int
-    last_order_at: datetime | None
-    days_between_orders: float | None   # average gap over the last 90 days
-
-
-async def retailer_profile(conn: asyncpg.Connection, retailer_id: int, now: datetime) -> RetailerProfile | None:
-    row = await conn.fetchrow(
-        """
-        WITH placed AS (
-            SELECT o.created_at, o.total, o.status FROM orders o
-            WHERE o.retailer_id = $1 AND o.confirmed_at IS NOT NULL AND o.parent_id IS NULL
-        ), recent AS (SELECT created_at FROM placed WHERE created_at >= $2::timestamptz - interval '90 days')
-        SELECT u.id, u.phone, u.name, r.credit_limit, r.credit_score, r.risk,
-               (SELECT count(*) FROM placed WHERE created_at >= $2::timestamptz - interval '30 days') AS orders_30d,
-               (SELECT COALESCE(sum(total), 0) FROM placed WHERE created_at >= $2::timestamptz - interval '30 days'
-                  AND status NOT IN ('CANCELLED', 'REJECTED', 'EXPIRED', 'FAILED')) AS value_30d,
-               (SELECT count(*) FROM placed) AS orders_total,
-               (SELECT count(*) FROM placed WHERE status IN ('HELD', 'QUEUED', 'PENDING_VENDOR', 'ACCEPTED',
-                  'DISPATCHED')) AS open_orders,
-               (SELECT max(created_at) FROM placed) AS last_order_at,
-               (SELECT extract(epoch FROM max(created_at) - min(created_at)) / 86400 / NULLIF(count(*) - 1, 0)
-                  FROM recent)::float8 AS days_between_orders
-        FROM retailers r JOIN users u ON u.id = r.user_id WHERE r.user_id = $1
-        """, retailer_id, now)
+async def retailer_profile(uow: UnitOfWork, retailer_id: int, now: datetime) -> RetailerProfile | None:
+    row = await uow.profiles.retailer(retailer_id, now)
     if row is None:
         return None
-    credit = await LedgerRepository(conn).state(retailer_id)
-    return RetailerProfile(**dict(row), outstanding=credit.outstanding, available=credit.available)
+    credit = await uow.ledger.state(retailer_id)
+    return RetailerProfile(**row, outstanding=credit.outstanding, available=credit.available)
 
 
-async def set_credit_limit(conn: asyncpg.Connection, retailer_id: int, limit: Decimal,
+async def set_credit_limit(uow: UnitOfWork, retailer_id: int, limit: Decimal,
                            at: datetime | None = None) -> Decimal | None:
     """Set the retailer's credit limit under its row lock; the previous limit, or None if no such retailer.
     An operator's limit counts as a review (`at`): automatic scoring leaves it for a review period."""
-    old = await conn.fetchval("SELECT credit_limit FROM retailers WHERE user_id = $1 FOR UPDATE", retailer_id)
-    if old is None:
-        return None
-    await conn.execute("UPDATE retailers SET credit_limit = $2, limit_reviewed_at = COALESCE($3, limit_reviewed_at)"
-                       " WHERE user_id = $1", retailer_id, limit, at)
-    return old
+    return await uow.profiles.set_credit_limit(retailer_id, limit, at)

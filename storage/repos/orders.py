@@ -17,7 +17,6 @@ from domain.offers import Offer, OfferStatus
 from domain.orders import Order, OrderLine, OrderStatus, transition
 
 _ORDER = "id, retailer_id, vendor_id, parent_id, status, total, created_at, failure_reason"
-LIVE = ("HELD", "QUEUED", "PENDING_VENDOR", "ACCEPTED", "DISPATCHED")
 
 
 def _order(row: asyncpg.Record) -> Order:

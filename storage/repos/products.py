@@ -85,6 +85,10 @@ class ProductRepository:
         )
         return f"{row['n']}:{row['at']}:{row['aliases']}"
 
+    async def skus(self) -> set[str]:
+        """Every SKU in the catalogue, inactive ones too (stock imports)."""
+        return {r["sku"] for r in await self.conn.fetch("SELECT sku FROM products")}
+
 
 def _product(row: asyncpg.Record) -> Product:
     return Product(sku=row["sku"], name=row["name"], unit=row["unit"], price=Decimal(row["price"]),

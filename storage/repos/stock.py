@@ -96,3 +96,7 @@ class StockRepository:
             " low_stock_alerted = EXCLUDED.stock < vendor_products.low_stock_threshold"
             "   AND vendor_products.low_stock_alerted",
             vendor_id, sku, quantity, price)
+
+    async def listed_count(self, vendor_id: int) -> int:
+        """How many products the vendor lists."""
+        return await self.conn.fetchval("SELECT count(*) FROM vendor_products WHERE vendor_id = $1", vendor_id)

@@ -97,3 +97,7 @@ class UserRepository:
 
     async def set_language(self, user_id: int, language: str) -> None:
         await self.conn.execute("UPDATE users SET language = $2 WHERE id = $1", user_id, language)
+
+    async def vendor_ids_by_phone(self) -> dict[str, int]:
+        """Every vendor's id by phone (stock imports)."""
+        return {r["phone"]: r["id"] for r in await self.conn.fetch("SELECT id, phone FROM users WHERE role = 'vendor'")}

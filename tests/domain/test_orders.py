@@ -7,8 +7,10 @@ from domain.orders import (
     CANCELLABLE_BY_RETAILER,
     HOLDS_CREDIT,
     HOLDS_STOCK,
+    LIVE,
     TERMINAL,
     TRANSITIONS,
+    UNFULFILLED,
     IllegalTransition,
     OrderStatus,
     Release,
@@ -89,6 +91,12 @@ def test_every_live_status_can_still_end():
             seen |= frontier
             frontier = {t for s in frontier for t in TRANSITIONS[s]} - seen
         assert seen & TERMINAL, start
+
+
+def test_every_status_is_a_draft_live_or_ended():
+    assert set(OrderStatus) == {S.DRAFT} | set(LIVE) | TERMINAL
+    assert not set(LIVE) & TERMINAL
+    assert set(UNFULFILLED) == TERMINAL - {S.DELIVERED}
 
 
 def test_confirmed_statuses_hold_credit_and_only_accepted_ones_hold_stock():

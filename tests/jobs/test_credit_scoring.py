@@ -95,19 +95,21 @@ async def test_an_admins_limit_set_while_scoring_runs_is_kept_and_nothing_waits_
     """Between the scorer's read and its write of `good` an operator sets its limit (it must stay); while
     the next retailer is scored, a confirmation locks `good` (it must not wait for the whole run)."""
     import services.credit as scoring
+    from services import UnitOfWork
     from services.ops.people import set_credit_limit
+    from storage.db import create_pool
 
     good, risky = await _world(runtime)
     dsn = runtime.config.secrets.database_url
     seen: list[str] = []
 
     async def operator_sets_limit() -> None:
-        conn = await asyncpg.connect(dsn)
+        pool = await create_pool(dsn, min_size=1, max_size=1)
         try:
-            async with conn.transaction():
-                await set_credit_limit(conn, good, Decimal(77000), runtime.clock.now())
+            async with UnitOfWork(pool) as uow:
+                await set_credit_limit(uow, good, Decimal(77000), runtime.clock.now())
         finally:
-            await conn.close()
+            await pool.close()
 
     async def confirmation_locks_good() -> str:
         conn = await asyncpg.connect(dsn)

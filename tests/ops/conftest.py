@@ -15,7 +15,8 @@ from bot.commands.catalog import import_catalog
 from bot.commands.seed import DEMO_CATALOG
 from bot.replay import reset_database
 from bot.runtime import Runtime
-from services.ops.apikeys import ApiKeyRepository
+from services import UnitOfWork
+from services.ops.apikeys import create_key
 from storage.clock import FakeClock
 from storage.repos.users import UserRepository
 from tests.conftest import make_config
@@ -51,8 +52,8 @@ async def api(aiohttp_client: Any, clock: FakeClock) -> AsyncIterator[Any]:
     client = await aiohttp_client(create_app(config, clock=clock))
     runtime = client.app[RUNTIME]
     await seed_ops_data(runtime)
-    async with runtime.pool.acquire() as conn:
-        _, client.key = await ApiKeyRepository(conn).create("tests", clock.now())
+    async with UnitOfWork(runtime.pool) as uow:
+        _, client.key = await create_key(uow, "tests", clock.now())
     client.auth = {"Authorization": f"Bearer {client.key}"}
     client.clock = clock
     yield client

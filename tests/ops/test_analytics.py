@@ -5,45 +5,50 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.runtime import Runtime
-from storage.analytics import dashboard, period_ending, top_products
+from domain.dashboard import period_ending
+from domain.formatting import zone_named
+from services import UnitOfWork
+from services.ops import stats
+from storage.analytics import Analytics
 from storage.clock import FakeClock
 from storage.product_sales import final_days, live_ranges
 from storage.rollup import roll_up_day
 from tests.ops.conftest import seed_ops_data
 
-OFFSET = 345  # Kathmandu
+KATHMANDU = zone_named("Asia/Kathmandu")
 
 
 async def test_rolled_up_days_and_live_lines_agree(runtime: Runtime) -> None:
     await seed_ops_data(runtime)
     now = FakeClock.START + timedelta(days=3, hours=6)  # 5 Nov, 16:00 local
-    week = period_ending(now, "7d", timedelta(days=7), OFFSET)
+    week = period_ending(now, "7d", timedelta(days=7), KATHMANDU)
     async with runtime.pool.acquire() as conn:
-        live = await top_products(conn, week)
+        analytics = Analytics(conn)
+        live = await analytics.top_products(week)
         assert await final_days(conn, week.previous.start, week.end, week.start, week.zone) == []
         for day in range(7):
-            await roll_up_day(conn, (FakeClock.START - timedelta(days=day)).date(), now, OFFSET)
+            await roll_up_day(conn, (FakeClock.START - timedelta(days=day)).date(), now, KATHMANDU)
         rolled = await final_days(conn, week.previous.start, week.end, week.start, week.zone)
         assert [d.isoformat() for d in rolled][-2:] == ["2026-11-01", "2026-11-02"]
-        assert await top_products(conn, week) == live
+        assert await analytics.top_products(week) == live
         # the rolled days really are read from the roll-up: a line changed since is not seen there
         await conn.execute("UPDATE order_items SET line_total = 1.00 WHERE order_id = 1003")
-        assert await top_products(conn, week) == live
+        assert await analytics.top_products(week) == live
     assert [(p.sku, str(p.sales)) for p in live] == [
         ("SUGAR-LOOSE", "1890.00"), ("RICE-SONA-LOOSE", "900.00"), ("RICE-JEERA-LOOSE", "575.00")]
 
 
-async def test_the_pool_and_a_connection_give_the_same_dashboard(runtime: Runtime) -> None:
+async def test_reads_side_by_side_and_one_by_one_give_the_same_dashboard(runtime: Runtime) -> None:
     await seed_ops_data(runtime)
-    today = period_ending(FakeClock.START, "today", None, OFFSET)
-    async with runtime.pool.acquire() as conn:
-        one_by_one = await dashboard(conn, today)
-    assert await dashboard(runtime.pool, today) == one_by_one
+    today = stats.period(FakeClock.START, "today", None, runtime.config)
+    async with UnitOfWork(runtime.pool) as uow:
+        one_by_one = await stats.dashboard(uow, today)
+    assert await stats.dashboard_side_by_side(lambda: UnitOfWork(runtime.pool), today) == one_by_one
     assert one_by_one.summary.orders == 5
 
 
 def test_live_ranges_skip_the_rolled_days() -> None:
-    week = period_ending(FakeClock.START, "7d", timedelta(days=7), OFFSET)
+    week = period_ending(FakeClock.START, "7d", timedelta(days=7), KATHMANDU)
     days = [(FakeClock.START - timedelta(days=n)).date() for n in (4, 3, 1)]
     ranges = live_ranges(week.previous.start, week.end, days, week.zone)
     assert [(a.astimezone(week.zone).strftime("%d %H:%M"), b.astimezone(week.zone).strftime("%d %H:%M"))

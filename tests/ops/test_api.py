@@ -9,7 +9,8 @@ import pytest
 from bot.appkeys import RUNTIME
 from bot.web.api import ROUTES
 from bot.web.api.openapi import DOCUMENT
-from services.ops.apikeys import ApiKeyRepository, hash_key
+from services import UnitOfWork
+from services.ops.apikeys import hash_key, revoke_keys
 
 PROTECTED = [(m, p) for m, p, _ in ROUTES if p.startswith("/api/v1/") and not p.endswith("openapi.json")]
 
@@ -19,8 +20,8 @@ async def test_every_api_route_needs_a_live_key(api: Any, method: str, path: str
     assert (await api.request(method, path)).status == 401
     assert (await api.request(method, path, headers={"Authorization": "Bearer khk_wrong"})).status == 401
     assert (await api.request(method, path, headers={"Authorization": f"Basic {api.key}"})).status == 401
-    async with api.app[RUNTIME].pool.acquire() as conn:
-        await ApiKeyRepository(conn).revoke("tests", api.clock.now())
+    async with UnitOfWork(api.app[RUNTIME].pool) as uow:
+        await revoke_keys(uow, "tests", api.clock.now())
     response = await api.request(method, path, headers=api.auth)
     assert response.status == 401
     assert (await response.json())["error"] == "invalid API key"

@@ -55,3 +55,20 @@ def test_durations(text: str, seconds: int) -> None:
 def test_unreadable_file_is_one_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="cannot read"):
         load_config(tmp_path / "missing.yml", {})
+
+
+def test_the_platform_time_zone_is_an_iana_name(tmp_path: Path) -> None:
+    assert load_config(env={}).platform.timezone == "Asia/Kathmandu"
+    assert load_config(write(tmp_path, "platform: {timezone: Europe/Berlin}\n"), {}).platform.timezone == \
+        "Europe/Berlin"
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, "platform: {timezone: Nepal/Pokhara}\n"), {})
+    assert caught.value.problems == [
+        "platform.timezone: 'Nepal/Pokhara' is not a time zone: use an IANA name like Asia/Kathmandu"]
+
+
+def test_the_old_offset_key_names_its_replacement(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, "reminders: {timezone_offset_minutes: 345}\n"), {})
+    assert caught.value.problems == [
+        "reminders.timezone_offset_minutes: replaced by platform.timezone, an IANA name like Asia/Kathmandu"]

@@ -20,7 +20,8 @@ from bot.channels.meta import BadPayload as BadMetaPayload
 from bot.channels.meta import parse_webhook
 from bot.channels.twilio import BadPayload, parse_inbound
 from bot.config import MetaChannelConfig
-from services.ops.apikeys import ApiKeyRepository
+from services import UnitOfWork
+from services.ops.apikeys import create_key
 from tests.conftest import TEST_ENV, make_config
 from tests.support.app_harness import serving
 from tests.support.http_fuzz import FuzzKeys, FuzzRequest, RequestFuzzer, fire
@@ -36,8 +37,8 @@ async def fuzz_target(aiohttp_client, stub):  # type: ignore[no-untyped-def]
     config = dataclasses.replace(config, channels=dataclasses.replace(
         config.channels, meta=MetaChannelConfig(enabled=True)))
     async with serving(aiohttp_client, config, (RAM, "Ram Kirana")) as client:
-        async with client.app[RUNTIME].pool.acquire() as conn:
-            _, key = await ApiKeyRepository(conn).create("fuzz", datetime.now(UTC))
+        async with UnitOfWork(client.app[RUNTIME].pool) as uow:
+            _, key = await create_key(uow, "fuzz", datetime.now(UTC))
         client.keys = FuzzKeys(TEST_ENV["TWILIO_AUTH_TOKEN"], PUBLIC, META_SECRET, key, [RAM, ADMIN])
         yield client
 

@@ -17,7 +17,8 @@ from bot.appkeys import CONFIG, RUNTIME
 from bot.replay import reset_database
 from bot.runtime import start_runtime
 from bot.web import rasa_parse
-from services.ops.apikeys import ApiKeyRepository
+from services import UnitOfWork
+from services.ops.apikeys import create_key
 from storage.clock import FakeClock
 from tests.conftest import make_config
 from tests.support.app_harness import serving
@@ -31,8 +32,8 @@ async def client(aiohttp_client, stub):  # type: ignore[no-untyped-def]
         from bot.commands.seed import DEMO_CATALOG
 
         await import_catalog(DEMO_CATALOG, config.secrets.database_url or "", progress=False)
-        async with app_client.app[RUNTIME].pool.acquire() as conn:
-            _, key = await ApiKeyRepository(conn).create("rasa-tools", datetime.now(UTC))
+        async with UnitOfWork(app_client.app[RUNTIME].pool) as uow:
+            _, key = await create_key(uow, "rasa-tools", datetime.now(UTC))
         app_client.auth = {"Authorization": f"Bearer {key}"}
         yield app_client
 

@@ -14,7 +14,8 @@ import pytest
 
 from bot.app import create_app
 from bot.appkeys import RUNTIME
-from services.ops.apikeys import ApiKeyRepository
+from services import UnitOfWork
+from services.ops.apikeys import create_key
 from tests.conftest import make_config
 from tests.ops.conftest import seed_ops_data
 
@@ -29,8 +30,8 @@ async def api_server(aiohttp_server: Any) -> AsyncIterator[tuple[str, str]]:
     server = await aiohttp_server(create_app(config))
     runtime = server.app[RUNTIME]
     await seed_ops_data(runtime)
-    async with runtime.pool.acquire() as conn:
-        _, key = await ApiKeyRepository(conn).create("schemathesis", datetime.now(UTC))
+    async with UnitOfWork(runtime.pool) as uow:
+        _, key = await create_key(uow, "schemathesis", datetime.now(UTC))
     yield str(server.make_url("")).rstrip("/"), key
 
 

@@ -8,7 +8,9 @@ from functools import wraps
 from aiohttp import web
 
 from bot.appkeys import RUNTIME
-from services.ops.apikeys import ApiKey, ApiKeyRepository
+from bot.web.api.context import unit_of_work
+from services.ops.apikeys import authenticate
+from storage.repos.apikeys import ApiKey
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 API_KEY = web.RequestKey("api_key", ApiKey)
@@ -31,8 +33,8 @@ def authenticated(handler: Handler) -> Handler:
         scheme, _, key = request.headers.get("Authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not key.strip():
             return _unauthorised("an API key is required: Authorization: Bearer <key>")
-        runtime = request.app[RUNTIME]
-        found = await ApiKeyRepository(runtime.pool).authenticate(key.strip(), runtime.clock.now())
+        async with unit_of_work(request) as uow:
+            found = await authenticate(uow, key.strip(), request.app[RUNTIME].clock.now())
         if found is None:
             return _unauthorised("invalid API key")
         request[API_KEY] = found

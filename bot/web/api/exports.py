@@ -8,10 +8,12 @@ from aiohttp import web
 
 from bot.appkeys import CONFIG, RUNTIME
 from bot.web.api.auth import authenticated, caller, error
+from bot.web.api.context import unit_of_work
+from bot.web.api.jsonable import jsonable
 from bot.web.api.params import BadParam, bad_request, integer, parse_json
-from services.ops.exports import FORMATS, KINDS, Exporter, ExportRecord, parse_date_range, recent_exports
-from storage.analytics import jsonable
-from storage.repos.audit import AuditRepository
+from services.ops.audit import audit
+from services.ops.exports import FORMATS, KINDS, Exporter, parse_date_range, recent_exports
+from storage.repos.exports import ExportRecord
 
 
 def _shown(record: ExportRecord, exporter: Exporter, now: Any) -> dict[str, Any]:
@@ -40,10 +42,10 @@ async def create(request: web.Request) -> web.Response:
     except ValueError as exc:
         return bad_request(exc)
     exporter, now = Exporter.from_config(request.app[CONFIG]), runtime.clock.now()
-    async with runtime.pool.acquire() as conn, conn.transaction():
-        record = await exporter.export_orders(conn, start, end, fmt, requested_by=caller(request), now=now)
-        await AuditRepository(conn).record(caller(request), "api export", now, subject=f"export #{record.id}",
-                                           after={"file": record.file_name, "rows": record.rows})
+    async with unit_of_work(request) as uow:
+        record = await exporter.export_orders(uow, start, end, fmt, requested_by=caller(request), now=now)
+        await audit(uow, caller(request), "api export", now, subject=f"export #{record.id}",
+                    after={"file": record.file_name, "rows": record.rows})
     return web.json_response(_shown(record, exporter, now), status=201)
 
 
@@ -55,6 +57,6 @@ async def listing(request: web.Request) -> web.Response:
     except ValueError as exc:
         return bad_request(exc)
     exporter, now = Exporter.from_config(request.app[CONFIG]), runtime.clock.now()
-    async with runtime.pool.acquire() as conn:
-        records = await recent_exports(conn, limit)
+    async with unit_of_work(request) as uow:
+        records = await recent_exports(uow, limit)
     return web.json_response({"exports": [_shown(r, exporter, now) for r in records]})

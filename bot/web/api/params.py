@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
 from aiohttp import web
@@ -30,7 +30,7 @@ def text(request: web.Request, name: str, max_length: int = 200) -> str | None:
     return value
 
 
-def moment(request: web.Request, name: str, zone: timezone, *, end: bool = False) -> datetime | None:
+def moment(request: web.Request, name: str, zone: tzinfo, *, end: bool = False) -> datetime | None:
     """An ISO date (local midnight; for an `end`, the midnight after it) or an ISO date-time."""
     text = request.query.get(name)
     if not text:
