@@ -28,17 +28,19 @@ def _entry(text: Any) -> tuple[str, Decimal] | None:
         return None
 
 
-@check("ledger", selects=("actor", "order"), compares=("outstanding", "entries"), required=("actor",),
+@check("ledger", selects=("actor", "order"), compares=("outstanding", "balance", "entries"), required=("actor",),
        roles={"actor": "retailer"}, validate=_entries_problem)
 async def ledger(conn: asyncpg.Connection, actors: Actors, spec: dict[str, Any]) -> list[str]:
-    """The retailer's credit ledger (only the entries of `order`, when given): `outstanding` is their sum."""
+    """The retailer's credit ledger (only the entries of `order`, when given): `outstanding` is the sum of
+    the entries, `balance` what the last of them records as owed after it."""
     rows = await conn.fetch(
-        "SELECT l.kind, l.amount FROM credit_ledger l JOIN users u ON u.id = l.retailer_id"
+        "SELECT l.kind, l.amount, l.balance_after FROM credit_ledger l JOIN users u ON u.id = l.retailer_id"
         " WHERE u.phone = $1 AND ($2::bigint IS NULL OR l.order_id = $2) ORDER BY l.id",
         actors[spec["actor"]].phone, spec.get("order"))
     label = f"ledger of {spec['actor']}" + (f" for order #{spec['order']}" if "order" in spec else "")
     comparison = Comparison(label)
     comparison.expect(spec, "outstanding", sum((r["amount"] for r in rows), Decimal(0)))
+    comparison.expect(spec, "balance", rows[-1]["balance_after"] if rows else Decimal(0))
     entries = spec.get("entries")
     got = [f"{r['kind']} {r['amount']}" for r in rows]
     if isinstance(entries, int) and len(rows) != entries:

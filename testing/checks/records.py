@@ -3,7 +3,6 @@ and `sql` for anything else."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import asyncpg
@@ -57,7 +56,7 @@ async def audit(conn: asyncpg.Connection, actors: Actors, spec: dict[str, Any]) 
         " AND ($3::text IS NULL OR subject = $3) AND ($4::jsonb IS NULL OR before @> $4)"
         " AND ($5::jsonb IS NULL OR after @> $5)",
         spec["action"], actors[spec["actor"]].phone if "actor" in spec else None, spec.get("subject"),
-        *(json.dumps(spec[k]) if k in spec else None for k in ("before", "after")))
+        spec.get("before"), spec.get("after"))  # the pool's codec encodes jsonb
     filters = ", ".join(f"{k} {spec[k]!r}" for k in spec if k not in ("action", "count"))
     return [] if got == spec["count"] else [
         f"audit {spec['action']!r}{' (' + filters + ')' if filters else ''}: count expected {spec['count']}, got {got}"]
