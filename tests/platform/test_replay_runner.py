@@ -162,3 +162,11 @@ def test_a_broken_fixture_is_refused_with_the_step_and_actor(tmp_path: Path, ste
     with pytest.raises(FixtureError) as caught:
         load_fixture(fixture(tmp_path, steps, "bad.yml"))
     assert str(caught.value).startswith(f"bad.yml: step 1: {error}")
+
+
+def test_the_readme_example_follows_the_format(tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Conversation fixtures"):]
+    example = section[section.index("```yaml\n") + 8:section.index("```\n", section.index("```yaml\n") + 8)]
+    (tmp_path / "readme.yml").write_text(example, encoding="utf-8")
+    assert len(load_fixture(tmp_path / "readme.yml").steps) == 6
