@@ -17,6 +17,7 @@ fixture, the step and the actor or check concerned.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -132,7 +133,7 @@ def _step(path: Path, actors: dict[str, Actor], number: int, raw: Any) -> Step:
     return Step(number, kind, value, actor, expect, raw)
 
 
-def _validate_checks(value: Any, actors: dict[str, Actor], error: Any) -> None:
+def _validate_checks(value: Any, actors: dict[str, Actor], error: Callable[[str], FixtureError]) -> None:
     if not isinstance(value, dict) or not value:
         raise error(f"check needs named checks ({', '.join(sorted(CHECKS))})")
     for name, specs in value.items():

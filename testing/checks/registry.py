@@ -103,7 +103,7 @@ class Comparison:
 def row_check(name: str, table: str, columns: Mapping[str, str]) -> None:
     """Register `name: {id, <column>: value, ...}`: one row of `table` by id, compared column by column
     (`columns` maps a fixture key to its SQL expression)."""
-    select = ", ".join(f"{sql} AS {key}" for key, sql in columns.items())
+    select = ", ".join(f'{sql} AS "{key}"' for key, sql in columns.items())
 
     async def run(conn: asyncpg.Connection, actors: Actors, spec: dict[str, Any]) -> list[str]:
         row = await conn.fetchrow(f"SELECT {select} FROM {table} WHERE id = $1", spec["id"])
