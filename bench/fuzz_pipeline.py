@@ -28,9 +28,9 @@ sys.path.insert(0, str(ROOT))
 from bench.databases import bench_database  # noqa: E402
 from bot.config import load_config  # noqa: E402
 from bot.local import LocalSession  # noqa: E402
-from bot.replay import reset_database  # noqa: E402
 from bot.runtime import start_runtime  # noqa: E402
 from storage.clock import FakeClock  # noqa: E402
+from testing.database import reset_database  # noqa: E402
 from tests.support.pipeline_fuzz import cast, local_deliver, run_fuzz  # noqa: E402
 
 DATABASE = "khaacho_bench_fuzz"

@@ -10,9 +10,11 @@ from pathlib import Path
 import pytest
 
 from bot.config import Config, load_config
-from bot.replay import Replayer, load_fixture
 from bot.runtime import Runtime, start_runtime
 from storage.clock import FakeClock
+from testing.database import reset_database
+from testing.fixtures import load_fixture
+from testing.replay import Replayer
 from tests.support.services import drop_test_database, prepare_test_services
 from tests.support.twilio_stub import TwilioStub
 
@@ -53,8 +55,6 @@ def config() -> Config:
 @pytest.fixture
 async def runtime(config: Config) -> AsyncIterator[Runtime]:
     """A runtime with a hand-moved clock on a freshly emptied database."""
-    from bot.replay import reset_database
-
     rt = await start_runtime(config, clock=FakeClock(), pool_size=5, nlu_check_every=0)
     await reset_database(rt)
     yield rt

@@ -10,7 +10,6 @@ from bot.channels.base import OutboundMessage
 from bot.commands.people import phone_arg
 from bot.config import Config
 from bot.local import LocalSession
-from bot.replay import replay_paths, wipe_refusal
 from bot.runtime import start_runtime
 from storage.clock import FakeClock
 
@@ -62,6 +61,9 @@ async def run_chat(args: argparse.Namespace, config: Config) -> int:
 
 
 async def run_replay(args: argparse.Namespace, config: Config) -> int:
+    from testing.database import wipe_refusal  # the fixture runner is no part of what serves traffic
+    from testing.replay import replay_paths
+
     refusal = None if args.yes_wipe else await wipe_refusal(config.secrets.database_url or "")
     if refusal:
         print(refusal, file=sys.stderr)

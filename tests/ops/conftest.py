@@ -13,12 +13,12 @@ from bot.app import create_app
 from bot.appkeys import RUNTIME
 from bot.commands.catalog import import_catalog
 from bot.commands.seed import DEMO_CATALOG
-from bot.replay import reset_database
 from bot.runtime import Runtime
 from services import UnitOfWork
 from services.ops.apikeys import create_key
 from storage.clock import FakeClock
 from storage.repos.users import UserRepository
+from testing.database import reset_database
 from tests.conftest import make_config
 
 ORDERS_SQL = Path(__file__).resolve().parent.parent / "conversations" / "data" / "ops_orders.sql"

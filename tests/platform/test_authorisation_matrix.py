@@ -32,10 +32,10 @@ from bot.channels.base import InboundMessage
 from bot.commands.catalog import import_catalog
 from bot.commands.seed import DEMO_CATALOG
 from bot.local import LocalSession
-from bot.replay import reset_database
 from bot.runtime import Runtime
 from handlers.routing import Handler
 from storage.repos.users import UserRepository
+from testing.database import reset_database
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 BEGIN, END = "<!-- who-may-do-what -->", "<!-- /who-may-do-what -->"

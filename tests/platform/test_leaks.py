@@ -1,4 +1,4 @@
-"""Internal names never reach people: the replay runner's check (bot.leaks) and the reason texts."""
+"""Internal names never reach people: the replay runner's check (testing.leaks) and the reason texts."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ import pytest
 import yaml
 
 import bot.runtime  # noqa: F401  (loads every module whose exception names are checked)
-from bot.leaks import leaks
 from domain.orders import OrderStatus
 from domain.reasons import Reason
 from services.texts import MESSAGES, REASON_KEYS, Texts
+from testing.leaks import leaks
 
 LANGUAGES = sorted(p.stem for p in MESSAGES.glob("*.yml"))
 

@@ -14,12 +14,12 @@ from aiohttp import web
 
 from bot.app import create_app
 from bot.appkeys import CONFIG, RUNTIME
-from bot.replay import reset_database
 from bot.runtime import start_runtime
 from bot.web import rasa_parse
 from services import UnitOfWork
 from services.ops.apikeys import create_key
 from storage.clock import FakeClock
+from testing.database import reset_database
 from tests.conftest import make_config
 from tests.support.app_harness import serving
 

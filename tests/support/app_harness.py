@@ -11,9 +11,9 @@ from typing import Any
 from bot.app import create_app
 from bot.appkeys import RUNTIME
 from bot.config import Config
-from bot.replay import reset_database
 from bot.worker import make_outbox, make_sender
 from storage.repos.users import UserRepository
+from testing.database import reset_database
 
 
 @asynccontextmanager

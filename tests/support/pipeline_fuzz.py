@@ -22,9 +22,10 @@ from typing import Any
 import asyncpg
 
 from bot.commands.seed import DEMO_CATALOG
-from bot.replay import Actor, Fixture, _cast
 from bot.runtime import Runtime
 from domain.orders import TRANSITIONS, OrderStatus
+from testing.cast import stage
+from testing.fixtures import Actor, Fixture
 
 CORPORA = Path("/work/shared/data/corpora")
 RETAILERS = ("+9779800000001", "+9779800000003", "+9779800000005")
@@ -163,7 +164,7 @@ async def cast(runtime: Runtime) -> None:
         "ops": {"role": "admin", "phone": ADMIN, "name": "Ops"},
     }
     actors = {k: Actor(k, s["role"], s["phone"], s["name"], s) for k, s in specs.items()}
-    await _cast(Fixture(Path("fuzz.yml"), "fuzz", actors, [], DEMO_CATALOG), runtime)
+    await stage(Fixture(Path("fuzz.yml"), "fuzz", actors, [], DEMO_CATALOG), runtime)
     async with runtime.pool.acquire() as conn:  # little stock, so accepts run out and refuse
         await conn.execute("UPDATE vendor_products SET stock = (random() * 30)::int")
 
