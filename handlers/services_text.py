@@ -7,8 +7,8 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from domain.formatting import amount
+from domain.orders import OrderSummary
 from handlers.context import Reply
-from storage.repos.retailer_views import OrderSummary
 
 
 def local_time(config: Any, at: datetime) -> str:

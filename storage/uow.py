@@ -21,6 +21,7 @@ from storage.repos.audit import AuditRepository
 from storage.repos.conversations import ConversationRepository
 from storage.repos.inbox import InboxRepository
 from storage.repos.ledger import LedgerRepository
+from storage.repos.media import MediaJobRepository
 from storage.repos.orders import OrderRepository
 from storage.repos.outbox import OutboxRepository
 from storage.repos.payments import PaymentRepository
@@ -69,6 +70,7 @@ class UnitOfWork:
         self.payments = PaymentRepository(conn)
         self.tickets = TicketRepository(conn)
         self.views = RetailerViews(conn)
+        self.media = MediaJobRepository(conn)
         return self
 
     @property
