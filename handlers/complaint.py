@@ -33,11 +33,11 @@ async def complain(reply: Reply, turn: Turn, parse: Parse, user: User, convo: Co
     category = classify_complaint(turn.text).value
     ref = reference_or_none(parse.entities.get("order_ref") or "")
     if ref and await owns_order(uow, user.id, ref):
-        await _open_ticket(uow, user, ref, category, turn.text, now)
+        await open_ticket(uow, user.id, ref, category=category, body=turn.text, now=now)
         return
     recent = await recent_orders(uow, user.id, limit=5)
     if not recent:
-        await _open_ticket(uow, user, None, category, turn.text, now)
+        await open_ticket(uow, user.id, None, category=category, body=turn.text, now=now)
         return
     convo.set(AWAITING_COMPLAINT_ORDER, body=turn.text, category=category, choices=[o.id for o in recent])
     await reply("complaint_which_order", lines=order_lines(reply, config, recent, numbered=True))
@@ -71,10 +71,5 @@ async def which_order(reply: Reply, turn: Turn, user: User, convo: Conversation,
         return
     body, category = convo.data.get("body", ""), convo.data.get("category", "other")
     convo.reset()
-    await _open_ticket(uow, user, order_id, category, body, now)
-
-
-async def _open_ticket(uow: UnitOfWork, user: User, order_id: int | None, category: str, body: str,
-                       now: Any) -> None:
-    """The retailer is told the ticket's number, and the ops chat of the complaint."""
     await open_ticket(uow, user.id, order_id, category=category, body=body, now=now)
+

@@ -12,6 +12,7 @@ exist, before anything of it (its items, its status) is read out.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -60,7 +61,7 @@ def _read(action: str, turn: Turn) -> dict[str, Any] | None:
             "rest": (match.groupdict().get("rest") or "").strip()}
 
 
-def said(action: str) -> Any:
+def said(action: str) -> Callable[[Turn], dict[str, Any] | None]:
     """The filter of one action: its order number (None when left out) and the rest of the reply."""
     return lambda turn: _read(action, turn)
 

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from domain.formatting import amount, qty
 from domain.orders import Order, OrderLine, OrderStatus
+from domain.people import Person
 from domain.reasons import Reason
 from services.events import (
     Event,
@@ -94,6 +95,10 @@ async def _order(uow: UnitOfWork, order_id: int) -> Order:
     return order
 
 
+async def _retailer_of(uow: UnitOfWork, order_id: int) -> Person:
+    return await uow.users.person((await _order(uow, order_id)).retailer_id)
+
+
 @notice(OrderOffered)
 async def _offered(uow: UnitOfWork, event: OrderOffered) -> None:
     order = await _order(uow, event.order_id)
@@ -131,7 +136,7 @@ async def _withdrawn(uow: UnitOfWork, event: OrderWithdrawn) -> None:
 async def _cancelled(uow: UnitOfWork, event: OrderCancelled) -> None:
     """The retailer, unless it cancelled; the ops desk when the platform cancelled the order or the desk
     had been asked to assign it (a closing notice: nothing left to do)."""
-    retailer = await uow.users.person((await _order(uow, event.order_id)).retailer_id)
+    retailer = await _retailer_of(uow, event.order_id)
     if not event.actor.startswith("retailer:"):
         await tell(uow, retailer.phone, "order_cancelled_for_you", order_id=event.order_id, reason=event.reason)
     if not event.actor.startswith("admin:") and (event.actor == "system" or event.desk_asked):
@@ -166,7 +171,7 @@ _REST_KEYS = {Reassigned.FAILED: "order_partly_accepted_rest_dropped",
 async def _part_left_out(uow: UnitOfWork, event: PartLeftOut) -> None:
     """The retailer hears once what became of the rest, the vendor when it went nowhere."""
     vendor = await uow.users.person(event.vendor_id)
-    retailer = await uow.users.person((await _order(uow, event.order_id)).retailer_id)
+    retailer = await _retailer_of(uow, event.order_id)
     await tell(uow, retailer.phone, _REST_KEYS.get(Reassigned(event.rest), "order_partly_accepted"), event.lines,
                prices=False, order_id=event.order_id, child_id=event.child_id, vendor=vendor.name)
     if event.rest == Reassigned.FAILED:
@@ -182,26 +187,22 @@ async def _advanced(uow: UnitOfWork, event: OrderDispatched | OrderDelivered) ->
     await tell(uow, retailer.phone, key, order_id=order.id, vendor=vendor.name, total=amount(order.total))
 
 
-async def _retailer_of(uow: UnitOfWork, order_id: int) -> str:
-    return (await uow.users.person((await _order(uow, order_id)).retailer_id)).phone
-
-
 @notice(OrderReassigned)
 async def _reassigned(uow: UnitOfWork, event: OrderReassigned) -> None:
     if event.tell_retailer:
-        await tell(uow, await _retailer_of(uow, event.order_id), "order_reassigned", order_id=event.order_id)
+        await tell(uow, (await _retailer_of(uow, event.order_id)).phone, "order_reassigned", order_id=event.order_id)
 
 
 @notice(OrderSplit)
 async def _split(uow: UnitOfWork, event: OrderSplit) -> None:
     if event.tell_retailer:
-        await tell(uow, await _retailer_of(uow, event.order_id), "order_split", order_id=event.order_id,
+        await tell(uow, (await _retailer_of(uow, event.order_id)).phone, "order_split", order_id=event.order_id,
                    parts=", ".join(f"#{i}" for i in event.part_ids))
 
 
 @notice(OrderEscalated)
 async def _escalated(uow: UnitOfWork, event: OrderEscalated) -> None:
-    retailer = await uow.users.person((await _order(uow, event.order_id)).retailer_id)
+    retailer = await _retailer_of(uow, event.order_id)
     await uow.notifier.notify_admins("admin_order_escalated", order_id=event.order_id, retailer=retailer.name,
                                      attempts=event.attempts)
     if event.tell_retailer:
@@ -210,7 +211,7 @@ async def _escalated(uow: UnitOfWork, event: OrderEscalated) -> None:
 
 @notice(OrderFailed)
 async def _failed(uow: UnitOfWork, event: OrderFailed) -> None:
-    retailer = await uow.users.person((await _order(uow, event.order_id)).retailer_id)
+    retailer = await _retailer_of(uow, event.order_id)
     if event.tell_retailer:
         await tell(uow, retailer.phone, "order_failed", order_id=event.order_id, reason=event.reason)
     await uow.notifier.notify_admins("admin_order_failed", order_id=event.order_id, retailer=retailer.name,
