@@ -159,12 +159,6 @@ async def apply_items(uow: UnitOfWork, user: Any, now: datetime, config: Any,
                             reduce_items=by_mode[REDUCE], remove=remove)
 
 
-async def reply_with_lines(reply: Reply, uow: UnitOfWork, key: str, lines: Sequence[OrderLine], *,
-                           prices: bool = True, **params: Any) -> None:
-    """Answer with text `key` whose `{lines}` are the order lines in the reader's language."""
-    await reply(key, lines=await render_lines(uow, reply.language, lines, prices=prices), **params)
-
-
 async def show_draft(reply: Reply, uow: UnitOfWork, user: Any, convo: Any, draft: Order) -> None:
     """The draft summary with credit, awaiting YES or a change; an empty draft says so."""
     if not draft.lines:
@@ -172,8 +166,8 @@ async def show_draft(reply: Reply, uow: UnitOfWork, user: Any, convo: Any, draft
         convo.reset()
         return
     available = await credit_available(uow, user.id)
-    await reply_with_lines(reply, uow, "order_draft", draft.lines, order_id=draft.id, total=amount(draft.total),
-                           available=amount(available))
+    await reply("order_draft", lines=await render_lines(uow, reply.language, draft.lines), order_id=draft.id,
+                total=amount(draft.total), available=amount(available))
     convo.set(CONFIRM, order_id=draft.id)
 
 

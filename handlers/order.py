@@ -24,7 +24,6 @@ from handlers.drafting import (
     message_items,
     named_skus,
     number_in,
-    reply_with_lines,
     selling_units,
     show_draft,
     sort_items,
@@ -36,6 +35,7 @@ from nlu.types import ParsedItem
 from services import UnitOfWork
 from services.catalogue import products
 from services.drafts import current_draft, discard_draft, edit_draft
+from services.notifications import render_lines
 from services.order_history import latest_order
 from services.ordering import Confirmed, confirm_order
 
@@ -85,7 +85,8 @@ async def confirm(reply: Reply, uow: UnitOfWork, user: Any, convo: Any, now: dat
     order, outcome = result.order, result.outcome
     if outcome in (Confirmed.PRICES_CHANGED, Confirmed.OVER_LIMIT, Confirmed.NO_STOCK) and order is not None:
         if outcome is Confirmed.PRICES_CHANGED:
-            await reply_with_lines(reply, uow, "order_prices_changed", order.lines, total=amount(order.total))
+            await reply("order_prices_changed", lines=await render_lines(uow, reply.language, order.lines),
+                        total=amount(order.total))
         elif outcome is Confirmed.OVER_LIMIT:
             await reply("order_over_limit", order_id=order.id, shortfall=amount(result.shortfall),
                         total=amount(order.total), available=amount(result.available))

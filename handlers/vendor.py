@@ -20,7 +20,7 @@ from domain.bounds import read_reference
 from domain.orders import Order, OrderStatus
 from domain.people import User
 from handlers.context import Reply, Turn
-from handlers.drafting import named_skus, reply_with_lines
+from handlers.drafting import named_skus
 from handlers.routing import VENDOR, Kind, Router
 from services import UnitOfWork
 from services.fulfilment import (
@@ -32,6 +32,7 @@ from services.fulfilment import (
     order_for_vendor,
     reject_order,
 )
+from services.notifications import render_lines
 
 router = Router("vendor")
 
@@ -120,8 +121,8 @@ async def accept(reply: Reply, uow: UnitOfWork, user: User, now: datetime, confi
     result = await accept_order(uow, order.id, user.id, now=now, config=config, without=without)
     if await refused(reply, order.id, result) or result.order is None or result.retailer is None:
         return
-    await reply_with_lines(reply, uow, "vendor_accepted", result.order.lines, prices=False, order_id=order.id,
-                           retailer=result.retailer.name, address=result.retailer.address or "-")
+    await reply("vendor_accepted", lines=await render_lines(uow, reply.language, result.order.lines, prices=False),
+                order_id=order.id, retailer=result.retailer.name, address=result.retailer.address or "-")
     if result.child_id:
         await reply("vendor_accepted_part", child_id=result.child_id)
 
