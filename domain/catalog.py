@@ -22,6 +22,16 @@ class Product:
     category: str = ""
 
 
+@dataclass(frozen=True)
+class Listing:
+    """A product as a category listing shows it."""
+
+    sku: str
+    name: str
+    unit: str
+    category: str
+
+
 CATALOG_HEADER = ("sku", "name", "aliases", "brand", "category", "unit", "price")
 
 

@@ -1,4 +1,6 @@
-"""What kind of media a MIME type is, for reading it: a photo (OCR) or a voice note (speech).
+"""Photos and voice notes: what kind a MIME type is, and the jobs that read them.
+
+A kind is what the media is for reading: a photo (OCR) or a voice note (speech).
 
     media_kind("image/jpeg") -> "image"      media_kind("audio/ogg; codecs=opus") -> "audio"
     media_kind("video/mp4")  -> None         (neither: not read)
@@ -9,6 +11,8 @@ compare with the kind it was announced as).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 IMAGE = "image"
 AUDIO = "audio"
@@ -21,3 +25,24 @@ def media_kind(content_type: str) -> str | None:
     """IMAGE, AUDIO or None for a Content-Type (parameters and case ignored)."""
     base = content_type.split(";")[0].strip().lower()
     return IMAGE if base in IMAGE_TYPES else AUDIO if base in AUDIO_TYPES else None
+
+
+@dataclass(frozen=True)
+class MediaJob:
+    """One photo or voice note waiting for OCR or transcription, or what was read from it."""
+
+    id: int
+    inbound_id: int
+    phone: str
+    kind: str                   # image | audio
+    url: str
+    content_type: str
+    status: str
+    attempts: int
+    provider: str = ""
+    text: str | None = None
+    raw_text: str | None = None
+    lines: list[str] = field(default_factory=list)
+    confidence: float | None = None
+    backend: str | None = None
+    error: str | None = None

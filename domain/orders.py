@@ -191,3 +191,25 @@ class Order:
     @property
     def skus(self) -> list[str]:
         return [line.sku for line in self.lines]
+
+
+@dataclass(frozen=True)
+class OrderSummary:
+    """An order as a retailer's list shows it."""
+
+    id: int
+    status: str
+    total: Decimal
+    vendor: str | None
+    created_at: datetime
+    changed_at: datetime        # the latest order_status_history row (or creation)
+    items: int
+
+
+@dataclass(frozen=True)
+class PastOrder:
+    """A placed order to repeat."""
+
+    id: int
+    created_at: datetime
+    items: list[tuple[str, Decimal]]  # (sku, quantity), the order and its split-off parts together

@@ -18,6 +18,8 @@ from handlers.routing import RETAILER, Router
 from handlers.services_text import order_lines
 from nlu.types import Parse
 from services import UnitOfWork
+from services.complaints import open_ticket
+from services.order_history import owns_order, recent_orders
 
 router = Router("complaint")
 AWAITING_COMPLAINT_ORDER = "awaiting_complaint_order"
@@ -30,12 +32,12 @@ async def complain(reply: Reply, turn: Turn, parse: Parse, user: User, convo: Co
                    config: Any, now: Any) -> None:
     category = classify_complaint(turn.text).value
     ref = reference_or_none(parse.entities.get("order_ref") or "")
-    if ref and await uow.views.owns_order(user.id, ref):
-        await _open_ticket(reply, uow, user, ref, category, turn.text, now)
+    if ref and await owns_order(uow, user.id, ref):
+        await open_ticket(uow, user.id, ref, category=category, body=turn.text, now=now)
         return
-    recent = await uow.views.recent_orders(user.id, limit=5)
+    recent = await recent_orders(uow, user.id, limit=5)
     if not recent:
-        await _open_ticket(reply, uow, user, None, category, turn.text, now)
+        await open_ticket(uow, user.id, None, category=category, body=turn.text, now=now)
         return
     convo.set(AWAITING_COMPLAINT_ORDER, body=turn.text, category=category, choices=[o.id for o in recent])
     await reply("complaint_which_order", lines=order_lines(reply, config, recent, numbered=True))
@@ -62,21 +64,12 @@ async def which_order(reply: Reply, turn: Turn, user: User, convo: Conversation,
     order_id: int | None = None
     if number is not None and 1 <= number <= len(choices):
         order_id = choices[number - 1]
-    elif number and await uow.views.owns_order(user.id, number):
+    elif number and await owns_order(uow, user.id, number):
         order_id = number
     elif number != 0 and not _NO_ORDER.search(turn.text) and turn.parse.intent != "deny":
         await reply("complaint_choose_again", count=len(choices))
         return
     body, category = convo.data.get("body", ""), convo.data.get("category", "other")
     convo.reset()
-    await _open_ticket(reply, uow, user, order_id, category, body, now)
+    await open_ticket(uow, user.id, order_id, category=category, body=body, now=now)
 
-
-async def _open_ticket(reply: Reply, uow: UnitOfWork, user: User, order_id: int | None, category: str,
-                       body: str, now: Any) -> None:
-    ticket_id = await uow.tickets.open(user.id, order_id, category, body, now)
-    about = f"#{order_id}" if order_id else "-"
-    await reply("complaint_opened", ticket_id=ticket_id, order=about,
-                category=reply.texts.render(f"complaint_category_{category}", reply.language))
-    await reply.notify_admins("admin_ticket_opened", ticket_id=ticket_id, retailer=user.name, phone=user.phone,
-                              order=about, category=category, text=body[:300])

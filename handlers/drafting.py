@@ -24,8 +24,9 @@ from nlu.edits import ADD, REDUCE, REMOVE, SET, edit_kind
 from nlu.normalize import prepare
 from nlu.numbers import parse_numeral
 from services import UnitOfWork
-from services.drafts import edit_draft
-from services.present import tell
+from services.catalogue import products
+from services.drafts import credit_available, edit_draft
+from services.notifications import render_lines
 
 CONFIRM, CHOOSE, QUANTITY = "order.confirm", "order.choose", "order.quantity"
 MAX_OPTIONS = 4
@@ -93,7 +94,7 @@ def sort_items(items: Iterable[Any], message_mode: str | None = None,
 async def selling_units(uow: UnitOfWork, items: Sequence[Any]) -> dict[str, str]:
     """The selling unit of each SKU the items name."""
     skus = {i.sku for i in items if i.sku}
-    return {sku: p.unit for sku, p in (await uow.products.by_skus(skus)).items()} if skus else {}
+    return {sku: p.unit for sku, p in (await products(uow, skus)).items()} if skus else {}
 
 
 def _shown(value: Decimal) -> str:
@@ -129,9 +130,9 @@ async def named_skus(uow: UnitOfWork, nlu: Any, phrase: str, lines: Sequence[Ord
     """The order lines a phrase names ("wai wai", "coke"): matched against the lines' own products
     first (an order's only Coca-Cola is its crate, though "coke" alone best fits a bottle), then
     through the whole catalogue's matcher, then by name."""
-    products = await uow.products.by_skus([li.sku for li in lines], aliases=True)
+    own = await products(uow, [li.sku for li in lines], aliases=True)
     try:
-        hits = _named(nlu.pipeline.items_among(prepare(phrase), products.values()), lines) if products else []
+        hits = _named(nlu.pipeline.items_among(prepare(phrase), own.values()), lines) if own else []
         hits = hits or _named(nlu.pipeline.items(prepare(phrase)), lines, candidates=True)
     except AttributeError:
         hits = []
@@ -154,7 +155,7 @@ async def apply_items(uow: UnitOfWork, user: Any, now: datetime, config: Any,
     by_mode: dict[str, list[tuple[str, Decimal]]] = {ADD: [], REDUCE: [], SET: []}
     for sku, quantity, mode in ready:
         by_mode.get(mode, by_mode[SET]).append((sku, quantity))
-    return await edit_draft(uow.conn, user.id, now, config, set_items=by_mode[SET], add_items=by_mode[ADD],
+    return await edit_draft(uow, user.id, now=now, config=config, set_items=by_mode[SET], add_items=by_mode[ADD],
                             reduce_items=by_mode[REDUCE], remove=remove)
 
 
@@ -164,9 +165,9 @@ async def show_draft(reply: Reply, uow: UnitOfWork, user: Any, convo: Any, draft
         await reply("order_draft_empty")
         convo.reset()
         return
-    credit = await uow.ledger.state(user.id)
-    await tell(reply, reply.phone, "order_draft", draft.lines, order_id=draft.id, total=amount(draft.total),
-               available=amount(credit.available))
+    available = await credit_available(uow, user.id)
+    await reply("order_draft", lines=await render_lines(uow, reply.language, draft.lines), order_id=draft.id,
+                total=amount(draft.total), available=amount(available))
     convo.set(CONFIRM, order_id=draft.id)
 
 
@@ -174,7 +175,7 @@ async def ask_next(reply: Reply, uow: UnitOfWork, user: Any, convo: Any, now: da
                    questions: list[dict[str, Any]]) -> None:
     """Ask the first open question, or show the draft when none is left."""
     if not questions:
-        draft = await edit_draft(uow.conn, user.id, now, config)
+        draft = await edit_draft(uow, user.id, now=now, config=config)
         await show_draft(reply, uow, user, convo, draft)
         return
     question = questions[0]

@@ -17,7 +17,9 @@ from handlers.routing import RETAILER, Router
 from handlers.services_text import order_lines
 from nlu.types import Parse
 from services import UnitOfWork
+from services.catalogue import categories, category_products, products, vendors_with_stock
 from services.drafts import price_lines
+from services.order_history import recent_orders
 
 router = Router("inquiry")
 MAX_ASKED = 4  # products answered for one question (the best candidates of an unclear name)
@@ -33,7 +35,7 @@ def asked_skus(parse: Parse) -> list[str]:
 
 
 async def _unit_prices(uow: UnitOfWork, config: Any, skus: Sequence[str]) -> str:
-    lines = await price_lines(uow.conn, config, [(sku, Decimal(1)) for sku in skus])
+    lines = await price_lines(uow, config, [(sku, Decimal(1)) for sku in skus])
     return "\n".join(f"• {li.name}: Rs {amount(li.unit_price)}/{li.unit}" for li in lines)
 
 
@@ -68,8 +70,8 @@ async def stock(reply: Reply, parse: Parse, uow: UnitOfWork, config: Any) -> Non
     skus = await _products_asked(reply, parse, uow, config)
     if not skus:
         return
-    vendors = await uow.views.in_stock(skus)
-    names = {p.sku: p.name for p in (await uow.products.by_skus(skus)).values()}
+    vendors = await vendors_with_stock(uow, skus)
+    names = {p.sku: p.name for p in (await products(uow, skus)).values()}
     lines = [reply.texts.render("inquiry_in_stock" if vendors[sku] else "inquiry_out_of_stock", reply.language,
                                 name=names[sku], vendors=vendors[sku]) for sku in skus if sku in names]
     await reply("inquiry_stock", lines="\n".join(lines))
@@ -79,7 +81,7 @@ async def stock(reply: Reply, parse: Parse, uow: UnitOfWork, config: Any) -> Non
 async def order_status(reply: Reply, parse: Parse, user: User, uow: UnitOfWork, config: Any) -> None:
     ref = str(parse.entities.get("order_ref") or "")
     order_id = read_reference(ref) if ref else None
-    orders = await uow.views.recent_orders(user.id, limit=3, order_id=order_id)
+    orders = await recent_orders(uow, user.id, limit=3, order_id=order_id)
     if order_id and not orders:
         await reply("order_status_unknown", order_id=ref)
         return
@@ -93,7 +95,7 @@ async def order_status(reply: Reply, parse: Parse, user: User, uow: UnitOfWork, 
 async def browse(reply: Reply, parse: Parse, uow: UnitOfWork, config: Any) -> None:
     category = str(parse.entities.get("category") or "")
     if not category:
-        category = named_category(parse.text, await uow.views.categories()) or ""
+        category = named_category(parse.text, await categories(uow)) or ""
     await show_category(reply, uow, config, category)
 
 
@@ -109,9 +111,9 @@ def named_category(text: str, categories: Sequence[str]) -> str | None:
 
 async def show_category(reply: Reply, uow: UnitOfWork, config: Any, category: str) -> None:
     """A category's products with today's unit prices, or the list of categories when it is unknown."""
-    listings = await uow.views.in_category(category) if category else []
+    listings = await category_products(uow, category) if category else []
     if not listings:
-        await reply("browse_which_category", categories=", ".join(await uow.views.categories()))
+        await reply("browse_which_category", categories=", ".join(await categories(uow)))
         return
     await reply("browse_category", category=listings[0].category,
                 lines=await _unit_prices(uow, config, [p.sku for p in listings]))

@@ -11,6 +11,7 @@ from domain.people import User
 from handlers.context import Reply, Turn
 from handlers.routing import RETAILER, VENDOR, Priority, Router
 from services import UnitOfWork
+from services.preferences import keep_language
 
 router = Router("language")
 
@@ -75,4 +76,4 @@ async def which_language(reply: Reply, config: Any) -> None:
 async def remember(uow: UnitOfWork, user: User, convo: Conversation, language: str) -> None:
     """Keep `language` for this conversation and for the user (it outlives the conversation row)."""
     convo.language = language
-    await uow.users.set_language(user.id, language)
+    await keep_language(uow, user.id, language)

@@ -19,14 +19,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from domain.bounds import read_reference
-from domain.media import media_kind
+from domain.media import MediaJob, media_kind
 from handlers.context import Reply, Turn
 from handlers.drafting import CHOOSE, CONFIRM, QUANTITY
 from handlers.order import NO, YES, take_order
 from handlers.routing import RETAILER, Priority, Router
 from nlu.normalize import prepare
 from services import UnitOfWork
-from storage.repos.media import MediaJob, MediaJobRepository
+from services.media import queue_media, reading_for, wake_workers
 
 log = logging.getLogger(__name__)
 router = Router("media")
@@ -34,7 +34,6 @@ router = Router("media")
 MAX_ITEMS = 3                       # media per message that are read
 HEARD = "media.confirm_transcript"  # awaiting YES to a transcript read back
 PAYLOAD = re.compile(r"^media:(\d+)$")
-JOB_ID_MAX = 2**63 - 1              # media_jobs.id is a bigint
 
 
 def _has_media(turn: Turn) -> bool:
@@ -52,15 +51,15 @@ async def receive_media(reply: Reply, uow: UnitOfWork, turn: Turn, now: datetime
     queued = []
     for item in turn.media[:MAX_ITEMS]:
         kind = media_kind(item.get("content_type", ""))
-        if kind and await MediaJobRepository(uow.conn).add(turn.message_id, turn.phone, kind, item["url"],
-                                                           item.get("content_type", ""), now):
+        if kind and await queue_media(uow, turn.message_id, turn.phone, kind, item["url"],
+                                      item.get("content_type", ""), now=now):
             queued.append(kind)
     if not queued:
         types = ", ".join(sorted({m.get("content_type") or "unknown" for m in turn.media}))
         await reply("media_unsupported", types=types)
         return
     await reply("media_reading_photo" if "image" in queued else "media_listening")
-    await uow.conn.execute("SELECT pg_notify('media', $1)", str(turn.message_id))
+    await wake_workers(uow, turn.message_id)
     await _enqueue(redis, turn.message_id)
 
 
@@ -81,8 +80,8 @@ async def _enqueue(redis: Any, message_id: int) -> None:
 async def media_result(reply: Reply, uow: UnitOfWork, user: Any, convo: Any, turn: Turn, now: datetime,
                        config: Any, nlu: Any, job_id: int) -> None:
     """The worker's text: read back an unsure transcript, otherwise build the draft from it."""
-    job = await MediaJobRepository(uow.conn).get(job_id) if job_id <= JOB_ID_MAX else None
-    if job is None or job.phone != turn.phone or job.status == "failed":  # another's job: as if none
+    job = await reading_for(uow, job_id, turn.phone)
+    if job is None:  # failed, or another's job: as if none
         await reply("media_failed")
         return
     lines = [line for line in (job.lines or (job.text or "").splitlines()) if line.strip()]

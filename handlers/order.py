@@ -33,9 +33,11 @@ from handlers.routing import RETAILER, Router
 from nlu.edits import REMOVE, SET, edit_kind, edit_kinds, without_edit_words
 from nlu.types import ParsedItem
 from services import UnitOfWork
-from services.drafts import discard_draft, edit_draft
+from services.catalogue import products
+from services.drafts import current_draft, discard_draft, edit_draft
+from services.notifications import render_lines
+from services.order_history import latest_order
 from services.ordering import Confirmed, confirm_order
-from services.present import tell
 
 router = Router("order")
 
@@ -79,11 +81,12 @@ def actor(user: Any) -> str:
 
 @router.state(CONFIRM, roles=(RETAILER,), filters=(is_yes,))
 async def confirm(reply: Reply, uow: UnitOfWork, user: Any, convo: Any, now: datetime, config: Any) -> None:
-    result = await confirm_order(uow.conn, int(convo.data.get("order_id", 0)), reply, now, config, actor(user))
+    result = await confirm_order(uow, int(convo.data.get("order_id", 0)), now=now, config=config, actor=actor(user))
     order, outcome = result.order, result.outcome
     if outcome in (Confirmed.PRICES_CHANGED, Confirmed.OVER_LIMIT, Confirmed.NO_STOCK) and order is not None:
         if outcome is Confirmed.PRICES_CHANGED:
-            await tell(reply, reply.phone, "order_prices_changed", order.lines, total=amount(order.total))
+            await reply("order_prices_changed", lines=await render_lines(uow, reply.language, order.lines),
+                        total=amount(order.total))
         elif outcome is Confirmed.OVER_LIMIT:
             await reply("order_over_limit", order_id=order.id, shortfall=amount(result.shortfall),
                         total=amount(order.total), available=amount(result.available))
@@ -106,17 +109,17 @@ async def confirm(reply: Reply, uow: UnitOfWork, user: Any, convo: Any, now: dat
 @router.state(CONFIRM, roles=(RETAILER,), filters=(_remove,))
 async def remove(reply: Reply, uow: UnitOfWork, user: Any, convo: Any, now: datetime, config: Any, nlu: Any,
                  phrase: str) -> None:
-    draft = await uow.orders.draft_of(user.id)
+    draft = await current_draft(uow, user.id)
     skus = await named_skus(uow, nlu, phrase, draft.lines) if draft else []
     if not skus:
         await reply("order_edit_not_found", items=f'"{phrase}"')
         return
-    await show_draft(reply, uow, user, convo, await edit_draft(uow.conn, user.id, now, config, remove=skus))
+    await show_draft(reply, uow, user, convo, await edit_draft(uow, user.id, now=now, config=config, remove=skus))
 
 
 @router.state(CONFIRM, roles=(RETAILER,), filters=(is_no,))
 async def discard(reply: Reply, uow: UnitOfWork, user: Any, convo: Any, now: datetime) -> None:
-    order_id = await discard_draft(uow.conn, user.id, actor(user), now)
+    order_id = await discard_draft(uow, user.id, actor=actor(user), now=now)
     convo.reset()
     await reply("order_draft_cancelled" if order_id else "order_nothing_to_confirm", order_id=order_id)
 
@@ -131,7 +134,7 @@ async def choose(reply: Reply, uow: UnitOfWork, user: Any, convo: Any, turn: Tur
         await reply("order_choose_again", count=len(options))
         return
     picked, quantity = options[number - 1], questions[0].get("quantity")
-    unit = (await uow.products.by_skus([picked["sku"]]))[picked["sku"]].unit
+    unit = (await products(uow, [picked["sku"]]))[picked["sku"]].unit
     item = ParsedItem(questions[0]["text"], picked["sku"], picked["name"], quantity, unit, 100.0)
     done = sort_items([item], mode, {picked["sku"]: unit})
     await tell_rounded(reply, done.rounded)
@@ -173,7 +176,7 @@ async def order(reply: Reply, uow: UnitOfWork, user: Any, convo: Any, parse: Any
 @router.intent("affirm", roles=(RETAILER,))
 async def nothing_to_confirm(reply: Reply, uow: UnitOfWork, user: Any, now: datetime) -> None:
     """A YES with no draft awaiting it (e.g. sent twice): say where the last order stands."""
-    latest = await uow.orders.latest_of(user.id)
+    latest = await latest_order(uow, user.id)
     if latest is not None and now - latest.created_at < timedelta(days=1):
         await reply("order_already_confirmed", order_id=latest.id, status=latest.status)
     else:
@@ -192,7 +195,7 @@ async def take_order(reply: Reply, uow: UnitOfWork, user: Any, convo: Any, items
     if done.ready or done.remove or done.questions:
         await ask_next(reply, uow, user, convo, now, config, done.questions)
     elif not done.unknown:
-        draft = await uow.orders.draft_of(user.id)
+        draft = await current_draft(uow, user.id)
         if draft is not None and draft.lines:
             await show_draft(reply, uow, user, convo, draft)
         else:

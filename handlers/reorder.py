@@ -13,27 +13,29 @@ from handlers.drafting import show_draft
 from handlers.routing import RETAILER, Router
 from handlers.services_text import local_time
 from services import UnitOfWork
-from services.drafts import edit_draft
+from services.catalogue import products, vendors_with_stock
+from services.drafts import current_draft, edit_draft
+from services.order_history import previous_order
 
 router = Router("reorder")
 
 
 @router.intent("reorder", roles=(RETAILER,))
 async def reorder(reply: Reply, user: User, convo: Conversation, uow: UnitOfWork, now: Any, config: Any) -> None:
-    past = await uow.views.previous_order(user.id)
+    past = await previous_order(uow, user.id)
     if past is None:
         await reply("reorder_nothing")
         return
-    stocked = await uow.views.in_stock([sku for sku, _ in past.items])
+    stocked = await vendors_with_stock(uow, [sku for sku, _ in past.items])
     keep = [(sku, quantity) for sku, quantity in past.items if stocked[sku]]
     if not keep:
         await reply("reorder_all_unavailable", order_id=past.id)
         return
-    current = await uow.orders.draft_of(user.id)
+    current = await current_draft(uow, user.id)
     extra = [li.sku for li in current.lines if li.sku not in dict(keep)] if current else []
-    draft = await edit_draft(uow.conn, user.id, now, config, set_items=keep, remove=extra)
+    draft = await edit_draft(uow, user.id, now=now, config=config, set_items=keep, remove=extra)
     gone = [sku for sku, _ in past.items if not stocked[sku]]
-    names = {sku: p.name for sku, p in (await uow.products.by_skus(gone)).items()}
+    names = {sku: p.name for sku, p in (await products(uow, gone)).items()}
     await reply("reorder_intro", order_id=past.id, date=local_time(config, past.created_at))
     if gone:
         await reply("reorder_unavailable", items=", ".join(names.get(sku, sku) for sku in gone))

@@ -4,22 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any
 
 from domain.formatting import amount, platform_zone, when
+from domain.orders import OrderSummary
 from handlers.context import Reply
-
-
-class ShownOrder(Protocol):
-    """What a line of `order_lines` shows of an order (a retailer's recent order has it)."""
-
-    id: int
-    status: str
-    total: Decimal
-    vendor: str | None
-    changed_at: datetime
-    items: int
 
 
 def local_time(config: Any, at: datetime) -> str:
@@ -32,7 +21,7 @@ def status_name(reply: Reply, status: str) -> str:
     return reply.texts.render(f"status_{status.lower()}", reply.language)
 
 
-def order_lines(reply: Reply, config: Any, orders: Sequence[ShownOrder], *, numbered: bool = False) -> str:
+def order_lines(reply: Reply, config: Any, orders: Sequence[OrderSummary], *, numbered: bool = False) -> str:
     """One line per order: number (or position), status, vendor, total and when it last moved."""
     lines = []
     for position, order in enumerate(orders, 1):

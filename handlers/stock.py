@@ -12,6 +12,7 @@ from handlers.context import Reply, Turn
 from handlers.routing import VENDOR, Priority, Router
 from nlu.normalize import prepare
 from services import UnitOfWork
+from services.stock import set_stock
 
 router = Router("stock")
 STOCK = re.compile(r"^\s*(?:stock|stok|मौज्दात)\s+(?P<rest>.+)$", re.IGNORECASE)
@@ -23,12 +24,11 @@ def _stock(turn: Turn) -> dict[str, str] | None:
 
 
 @router.message(priority=Priority.INTENT, roles=(VENDOR,), filters=(_stock,))
-async def set_stock(reply: Reply, uow: UnitOfWork, user: Any, nlu: Any, rest: str) -> None:
+async def update_stock(reply: Reply, uow: UnitOfWork, user: Any, nlu: Any, rest: str) -> None:
     items = [i for i in nlu.pipeline.items(prepare(rest)) if i.sku and i.quantity is not None]
     if not items:
         await reply("vendor_stock_unknown")
         return
-    for item in items:
-        await uow.stock.set_level(user.id, item.sku, bounds.read_number(item.quantity, bounds.STOCK))
+    await set_stock(uow, user.id, [(i.sku, bounds.read_number(i.quantity, bounds.STOCK)) for i in items])
     await reply("vendor_stock_updated",
                 items=", ".join(f"{i.name} {qty(Decimal(str(i.quantity)))} {i.unit}" for i in items))

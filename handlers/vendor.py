@@ -12,17 +12,27 @@ exist, before anything of it (its items, its status) is read out.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from domain.bounds import read_reference
 from domain.orders import Order, OrderStatus
+from domain.people import User
 from handlers.context import Reply, Turn
 from handlers.drafting import named_skus
 from handlers.routing import VENDOR, Priority, Router
 from services import UnitOfWork
-from services.fulfilment import Answer, VendorResult, accept_order, advance_order, reject_order
-from services.present import person, tell
+from services.fulfilment import (
+    Answer,
+    VendorResult,
+    accept_order,
+    advance_order,
+    open_orders,
+    order_for_vendor,
+    reject_order,
+)
+from services.notifications import render_lines
 
 router = Router("vendor")
 
@@ -36,81 +46,113 @@ ACTIONS: dict[str, re.Pattern[str]] = {
                              re.IGNORECASE),
     "delivered": re.compile(r"^\s*(?:deliver(?:ed)?|pugyo|pugaye|pugayo)" + _END + r"\s*$", re.IGNORECASE),
 }
-WAITING = {"accept": ["PENDING_VENDOR"], "reject": ["PENDING_VENDOR"], "dispatched": ["ACCEPTED"],
-           "delivered": ["DISPATCHED"]}
-ANSWER_KEYS = {Answer.NOT_YOURS: "vendor_not_yours", Answer.TAKEN: "vendor_taken", Answer.EXPIRED: "vendor_expired",
-               Answer.NOTHING_LEFT: "vendor_nothing_left", Answer.NOT_FOUND: "vendor_not_yours"}
+WAITING = {"accept": [OrderStatus.PENDING_VENDOR], "reject": [OrderStatus.PENDING_VENDOR],
+           "dispatched": [OrderStatus.ACCEPTED], "delivered": [OrderStatus.DISPATCHED]}
+REFUSALS = {Answer.NOT_YOURS: "vendor_not_yours", Answer.TAKEN: "vendor_taken", Answer.EXPIRED: "vendor_expired",
+            Answer.NOTHING_LEFT: "vendor_nothing_left", Answer.NOT_FOUND: "vendor_not_yours"}
 ORDER_ID_MAX = 2**63 - 1  # orders.id is a bigint
 
 
+def _read(action: str, turn: Turn) -> dict[str, Any] | None:
+    match = ACTIONS[action].match(turn.text)
+    if not match:
+        return None
+    number = match.group("id")
+    return {"action": action, "order_id": read_reference(number) if number else None,
+            "rest": (match.groupdict().get("rest") or "").strip()}
+
+
+def said(action: str) -> Callable[[Turn], dict[str, Any] | None]:
+    """The filter of one action: its order number (None when left out) and the rest of the reply."""
+    return lambda turn: _read(action, turn)
+
+
 def vendor_command(turn: Turn) -> dict[str, Any] | None:
-    for action, pattern in ACTIONS.items():
-        match = pattern.match(turn.text)
-        if match:
-            number = match.group("id")
-            return {"action": action, "order_id": read_reference(number) if number else None,
-                    "rest": (match.groupdict().get("rest") or "").strip()}
-    return None
+    """Any vendor action the message is, the first that matches."""
+    return next(filter(None, (_read(action, turn) for action in ACTIONS)), None)
 
 
-@router.message(priority=Priority.INTENT, roles=(VENDOR,), filters=(vendor_command,))
-async def vendor_reply(reply: Reply, uow: UnitOfWork, user: Any, now: datetime, config: Any, nlu: Any,
-                       action: str, order_id: int | None, rest: str) -> None:
+async def which_order(reply: Reply, uow: UnitOfWork, vendor: User, action: str, order_id: int | None
+                      ) -> Order | None:
+    """The order a reply is about: the one named, or the only one waiting for this action. Otherwise
+    (none, several, or one the vendor was never offered) the vendor is told so and None returned."""
     if order_id is None:
-        waiting = await uow.orders.open_for_vendor(user.id, WAITING[action])
+        waiting = await open_orders(uow, vendor.id, WAITING[action])
         if len(waiting) != 1:
             await (reply("vendor_which_order", orders=", ".join(f"#{i}" for i in waiting), action=action.upper(),
                          first=waiting[0]) if waiting else reply("vendor_no_open_orders"))
-            return
+            return None
         order_id = waiting[0]
-    order = await concerned(uow, order_id, user.id)
+    order = await order_for_vendor(uow, order_id, vendor.id) if 0 < order_id <= ORDER_ID_MAX else None
     if order is None:
         await reply("vendor_not_yours", order_id=order_id)
-        return
-    conn = uow.conn
-    if action == "accept":
-        without: list[str] = []
-        if rest:
-            without = await named_skus(uow, nlu, rest, order.lines)
-            if not without:
-                await reply("vendor_without_unknown", order_id=order_id, items=rest,
-                            names=", ".join(li.name for li in order.lines))
-                return
-        result = await accept_order(conn, order_id, user.id, reply, now, config, without=without)
-    elif action == "reject":
-        result = await reject_order(conn, order_id, user.id, rest, reply, now, config)
-    else:
-        target = OrderStatus.DISPATCHED if action == "dispatched" else OrderStatus.DELIVERED
-        result = await advance_order(conn, order_id, user.id, target, reply, now)
-    await answer(reply, uow, action, order_id, result)
+    return order
 
 
-async def concerned(uow: UnitOfWork, order_id: int, vendor_id: int) -> Order | None:
-    """The order if it was offered to this vendor or is held by it; None otherwise, as for no order."""
-    order = await uow.orders.get(order_id) if 0 < order_id <= ORDER_ID_MAX else None
-    if order is None:
-        return None
-    if order.vendor_id == vendor_id or any(o.vendor_id == vendor_id for o in await uow.orders.offers(order_id)):
-        return order
-    return None
-
-
-async def answer(reply: Reply, uow: UnitOfWork, action: str, order_id: int, result: VendorResult) -> None:
-    """Tell the vendor what its reply did."""
+async def refused(reply: Reply, order_id: int, result: VendorResult) -> bool:
+    """Say why the reply changed nothing (or did less than asked); False when it was done."""
     status = result.order.status if result.order else ""  # rendered as words in the vendor's language
-    if result.answer in ANSWER_KEYS:
-        await reply(ANSWER_KEYS[result.answer], order_id=order_id)
+    if result.answer in REFUSALS:
+        await reply(REFUSALS[result.answer], order_id=order_id)
     elif result.answer is Answer.ALREADY:
         await reply("vendor_already", order_id=order_id, status=status)
     elif result.answer is Answer.WRONG_STATUS:
         await reply("vendor_wrong_status", order_id=order_id, status=status)
     elif result.answer is Answer.NO_STOCK:
         await reply("vendor_no_stock", order_id=order_id, items=", ".join(result.short))
-    elif action == "accept" and result.order is not None:
-        retailer = await person(uow.conn, result.order.retailer_id)
-        await tell(reply, reply.phone, "vendor_accepted", result.order.lines, prices=False, order_id=order_id,
-                   retailer=retailer.name, address=retailer.address or "-")
-        if result.child_id:
-            await reply("vendor_accepted_part", child_id=result.child_id)
     else:
-        await reply(f"vendor_{action}" if action != "reject" else "vendor_rejected", order_id=order_id)
+        return False
+    return True
+
+
+@router.message(priority=Priority.INTENT, roles=(VENDOR,), filters=(said("accept"),))
+async def accept(reply: Reply, uow: UnitOfWork, user: User, now: datetime, config: Any, nlu: Any,
+                 order_id: int | None, rest: str) -> None:
+    order = await which_order(reply, uow, user, "accept", order_id)
+    if order is None:
+        return
+    without: list[str] = []
+    if rest:
+        without = await named_skus(uow, nlu, rest, order.lines)
+        if not without:
+            await reply("vendor_without_unknown", order_id=order.id, items=rest,
+                        names=", ".join(li.name for li in order.lines))
+            return
+    result = await accept_order(uow, order.id, user.id, now=now, config=config, without=without)
+    if await refused(reply, order.id, result) or result.order is None or result.retailer is None:
+        return
+    await reply("vendor_accepted", lines=await render_lines(uow, reply.language, result.order.lines, prices=False),
+                order_id=order.id, retailer=result.retailer.name, address=result.retailer.address or "-")
+    if result.child_id:
+        await reply("vendor_accepted_part", child_id=result.child_id)
+
+
+@router.message(priority=Priority.INTENT, roles=(VENDOR,), filters=(said("reject"),))
+async def reject(reply: Reply, uow: UnitOfWork, user: User, now: datetime, config: Any, order_id: int | None,
+                 rest: str) -> None:
+    order = await which_order(reply, uow, user, "reject", order_id)
+    if order is None:
+        return
+    result = await reject_order(uow, order.id, user.id, reason=rest, now=now, config=config)
+    if not await refused(reply, order.id, result):
+        await reply("vendor_rejected", order_id=order.id)
+
+
+@router.message(priority=Priority.INTENT, roles=(VENDOR,), filters=(said("dispatched"),))
+async def dispatched(reply: Reply, uow: UnitOfWork, user: User, now: datetime, order_id: int | None) -> None:
+    order = await which_order(reply, uow, user, "dispatched", order_id)
+    if order is None:
+        return
+    result = await advance_order(uow, order.id, user.id, OrderStatus.DISPATCHED, now=now)
+    if not await refused(reply, order.id, result):
+        await reply("vendor_dispatched", order_id=order.id)
+
+
+@router.message(priority=Priority.INTENT, roles=(VENDOR,), filters=(said("delivered"),))
+async def delivered(reply: Reply, uow: UnitOfWork, user: User, now: datetime, order_id: int | None) -> None:
+    order = await which_order(reply, uow, user, "delivered", order_id)
+    if order is None:
+        return
+    result = await advance_order(uow, order.id, user.id, OrderStatus.DELIVERED, now=now)
+    if not await refused(reply, order.id, result):
+        await reply("vendor_delivered", order_id=order.id)

@@ -5,17 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from services.bootstrap import unit_of_work
 from services.reassignment import expire_offers
 from services.texts import default_texts
-from storage.notifier import Notifier
-from storage.uow import UnitOfWork
 
 
 async def order_timeouts(ctx: dict[str, Any]) -> int:
     """Returns how many orders were moved on."""
-    config, now = ctx["config"], ctx["clock"].now()
+    config, clock = ctx["config"], ctx["clock"]
     runtime = ctx.get("runtime")
     texts = runtime.texts if runtime is not None else default_texts()
-    async with UnitOfWork(ctx["pool"]) as uow:
-        notifier = Notifier(uow.conn, texts, now, config.languages.default)
-        return len(await expire_offers(uow.conn, now, notifier, config))
+    async with unit_of_work(ctx["pool"], texts, clock, config) as uow:
+        return len(await expire_offers(uow, now=clock.now(), config=config))

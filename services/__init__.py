@@ -6,6 +6,7 @@
     credit        credit scoring and risk              healing      stuck orders found and mended
     safe_mode     pausing and releasing orders         reminders    reorder reminders
     scoring       vendor scores                        ops/         what operators read and change
+    catalogue, order_history, stock, media, complaints, preferences: what the chat handlers read and set
 
 What happened is recorded as events (`services.events`); `services.notifications` is the one place
 that turns them into messages. Handlers and jobs call these functions and nothing below them.

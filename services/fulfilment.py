@@ -13,19 +13,16 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-import asyncpg
-
-from domain.formatting import amount, qty
+from domain.formatting import qty
 from domain.offers import AcceptOutcome, Offer, OfferError, OfferStatus, accept_offer, reject_offer
 from domain.orders import IllegalTransition, Order, OrderStatus, check_transition
+from domain.people import Person
 from domain.reasons import Reason
+from services.events import OrderAccepted, OrderDelivered, OrderDispatched, OrderTaken, PartLeftOut, StockRanLow
 from services.lifecycle import split_off
-from services.present import person, tell
 from services.reassignment import Reassigned, ReassignResult, reassign_order
 from services.scoring import rescore_vendors
-from storage.notifier import Notifier
-from storage.repos.orders import OrderRepository
-from storage.repos.stock import StockRepository
+from storage.uow import UnitOfWork
 
 
 class Answer(StrEnum):
@@ -47,19 +44,33 @@ class VendorResult:
     child_id: int | None = None          # the part left out by a partial accept, when it went on to others
     short: list[str] = field(default_factory=list)
     reassigned: ReassignResult | None = None
+    retailer: Person | None = None       # whose order was accepted
 
 
-_REST_KEYS = {Reassigned.FAILED: "order_partly_accepted_rest_dropped",
-              Reassigned.ESCALATED: "order_partly_accepted_rest_with_team"}
 _ACCEPT = {AcceptOutcome.ALREADY_ACCEPTED: Answer.ALREADY, AcceptOutcome.TAKEN_BY_OTHER: Answer.TAKEN,
            AcceptOutcome.EXPIRED: Answer.EXPIRED, AcceptOutcome.NOT_OPEN: Answer.NOT_YOURS}
 
 
-async def accept_order(conn: asyncpg.Connection, order_id: int, vendor_id: int, notifier: Notifier, now: datetime,
-                       config: Any, without: Sequence[str] = ()) -> VendorResult:
+async def open_orders(uow: UnitOfWork, vendor_id: int, statuses: Sequence[OrderStatus]) -> list[int]:
+    """Ids of the orders in `statuses` waiting on this vendor: offered to it, or held by it."""
+    return await uow.orders.open_for_vendor(vendor_id, [s.value for s in statuses])
+
+
+async def order_for_vendor(uow: UnitOfWork, order_id: int, vendor_id: int) -> Order | None:
+    """The order if it was offered to this vendor or is held by it; None otherwise, as for no order."""
+    order = await uow.orders.get(order_id)
+    if order is None:
+        return None
+    if order.vendor_id == vendor_id or any(o.vendor_id == vendor_id for o in await uow.orders.offers(order_id)):
+        return order
+    return None
+
+
+async def accept_order(uow: UnitOfWork, order_id: int, vendor_id: int, *, now: datetime, config: Any,
+                       without: Sequence[str] = ()) -> VendorResult:
     """Accept an offered order, optionally leaving out the lines of `without` (SKUs), which become a
     child order offered to other vendors."""
-    repo = OrderRepository(conn)
+    repo = uow.orders
     order = await repo.lock(order_id)
     if order is None:
         return VendorResult(Answer.NOT_FOUND)
@@ -72,49 +83,46 @@ async def accept_order(conn: asyncpg.Connection, order_id: int, vendor_id: int, 
     keep = [li for li in order.lines if li.sku not in set(without)]
     if not keep:
         return VendorResult(Answer.NOTHING_LEFT, order)
-    stock = StockRepository(conn)
-    levels = await stock.lock_levels(vendor_id, [li.sku for li in keep])
+    levels = await uow.stock.lock_levels(vendor_id, [li.sku for li in keep])
     short = [li for li in keep if li.sku not in levels or (levels[li.sku] is not None and levels[li.sku] < li.quantity)]
+    actor = f"vendor:{vendor_id}"
     if short:
         await repo.save_offers([reject_offer(offers, vendor_id, now)], reason="not enough stock")
-        moved = await reassign_order(conn, order_id, notifier, now, config, f"vendor:{vendor_id}",
+        moved = await reassign_order(uow, order_id, now=now, config=config, actor=actor,
                                      reason="vendor short of stock")
         names = [f"{li.name} ({qty(levels.get(li.sku) or 0)} {li.unit})" for li in short]
         return VendorResult(Answer.NO_STOCK, order, short=names, reassigned=moved)
 
-    actor = f"vendor:{vendor_id}"
     child = None
     if len(keep) < len(order.lines):
-        child = await split_off(conn, order, [li.sku for li in order.lines if li not in keep], actor, now,
-                                "left out by vendor")
+        child = await split_off(uow, order, [li.sku for li in order.lines if li not in keep], actor=actor, now=now,
+                                reason="left out by vendor")
         await repo.save_offers([Offer(child.id, vendor_id, OfferStatus.REJECTED, now, now, now)],
                                reason="left out by vendor")
     await repo.save_offers(result.changed)
     await repo.move(order, OrderStatus.ACCEPTED, actor, now, "accepted")
-    vendor, retailer = await person(conn, vendor_id), await person(conn, order.retailer_id)
-    for low in await stock.take(vendor_id, [(li.sku, li.quantity) for li in order.lines]):
-        await tell(notifier, vendor.phone, "vendor_low_stock", name=low.name, stock=qty(low.stock), unit=low.unit)
+    for low in await uow.stock.take(vendor_id, [(li.sku, li.quantity) for li in order.lines]):
+        await uow.record(StockRanLow(vendor_id=vendor_id, sku=low.sku, name=low.name, stock=low.stock, unit=low.unit))
     for other in result.changed:
         if other.status is OfferStatus.TAKEN_BY_OTHER:
-            await tell(notifier, (await person(conn, other.vendor_id)).phone, "vendor_order_taken", order_id=order_id)
-    await tell(notifier, retailer.phone, "order_accepted", order.lines, order_id=order.id, vendor=vendor.name,
-               total=amount(order.total))
+            await uow.record(OrderTaken(order_id=order_id, vendor_id=other.vendor_id))
+    await uow.record(OrderAccepted(order_id=order.id, vendor_id=vendor_id))
     if child is not None:  # the retailer hears once what became of the rest, the vendor when it went nowhere
-        moved = await reassign_order(conn, child.id, notifier, now, config, actor, reason=Reason.VENDOR_LEFT_OUT,
-                                     tell_retailer=False)
-        await tell(notifier, retailer.phone, _REST_KEYS.get(moved.outcome, "order_partly_accepted"), child.lines,
-                   prices=False, order_id=order.id, child_id=child.id, vendor=vendor.name)
+        moved = await reassign_order(uow, child.id, now=now, config=config, actor=actor,
+                                     reason=Reason.VENDOR_LEFT_OUT, tell_retailer=False)
+        await uow.record(PartLeftOut(order_id=order.id, child_id=child.id, vendor_id=vendor_id,
+                                     lines=tuple(child.lines), rest=moved.outcome))
         if moved.outcome is Reassigned.FAILED:
-            await tell(notifier, vendor.phone, "vendor_accepted_rest_dropped", order_id=order.id)
             child = None
-    await rescore_vendors(conn, now, [vendor_id])  # the score follows every answer
-    return VendorResult(Answer.DONE, order, child_id=child.id if child else None)
+    await rescore_vendors(uow.conn, now, [vendor_id])  # the score follows every answer
+    return VendorResult(Answer.DONE, order, child_id=child.id if child else None,
+                        retailer=await uow.users.person(order.retailer_id))
 
 
-async def reject_order(conn: asyncpg.Connection, order_id: int, vendor_id: int, reason: str, notifier: Notifier,
-                       now: datetime, config: Any) -> VendorResult:
+async def reject_order(uow: UnitOfWork, order_id: int, vendor_id: int, *, reason: str, now: datetime,
+                       config: Any) -> VendorResult:
     """The vendor says no: its offer is REJECTED and the order goes to the next vendor at once."""
-    repo = OrderRepository(conn)
+    repo = uow.orders
     order = await repo.lock(order_id)
     if order is None:
         return VendorResult(Answer.NOT_FOUND)
@@ -123,16 +131,19 @@ async def reject_order(conn: asyncpg.Connection, order_id: int, vendor_id: int, 
     except OfferError:
         return VendorResult(Answer.NOT_YOURS, order)
     await repo.save_offers([rejected], reason=reason or "rejected")
-    moved = await reassign_order(conn, order_id, notifier, now, config, f"vendor:{vendor_id}",
+    moved = await reassign_order(uow, order_id, now=now, config=config, actor=f"vendor:{vendor_id}",
                                  reason=f"vendor rejected: {reason}" if reason else "vendor rejected")
-    await rescore_vendors(conn, now, [vendor_id])  # the score follows every answer
+    await rescore_vendors(uow.conn, now, [vendor_id])  # the score follows every answer
     return VendorResult(Answer.DONE, order, reassigned=moved)
 
 
-async def advance_order(conn: asyncpg.Connection, order_id: int, vendor_id: int, target: OrderStatus,
-                        notifier: Notifier, now: datetime) -> VendorResult:
+_ADVANCED = {OrderStatus.DISPATCHED: OrderDispatched, OrderStatus.DELIVERED: OrderDelivered}
+
+
+async def advance_order(uow: UnitOfWork, order_id: int, vendor_id: int, target: OrderStatus, *,
+                        now: datetime) -> VendorResult:
     """DISPATCHED or DELIVERED by the vendor holding the order; the retailer is told."""
-    repo = OrderRepository(conn)
+    repo = uow.orders
     order = await repo.lock(order_id)
     if order is None:
         return VendorResult(Answer.NOT_FOUND)
@@ -145,8 +156,6 @@ async def advance_order(conn: asyncpg.Connection, order_id: int, vendor_id: int,
     except IllegalTransition:
         return VendorResult(Answer.WRONG_STATUS, order)
     await repo.move(order, target, f"vendor:{vendor_id}", now)
-    vendor, retailer = await person(conn, vendor_id), await person(conn, order.retailer_id)
-    key = "order_dispatched" if target is OrderStatus.DISPATCHED else "order_delivered"
-    await tell(notifier, retailer.phone, key, order_id=order.id, vendor=vendor.name, total=amount(order.total))
-    await rescore_vendors(conn, now, [vendor_id])  # the score follows every answer
+    await uow.record(_ADVANCED[target](order_id=order.id, vendor_id=vendor_id))
+    await rescore_vendors(uow.conn, now, [vendor_id])  # the score follows every answer
     return VendorResult(Answer.DONE, order)

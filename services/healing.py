@@ -15,6 +15,7 @@ import asyncpg
 
 from domain.healing import ORDER_PROBLEMS, Outcome, Problem, Strategy, is_due, next_strategy
 from domain.reasons import PROBLEM_REASONS
+from services.bootstrap import joined
 from services.ordering import cancel_order
 from services.present import person, tell
 from services.reassignment import Reassigned, reassign_order
@@ -87,11 +88,13 @@ async def _apply(conn: asyncpg.Connection, case: Case, strategy: Strategy, notif
                                      detail=f"stuck since {case.since:%Y-%m-%d %H:%M} UTC")
         return Outcome.ESCALATED, "admins told", True
     if strategy is Strategy.REASSIGN:
-        moved = await reassign_order(conn, case.id, notifier, now, config, "system", reason=reason)
+        async with joined(conn, notifier) as uow:
+            moved = await reassign_order(uow, case.id, now=now, config=config, actor="system", reason=reason)
         outcome, told = _REASSIGNED[moved.outcome]
         return outcome, f"reassign: {moved.outcome.value.lower()}", told
     if strategy is Strategy.CANCEL:
-        cancelled = await cancel_order(conn, case.id, "system", reason, notifier, now)
+        async with joined(conn, notifier) as uow:
+            cancelled = await cancel_order(uow, case.id, actor="system", reason=reason, now=now)
         status = cancelled.status.value if cancelled.status else "gone"
         return (Outcome.RECOVERED if cancelled.ok else Outcome.FAILED), f"cancel: {status}", False
     if case.problem is Problem.MESSAGE_FAILED:

@@ -1,6 +1,6 @@
 """Shared steps of an order's life: offer it to a vendor, split lines off, end it and give back.
 
-Callers hold the order's lock (`OrderRepository.lock`) for the whole transaction.
+Callers hold the order's lock (`uow.orders.lock`) for the whole transaction.
 """
 
 from __future__ import annotations
@@ -10,41 +10,31 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-import asyncpg
-
 from domain.credit import EntryKind, LedgerEntry, order_debit, release_for_order
-from domain.formatting import amount
 from domain.offers import OfferStatus, make_offer
 from domain.orders import HOLDS_CREDIT, Order, OrderStatus, check_transition, release_on
 from domain.reasons import Reason
 from domain.vendor_selection import Allocation
-from services.present import person, tell
-from storage.notifier import Notifier
-from storage.repos.ledger import LedgerRepository
-from storage.repos.orders import OrderRepository
-from storage.repos.stock import StockRepository
+from services.events import OrderEnded, OrderOffered
+from storage.uow import UnitOfWork
 
 
-async def offer_to(conn: asyncpg.Connection, order: Order, vendor_id: int, notifier: Notifier, now: datetime,
-                   config: Any) -> None:
-    """Offer the order to one vendor until now + the response SLA, and tell the vendor."""
-    repo = OrderRepository(conn)
-    await repo.save_offers([make_offer(order.id, vendor_id, now, config.orders.vendor_response_sla)])
-    await repo.set_vendor(order.id, vendor_id, now)
+async def offer_to(uow: UnitOfWork, order: Order, vendor_id: int, *, now: datetime, config: Any) -> None:
+    """Offer the order to one vendor until now + the response SLA (the vendor is told)."""
+    await uow.orders.save_offers([make_offer(order.id, vendor_id, now, config.orders.vendor_response_sla)])
+    await uow.orders.set_vendor(order.id, vendor_id, now)
     order.vendor_id = vendor_id
-    retailer, vendor = await person(conn, order.retailer_id), await person(conn, vendor_id)
-    await tell(notifier, vendor.phone, "vendor_new_order", order.lines, prices=False, order_id=order.id,
-               retailer=retailer.name, address=retailer.address or "-", total=amount(order.total))
+    await uow.record(OrderOffered(order_id=order.id, vendor_id=vendor_id))
 
 
-async def split_off(conn: asyncpg.Connection, order: Order, skus: Sequence[str], actor: str, now: datetime,
+async def split_off(uow: UnitOfWork, order: Order, skus: Sequence[str], *, actor: str, now: datetime,
                     reason: str) -> Order:
     """Move the lines of `skus` to a new child order (parent_id = order).
 
     A DRAFT parent gets a DRAFT child. A parent already holding credit moves that part of its debit to
     the child, which starts PENDING_VENDOR, ready to be offered.
     """
-    repo, ledger = OrderRepository(conn), LedgerRepository(conn)
+    repo, ledger = uow.orders, uow.ledger
     moving = [li for li in order.lines if li.sku in set(skus)]
     child_id = await repo.create(order.retailer_id, now, parent_id=order.id)
     child = Order(child_id, order.retailer_id, None, order.id, OrderStatus.DRAFT, order.total, now, lines=moving)
@@ -60,42 +50,41 @@ async def split_off(conn: asyncpg.Connection, order: Order, skus: Sequence[str],
     return child
 
 
-async def split_parts(conn: asyncpg.Connection, order: Order, plan: Allocation, actor: str,
+async def split_parts(uow: UnitOfWork, order: Order, plan: Allocation, *, actor: str,
                       now: datetime) -> list[tuple[Order, int]]:
     """(part, vendor) for each assignment of `plan`: the order keeps the first vendor's lines and a
     child order is split off for every other vendor."""
     parts = [(order, plan.assignments[0].vendor_id)]
     for assignment in plan.assignments[1:]:
-        child = await split_off(conn, order, [sku for sku, _ in assignment.items], actor, now, "split")
+        child = await split_off(uow, order, [sku for sku, _ in assignment.items], actor=actor, now=now,
+                                reason="split")
         parts.append((child, assignment.vendor_id))
     return parts
 
 
-async def end_order(conn: asyncpg.Connection, order: Order, target: OrderStatus, actor: str, reason: Reason | str,
-                    notifier: Notifier, now: datetime) -> None:
+async def end_order(uow: UnitOfWork, order: Order, target: OrderStatus, *, actor: str, reason: Reason | str,
+                    now: datetime) -> None:
     """Move a live order to a terminal status, giving back credit and stock, closing open offers.
 
     The vendor holding or being offered the order is told; raises IllegalTransition when not allowed.
     """
     check_transition(order.status, target)
     release = release_on(order.status, target)
-    previous, repo = order.status, OrderRepository(conn)
+    previous, repo = order.status, uow.orders
     await repo.move(order, target, actor, now, reason)
     if release.credit:
-        entry = release_for_order(await LedgerRepository(conn).for_order(order.id), order.id, now, reason)
+        entry = release_for_order(await uow.ledger.for_order(order.id), order.id, now, reason)
         if entry is not None:
-            await LedgerRepository(conn).append(entry)
+            await uow.ledger.append(entry)
     if release.stock and order.vendor_id is not None:
-        await StockRepository(conn).give_back(order.vendor_id, [(li.sku, li.quantity) for li in order.lines])
+        await uow.stock.give_back(order.vendor_id, [(li.sku, li.quantity) for li in order.lines])
     offers = await repo.offers(order.id)
     open_offers = [replace(o, status=OfferStatus.EXPIRED) for o in offers if o.status is OfferStatus.OFFERED]
     await repo.save_offers(open_offers, reason=reason)
     involved = {o.vendor_id for o in open_offers}
     if previous in (OrderStatus.ACCEPTED, OrderStatus.DISPATCHED) and order.vendor_id is not None:
         involved.add(order.vendor_id)
-    for vendor_id in sorted(involved):
-        vendor = await person(conn, vendor_id)
-        await tell(notifier, vendor.phone, "vendor_order_ended", order_id=order.id, status=target, reason=reason)
+    await uow.record(OrderEnded(order_id=order.id, status=target, reason=reason, vendor_ids=tuple(sorted(involved))))
 
 
 def waits_for_desk(order: Order) -> bool:

@@ -11,8 +11,31 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
 from domain.formatting import amount, qty
-from domain.orders import OrderLine
-from services.events import Event
+from domain.orders import Order, OrderLine, OrderStatus
+from domain.people import Person
+from domain.reasons import Reason
+from services.events import (
+    Event,
+    OfferExpired,
+    OrderAccepted,
+    OrderCancelled,
+    OrderDelivered,
+    OrderDispatched,
+    OrderEnded,
+    OrderEscalated,
+    OrderFailed,
+    OrderHeld,
+    OrderOffered,
+    OrderReassigned,
+    OrderSplit,
+    OrderTaken,
+    OrderWithdrawn,
+    PartLeftOut,
+    StockRanLow,
+    TicketOpened,
+    UnknownNumberWrote,
+)
+from services.reassignment import Reassigned
 from storage.uow import UnitOfWork
 
 E = TypeVar("E", bound=Event)
@@ -63,6 +86,161 @@ async def tell(uow: UnitOfWork, phone: str, key: str, lines: Sequence[OrderLine]
 
 
 # ordering and fulfilment ---------------------------------------------------------------------------
+
+
+async def _order(uow: UnitOfWork, order_id: int) -> Order:
+    order = await uow.orders.get(order_id)
+    if order is None:
+        raise LookupError(f"no order {order_id}")
+    return order
+
+
+async def _retailer_of(uow: UnitOfWork, order_id: int) -> Person:
+    return await uow.users.person((await _order(uow, order_id)).retailer_id)
+
+
+@notice(OrderOffered)
+async def _offered(uow: UnitOfWork, event: OrderOffered) -> None:
+    order = await _order(uow, event.order_id)
+    retailer, vendor = await uow.users.person(order.retailer_id), await uow.users.person(event.vendor_id)
+    await tell(uow, vendor.phone, "vendor_new_order", order.lines, prices=False, order_id=order.id,
+               retailer=retailer.name, address=retailer.address or "-", total=amount(order.total))
+
+
+@notice(OrderHeld)
+async def _held(uow: UnitOfWork, event: OrderHeld) -> None:
+    order = await _order(uow, event.order_id)
+    retailer = await uow.users.person(order.retailer_id)
+    await uow.notifier.notify_admins("admin_order_held", order_id=order.id, retailer=retailer.name,
+                                     total=amount(order.total))
+
+
+async def _tell_vendors_ended(uow: UnitOfWork, vendor_ids: Sequence[int], order_id: int, status: OrderStatus | str,
+                              reason: Reason | str) -> None:
+    for vendor_id in vendor_ids:
+        vendor = await uow.users.person(vendor_id)
+        await tell(uow, vendor.phone, "vendor_order_ended", order_id=order_id, status=status, reason=reason)
+
+
+@notice(OrderEnded)
+async def _ended(uow: UnitOfWork, event: OrderEnded) -> None:
+    await _tell_vendors_ended(uow, event.vendor_ids, event.order_id, event.status, event.reason)
+
+
+@notice(OrderWithdrawn)
+async def _withdrawn(uow: UnitOfWork, event: OrderWithdrawn) -> None:
+    await _tell_vendors_ended(uow, event.vendor_ids, event.order_id, "reassigned", event.reason)
+
+
+@notice(OrderCancelled)
+async def _cancelled(uow: UnitOfWork, event: OrderCancelled) -> None:
+    """The retailer, unless it cancelled; the ops desk when the platform cancelled the order or the desk
+    had been asked to assign it (a closing notice: nothing left to do)."""
+    retailer = await _retailer_of(uow, event.order_id)
+    if not event.actor.startswith("retailer:"):
+        await tell(uow, retailer.phone, "order_cancelled_for_you", order_id=event.order_id, reason=event.reason)
+    if not event.actor.startswith("admin:") and (event.actor == "system" or event.desk_asked):
+        await uow.notifier.notify_admins("admin_order_closed", order_id=event.order_id, retailer=retailer.name,
+                                         status=OrderStatus.CANCELLED, reason=event.reason)
+
+
+@notice(StockRanLow)
+async def _low_stock(uow: UnitOfWork, event: StockRanLow) -> None:
+    vendor = await uow.users.person(event.vendor_id)
+    await tell(uow, vendor.phone, "vendor_low_stock", name=event.name, stock=qty(event.stock), unit=event.unit)
+
+
+@notice(OrderTaken)
+async def _taken(uow: UnitOfWork, event: OrderTaken) -> None:
+    await tell(uow, (await uow.users.person(event.vendor_id)).phone, "vendor_order_taken", order_id=event.order_id)
+
+
+@notice(OrderAccepted)
+async def _accepted(uow: UnitOfWork, event: OrderAccepted) -> None:
+    order = await _order(uow, event.order_id)
+    vendor, retailer = await uow.users.person(event.vendor_id), await uow.users.person(order.retailer_id)
+    await tell(uow, retailer.phone, "order_accepted", order.lines, order_id=order.id, vendor=vendor.name,
+               total=amount(order.total))
+
+
+_REST_KEYS = {Reassigned.FAILED: "order_partly_accepted_rest_dropped",
+              Reassigned.ESCALATED: "order_partly_accepted_rest_with_team"}
+
+
+@notice(PartLeftOut)
+async def _part_left_out(uow: UnitOfWork, event: PartLeftOut) -> None:
+    """The retailer hears once what became of the rest, the vendor when it went nowhere."""
+    vendor = await uow.users.person(event.vendor_id)
+    retailer = await _retailer_of(uow, event.order_id)
+    await tell(uow, retailer.phone, _REST_KEYS.get(Reassigned(event.rest), "order_partly_accepted"), event.lines,
+               prices=False, order_id=event.order_id, child_id=event.child_id, vendor=vendor.name)
+    if event.rest == Reassigned.FAILED:
+        await tell(uow, vendor.phone, "vendor_accepted_rest_dropped", order_id=event.order_id)
+
+
+@notice(OrderDispatched)
+@notice(OrderDelivered)
+async def _advanced(uow: UnitOfWork, event: OrderDispatched | OrderDelivered) -> None:
+    order = await _order(uow, event.order_id)
+    vendor, retailer = await uow.users.person(event.vendor_id), await uow.users.person(order.retailer_id)
+    key = "order_dispatched" if isinstance(event, OrderDispatched) else "order_delivered"
+    await tell(uow, retailer.phone, key, order_id=order.id, vendor=vendor.name, total=amount(order.total))
+
+
+@notice(OrderReassigned)
+async def _reassigned(uow: UnitOfWork, event: OrderReassigned) -> None:
+    if event.tell_retailer:
+        await tell(uow, (await _retailer_of(uow, event.order_id)).phone, "order_reassigned", order_id=event.order_id)
+
+
+@notice(OrderSplit)
+async def _split(uow: UnitOfWork, event: OrderSplit) -> None:
+    if event.tell_retailer:
+        await tell(uow, (await _retailer_of(uow, event.order_id)).phone, "order_split", order_id=event.order_id,
+                   parts=", ".join(f"#{i}" for i in event.part_ids))
+
+
+@notice(OrderEscalated)
+async def _escalated(uow: UnitOfWork, event: OrderEscalated) -> None:
+    retailer = await _retailer_of(uow, event.order_id)
+    await uow.notifier.notify_admins("admin_order_escalated", order_id=event.order_id, retailer=retailer.name,
+                                     attempts=event.attempts)
+    if event.tell_retailer:
+        await tell(uow, retailer.phone, "order_still_looking", order_id=event.order_id)
+
+
+@notice(OrderFailed)
+async def _failed(uow: UnitOfWork, event: OrderFailed) -> None:
+    retailer = await _retailer_of(uow, event.order_id)
+    if event.tell_retailer:
+        await tell(uow, retailer.phone, "order_failed", order_id=event.order_id, reason=event.reason)
+    await uow.notifier.notify_admins("admin_order_failed", order_id=event.order_id, retailer=retailer.name,
+                                     reason=event.reason)
+
+
+@notice(OfferExpired)
+async def _offer_expired(uow: UnitOfWork, event: OfferExpired) -> None:
+    await tell(uow, (await uow.users.person(event.vendor_id)).phone,
+               "vendor_offer_expired" if event.reassigned else "vendor_offer_closed", order_id=event.order_id)
+
+
+@notice(TicketOpened)
+async def _ticket_opened(uow: UnitOfWork, event: TicketOpened) -> None:
+    """The retailer (who is usually the sender: then this is the answer) hears the ticket's number, the
+    ops desk what the complaint says."""
+    retailer, about = await uow.users.person(event.retailer_id), f"#{event.order_id}" if event.order_id else "-"
+    language = await uow.notifier.language_of(retailer.phone)
+    await tell(uow, retailer.phone, "complaint_opened", ticket_id=event.ticket_id, order=about,
+               category=uow.notifier.texts.render(f"complaint_category_{event.category}", language))
+    await uow.notifier.notify_admins("admin_ticket_opened", ticket_id=event.ticket_id, retailer=retailer.name,
+                                     phone=retailer.phone, order=about, category=event.category,
+                                     text=event.body[:300])
+
+
+@notice(UnknownNumberWrote)
+async def _unknown_number(uow: UnitOfWork, event: UnknownNumberWrote) -> None:
+    await uow.notifier.notify_admins("admin_unknown_number", phone=event.phone,
+                                     profile=event.profile_name or "no name", text=event.text[:200])
 
 
 # payments, credit, healing, safe mode, reminders -----------------------------------------------------

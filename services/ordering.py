@@ -1,4 +1,4 @@
-"""Confirming and cancelling orders.
+"""Where an order gets confirmed (and cancelled).
 
 `confirm_order` is the one place a draft becomes a real order: under the retailer's row lock it
 re-prices, checks that vendors can supply every line, checks credit, writes the ORDER_DEBIT, moves
@@ -14,22 +14,16 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-import asyncpg
-
 from domain.credit import check_order_fits, order_debit
-from domain.formatting import amount
 from domain.orders import IllegalTransition, Order, OrderStatus, check_transition, status_on_confirm
 from domain.reasons import Reason
 from domain.vendor_selection import plan_allocation
 from services.credit import needs_approval
 from services.drafts import reprice
+from services.events import OrderCancelled, OrderHeld
 from services.lifecycle import end_order, offer_to, split_parts, waits_for_desk
-from services.present import person, tell
 from services.safe_mode import is_safe_mode
-from storage.notifier import Notifier
-from storage.repos.ledger import LedgerRepository
-from storage.repos.orders import OrderRepository
-from storage.repos.stock import StockRepository
+from storage.uow import UnitOfWork
 
 
 class Confirmed(StrEnum):
@@ -55,10 +49,11 @@ class ConfirmResult:
     total: Decimal = Decimal("0.00")       # of every part together
 
 
-async def confirm_order(conn: asyncpg.Connection, order_id: int, notifier: Notifier, now: datetime,
-                        config: Any, actor: str) -> ConfirmResult:
-    """Confirm a DRAFT order (see the module docstring); nothing changes unless CONFIRMED/HELD/QUEUED."""
-    repo = OrderRepository(conn)
+async def confirm_order(uow: UnitOfWork, order_id: int, *, now: datetime, config: Any, actor: str
+                        ) -> ConfirmResult:
+    """Confirm a DRAFT order: this is where an order gets confirmed (see the module docstring).
+    Nothing changes unless the outcome is CONFIRMED, HELD or QUEUED."""
+    repo = uow.orders
     order = await repo.lock(order_id)
     if order is None:
         return ConfirmResult(Confirmed.NOT_FOUND)
@@ -66,33 +61,32 @@ async def confirm_order(conn: asyncpg.Connection, order_id: int, notifier: Notif
         return ConfirmResult(Confirmed.ALREADY, order, [order.id])
     if not order.lines:
         return ConfirmResult(Confirmed.EMPTY, order)
-    if await reprice(conn, order, config, now):
+    if await reprice(uow, order, config=config, now=now):
         return ConfirmResult(Confirmed.PRICES_CHANGED, order)
-    candidates = await StockRepository(conn).candidates(order.skus, order.retailer_id)
+    candidates = await uow.stock.candidates(order.skus, order.retailer_id)
     plan = plan_allocation([(li.sku, li.quantity) for li in order.lines], candidates)
     if not plan.is_complete:
         missing = {sku for sku, _ in plan.unfillable} or set(order.skus)
         return ConfirmResult(Confirmed.NO_STOCK, order, missing=[li.name for li in order.lines if li.sku in missing])
-    credit = await LedgerRepository(conn).lock_retailer(order.retailer_id)
+    credit = await uow.ledger.lock_retailer(order.retailer_id)
     fits = check_order_fits(credit.limit, credit.outstanding, order.total)
     if not fits.ok:
         return ConfirmResult(Confirmed.OVER_LIMIT, order, available=fits.available, shortfall=fits.shortfall)
 
-    target = status_on_confirm(safe_mode=await is_safe_mode(conn, now),
-                               needs_approval=await needs_approval(conn, order.retailer_id))
+    # services.safe_mode and services.credit still take a connection
+    target = status_on_confirm(safe_mode=await is_safe_mode(uow.conn, now),
+                               needs_approval=await needs_approval(uow.conn, order.retailer_id))
     parts = [(order, plan.assignments[0].vendor_id)]
     if target is OrderStatus.PENDING_VENDOR:
-        parts = await split_parts(conn, order, plan, actor, now)
+        parts = await split_parts(uow, order, plan, actor=actor, now=now)
     for part, _ in parts:
-        await LedgerRepository(conn).append(order_debit(part.retailer_id, part.id, part.total, now))
+        await uow.ledger.append(order_debit(part.retailer_id, part.id, part.total, now))
         await repo.move(part, target, actor, now, "confirmed")
     if target is OrderStatus.PENDING_VENDOR:
         for part, vendor_id in parts:
-            await offer_to(conn, part, vendor_id, notifier, now, config)
+            await offer_to(uow, part, vendor_id, now=now, config=config)
     elif target is OrderStatus.HELD:
-        retailer = await person(conn, order.retailer_id)
-        await notifier.notify_admins("admin_order_held", order_id=order.id, retailer=retailer.name,
-                                     total=amount(order.total))
+        await uow.record(OrderHeld(order_id=order.id))
     outcome = {OrderStatus.HELD: Confirmed.HELD, OrderStatus.QUEUED: Confirmed.QUEUED}.get(target, Confirmed.CONFIRMED)
     total = sum((p.total for p, _ in parts), Decimal("0.00"))
     return ConfirmResult(outcome, order, [p.id for p, _ in parts], available=fits.available - total, total=total)
@@ -104,12 +98,12 @@ class CancelResult:
     status: OrderStatus | None  # the status after (or the unchanged one when refused)
 
 
-async def cancel_order(conn: asyncpg.Connection, order_id: int, actor: str, reason: Reason | str,
-                       notifier: Notifier, now: datetime) -> CancelResult:
+async def cancel_order(uow: UnitOfWork, order_id: int, *, actor: str, reason: Reason | str,
+                       now: datetime) -> CancelResult:
     """Cancel an order if its status allows; credit and stock are given back, the vendor and the
     retailer (unless the retailer cancelled) are told, and the ops desk when the platform cancelled
     it or the desk had been asked to assign it (a closing notice: nothing left to do)."""
-    order = await OrderRepository(conn).lock(order_id)
+    order = await uow.orders.lock(order_id)
     if order is None:
         return CancelResult(False, None)
     try:
@@ -117,11 +111,6 @@ async def cancel_order(conn: asyncpg.Connection, order_id: int, actor: str, reas
     except IllegalTransition:
         return CancelResult(False, order.status)
     desk_asked = waits_for_desk(order)
-    await end_order(conn, order, OrderStatus.CANCELLED, actor, reason, notifier, now)
-    retailer = await person(conn, order.retailer_id)
-    if not actor.startswith("retailer:"):
-        await tell(notifier, retailer.phone, "order_cancelled_for_you", order_id=order.id, reason=reason)
-    if not actor.startswith("admin:") and (actor == "system" or desk_asked):
-        await notifier.notify_admins("admin_order_closed", order_id=order.id, retailer=retailer.name,
-                                     status=OrderStatus.CANCELLED, reason=reason)
+    await end_order(uow, order, OrderStatus.CANCELLED, actor=actor, reason=reason, now=now)
+    await uow.record(OrderCancelled(order_id=order.id, actor=actor, reason=reason, desk_asked=desk_asked))
     return CancelResult(True, order.status)

@@ -17,6 +17,7 @@ import asyncpg
 from domain.orders import OrderStatus
 from domain.reasons import Reason
 from domain.vendor_selection import plan_allocation
+from services.bootstrap import joined
 from services.lifecycle import offer_to, split_parts
 from services.present import person, tell
 from services.reassignment import fail_order
@@ -136,12 +137,13 @@ async def release_order(conn: asyncpg.Connection, order_id: int, notifier: Notif
     candidates = await StockRepository(conn).candidates(order.skus, order.retailer_id)
     plan = plan_allocation([(li.sku, li.quantity) for li in order.lines], candidates)
     await repo.move(order, OrderStatus.PENDING_VENDOR, actor, now, reason)
-    if not plan.is_complete:
-        await fail_order(conn, order, actor, Reason.NO_VENDOR_CAN_SUPPLY, notifier, now)
-        return []
-    parts = await split_parts(conn, order, plan, actor, now)
-    for part, vendor_id in parts:
-        await offer_to(conn, part, vendor_id, notifier, now, config)
+    async with joined(conn, notifier) as uow:
+        if not plan.is_complete:
+            await fail_order(uow, order, actor=actor, reason=Reason.NO_VENDOR_CAN_SUPPLY, now=now)
+            return []
+        parts = await split_parts(uow, order, plan, actor=actor, now=now)
+        for part, vendor_id in parts:
+            await offer_to(uow, part, vendor_id, now=now, config=config)
     retailer = await person(conn, order.retailer_id)
     await tell(notifier, retailer.phone, "safe_mode_released", order_id=order.id)
     return [part.id for part, _ in parts]

@@ -24,6 +24,7 @@ from storage.repos.conversations import ConversationRepository
 from storage.repos.exports import ExportRepository
 from storage.repos.inbox import InboxRepository
 from storage.repos.ledger import LedgerRepository
+from storage.repos.media import MediaJobRepository
 from storage.repos.order_views import OrderViews
 from storage.repos.orders import OrderRepository
 from storage.repos.outbox import OutboxRepository
@@ -80,6 +81,7 @@ class UnitOfWork:
         self.profiles = ProfileViews(conn)
         self.exports = ExportRepository(conn)
         self.api_keys = ApiKeyRepository(conn)
+        self.media = MediaJobRepository(conn)
         return self
 
     @property

@@ -71,7 +71,7 @@ async def reassign(args: list[str], reply: Reply, uow: UnitOfWork, turn: Turn, n
     before = {"status": state.status, "vendor": state.vendor_phone}
     if len(args) > 1:
         vendor = await find_person(uow, rest(args, 1), "vendor")
-        outcome, status = await reassign_to(uow.conn, order_id, vendor.id, reply, now, config, admin_actor(turn))
+        outcome, status = await reassign_to(uow, order_id, vendor.id, now=now, config=config, actor=admin_actor(turn))
         text = {Chosen.OFFERED: f"Order #{order_id} offered to {vendor.name}.",
                 Chosen.SAME_VENDOR: f"Order #{order_id} is already with {vendor.name}.",
                 Chosen.CANNOT_SUPPLY: f"{vendor.name} cannot supply every item of order #{order_id};"
@@ -80,7 +80,7 @@ async def reassign(args: list[str], reply: Reply, uow: UnitOfWork, turn: Turn, n
                                  " vendor can be reassigned."}[outcome]
         result = outcome.value
     else:
-        moved = await reassign_order(uow.conn, order_id, reply, now, config, admin_actor(turn),
+        moved = await reassign_order(uow, order_id, now=now, config=config, actor=admin_actor(turn),
                                      reason="reassigned by operator")
         vendors = ", ".join(u.name for u in await users_by_id(uow, list(moved.vendor_ids)))
         text = {Reassigned.OFFERED: f"Order #{order_id} offered to {vendors}.",
@@ -107,7 +107,7 @@ async def cancel(args: list[str], reply: Reply, uow: UnitOfWork, turn: Turn, now
     if not reason:
         raise UsageError("say why the order is cancelled")
     before = (await _state(uow, order_id)).status
-    result = await cancel_order(uow.conn, order_id, admin_actor(turn), reason, reply, now)
+    result = await cancel_order(uow, order_id, actor=admin_actor(turn), reason=reason, now=now)
     if not result.ok:
         await reply.text(f"Order #{order_id} is {before} and cannot be cancelled.")
         return Audit(subject=f"order #{order_id}", before={"status": before}, after={"refused": True})

@@ -2,30 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import asyncpg
 
-
-@dataclass(frozen=True)
-class MediaJob:
-    id: int
-    inbound_id: int
-    phone: str
-    kind: str                   # image | audio
-    url: str
-    content_type: str
-    status: str
-    attempts: int
-    provider: str = ""
-    text: str | None = None
-    raw_text: str | None = None
-    lines: list[str] = field(default_factory=list)
-    confidence: float | None = None
-    backend: str | None = None
-    error: str | None = None
-
+from domain.media import MediaJob
 
 _COLUMNS = ("m.id, m.inbound_id, m.phone, m.kind, m.url, m.content_type, m.status, m.attempts, i.provider,"
             " m.text, m.raw_text, m.lines, m.confidence, m.backend, m.error")
@@ -80,3 +61,7 @@ class MediaJobRepository:
 
     async def pending_count(self) -> int:
         return await self.conn.fetchval("SELECT count(*) FROM media_jobs WHERE status IN ('pending', 'working')")
+
+    async def wake_workers(self, inbound_id: int) -> None:
+        """Tell listening workers (after this transaction commits) that message `inbound_id` brought media."""
+        await self.conn.execute("SELECT pg_notify('media', $1)", str(inbound_id))

@@ -150,3 +150,7 @@ class OrderRepository:
             "SELECT DISTINCT order_id FROM order_offers WHERE status = 'OFFERED' AND expires_at <= $1"
             " ORDER BY order_id LIMIT $2", now, limit)
         return [r["order_id"] for r in rows]
+
+    async def add_penalty(self, vendor_id: int) -> None:
+        """One more offer the vendor let run out."""
+        await self.conn.execute("UPDATE vendors SET penalties = penalties + 1 WHERE user_id = $1", vendor_id)

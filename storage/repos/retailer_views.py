@@ -10,31 +10,8 @@ from decimal import Decimal
 
 import asyncpg
 
-
-@dataclass(frozen=True)
-class OrderSummary:
-    id: int
-    status: str
-    total: Decimal
-    vendor: str | None
-    created_at: datetime
-    changed_at: datetime        # the latest order_status_history row (or creation)
-    items: int
-
-
-@dataclass(frozen=True)
-class PastOrder:
-    id: int
-    created_at: datetime
-    items: list[tuple[str, Decimal]]  # (sku, quantity), the order and its split-off parts together
-
-
-@dataclass(frozen=True)
-class Listing:
-    sku: str
-    name: str
-    unit: str
-    category: str
+from domain.catalog import Listing
+from domain.orders import OrderSummary, PastOrder
 
 
 @dataclass(frozen=True)

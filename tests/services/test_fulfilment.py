@@ -22,12 +22,12 @@ async def confirmed(world: World, retailer: int, *items: tuple[str, str]) -> int
 
 
 async def act(world: World, fn, *args, **kwargs):  # type: ignore[no-untyped-def]
-    async with world.pool.acquire() as conn, conn.transaction():
-        return await fn(conn, *args, world.notifier(conn), world.clock.now(), *kwargs.pop("tail", ()), **kwargs)
+    async with world.uow() as uow:
+        return await fn(uow, *args, now=world.clock.now(), **kwargs)
 
 
 async def accept(world: World, order_id: int, vendor: int, without: tuple[str, ...] = ()):  # type: ignore[no-untyped-def]
-    return await act(world, accept_order, order_id, vendor, tail=(world.config,), without=without)
+    return await act(world, accept_order, order_id, vendor, config=world.config, without=without)
 
 
 async def status(world: World, order_id: int) -> tuple[str, int | None]:
@@ -64,7 +64,7 @@ async def test_happy_path_takes_stock_and_keeps_the_debit(world: World) -> None:
 
 async def test_reject_goes_to_next_vendor_at_once(world: World) -> None:
     order_id = await confirmed(world, world.ram, ("SUGAR-LOOSE", "2"))
-    result = await act(world, reject_order, order_id, world.sita, "no truck today", tail=(world.config,))
+    result = await act(world, reject_order, order_id, world.sita, reason="no truck today", config=world.config)
     assert result.answer is Answer.DONE and result.reassigned.outcome is Reassigned.OFFERED
     assert await status(world, order_id) == ("PENDING_VENDOR", world.gita)
     assert (await accept(world, order_id, world.sita)).answer is Answer.NOT_YOURS
@@ -106,14 +106,14 @@ async def test_timeouts_penalise_and_escalate_after_max_attempts(world: World) -
     seen = [world.sita]
     for _ in range(2):
         world.clock.advance(timedelta(minutes=16))
-        async with world.pool.acquire() as conn, conn.transaction():
-            assert await expire_offers(conn, world.clock.now(), world.notifier(conn), world.config) == [order_id]
+        async with world.uow() as uow:
+            assert await expire_offers(uow, now=world.clock.now(), config=world.config) == [order_id]
         seen.append((await status(world, order_id))[1])
     assert seen == [world.sita, world.gita, third]
     world.clock.advance(timedelta(minutes=16))
-    async with world.pool.acquire() as conn, conn.transaction():
-        await expire_offers(conn, world.clock.now(), world.notifier(conn), world.config)
-        assert await expire_offers(conn, world.clock.now(), world.notifier(conn), world.config) == []
+    async with world.uow() as uow:
+        await expire_offers(uow, now=world.clock.now(), config=world.config)
+        assert await expire_offers(uow, now=world.clock.now(), config=world.config) == []
     async with world.pool.acquire() as conn:
         penalties = await conn.fetchval("SELECT sum(penalties) FROM vendors")
         alert = await conn.fetchval("SELECT body FROM outbound_messages WHERE recipient = '+9779800000000'")
@@ -126,8 +126,8 @@ async def test_reassign_after_accept_frees_stock(world: World) -> None:
         await conn.execute("UPDATE vendor_products SET stock = 50 WHERE sku = 'SUGAR-LOOSE'")
     order_id = await confirmed(world, world.ram, ("SUGAR-LOOSE", "5"))
     await accept(world, order_id, world.sita)
-    async with world.pool.acquire() as conn, conn.transaction():
-        moved = await reassign_order(conn, order_id, world.notifier(conn), world.clock.now(), world.config, "admin:9")
+    async with world.uow() as uow:
+        moved = await reassign_order(uow, order_id, now=world.clock.now(), config=world.config, actor="admin:9")
     assert moved.outcome is Reassigned.OFFERED and moved.vendor_ids == [world.gita]
     assert await stock(world, world.sita, "SUGAR-LOOSE") == D("50")
 

@@ -15,15 +15,15 @@ D = Decimal
 
 
 async def draft(world: World, retailer: int, *items: tuple[str, str]) -> int:
-    async with world.pool.acquire() as conn, conn.transaction():
-        order = await edit_draft(conn, retailer, world.clock.now(), world.config,
+    async with world.uow() as uow:
+        order = await edit_draft(uow, retailer, now=world.clock.now(), config=world.config,
                                  set_items=[(sku, D(q)) for sku, q in items])
         return order.id
 
 
 async def confirm(world: World, order_id: int, hold: float = 0.0):  # type: ignore[no-untyped-def]
-    async with world.pool.acquire() as conn, conn.transaction():
-        result = await confirm_order(conn, order_id, world.notifier(conn), world.clock.now(), world.config, "test")
+    async with world.uow() as uow:
+        result = await confirm_order(uow, order_id, now=world.clock.now(), config=world.config, actor="test")
         await asyncio.sleep(hold)  # keep the transaction (and its locks) open a little
         return result
 
@@ -96,9 +96,9 @@ async def test_two_confirmations_racing_cannot_overspend(world: World) -> None:
 async def test_cancel_releases_credit_once(world: World) -> None:
     order_id = await draft(world, world.ram, ("SUGAR-LOOSE", "2"))
     await confirm(world, order_id)
-    async with world.pool.acquire() as conn, conn.transaction():
-        done = await cancel_order(conn, order_id, "admin:1", "customer asked", world.notifier(conn), world.clock.now())
-        again = await cancel_order(conn, order_id, "admin:1", "again", world.notifier(conn), world.clock.now())
+    async with world.uow() as uow:
+        done = await cancel_order(uow, order_id, actor="admin:1", reason="customer asked", now=world.clock.now())
+        again = await cancel_order(uow, order_id, actor="admin:1", reason="again", now=world.clock.now())
     assert done.ok and done.status is OrderStatus.CANCELLED and not again.ok
     async with world.pool.acquire() as conn:
         assert await LedgerRepository(conn).outstanding(world.ram) == D("0.00")

@@ -21,14 +21,16 @@ from decimal import Decimal
 import asyncpg
 
 from bot.config import load_config
+from services.bootstrap import unit_of_work
 from services.drafts import price_lines
 from services.fulfilment import accept_order
 from services.ordering import confirm_order
 from services.texts import default_texts
+from storage.clock import SystemClock
 from storage.db import connect, create_pool, migrate
-from storage.notifier import Notifier
 from storage.repos.orders import OrderRepository
 from storage.repos.users import UserRepository
+from storage.uow import UnitOfWork
 from tests.support.processes import ROOT
 
 SKU, PRICE, QUANTITY = "RACE-SUGAR", Decimal("100.00"), Decimal(1)
@@ -63,7 +65,12 @@ async def seed(database_url: str, orders: int, credit_for: int, stock_for: int) 
                            vendor_id, stock, SKU)
         await conn.execute("DELETE FROM vendor_products WHERE sku = $1 AND vendor_id <> $2", SKU, vendor_id)
         config, now, repo = load_config(), datetime.now(UTC), OrderRepository(conn)
-        lines = await price_lines(conn, config, [(SKU, QUANTITY)])
+        pool = await create_pool(database_url, min_size=1, max_size=1)
+        try:
+            async with UnitOfWork(pool) as uow:
+                lines = await price_lines(uow, config, [(SKU, QUANTITY)])
+        finally:
+            await pool.close()
         ids, total = [], Decimal(0)
         for _ in range(orders):
             order_id = await repo.create(retailer_id, now)
@@ -77,7 +84,7 @@ async def seed(database_url: str, orders: int, credit_for: int, stock_for: int) 
 
 
 async def _share(action: str, database_url: str, ids: list[int]) -> None:
-    config, texts = load_config(), default_texts()
+    config, texts, clock = load_config(), default_texts(), SystemClock()
     pool = await create_pool(database_url, max_size=8)
     vendor_id = None
 
@@ -85,15 +92,12 @@ async def _share(action: str, database_url: str, ids: list[int]) -> None:
         nonlocal vendor_id
         for _ in range(20):  # a deadlock or serialisation failure is tried again, as Intake does
             try:
-                async with pool.acquire() as conn, conn.transaction():
-                    now = datetime.now(UTC)
-                    notifier = Notifier(conn, texts, now)
+                async with unit_of_work(pool, texts, clock, config) as uow:
                     if action == "confirm":
-                        await confirm_order(conn, order_id, notifier, now, config, "retailer")
+                        await confirm_order(uow, order_id, now=clock.now(), config=config, actor="retailer")
                     else:
-                        vendor_id = vendor_id or await conn.fetchval(
-                            "SELECT id FROM users WHERE phone = $1", VENDOR)
-                        await accept_order(conn, order_id, vendor_id, notifier, now, config)
+                        vendor_id = vendor_id or (await uow.users.by_phone(VENDOR)).id  # type: ignore[union-attr]
+                        await accept_order(uow, order_id, vendor_id, now=clock.now(), config=config)
                 return
             except (asyncpg.DeadlockDetectedError, asyncpg.SerializationError):
                 await asyncio.sleep(0.01)
