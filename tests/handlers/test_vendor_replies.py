@@ -3,6 +3,8 @@ whole grammar reads (accept before reject before dispatched before delivered).""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -19,7 +21,7 @@ def turn(text: str) -> Turn:
 def chosen(text: str) -> tuple[str, dict[str, object]] | None:
     """The vendor handler that answers `text` and the values its filter hands it."""
     for handler in vendor.router.handlers:
-        found = handler.match(turn(text))
+        found = asyncio.run(handler.match({"turn": turn(text)}))
         if found is not None:
             return handler.func.__name__, found
     return None
