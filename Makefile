@@ -17,9 +17,10 @@ install: $(BIN)/khaacho
 run: install
 	$(BIN)/khaacho run
 
-## test: the whole test suite on real PostgreSQL and Redis (embedded when DATABASE_URL/REDIS_URL are unset)
+## test: ruff, mypy on the typed core, and the whole test suite on real PostgreSQL and Redis (embedded when DATABASE_URL/REDIS_URL are unset)
 test: install
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/pytest -q
 
 lint: install

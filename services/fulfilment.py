@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
@@ -84,13 +85,13 @@ async def accept_order(uow: UnitOfWork, order_id: int, vendor_id: int, *, now: d
     if not keep:
         return VendorResult(Answer.NOTHING_LEFT, order)
     levels = await uow.stock.lock_levels(vendor_id, [li.sku for li in keep])
-    short = [li for li in keep if li.sku not in levels or (levels[li.sku] is not None and levels[li.sku] < li.quantity)]
+    short = [li for li in keep if li.sku not in levels or _below(levels[li.sku], li.quantity)]
     actor = f"vendor:{vendor_id}"
     if short:
         await repo.save_offers([reject_offer(offers, vendor_id, now)], reason="not enough stock")
         moved = await reassign_order(uow, order_id, now=now, config=config, actor=actor,
                                      reason="vendor short of stock")
-        names = [f"{li.name} ({qty(levels.get(li.sku) or 0)} {li.unit})" for li in short]
+        names = [f"{li.name} ({qty(levels.get(li.sku) or Decimal(0))} {li.unit})" for li in short]
         return VendorResult(Answer.NO_STOCK, order, short=names, reassigned=moved)
 
     child = None
@@ -159,3 +160,8 @@ async def advance_order(uow: UnitOfWork, order_id: int, vendor_id: int, target: 
     await uow.record(_ADVANCED[target](order_id=order.id, vendor_id=vendor_id))
     await rescore_vendors(uow.conn, now, [vendor_id])  # the score follows every answer
     return VendorResult(Answer.DONE, order)
+
+
+def _below(level: Decimal | None, wanted: Decimal) -> bool:
+    """A vendor's stock level is short of `wanted` (None: stock not tracked, never short)."""
+    return level is not None and level < wanted

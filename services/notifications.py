@@ -179,11 +179,18 @@ async def _part_left_out(uow: UnitOfWork, event: PartLeftOut) -> None:
 
 
 @notice(OrderDispatched)
+async def _dispatched(uow: UnitOfWork, event: OrderDispatched) -> None:
+    await _moved_on(uow, "order_dispatched", event.order_id, event.vendor_id)
+
+
 @notice(OrderDelivered)
-async def _advanced(uow: UnitOfWork, event: OrderDispatched | OrderDelivered) -> None:
-    order = await _order(uow, event.order_id)
-    vendor, retailer = await uow.users.person(event.vendor_id), await uow.users.person(order.retailer_id)
-    key = "order_dispatched" if isinstance(event, OrderDispatched) else "order_delivered"
+async def _delivered(uow: UnitOfWork, event: OrderDelivered) -> None:
+    await _moved_on(uow, "order_delivered", event.order_id, event.vendor_id)
+
+
+async def _moved_on(uow: UnitOfWork, key: str, order_id: int, vendor_id: int) -> None:
+    order = await _order(uow, order_id)
+    vendor, retailer = await uow.users.person(vendor_id), await uow.users.person(order.retailer_id)
     await tell(uow, retailer.phone, key, order_id=order.id, vendor=vendor.name, total=amount(order.total))
 
 
