@@ -26,6 +26,7 @@ from services.scoring import rescore_vendors
 from storage.notifier import Notifier
 from storage.repos.orders import OrderRepository
 from storage.repos.stock import StockRepository
+from storage.uow import UnitOfWork  # bridge: services of other families take the unit of work
 
 
 class Answer(StrEnum):
@@ -107,7 +108,7 @@ async def accept_order(conn: asyncpg.Connection, order_id: int, vendor_id: int, 
         if moved.outcome is Reassigned.FAILED:
             await tell(notifier, vendor.phone, "vendor_accepted_rest_dropped", order_id=order.id)
             child = None
-    await rescore_vendors(conn, now, [vendor_id])  # the score follows every answer
+    await rescore_vendors(UnitOfWork.joining(conn), now, [vendor_id])  # the score follows every answer
     return VendorResult(Answer.DONE, order, child_id=child.id if child else None)
 
 
@@ -125,7 +126,7 @@ async def reject_order(conn: asyncpg.Connection, order_id: int, vendor_id: int, 
     await repo.save_offers([rejected], reason=reason or "rejected")
     moved = await reassign_order(conn, order_id, notifier, now, config, f"vendor:{vendor_id}",
                                  reason=f"vendor rejected: {reason}" if reason else "vendor rejected")
-    await rescore_vendors(conn, now, [vendor_id])  # the score follows every answer
+    await rescore_vendors(UnitOfWork.joining(conn), now, [vendor_id])  # the score follows every answer
     return VendorResult(Answer.DONE, order, reassigned=moved)
 
 
@@ -148,5 +149,5 @@ async def advance_order(conn: asyncpg.Connection, order_id: int, vendor_id: int,
     vendor, retailer = await person(conn, vendor_id), await person(conn, order.retailer_id)
     key = "order_dispatched" if target is OrderStatus.DISPATCHED else "order_delivered"
     await tell(notifier, retailer.phone, key, order_id=order.id, vendor=vendor.name, total=amount(order.total))
-    await rescore_vendors(conn, now, [vendor_id])  # the score follows every answer
+    await rescore_vendors(UnitOfWork.joining(conn), now, [vendor_id])  # the score follows every answer
     return VendorResult(Answer.DONE, order)

@@ -30,6 +30,7 @@ from storage.notifier import Notifier
 from storage.repos.ledger import LedgerRepository
 from storage.repos.orders import OrderRepository
 from storage.repos.stock import StockRepository
+from storage.uow import UnitOfWork  # bridge: services of other families take the unit of work
 
 
 class Confirmed(StrEnum):
@@ -78,8 +79,9 @@ async def confirm_order(conn: asyncpg.Connection, order_id: int, notifier: Notif
     if not fits.ok:
         return ConfirmResult(Confirmed.OVER_LIMIT, order, available=fits.available, shortfall=fits.shortfall)
 
-    target = status_on_confirm(safe_mode=await is_safe_mode(conn, now),
-                               needs_approval=await needs_approval(conn, order.retailer_id))
+    joined = UnitOfWork.joining(conn)  # bridge until this module takes the unit of work
+    target = status_on_confirm(safe_mode=await is_safe_mode(joined, now),
+                               needs_approval=await needs_approval(joined, order.retailer_id))
     parts = [(order, plan.assignments[0].vendor_id)]
     if target is OrderStatus.PENDING_VENDOR:
         parts = await split_parts(conn, order, plan, actor, now)

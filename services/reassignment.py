@@ -22,6 +22,7 @@ from services.scoring import rescore_vendors
 from storage.notifier import Notifier
 from storage.repos.orders import OrderRepository
 from storage.repos.stock import StockRepository
+from storage.uow import UnitOfWork  # bridge: services of other families take the unit of work
 
 
 class Reassigned(StrEnum):
@@ -128,7 +129,7 @@ async def expire_offers(conn: asyncpg.Connection, now: datetime, notifier: Notif
         went_on = outcome in (Reassigned.OFFERED, Reassigned.SPLIT)  # only then has it "gone to another vendor"
         for offer in expired:
             await conn.execute("UPDATE vendors SET penalties = penalties + 1 WHERE user_id = $1", offer.vendor_id)
-            await rescore_vendors(conn, now, [offer.vendor_id])
+            await rescore_vendors(UnitOfWork.joining(conn), now, [offer.vendor_id])
             vendor = await person(conn, offer.vendor_id)
             await tell(notifier, vendor.phone, "vendor_offer_expired" if went_on else "vendor_offer_closed",
                        order_id=order_id)

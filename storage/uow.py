@@ -19,13 +19,18 @@ from storage.clock import Clock, SystemClock
 from storage.notifier import Notifier, Renderer, Sender
 from storage.repos.audit import AuditRepository
 from storage.repos.conversations import ConversationRepository
+from storage.repos.credit import CreditRepository
+from storage.repos.healing import HealingRepository
 from storage.repos.inbox import InboxRepository
 from storage.repos.ledger import LedgerRepository
 from storage.repos.orders import OrderRepository
 from storage.repos.outbox import OutboxRepository
 from storage.repos.payments import PaymentRepository
 from storage.repos.products import ProductRepository
+from storage.repos.reminders import ReminderRepository
 from storage.repos.retailer_views import RetailerViews
+from storage.repos.safe_mode import SafeModeRepository
+from storage.repos.scoring import VendorScoreRepository
 from storage.repos.stock import StockRepository
 from storage.repos.tickets import TicketRepository
 from storage.repos.users import UserRepository
@@ -56,7 +61,19 @@ class UnitOfWork:
         self._conn = await self._pool.acquire()
         self._tx = self._conn.transaction()
         await self._tx.start()
-        conn = self._conn
+        self._bind_repositories(self._conn)
+        return self
+
+    @classmethod
+    def joining(cls, conn: asyncpg.Connection) -> UnitOfWork:
+        """Transitional, for services still handed a connection that call ones taking a unit of work:
+        the repositories on `conn`, in the caller's transaction. It commits nothing and has no notifier."""
+        uow = cls(None)  # type: ignore[arg-type]  # never entered: no pool
+        uow._conn = conn
+        uow._bind_repositories(conn)
+        return uow
+
+    def _bind_repositories(self, conn: asyncpg.Connection) -> None:
         self.users = UserRepository(conn)
         self.inbox = InboxRepository(conn)
         self.outbox = OutboxRepository(conn)
@@ -69,7 +86,12 @@ class UnitOfWork:
         self.payments = PaymentRepository(conn)
         self.tickets = TicketRepository(conn)
         self.views = RetailerViews(conn)
-        return self
+        # payments, credit, healing, safe mode, reminders, scoring
+        self.credit = CreditRepository(conn)
+        self.healing = HealingRepository(conn)
+        self.safe_mode = SafeModeRepository(conn)
+        self.reminders = ReminderRepository(conn)
+        self.vendor_scores = VendorScoreRepository(conn)
 
     @property
     def notifier(self) -> Notifier:

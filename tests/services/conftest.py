@@ -11,11 +11,13 @@ import asyncpg
 import pytest
 
 from bot.config import Config, load_config
+from services.bootstrap import unit_of_work
 from services.texts import default_texts
 from storage.clock import FakeClock
 from storage.db import create_pool, migrate
 from storage.notifier import Notifier
 from storage.repos.users import UserRepository
+from storage.uow import UnitOfWork
 
 PRODUCTS = [  # sku, name, category, unit, price
     ("SUGAR-LOOSE", "Sugar (loose)", "sugar", "kg", "105"),
@@ -36,6 +38,10 @@ class World:
 
     def notifier(self, conn: asyncpg.Connection) -> Notifier:
         return Notifier(conn, default_texts(), self.clock.now())
+
+    def unit_of_work(self) -> UnitOfWork:
+        """A unit of work as a job makes it: its events become notices."""
+        return unit_of_work(self.pool, default_texts(), self.clock, self.config)
 
 
 async def _empty(conn: asyncpg.Connection) -> None:
