@@ -26,7 +26,7 @@ def parse_duration(text: object) -> timedelta:
     value = str(text).strip().lower()
     if not _PART.search(value) or not _DURATION.match(value):
         raise ValueError(f"{_HINT}, got {text!r}")
-    seconds = sum(Decimal(number) * _UNIT_SECONDS[unit] for number, unit in _PART.findall(value))
+    seconds = sum((Decimal(number) * _UNIT_SECONDS[unit] for number, unit in _PART.findall(value)), Decimal(0))
     if seconds > _LONGEST:  # checked first: quantize() itself fails on numbers past 28 digits
         raise ValueError(f"duration {text!r} is too long (at most {timedelta.max.days} days)")
     return timedelta(microseconds=int(seconds.quantize(_MICROSECOND, ROUND_HALF_EVEN) * 1_000_000))
