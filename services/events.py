@@ -85,7 +85,7 @@ class PaymentDecided(Event):
 
     claim_id: int
     vendor_id: int
-    status: str  # the claim's status after it, e.g. CONFIRMED
+    decision: str  # how: CONFIRMED
 
 
 @dataclass(frozen=True)

@@ -140,7 +140,7 @@ async def tell_payment_held(uow: UnitOfWork, event: PaymentHeld) -> None:
 async def tell_payment_decided(uow: UnitOfWork, event: PaymentDecided) -> None:
     vendor = await uow.users.person(event.vendor_id)
     await uow.notifier.notify_admins("admin_payment_decided", claim_id=event.claim_id, by=vendor.name,
-                                     decision=event.status.lower())
+                                     decision=event.decision.lower())
 
 
 @notice(CreditRiskHigh)
