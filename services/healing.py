@@ -66,10 +66,9 @@ def limits_of(config: Any) -> Limits:
 
 async def find_cases(uow: UnitOfWork, now: datetime, config: Any) -> list[Case]:
     """Every stuck case right now: orders past their status limit, failing messages, old payment claims."""
-    limits = limits_of(config)
-    return [*await uow.healing.stuck_orders(now, limits, safe_mode=await is_safe_mode(uow, now)),
-            *await uow.healing.failing_messages(now), *await uow.healing.pending_payments(now,
-                                                                                          limits.payment_pending_limit)]
+    limits, repo = limits_of(config), uow.healing
+    return [*await repo.stuck_orders(now, limits, safe_mode=await is_safe_mode(uow, now)),
+            *await repo.failing_messages(now), *await repo.pending_payments(now, limits.payment_pending_limit)]
 
 
 async def _still_stuck(uow: UnitOfWork, case: Case, attempt: Attempt) -> bool | None:
