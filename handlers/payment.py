@@ -53,7 +53,7 @@ async def claim(reply: Reply, parse: Parse, turn: Turn, user: User, uow: UnitOfW
     method = str(parse.entities.get("method") or UNKNOWN_METHOD)
     claim_id = await record_claim(uow, user.id, value, method, now)
     await reply("payment_claimed", claim_id=claim_id, amount=amount(value),
-                method=method_name(reply.texts, method, reply.language))
+                method=method_name(reply, method, reply.language))
 
 
 @router.intent("balance", roles=(RETAILER,))

@@ -108,8 +108,7 @@ async def tell_payment_confirmed(uow: UnitOfWork, event: PaymentConfirmed) -> No
     phone = (await uow.users.person(event.retailer_id)).phone
     language = await uow.notifier.language_of(phone)
     await uow.notifier.notify(phone, "payment_confirmed", language, claim_id=event.claim_id,
-                              amount=amount(event.amount), method=method_name(uow.notifier.texts, event.method,
-                                                                              language),
+                              amount=amount(event.amount), method=method_name(uow.notifier, event.method, language),
                               outstanding=amount(event.outstanding), available=amount(event.available))
 
 

@@ -65,10 +65,15 @@ class _Texts(Protocol):
     def render(self, key: str, language: str | None = None, **params: Any) -> str: ...
 
 
-def method_name(texts: _Texts, method: str, language: str | None) -> str:
+class _Writer(Protocol):  # a reply or the notifier
+    @property
+    def texts(self) -> _Texts: ...
+
+
+def method_name(writer: _Writer, method: str, language: str | None) -> str:
     """"esewa" -> "eSewa" in the reader's language ("other" for a method we do not know)."""
     key = f"payment_method_{method}"
-    return texts.render(key if texts.has(key) else "payment_method_other", language)
+    return writer.texts.render(key if writer.texts.has(key) else "payment_method_other", language)
 
 
 async def record_claim(uow: UnitOfWork, retailer_id: int, value: Decimal, method: str, now: datetime) -> int:
