@@ -1,10 +1,10 @@
-"""Vendor scoring at scale: 10,000 vendors, 1,000,000 orders with their offers, one SQL pass.
+"""Vendor scoring at scale: 10,000 vendors, 1,000,000 orders with their offers, one full scoring pass.
 
     .venv/bin/python bench/vendor_scoring.py [--vendors 10000] [--orders 1000000] [--runs 5]
 
 Seeds its own database (`khaacho_bench_scoring`, made afresh) on the server of DATABASE_URL (or the
-embedded one) with INSERT ... SELECT generate_series, then times `rescore_vendors` and prints the
-median seconds of the runs.
+embedded one) with INSERT ... SELECT generate_series, then times `rescore_vendors` (metrics counted
+in SQL, scores computed by `domain.scoring`, written back) and prints the median seconds of the runs.
 """
 
 from __future__ import annotations
@@ -25,8 +25,9 @@ sys.path.insert(0, str(ROOT))
 
 from bench.databases import fresh_database  # noqa: E402
 from services.scoring import rescore_vendors  # noqa: E402
-from storage.db import connect  # noqa: E402
+from storage.db import connect, create_pool  # noqa: E402
 from storage.embedded import ensure_services  # noqa: E402
+from storage.uow import UnitOfWork  # noqa: E402
 
 DB = "khaacho_bench_scoring"
 NOW = datetime(2026, 11, 2, 4, 15, tzinfo=UTC)
@@ -91,17 +92,20 @@ async def main() -> None:
     url = await seed(admin_url, args.vendors, args.orders)
     seeded_in = time.perf_counter() - started
     print(f"seeded {args.vendors:,} vendors, {args.orders:,} orders and offers in {seeded_in:.1f} s")
-    conn = await connect(url)
+    pool = await create_pool(url, min_size=1, max_size=1)
     try:
-        await rescore_vendors(conn, NOW)  # warm the cache
+        async with UnitOfWork(pool) as uow:
+            await rescore_vendors(uow, NOW)  # warm the cache
         timings = []
         for _ in range(args.runs):
             started = time.perf_counter()
-            scored = await rescore_vendors(conn, NOW)
+            async with UnitOfWork(pool) as uow:
+                scored = await rescore_vendors(uow, NOW)
             timings.append(time.perf_counter() - started)
-        tiers = await conn.fetch("SELECT tier, count(*) FROM vendors GROUP BY tier ORDER BY tier")
+        async with pool.acquire() as conn:
+            tiers = await conn.fetch("SELECT tier, count(*) FROM vendors GROUP BY tier ORDER BY tier")
     finally:
-        await conn.close()
+        await pool.close()
     print(f"scored {scored:,} vendors; tiers: {', '.join(f'{r[0]} {r[1]}' for r in tiers)}")
     print(f"machine: {platform.machine()} {os.cpu_count()} CPUs, Python {platform.python_version()}")
     print(f"runs: {', '.join(f'{t:.2f}' for t in timings)} s")

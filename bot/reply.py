@@ -36,8 +36,3 @@ class Reply:
 
     async def text(self, body: str, *, media_url: str | None = None) -> None:
         await self.notifier.write(self.phone, body, kind="reply", media_url=media_url)
-
-    def __getattr__(self, name: str) -> Any:
-        # Transitional: handlers and services that still notify others through the reply reach the
-        # notifier (notify, notify_admins, language_of, conn, …) until every notice is an event.
-        return getattr(self.notifier, name)

@@ -3,7 +3,7 @@
     amount(1234.5)  -> '1,234.50'          money(1234.5) -> 'Rs 1,234.50' (None -> '-')
     qty(2.500)      -> '2.5'               duration(7300) -> '2h 01m'
     when(at, zone)  -> '25 Nov 14:05'      stamp(at, zone) -> '2026-11-25 14:05:00'
-    days(start, end) -> '01 Nov – 30 Nov 2026'
+    days(start, end) -> '01 Nov – 30 Nov 2026'   clock_until(at) -> ' until 14:30 UTC'
 
 Times are shown in the platform's zone: `platform_zone(config)` reads the one setting,
 `platform.timezone` (an IANA name such as "Asia/Kathmandu"); every local day and local time is
@@ -79,3 +79,8 @@ def zone_named(name: str) -> ZoneInfo:
 def platform_zone(config: Any) -> ZoneInfo:
     """The platform's time zone (`platform.timezone`), whose midnights bound its days."""
     return zone_named(config.platform.timezone)
+
+
+def clock_until(at: datetime | None) -> str:
+    """' until 14:30 UTC' for an end time, '' for none (spliced into "… is ON{until}")."""
+    return f" until {at:%H:%M} UTC" if at else ""

@@ -119,3 +119,16 @@ def recovery_rate(recovered: int, settled: int) -> float | None:
     if recovered < 0 or settled < 0 or recovered > settled:
         raise ValueError("need 0 <= recovered <= settled")
     return recovered / settled if settled else None
+
+
+@dataclass(frozen=True)
+class RecoveryRate:
+    """How self-healing does: settled attempts, the ones that RECOVERED, and those still PENDING."""
+
+    attempted: int       # settled attempts (every outcome but PENDING)
+    recovered: int
+    pending: int
+
+    @property
+    def rate(self) -> float | None:
+        return recovery_rate(self.recovered, self.attempted)

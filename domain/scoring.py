@@ -1,4 +1,7 @@
-"""Vendor scoring and retailer credit scoring: simple arithmetic that a SQL job can repeat.
+"""Vendor scoring and retailer credit scoring: the one definition of each formula.
+
+The database only counts what goes in (storage.repos.scoring, storage.repos.credit); every score is
+computed here.
 
 Every component is a number in 0..1 (1 = best), built from three operations only:
 
@@ -8,7 +11,6 @@ Every component is a number in 0..1 (1 = best), built from three operations only
 
 `smooth`/`blend` are Bayesian shrinkage toward NEUTRAL: with no history every component is NEUTRAL,
 and it moves to the observed value as observations pile up. score = round(100 × Σ weight × component, 1).
-In SQL: LEAST(1, GREATEST(0, ...)) for clamp, COALESCE(x, NEUTRAL) for missing values.
 
 Vendor components (VENDOR_WEIGHTS):
     response      blend(falling(avg_response_seconds, FAST_RESPONSE_S, SLOW_RESPONSE_S), accepted + rejected)

@@ -8,6 +8,8 @@ from typing import Any, Protocol
 
 
 class Texts(Protocol):
+    def has(self, key: str) -> bool: ...
+
     def render(self, key: str, language: str | None = None, **params: Any) -> str: ...
 
 

@@ -17,7 +17,8 @@ from handlers.routing import RETAILER, VENDOR, Priority, Router
 from handlers.services_text import local_time
 from handlers.vendor import vendor_command
 from nlu.types import Parse
-from services import UnitOfWork
+from services import UnitOfWork, payments
+from services.events import PaymentDecided
 from services.payments import Decided, decide_claim, method_name, record_claim
 
 router = Router("payment")
@@ -50,26 +51,25 @@ async def claim(reply: Reply, parse: Parse, turn: Turn, user: User, uow: UnitOfW
         await reply("payment_too_large", largest=amount(largest))
         return
     method = str(parse.entities.get("method") or UNKNOWN_METHOD)
-    claim_id = await record_claim(uow.conn, user.id, value, method, reply, now)
+    claim_id = await record_claim(uow, user.id, value, method, now)
     await reply("payment_claimed", claim_id=claim_id, amount=amount(value),
                 method=method_name(reply, method, reply.language))
 
 
 @router.intent("balance", roles=(RETAILER,))
 async def balance(reply: Reply, user: User, uow: UnitOfWork, config: Any) -> None:
-    state = await uow.ledger.state(user.id)
-    entries = await uow.views.ledger_tail(user.id, LEDGER_SHOWN)
+    shown = await payments.balance(uow, user.id, LEDGER_SHOWN)
     lines = [reply.texts.render("balance_entry", reply.language, at=local_time(config, e.at),
                                 what=reply.texts.render(f"ledger_{e.kind.lower()}", reply.language,
                                                         order_id=e.order_id or ""),
                                 amount=("+" if e.amount > 0 else "−") + amount(abs(e.amount)),
-                                balance=amount(e.balance_after)) for e in entries]
-    pending = sum((p.claim.remaining for p in await uow.payments.pending(retailer_id=user.id)), Decimal(0))
-    await reply("balance", outstanding=amount(state.outstanding), limit=amount(state.limit),
-                available=amount(state.available),
+                                balance=amount(e.balance_after)) for e in shown.entries]
+    credit = shown.credit
+    await reply("balance", outstanding=amount(credit.outstanding), limit=amount(credit.limit),
+                available=amount(credit.available),
                 entries="\n".join(lines) or reply.texts.render("balance_no_entries", reply.language),
-                pending=reply.texts.render("balance_pending", reply.language, amount=amount(pending)) + "\n"
-                if pending else "")
+                pending=reply.texts.render("balance_pending", reply.language, amount=amount(shown.pending)) + "\n"
+                if shown.pending else "")
 
 
 def _vendor_payment_ok(turn: Turn) -> dict[str, int] | None:
@@ -79,14 +79,12 @@ def _vendor_payment_ok(turn: Turn) -> dict[str, int] | None:
 
 @router.message(priority=Priority.COMMAND, roles=(VENDOR,), filters=[_vendor_payment_ok])
 async def vendor_confirms(reply: Reply, user: User, claim_id: int, uow: UnitOfWork, now: Any) -> None:
-    decision = await decide_claim(uow.conn, claim_id, confirm=True, by=f"vendor:{user.id}", notifier=reply,
-                                  now=now, vendor_id=user.id)
+    decision = await decide_claim(uow, claim_id, confirm=True, by=f"vendor:{user.id}", now=now, vendor_id=user.id)
     if decision.outcome is Decided.CONFIRMED:
-        await reply("vendor_payment_confirmed", claim_id=claim_id, amount=amount(decision.credited or 0))
-        await reply.notify_admins("admin_payment_decided", claim_id=claim_id, by=user.name,
-                                  decision=decision.outcome.value.lower())
+        await reply("vendor_payment_confirmed", claim_id=claim_id, amount=amount(decision.credited or Decimal(0)))
+        await uow.record(PaymentDecided(claim_id, user.id, decision.outcome.value))
     elif decision.outcome is Decided.HELD:
-        await reply("vendor_payment_held", claim_id=claim_id, amount=amount(decision.credited or 0),
+        await reply("vendor_payment_held", claim_id=claim_id, amount=amount(decision.credited or Decimal(0)),
                     held=amount(decision.held))
     else:
         await reply(f"payment_decision_{decision.outcome.value.lower()}", claim_id=claim_id,

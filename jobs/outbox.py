@@ -32,11 +32,13 @@ from bot.channels.base import (
     SenderAuthError,
     TransientSendError,
 )
+from services.events import SendingPaused
+from services.notifications import publish
 from services.texts import Texts
 from storage.clock import Clock
-from storage.notifier import Notifier
 from storage.ratelimit import RateLimiter
 from storage.repos.outbox import OutboundRecord, OutboxRepository, backoff
+from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 PAUSED_KEY = "khaacho:outbox:paused"  # why sending is paused, for /health; gone when it runs
@@ -138,9 +140,9 @@ class OutboxSender:
             except Exception:
                 log.warning("cannot record the pause in Redis", exc_info=True)
         if first and self.texts is not None:
-            async with self.pool.acquire() as conn, conn.transaction():
-                await Notifier(conn, self.texts, self.clock.now()).notify_admins("admin_sending_paused",
-                                                                                 reason=reason[:200])
+            # no config here: admins who chose no language read the default, English
+            async with UnitOfWork(self.pool, self.texts, clock=self.clock, publish=publish) as uow:
+                await uow.record(SendingPaused(reason))
 
     async def _resume(self) -> None:
         log.warning("provider accepts the credentials again: sending resumed", extra={"error": self.paused})

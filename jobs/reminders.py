@@ -4,8 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.reminders import send_reminders
+from jobs.units import unit_of_work
+from services.reminders import due_retailers, quiet_now, remind
 
 
 async def send_reorder_reminders(ctx: dict[str, Any]) -> list[int]:
-    return await send_reminders(ctx["pool"], ctx["clock"].now(), ctx["config"], ctx["runtime"].texts)
+    """Remind every due retailer, each in its own unit of work; returns the retailer ids reminded."""
+    now, config = ctx["clock"].now(), ctx["config"]
+    if quiet_now(now, config):
+        return []
+    async with unit_of_work(ctx) as uow:
+        due = await due_retailers(uow, now, config.reminders.lead)
+    sent = []
+    for candidate in due:
+        async with unit_of_work(ctx) as uow:
+            if await remind(uow, candidate, now, config):
+                sent.append(candidate.retailer_id)
+    return sent

@@ -7,8 +7,10 @@ which text. Events are grouped by the family of use cases that records them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
+from domain.healing import Problem, Strategy
 from domain.orders import OrderLine, OrderStatus
 from domain.reasons import Reason
 
@@ -181,6 +183,149 @@ class UnknownNumberWrote(Event):
 
 
 # payments, credit, healing, safe mode, reminders -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PaymentClaimed(Event):
+    """A retailer says it paid; the claim waits for an admin or a vendor it owes."""
+
+    claim_id: int
+    retailer_id: int
+    amount: Decimal
+    method: str
+
+
+@dataclass(frozen=True)
+class PaymentConfirmed(Event):
+    """A claim was confirmed: `amount` came off the retailer's dues (by an admin, or all of it by a vendor)."""
+
+    claim_id: int
+    retailer_id: int
+    amount: Decimal
+    method: str
+    outstanding: Decimal
+    available: Decimal
+
+
+@dataclass(frozen=True)
+class PaymentRejected(Event):
+    claim_id: int
+    retailer_id: int
+    amount: Decimal  # what was still claimed
+    reason: str
+
+
+@dataclass(frozen=True)
+class PaymentPartlyConfirmed(Event):
+    """A vendor confirmed `amount`, all it was owed; `held` waits for an admin (see PaymentHeld)."""
+
+    claim_id: int
+    retailer_id: int
+    vendor_id: int
+    amount: Decimal
+    held: Decimal
+    outstanding: Decimal
+    available: Decimal
+
+
+@dataclass(frozen=True)
+class PaymentHeld(Event):
+    """The rest of a claim a vendor confirmed in part waits for an admin."""
+
+    claim_id: int
+    retailer_id: int
+    vendor_id: int
+    amount: Decimal   # what the vendor confirmed
+    held: Decimal
+    claimed: Decimal
+
+
+@dataclass(frozen=True)
+class PaymentDecided(Event):
+    """A vendor decided a claim in full (an admin's own decision is its answer)."""
+
+    claim_id: int
+    vendor_id: int
+    decision: str  # how: CONFIRMED
+
+
+@dataclass(frozen=True)
+class CreditRiskHigh(Event):
+    """A retailer's credit risk became HIGH: its new orders wait for an operator."""
+
+    retailer_id: int
+    score: float
+
+
+@dataclass(frozen=True)
+class HealEscalated(Event):
+    """Self-healing handed a stuck case to the admins."""
+
+    subject: str  # the case as admins read it: "order #1042", "payment claim #3 from …"
+    problem: Problem
+    since: datetime
+
+
+@dataclass(frozen=True)
+class HealFailed(Event):
+    subject: str
+    problem: Problem
+    strategy: Strategy
+    detail: str  # what the attempt found, as recorded on it
+
+
+@dataclass(frozen=True)
+class VendorNudged(Event):
+    """The vendor holding a stuck order is reminded of it."""
+
+    order_id: int
+    vendor_id: int
+    problem: Problem
+
+
+@dataclass(frozen=True)
+class SafeModeOn(Event):
+    until: datetime | None  # None: until turned off
+    reason: str
+    by: str
+
+
+@dataclass(frozen=True)
+class SafeModeOff(Event):
+    released: tuple[int, ...]  # the queued orders sent to vendors as it ended
+    by: str
+
+
+@dataclass(frozen=True)
+class OrderReleased(Event):
+    """A QUEUED or HELD order went to vendors."""
+
+    order_id: int
+    retailer_id: int
+
+
+@dataclass(frozen=True)
+class ReminderDue(Event):
+    """A retailer is asked whether to repeat its last order."""
+
+    retailer_id: int
+    order_id: int
+    template_sid: str | None  # outside WhatsApp's 24-hour window: the approved template to send it as
+
+
+@dataclass(frozen=True)
+class SendingPaused(Event):
+    """The provider refused the credentials: nothing is sent until they work again."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class TicketResolved(Event):
+    ticket_id: int
+    retailer_id: int
+    order_id: int | None
+    note: str
 
 
 # operators and the desk ----------------------------------------------------------------------------

@@ -115,7 +115,7 @@ async def accept_order(uow: UnitOfWork, order_id: int, vendor_id: int, *, now: d
                                      lines=tuple(child.lines), rest=moved.outcome))
         if moved.outcome is Reassigned.FAILED:
             child = None
-    await rescore_vendors(uow.conn, now, [vendor_id])  # the score follows every answer
+    await rescore_vendors(uow, now, [vendor_id])  # the score follows every answer
     return VendorResult(Answer.DONE, order, child_id=child.id if child else None,
                         retailer=await uow.users.person(order.retailer_id))
 
@@ -134,7 +134,7 @@ async def reject_order(uow: UnitOfWork, order_id: int, vendor_id: int, *, reason
     await repo.save_offers([rejected], reason=reason or "rejected")
     moved = await reassign_order(uow, order_id, now=now, config=config, actor=f"vendor:{vendor_id}",
                                  reason=f"vendor rejected: {reason}" if reason else "vendor rejected")
-    await rescore_vendors(uow.conn, now, [vendor_id])  # the score follows every answer
+    await rescore_vendors(uow, now, [vendor_id])  # the score follows every answer
     return VendorResult(Answer.DONE, order, reassigned=moved)
 
 
@@ -158,7 +158,7 @@ async def advance_order(uow: UnitOfWork, order_id: int, vendor_id: int, target: 
         return VendorResult(Answer.WRONG_STATUS, order)
     await repo.move(order, target, f"vendor:{vendor_id}", now)
     await uow.record(_ADVANCED[target](order_id=order.id, vendor_id=vendor_id))
-    await rescore_vendors(uow.conn, now, [vendor_id])  # the score follows every answer
+    await rescore_vendors(uow, now, [vendor_id])  # the score follows every answer
     return VendorResult(Answer.DONE, order)
 
 

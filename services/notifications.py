@@ -10,12 +10,16 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
-from domain.formatting import amount, qty
+from domain.formatting import amount, clock_until, qty
+from domain.healing import Problem
 from domain.orders import Order, OrderLine, OrderStatus
 from domain.people import Person
 from domain.reasons import Reason
 from services.events import (
+    CreditRiskHigh,
     Event,
+    HealEscalated,
+    HealFailed,
     OfferExpired,
     OrderAccepted,
     OrderCancelled,
@@ -27,14 +31,28 @@ from services.events import (
     OrderHeld,
     OrderOffered,
     OrderReassigned,
+    OrderReleased,
     OrderSplit,
     OrderTaken,
     OrderWithdrawn,
     PartLeftOut,
+    PaymentClaimed,
+    PaymentConfirmed,
+    PaymentDecided,
+    PaymentHeld,
+    PaymentPartlyConfirmed,
+    PaymentRejected,
+    ReminderDue,
+    SafeModeOff,
+    SafeModeOn,
+    SendingPaused,
     StockRanLow,
     TicketOpened,
+    TicketResolved,
     UnknownNumberWrote,
+    VendorNudged,
 )
+from services.payments import method_name
 from services.reassignment import Reassigned
 from storage.uow import UnitOfWork
 
@@ -251,6 +269,129 @@ async def _unknown_number(uow: UnitOfWork, event: UnknownNumberWrote) -> None:
 
 
 # payments, credit, healing, safe mode, reminders -----------------------------------------------------
+
+VENDORS_TOLD = 3  # vendors asked to confirm a new claim: the ones owed most
+NUDGE_KEYS = {Problem.NOT_DISPATCHED: "vendor_dispatch_nudge", Problem.NOT_DELIVERED: "vendor_delivery_nudge"}
+PAUSE_REASON_SHOWN = 200  # characters of the provider's refusal the admins read
+
+
+@notice(PaymentClaimed)
+async def tell_payment_claimed(uow: UnitOfWork, event: PaymentClaimed) -> None:
+    """The ops chat, and the vendors the retailer owes most, hear how to confirm the claim."""
+    retailer = await uow.users.person(event.retailer_id)
+    params: dict[str, Any] = {"claim_id": event.claim_id, "retailer": retailer.name, "amount": amount(event.amount),
+              "method": event.method}
+    await uow.notifier.notify_admins("admin_payment_claim", skip=retailer.phone, **params)
+    for vendor_id in list(await uow.payments.owed_to_vendors(event.retailer_id))[:VENDORS_TOLD]:
+        await uow.notifier.notify((await uow.users.person(vendor_id)).phone, "vendor_payment_claim", **params)
+
+
+@notice(PaymentConfirmed)
+async def tell_payment_confirmed(uow: UnitOfWork, event: PaymentConfirmed) -> None:
+    phone = (await uow.users.person(event.retailer_id)).phone
+    language = await uow.notifier.language_of(phone)
+    await uow.notifier.notify(phone, "payment_confirmed", language, claim_id=event.claim_id,
+                              amount=amount(event.amount), method=method_name(uow.notifier, event.method, language),
+                              outstanding=amount(event.outstanding), available=amount(event.available))
+
+
+@notice(PaymentRejected)
+async def tell_payment_rejected(uow: UnitOfWork, event: PaymentRejected) -> None:
+    phone = (await uow.users.person(event.retailer_id)).phone
+    await uow.notifier.notify(phone, "payment_rejected", claim_id=event.claim_id, amount=amount(event.amount),
+                              reason=event.reason)
+
+
+@notice(PaymentPartlyConfirmed)
+async def tell_payment_partly_confirmed(uow: UnitOfWork, event: PaymentPartlyConfirmed) -> None:
+    retailer, vendor = await uow.users.person(event.retailer_id), await uow.users.person(event.vendor_id)
+    await uow.notifier.notify(retailer.phone, "payment_partly_confirmed", claim_id=event.claim_id,
+                              amount=amount(event.amount), held=amount(event.held), vendor=vendor.name,
+                              outstanding=amount(event.outstanding), available=amount(event.available))
+
+
+@notice(PaymentHeld)
+async def tell_payment_held(uow: UnitOfWork, event: PaymentHeld) -> None:
+    retailer, vendor = await uow.users.person(event.retailer_id), await uow.users.person(event.vendor_id)
+    await uow.notifier.notify_admins("admin_payment_held", claim_id=event.claim_id, retailer=retailer.name,
+                                     vendor=vendor.name, amount=amount(event.amount), held=amount(event.held),
+                                     claimed=amount(event.claimed))
+
+
+@notice(PaymentDecided)
+async def tell_payment_decided(uow: UnitOfWork, event: PaymentDecided) -> None:
+    vendor = await uow.users.person(event.vendor_id)
+    await uow.notifier.notify_admins("admin_payment_decided", claim_id=event.claim_id, by=vendor.name,
+                                     decision=event.decision.lower())
+
+
+@notice(CreditRiskHigh)
+async def tell_credit_risk_high(uow: UnitOfWork, event: CreditRiskHigh) -> None:
+    retailer = await uow.users.person(event.retailer_id)
+    await uow.notifier.notify_admins("admin_credit_high_risk", retailer=retailer.name, phone=retailer.phone,
+                                     score=event.score)
+
+
+@notice(HealEscalated)
+async def tell_heal_escalated(uow: UnitOfWork, event: HealEscalated) -> None:
+    await uow.notifier.notify_admins("admin_heal_escalated", subject=event.subject, problem=event.problem.value,
+                                     detail=f"stuck since {event.since:%Y-%m-%d %H:%M} UTC")
+
+
+@notice(HealFailed)
+async def tell_heal_failed(uow: UnitOfWork, event: HealFailed) -> None:
+    await uow.notifier.notify_admins("admin_heal_failed", subject=event.subject, problem=event.problem.value,
+                                     strategy=event.strategy.value, detail=event.detail)
+
+
+@notice(VendorNudged)
+async def tell_vendor_nudged(uow: UnitOfWork, event: VendorNudged) -> None:
+    vendor = await uow.users.person(event.vendor_id)
+    await tell(uow, vendor.phone, NUDGE_KEYS[event.problem], order_id=event.order_id)
+
+
+@notice(SafeModeOn)
+async def tell_safe_mode_on(uow: UnitOfWork, event: SafeModeOn) -> None:
+    await uow.notifier.notify_admins("admin_safe_mode_on", until=clock_until(event.until), reason=event.reason)
+
+
+@notice(SafeModeOff)
+async def tell_safe_mode_off(uow: UnitOfWork, event: SafeModeOff) -> None:
+    await uow.notifier.notify_admins("admin_safe_mode_off", released=len(event.released))
+
+
+@notice(OrderReleased)
+async def tell_order_released(uow: UnitOfWork, event: OrderReleased) -> None:
+    retailer = await uow.users.person(event.retailer_id)
+    await tell(uow, retailer.phone, "safe_mode_released", order_id=event.order_id)
+
+
+@notice(ReminderDue)
+async def tell_reminder_due(uow: UnitOfWork, event: ReminderDue) -> None:
+    """Free text inside WhatsApp's 24-hour window; outside it the template, with the same content as
+    its variables."""
+    retailer = await uow.users.person(event.retailer_id)
+    order = await uow.orders.get(event.order_id)
+    assert order is not None, "a reminder names an order that exists"
+    language = await uow.notifier.language_of(retailer.phone)
+    lines = await render_lines(uow, language, order.lines, prices=False)
+    body = uow.notifier.texts.render("reorder_reminder", language, name=retailer.name, order_id=order.id,
+                                     lines=lines)
+    template = None if event.template_sid is None else {
+        "sid": event.template_sid, "variables": {"1": retailer.name, "2": f"#{order.id}", "3": lines}}
+    await uow.notifier.write(retailer.phone, body, kind="notify", template=template)
+
+
+@notice(SendingPaused)
+async def tell_sending_paused(uow: UnitOfWork, event: SendingPaused) -> None:
+    await uow.notifier.notify_admins("admin_sending_paused", reason=event.reason[:PAUSE_REASON_SHOWN])
+
+
+@notice(TicketResolved)
+async def tell_ticket_resolved(uow: UnitOfWork, event: TicketResolved) -> None:
+    retailer = await uow.users.person(event.retailer_id)
+    await uow.notifier.notify(retailer.phone, "complaint_resolved", ticket_id=event.ticket_id,
+                              order=f"#{event.order_id}" if event.order_id else "-", note=event.note)
 
 
 # operators and the desk ----------------------------------------------------------------------------

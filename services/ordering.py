@@ -73,9 +73,8 @@ async def confirm_order(uow: UnitOfWork, order_id: int, *, now: datetime, config
     if not fits.ok:
         return ConfirmResult(Confirmed.OVER_LIMIT, order, available=fits.available, shortfall=fits.shortfall)
 
-    # services.safe_mode and services.credit still take a connection
-    target = status_on_confirm(safe_mode=await is_safe_mode(uow.conn, now),
-                               needs_approval=await needs_approval(uow.conn, order.retailer_id))
+    target = status_on_confirm(safe_mode=await is_safe_mode(uow, now),
+                               needs_approval=await needs_approval(uow, order.retailer_id))
     parts = [(order, plan.assignments[0].vendor_id)]
     if target is OrderStatus.PENDING_VENDOR:
         parts = await split_parts(uow, order, plan, actor=actor, now=now)

@@ -114,6 +114,6 @@ async def expire_offers(uow: UnitOfWork, *, now: datetime, config: Any, limit: i
         went_on = outcome in (Reassigned.OFFERED, Reassigned.SPLIT)  # only then has it "gone to another vendor"
         for offer in expired:
             await repo.add_penalty(offer.vendor_id)
-            await rescore_vendors(uow.conn, now, [offer.vendor_id])  # services.scoring still takes a connection
+            await rescore_vendors(uow, now, [offer.vendor_id])
             await uow.record(OfferExpired(order_id=order_id, vendor_id=offer.vendor_id, reassigned=went_on))
     return moved

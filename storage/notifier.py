@@ -20,6 +20,8 @@ from storage.repos.outbox import OutboxRepository
 
 
 class Renderer(Protocol):
+    def has(self, key: str) -> bool: ...
+
     def render(self, key: str, language: str | None = None, **params: Any) -> str: ...
 
 

@@ -21,7 +21,9 @@ from storage.notifier import Notifier, Renderer, Sender
 from storage.repos.apikeys import ApiKeyRepository
 from storage.repos.audit import AuditRepository
 from storage.repos.conversations import ConversationRepository
+from storage.repos.credit import CreditRepository
 from storage.repos.exports import ExportRepository
+from storage.repos.healing import HealingRepository
 from storage.repos.inbox import InboxRepository
 from storage.repos.ledger import LedgerRepository
 from storage.repos.media import MediaJobRepository
@@ -31,18 +33,22 @@ from storage.repos.outbox import OutboxRepository
 from storage.repos.payments import PaymentRepository
 from storage.repos.products import ProductRepository
 from storage.repos.profiles import ProfileViews
+from storage.repos.reminders import ReminderRepository
 from storage.repos.retailer_views import RetailerViews
+from storage.repos.safe_mode import SafeModeRepository
+from storage.repos.scoring import VendorScoreRepository
 from storage.repos.stock import StockRepository
 from storage.repos.tickets import TicketRepository
 from storage.repos.users import UserRepository
 
 Publish = Callable[["UnitOfWork", Any], Awaitable[None]]
+Pool = asyncpg.Pool
 
 
 class UnitOfWork:
     """`async with UnitOfWork(pool) as uow:` commits on success, rolls back on an exception."""
 
-    def __init__(self, pool: asyncpg.Pool, texts: Renderer | None = None, *, clock: Clock | None = None,
+    def __init__(self, pool: Pool, texts: Renderer | None = None, *, clock: Clock | None = None,
                  default_language: str = "en", inbound_id: int | None = None, publish: Publish | None = None) -> None:
         self._pool = pool
         self._conn: asyncpg.Connection | None = None
@@ -62,7 +68,10 @@ class UnitOfWork:
         self._conn = await self._pool.acquire()
         self._tx = self._conn.transaction()
         await self._tx.start()
-        conn = self._conn
+        self._bind_repositories(self._conn)
+        return self
+
+    def _bind_repositories(self, conn: asyncpg.Connection) -> None:
         self.users = UserRepository(conn)
         self.inbox = InboxRepository(conn)
         self.outbox = OutboxRepository(conn)
@@ -82,6 +91,12 @@ class UnitOfWork:
         self.exports = ExportRepository(conn)
         self.api_keys = ApiKeyRepository(conn)
         self.media = MediaJobRepository(conn)
+        # payments, credit, healing, safe mode, reminders, scoring
+        self.credit = CreditRepository(conn)
+        self.healing = HealingRepository(conn)
+        self.safe_mode = SafeModeRepository(conn)
+        self.reminders = ReminderRepository(conn)
+        self.vendor_scores = VendorScoreRepository(conn)
         return self
 
     @property

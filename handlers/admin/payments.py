@@ -9,7 +9,7 @@ from handlers.admin.framework import Audit, UsageError, admin_command, parse_amo
 from handlers.context import Reply, Turn
 from handlers.routing import Router
 from services import UnitOfWork
-from services.payments import Decided, decide_claim
+from services.payments import Decided, decide_claim, pending_claims
 
 router = Router("admin.payments")
 USAGE = "/payment list | /payment confirm ID [AMOUNT] | /payment reject ID REASON"
@@ -25,7 +25,7 @@ async def payment(args: list[str], reply: Reply, uow: UnitOfWork, turn: Turn, no
     action = args[0].lower()
     if action == "list":
         require(args, 1, at_most=1)
-        claims = await uow.payments.pending()
+        claims = await pending_claims(uow)
         lines = [reply.texts.render("admin_payment_line", None, claim_id=p.claim.claim_id, retailer=p.retailer,
                                     amount=amount(p.claim.remaining), method=p.claim.method) for p in claims]
         if lines:
@@ -38,12 +38,12 @@ async def payment(args: list[str], reply: Reply, uow: UnitOfWork, turn: Turn, no
         received = parse_amount(args[2]) if len(args) == 3 else None
         if received is not None and received <= 0:
             raise UsageError("the amount received must be more than zero")
-        decision = await decide_claim(uow.conn, _claim_id(args[1]), confirm=True, by=f"admin:{turn.user.id}",
-                                      notifier=reply, now=now, received=received)
+        decision = await decide_claim(uow, _claim_id(args[1]), confirm=True, by=f"admin:{turn.user.id}", now=now,
+                                      received=received)
     elif action == "reject":
         require(args, 3)
-        decision = await decide_claim(uow.conn, _claim_id(args[1]), confirm=False, by=f"admin:{turn.user.id}",
-                                      notifier=reply, now=now, reason=rest(args, 2))
+        decision = await decide_claim(uow, _claim_id(args[1]), confirm=False, by=f"admin:{turn.user.id}", now=now,
+                                      reason=rest(args, 2))
     else:
         raise UsageError(f"unknown action {args[0]!r}")
     claim_id = _claim_id(args[1])

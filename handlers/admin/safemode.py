@@ -8,6 +8,7 @@ from typing import Any
 
 from domain.bounds import check_duration
 from domain.durations import looks_like_duration, parse_duration
+from domain.formatting import clock_until
 from handlers.admin.framework import Audit, UsageError, admin_command, require, rest
 from handlers.context import Reply, Turn
 from handlers.routing import Router
@@ -32,10 +33,6 @@ def _leading_duration(args: list[str]) -> tuple[timedelta | None, int]:
         raise UsageError(str(exc)) from None
 
 
-def _until(at: datetime | None) -> str:
-    return f" until {at:%H:%M} UTC" if at else ""
-
-
 @admin_command(router, "/safemode", usage="/safemode on [1h30m] [reason] | off | status",
                summary="queue new orders instead of sending them to vendors")
 async def safemode(args: list[str], reply: Reply, uow: UnitOfWork, turn: Turn, now: datetime,
@@ -45,25 +42,20 @@ async def safemode(args: list[str], reply: Reply, uow: UnitOfWork, turn: Turn, n
     if action == "on":
         duration, reason_from = _leading_duration(args)
         reason = rest(args, reason_from) or "turned on by an operator"
-        await safe_mode.turn_on(uow.conn, now, turn.phone, reason, duration)
-        await reply.notify_admins("admin_safe_mode_on", until=_until(now + duration if duration else None),
-                                  reason=reason)
-        await reply("admin_safe_mode_on", until=_until(now + duration if duration else None), reason=reason)
+        await safe_mode.turn_on(uow, now, turn.phone, reason, duration)
+        await reply("admin_safe_mode_on", until=clock_until(now + duration if duration else None), reason=reason)
         return Audit(subject="safe_mode", after={"on": True})
     if action == "off":
         require(args, 1, 1)
-        await safe_mode.turn_off(uow.conn, now, turn.phone, "turned off by an operator")
-        released = await safe_mode.release_queue(uow.conn, now, config, reply)
-        await reply.notify_admins("admin_safe_mode_off", released=len(released))
+        released = await safe_mode.turn_off(uow, now, config, turn.phone, "turned off by an operator")
         await reply("admin_safe_mode_off", released=len(released))
         return Audit(subject="safe_mode", after={"on": False, "released": released})
     if action == "status":
         require(args, 1, 1)
-        current = await safe_mode.state(uow.conn)
-        on = current.active(now)
-        load = await safe_mode.load(uow.conn, now, config.safe_mode.window)
-        queued = await uow.conn.fetchval("SELECT count(*) FROM orders WHERE status = 'QUEUED'")
-        await reply("admin_safe_mode_status", state="ON" if on else "OFF", until=_until(current.until) if on else "",
-                    queued=queued, backlog=load.backlog, errors=f"{load.failed}/{load.handled}")
+        current = await safe_mode.status(uow, now, config)
+        on = current.state.active(now)
+        await reply("admin_safe_mode_status", state="ON" if on else "OFF",
+                    until=clock_until(current.state.until) if on else "", queued=current.queued,
+                    backlog=current.load.backlog, errors=f"{current.load.failed}/{current.load.handled}")
         return None
     raise UsageError(f"{args[0]!r}: use on, off or status")

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 import asyncpg
 
-from domain.healing import ORDER_PROBLEMS, Limits, Outcome, Problem, Strategy, detect, recovery_rate
+from domain.healing import ORDER_PROBLEMS, Limits, Outcome, Problem, RecoveryRate, Strategy, detect
 
 KIND_COLUMN = {"order": "order_id", "message": "outbox_id", "payment": "payment_id"}
 
@@ -36,33 +35,6 @@ class Attempt:
     strategy: Strategy
     outcome: Outcome
     at: datetime
-
-
-@dataclass(frozen=True)
-class RecoveryRate:
-    attempted: int       # settled attempts (every outcome but PENDING)
-    recovered: int
-    pending: int
-
-    @property
-    def rate(self) -> float | None:
-        return recovery_rate(self.recovered, self.attempted)
-
-
-async def recovery_rate_since(conn: asyncpg.Connection, since: datetime | None = None) -> RecoveryRate:
-    """Recovered / attempted self-healing attempts (all time, or made at or after `since`)."""
-    row = await conn.fetchrow(
-        "SELECT count(*) FILTER (WHERE outcome <> 'PENDING') AS attempted,"
-        " count(*) FILTER (WHERE outcome = 'RECOVERED') AS recovered,"
-        " count(*) FILTER (WHERE outcome = 'PENDING') AS pending"
-        " FROM healing_attempts WHERE $1::timestamptz IS NULL OR at >= $1", since)
-    return RecoveryRate(row["attempted"], row["recovered"], row["pending"])
-
-
-def limits_of(config: Any) -> Limits:
-    o = config.orders
-    return Limits(o.vendor_response_sla, o.dispatch_limit, o.delivery_limit, config.self_healing.held_limit,
-                  o.payment_pending_limit)
 
 
 class HealingRepository:
@@ -142,6 +114,15 @@ class HealingRepository:
     async def lock(self, case: Case) -> None:
         """Serialise work on one case across processes until the transaction ends."""
         await self.conn.execute("SELECT pg_advisory_xact_lock(hashtext($1))", f"heal:{case.kind}:{case.id}")
+
+    async def recovery_rate(self, since: datetime | None = None) -> RecoveryRate:
+        """Recovered / attempted self-healing attempts (all time, or made at or after `since`)."""
+        row = await self.conn.fetchrow(
+            "SELECT count(*) FILTER (WHERE outcome <> 'PENDING') AS attempted,"
+            " count(*) FILTER (WHERE outcome = 'RECOVERED') AS recovered,"
+            " count(*) FILTER (WHERE outcome = 'PENDING') AS pending"
+            " FROM healing_attempts WHERE $1::timestamptz IS NULL OR at >= $1", since)
+        return RecoveryRate(row["attempted"], row["recovered"], row["pending"])
 
     async def message_status(self, outbox_id: int) -> str | None:
         return await self.conn.fetchval("SELECT status FROM outbound_messages WHERE id = $1", outbox_id)

@@ -162,6 +162,15 @@ class OutboxRepository:
         )
         return [dict(r) for r in rows]
 
+    async def dead_count(self) -> int:
+        return await self.conn.fetchval("SELECT count(*) FROM outbound_messages WHERE status = 'dead'")
+
+    async def send_again(self, row_id: int, at: datetime) -> None:
+        """A dead or failed row is queued again with its tries reset (self-healing's retry)."""
+        await self.conn.execute(
+            "UPDATE outbound_messages SET status = 'queued', tries = 0, next_attempt_at = $2"
+            " WHERE id = $1 AND status IN ('dead', 'failed')", row_id, at)
+
 
 def backoff(tries: int, base: timedelta = timedelta(seconds=2), cap: timedelta = timedelta(minutes=10)
             ) -> timedelta:

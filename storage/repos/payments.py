@@ -39,6 +39,9 @@ class PaymentRepository:
             "INSERT INTO payments (retailer_id, amount, method, reference, claimed_at)"
             " VALUES ($1, $2, $3, $4, $5) RETURNING id", retailer_id, amount, method, reference or None, at)
 
+    async def retailer_of(self, claim_id: int) -> int | None:
+        return await self.conn.fetchval("SELECT retailer_id FROM payments WHERE id = $1", claim_id)
+
     async def lock(self, claim_id: int) -> PaymentClaim | None:
         row = await self.conn.fetchrow(f"SELECT {_CLAIM} FROM payments p WHERE p.id = $1 FOR UPDATE", claim_id)
         return _claim(row) if row else None

@@ -13,6 +13,7 @@ import asyncpg
 
 from domain.scoring import CreditInputs, score_credit
 from jobs.scoring import score_credit_risk
+from services import UnitOfWork
 from services.credit import needs_approval
 from tests.jobs import seed
 from tests.jobs.conftest import run_burst
@@ -58,7 +59,8 @@ async def test_scores_limits_risk_and_alerts(runtime) -> None:
         rows = {r["user_id"]: r for r in await conn.fetch("SELECT * FROM retailers")}
         audit = await conn.fetch("SELECT subject, before, after FROM audit_log WHERE action = 'credit limit auto'"
                                  " ORDER BY id")
-        assert await needs_approval(conn, risky) and not await needs_approval(conn, good)
+    async with UnitOfWork(runtime.pool) as uow:
+        assert await needs_approval(uow, risky) and not await needs_approval(uow, good)
     assert (float(rows[good]["credit_score"]), rows[good]["risk"]) == (want_good.score, want_good.risk.value)
     assert (float(rows[risky]["credit_score"]), rows[risky]["risk"]) == (want_risky.score, "HIGH")
     assert rows[good]["credit_limit"] == Decimal("60000.00") and rows[risky]["credit_limit"] == Decimal("40000.00")

@@ -6,7 +6,7 @@ import dataclasses
 from datetime import timedelta
 
 from jobs.safe_mode import watch_safe_mode
-from services import safe_mode
+from services import UnitOfWork, safe_mode
 from tests.jobs import seed
 from tests.jobs.conftest import run_burst
 
@@ -37,9 +37,9 @@ async def test_a_backlog_turns_it_on_once_and_admins_are_told(runtime) -> None:
     assert len(switched) == 1 and "backlog of 500" in switched[0]
     sent = await session.flush()
     assert [(m.recipient, "Safe mode is ON" in m.body) for m in sent] == [(ADMIN, True)]
-    async with runtime.pool.acquire() as conn:
-        assert await safe_mode.is_safe_mode(conn, runtime.clock.now())
-        assert not await safe_mode.is_safe_mode(conn, runtime.clock.now() + runtime.config.safe_mode.auto_duration)
+    async with UnitOfWork(runtime.pool) as uow:
+        assert await safe_mode.is_safe_mode(uow, runtime.clock.now())
+        assert not await safe_mode.is_safe_mode(uow, runtime.clock.now() + runtime.config.safe_mode.auto_duration)
 
 
 async def test_an_error_rate_over_the_threshold_turns_it_on(runtime) -> None:
@@ -63,9 +63,10 @@ async def test_queued_orders_go_to_vendors_in_order_when_the_timer_ends(runtime)
         await seed.product(conn, "RICE", "100")
         shop = await seed.retailer(conn, SHOP, "Ram Kirana")
         vendor = await seed.vendor(conn, VENDOR, "Sita Traders", {"RICE": None})
-        await safe_mode.turn_on(conn, clock.now(), ADMIN, "busy day", timedelta(minutes=30))
         orders = [await seed.order(conn, shop, None, "QUEUED", clock.now(), items=[("RICE", "1", "100")], debit=True)
                   for _ in range(2)]
+    async with UnitOfWork(runtime.pool) as uow:  # as an operator would, without telling anyone here
+        await safe_mode.turn_on(uow, clock.now(), ADMIN, "busy day", timedelta(minutes=30))
     (during,) = await run_burst(runtime, [watch_safe_mode], "watch_safe_mode", session=session)
     assert during == {"switched_on": None, "timer_ended": False, "released": []}
     clock.advance(timedelta(minutes=31))
@@ -73,7 +74,8 @@ async def test_queued_orders_go_to_vendors_in_order_when_the_timer_ends(runtime)
     assert after == {"switched_on": None, "timer_ended": True, "released": orders}
     async with runtime.pool.acquire() as conn:
         rows = await conn.fetch("SELECT status, vendor_id FROM orders ORDER BY id")
-        assert not await safe_mode.is_safe_mode(conn, clock.now())
+    async with UnitOfWork(runtime.pool) as uow:
+        assert not await safe_mode.is_safe_mode(uow, clock.now())
     assert [tuple(r) for r in rows] == [("PENDING_VENDOR", vendor)] * 2
     sent = {}
     for m in await session.flush():

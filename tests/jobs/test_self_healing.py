@@ -6,7 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from jobs.self_healing import self_heal
-from storage.repos.healing import recovery_rate_since
+from storage.repos.healing import HealingRepository
 from tests.jobs import seed
 from tests.jobs.conftest import run_burst
 
@@ -66,7 +66,7 @@ async def test_accepted_not_dispatched_is_nudged_then_reassigned(runtime) -> Non
     assert ADMIN not in sent, "a retry that did not work is followed by the next rung, not by an alert"
     async with runtime.pool.acquire() as conn:
         order = await conn.fetchrow("SELECT status, vendor_id FROM orders WHERE id = $1", order_id)
-        rate = await recovery_rate_since(conn)
+        rate = await HealingRepository(conn).recovery_rate()
     assert (order["status"], order["vendor_id"]) == ("PENDING_VENDOR", second)
     assert SECOND in sent and SHOP in sent
     assert (rate.attempted, rate.recovered, rate.rate) == (2, 1, 0.5)

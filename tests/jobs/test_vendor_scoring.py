@@ -1,4 +1,4 @@
-"""Vendor scores from one SQL pass equal `domain.scoring.score_vendor` on the same history."""
+"""Vendor scores stored by a scoring pass equal `domain.scoring.score_vendor` on metrics counted by hand."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from domain.scoring import VendorMetrics, score_vendor
 from jobs.scoring import score_vendors
+from services import UnitOfWork
 from services.scoring import rescore_vendors
 from tests.jobs import seed
 from tests.jobs.conftest import run_burst
@@ -68,8 +69,8 @@ async def _scores(runtime) -> dict[int, tuple[float, str, str]]:  # type: ignore
 
 async def test_sql_scores_equal_the_domain_formula(runtime) -> None:
     expected = await _world(runtime)
-    async with runtime.pool.acquire() as conn:
-        assert await rescore_vendors(conn, runtime.clock.now(), on_time_within=timedelta(hours=48)) == 3
+    async with UnitOfWork(runtime.pool) as uow:
+        assert await rescore_vendors(uow, runtime.clock.now(), on_time_within=timedelta(hours=48)) == 3
     got = await _scores(runtime)
     for vendor_id, metrics in expected.items():
         want = score_vendor(metrics)
@@ -82,12 +83,14 @@ async def test_sql_scores_equal_the_domain_formula(runtime) -> None:
 async def test_only_the_vendors_named_are_rescored(runtime) -> None:
     expected = await _world(runtime)
     fast, slow, _ = expected
+    async with UnitOfWork(runtime.pool) as uow:
+        assert await rescore_vendors(uow, runtime.clock.now(), [slow]) == 1
     async with runtime.pool.acquire() as conn:
-        assert await rescore_vendors(conn, runtime.clock.now(), [slow]) == 1
         rows = {r["user_id"]: r for r in await conn.fetch("SELECT user_id, score, scored_at FROM vendors")}
-        assert rows[slow]["score"] == score_vendor(expected[slow]).score
-        assert rows[fast]["scored_at"] is None and float(rows[fast]["score"]) == 60.0
-        assert await rescore_vendors(conn, runtime.clock.now(), []) == 0
+    assert rows[slow]["score"] == score_vendor(expected[slow]).score
+    assert rows[fast]["scored_at"] is None and float(rows[fast]["score"]) == 60.0
+    async with UnitOfWork(runtime.pool) as uow:
+        assert await rescore_vendors(uow, runtime.clock.now(), []) == 0
 
 
 async def test_hourly_job_on_a_burst_worker_is_idempotent(runtime) -> None:

@@ -8,7 +8,7 @@ import pytest
 
 from bot.local import LocalSession
 from jobs.safe_mode import watch_safe_mode
-from services import safe_mode
+from services import UnitOfWork, safe_mode
 from tests.support.pipeline_fuzz import ADMIN, RETAILERS, VENDORS, cast
 
 HUGE = "99999999999999999999"
@@ -83,5 +83,5 @@ async def test_many_oversized_numbers_do_not_switch_safe_mode_on(runtime, sessio
     assert set(await _statuses(runtime)) == {"done"}
     result = await watch_safe_mode(session.job_context())
     assert result["switched_on"] is None
-    async with runtime.pool.acquire() as conn:
-        assert not await safe_mode.is_safe_mode(conn, runtime.clock.now())
+    async with UnitOfWork(runtime.pool) as uow:
+        assert not await safe_mode.is_safe_mode(uow, runtime.clock.now())

@@ -14,15 +14,14 @@ D = Decimal
 
 
 async def claim(world: World, amount: str, method: str = "esewa") -> int:
-    async with world.pool.acquire() as conn, conn.transaction():
-        return await record_claim(conn, world.ram, D(amount), method, world.notifier(conn), world.clock.now())
+    async with world.uow() as uow:
+        return await record_claim(uow, world.ram, D(amount), method, world.clock.now())
 
 
 async def decide(world: World, claim_id: int, hold: float = 0.0, **kwargs: object) -> Decision:
     kwargs = {"confirm": True, "by": "admin:1", **kwargs}
-    async with world.pool.acquire() as conn, conn.transaction():
-        decision = await decide_claim(conn, claim_id, notifier=world.notifier(conn), now=world.clock.now(),
-                                      **kwargs)  # type: ignore[arg-type]
+    async with world.uow() as uow:
+        decision = await decide_claim(uow, claim_id, now=world.clock.now(), **kwargs)  # type: ignore[arg-type]
         await asyncio.sleep(hold)
         return decision
 
