@@ -90,7 +90,7 @@ def _figure(value: Decimal) -> str:
 
 async def savepoint(handler: Handler, deps: dict[str, Any], call_next: Next) -> Any:
     """The handler runs in a savepoint: one that raises (a refused number) leaves no half-made change."""
-    async with deps["uow"].conn.transaction():
+    async with deps["uow"].savepoint():
         return await call_next()
 
 

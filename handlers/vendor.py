@@ -140,19 +140,20 @@ async def reject(reply: Reply, uow: UnitOfWork, user: User, now: datetime, confi
 
 @router.message(priority=Priority.INTENT, roles=(VENDOR,), filters=(said("dispatched"),))
 async def dispatched(reply: Reply, uow: UnitOfWork, user: User, now: datetime, order_id: int | None) -> None:
-    order = await which_order(reply, uow, user, "dispatched", order_id)
-    if order is None:
-        return
-    result = await advance_order(uow, order.id, user.id, OrderStatus.DISPATCHED, now=now)
-    if not await refused(reply, order.id, result):
-        await reply("vendor_dispatched", order_id=order.id)
+    await _move_on(reply, uow, user, now, order_id, OrderStatus.DISPATCHED, "dispatched", "vendor_dispatched")
 
 
 @router.message(priority=Priority.INTENT, roles=(VENDOR,), filters=(said("delivered"),))
 async def delivered(reply: Reply, uow: UnitOfWork, user: User, now: datetime, order_id: int | None) -> None:
-    order = await which_order(reply, uow, user, "delivered", order_id)
+    await _move_on(reply, uow, user, now, order_id, OrderStatus.DELIVERED, "delivered", "vendor_delivered")
+
+
+async def _move_on(reply: Reply, uow: UnitOfWork, user: User, now: datetime, order_id: int | None,
+                   target: OrderStatus, action: str, done_key: str) -> None:
+    """An order the vendor holds moves on to `target`; the vendor hears `done_key` or why not."""
+    order = await which_order(reply, uow, user, action, order_id)
     if order is None:
         return
-    result = await advance_order(uow, order.id, user.id, OrderStatus.DELIVERED, now=now)
+    result = await advance_order(uow, order.id, user.id, target, now=now)
     if not await refused(reply, order.id, result):
-        await reply("vendor_delivered", order_id=order.id)
+        await reply(done_key, order_id=order.id)

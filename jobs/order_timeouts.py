@@ -5,15 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.bootstrap import unit_of_work
+from jobs.units import unit_of_work
 from services.reassignment import expire_offers
-from services.texts import default_texts
 
 
 async def order_timeouts(ctx: dict[str, Any]) -> int:
     """Returns how many orders were moved on."""
-    config, clock = ctx["config"], ctx["clock"]
-    runtime = ctx.get("runtime")
-    texts = runtime.texts if runtime is not None else default_texts()
-    async with unit_of_work(ctx["pool"], texts, clock, config) as uow:
-        return len(await expire_offers(uow, now=clock.now(), config=config))
+    async with unit_of_work(ctx) as uow:
+        return len(await expire_offers(uow, now=ctx["clock"].now(), config=ctx["config"]))

@@ -108,6 +108,10 @@ class UnitOfWork:
                                       self._inbound_id)
         return self._notifier
 
+    def savepoint(self) -> asyncpg.transaction.Transaction:
+        """`async with uow.savepoint():` a nested transaction: what fails inside leaves no change behind."""
+        return self.conn.transaction()
+
     def bind(self, inbound_id: int, sender: Sender | None = None) -> Notifier:
         """Notices from here on belong to inbound message `inbound_id`; `sender` is answered in its language."""
         notifier = self.notifier

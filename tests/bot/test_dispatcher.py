@@ -41,7 +41,7 @@ class FakeUnitOfWork:
         self.users = SimpleNamespace(by_phone=self._by_phone)
         self.conversations = SimpleNamespace(load=self._load, save=self._save)
         self.audit = SimpleNamespace(record=self._audit)
-        self.conn = SimpleNamespace(transaction=self._savepoint)
+        self.savepoint = self._savepoint
         self.notifier = SimpleNamespace(sender=None, texts=None, reply=self._reply)
 
     async def _by_phone(self, phone: str) -> User | None:
