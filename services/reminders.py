@@ -1,7 +1,7 @@
 """Reorder reminders: retailers whose predicted next order is due get "Order same as last time?".
 
-Prediction and timing are `domain.reorder`'s. Nothing goes out in quiet hours (local time from
-`reminders.timezone_offset_minutes`), nor to a retailer in the middle of a conversation. Inside
+Prediction and timing are `domain.reorder`'s. Nothing goes out in quiet hours (local time in
+`platform.timezone`), nor to a retailer in the middle of a conversation. Inside
 WhatsApp's 24-hour window the reminder is free text; outside it, the configured template with the
 same content as variables. A reminder is claimed in `reorder_reminders` before it is written, in the
 same unit of work, so a second run (or a second worker) never sends it twice. The retailer's
@@ -10,7 +10,7 @@ conversation then awaits YES/NO (`REMINDER_STATE`, answered in handlers/reminder
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta, timezone
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from domain.conversations import IDLE
@@ -22,10 +22,6 @@ from storage.uow import UnitOfWork
 
 REMINDER_STATE = "reorder_reminder"
 HISTORY = 12  # order times a prediction looks at
-
-
-def local_time(now: datetime, offset_minutes: int) -> time:
-    return now.astimezone(timezone(timedelta(minutes=offset_minutes))).time()
 
 
 def quiet_now(now: datetime, config: Any) -> bool:

@@ -9,7 +9,7 @@ notices its own action caused.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -41,7 +41,6 @@ class Notifier:
     default_language: str = "en"
     inbound_id: int | None = None
     sender: Sender | None = None
-    sent: list[tuple[str, str]] = field(default_factory=list)
 
     def is_sender(self, phone: str) -> bool:
         return self.sender is not None and self.sender.phone == phone
@@ -76,4 +75,3 @@ class Notifier:
                     template: dict[str, Any] | None = None) -> None:
         await OutboxRepository(self.conn).add(recipient, body, at=self.now, kind=kind, inbound_id=self.inbound_id,
                                               media_url=media_url, template=template)
-        self.sent.append((recipient, body))
