@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from domain.delivery import minutes_of
 from domain.durations import parse_duration
 from domain.formatting import DEFAULT_TIMEZONE, zone_named
 
@@ -138,6 +139,20 @@ class SafeModeConfig:
 
 
 @dataclass(frozen=True)
+class RoutingConfig:
+    """Delivery planning: how often, distances (haversine x road_factor, or an OSRM server), speeds."""
+
+    every: timedelta = timedelta(minutes=30)
+    road_factor: float = 1.4
+    osrm_url: str = ""                   # e.g. http://127.0.0.1:5000; empty: haversine x road_factor
+    speed_kmh: float = 20.0
+    service_minutes: float = 10.0        # at each stop
+    solver_seconds: float = 1.0          # OR-Tools search time per vendor
+    day_starts: str = "08:00"            # a vendor's working hours when it set none (platform.timezone)
+    day_ends: str = "19:00"
+
+
+@dataclass(frozen=True)
 class AdminEntry:
     phone: str
     name: str = "Admin"
@@ -206,6 +221,7 @@ class Config:
     safe_mode: SafeModeConfig = field(default_factory=SafeModeConfig)
     admins: list[AdminEntry] = field(default_factory=list)
     media: MediaConfig = field(default_factory=MediaConfig)
+    routing: RoutingConfig = field(default_factory=RoutingConfig)
     secrets: Secrets = field(default_factory=Secrets)
 
 
@@ -219,7 +235,7 @@ _CHOICES = {
     "media.extraction": {"auto", "off", "openai"},
 }
 # Values checked by a function that raises ValueError with the reason.
-_CHECKS = {"platform.timezone": zone_named}
+_CHECKS = {"platform.timezone": zone_named, "routing.day_starts": minutes_of, "routing.day_ends": minutes_of}
 # Keys that are gone, and what took their place.
 _REPLACED = {"reminders.timezone_offset_minutes": "platform.timezone, an IANA name like Asia/Kathmandu"}
 

@@ -1,8 +1,9 @@
 """The import table of DESIGN.md, enforced: arrows only point down.
 
     domain    the standard library only        nlu       domain
-    storage   domain                            services  domain, storage, nlu
-    handlers  domain, services, nlu             jobs      domain, services, storage, nlu, bot.channels
+    routing   domain (solver, distances, SVG)   storage   domain
+    services  domain, storage, nlu, routing     handlers  domain, services, nlu
+    jobs      domain, services, storage, nlu, bot.channels
     bot       everything                        testing   everything (tests and `khaacho replay` only)
 
 Imports inside `if TYPE_CHECKING:` count too: a type is a dependency. (tests/domain/test_purity.py
@@ -17,12 +18,13 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("domain", "nlu", "storage", "services", "handlers", "jobs", "bot", "testing")
+PACKAGES = ("domain", "nlu", "routing", "storage", "services", "handlers", "jobs", "bot", "testing")
 MAY_IMPORT: dict[str, tuple[str, ...]] = {
     "domain": (),
     "nlu": ("domain",),
+    "routing": ("domain",),
     "storage": ("domain",),
-    "services": ("domain", "storage", "nlu"),
+    "services": ("domain", "storage", "nlu", "routing"),
     "handlers": ("domain", "services", "nlu"),
     "jobs": ("domain", "services", "storage", "nlu", "bot.channels"),
     "bot": PACKAGES,
