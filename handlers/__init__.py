@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from handlers import (
     complaint,
+    delivery,
     fallback,
     greeting,
     inquiry,
@@ -33,5 +34,6 @@ def routers() -> list[Router]:
     return [admin_basics.router, admin_stats.router, admin_orders.router, admin_people.router,
             admin_exports.router, admin_payments.router, admin_tickets.router, admin_healing.router,
             admin_safemode.router, media.router, reminders.router, language.router, payment.router,
-            stock.router, vendor.router, order.router, reorder.router, inquiry.router, complaint.router,
+            stock.router, delivery.router, vendor.router, order.router, reorder.router, inquiry.router,
+            complaint.router,
             greeting.router, fallback.router]

@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from jobs.analytics import roll_up_analytics
+from jobs.delivery import plan_deliveries
 from jobs.heartbeat import heartbeat
 from jobs.inbox import sweep_inbox
 from jobs.media import process_media
@@ -39,6 +40,7 @@ PERIODIC: list[Periodic] = [
     Periodic(order_timeouts, timedelta(minutes=1)),
     Periodic(watch_safe_mode, timedelta(minutes=1)),
     Periodic(self_heal, timedelta(minutes=5)),
+    Periodic(plan_deliveries, timedelta(minutes=1)),  # plans every routing.every; a minute's check
     Periodic(score_vendors, timedelta(hours=1)),
     Periodic(score_credit_risk, timedelta(hours=1)),
     Periodic(send_reorder_reminders, timedelta(hours=2)),

@@ -100,6 +100,7 @@ class PartLeftOut(Event):
 class OrderDispatched(Event):
     order_id: int
     vendor_id: int
+    eta: datetime | None = None          # on a delivery run: when it should arrive
 
 
 @dataclass(frozen=True)
@@ -326,6 +327,27 @@ class TicketResolved(Event):
     retailer_id: int
     order_id: int | None
     note: str
+
+
+# delivery runs -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RunPlanned(Event):
+    """A run was planned (or planned anew): the vendor gets its stops in order."""
+
+    run_id: int
+    vendor_id: int
+    zone: str                            # the IANA zone its times are told in
+
+
+@dataclass(frozen=True)
+class OrderCarried(Event):
+    """The order fitted no run today: the retailer is told when to expect it instead."""
+
+    order_id: int
+    vendor_id: int
+    expected: datetime                   # local time (platform.timezone)
 
 
 # operators and the desk ----------------------------------------------------------------------------

@@ -138,12 +138,10 @@ async def reject_order(uow: UnitOfWork, order_id: int, vendor_id: int, *, reason
     return VendorResult(Answer.DONE, order, reassigned=moved)
 
 
-_ADVANCED = {OrderStatus.DISPATCHED: OrderDispatched, OrderStatus.DELIVERED: OrderDelivered}
-
-
 async def advance_order(uow: UnitOfWork, order_id: int, vendor_id: int, target: OrderStatus, *,
-                        now: datetime) -> VendorResult:
-    """DISPATCHED or DELIVERED by the vendor holding the order; the retailer is told."""
+                        now: datetime, eta: datetime | None = None) -> VendorResult:
+    """DISPATCHED or DELIVERED by the vendor holding the order; the retailer is told (with the
+    run's `eta` when it was dispatched on a delivery run)."""
     repo = uow.orders
     order = await repo.lock(order_id)
     if order is None:
@@ -157,7 +155,10 @@ async def advance_order(uow: UnitOfWork, order_id: int, vendor_id: int, target: 
     except IllegalTransition:
         return VendorResult(Answer.WRONG_STATUS, order)
     await repo.move(order, target, f"vendor:{vendor_id}", now)
-    await uow.record(_ADVANCED[target](order_id=order.id, vendor_id=vendor_id))
+    if target is OrderStatus.DISPATCHED:
+        await uow.record(OrderDispatched(order_id=order.id, vendor_id=vendor_id, eta=eta))
+    else:
+        await uow.record(OrderDelivered(order_id=order.id, vendor_id=vendor_id))
     await rescore_vendors(uow, now, [vendor_id])  # the score follows every answer
     return VendorResult(Answer.DONE, order)
 

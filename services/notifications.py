@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
-from domain.formatting import amount, clock_until, qty
+from domain.delivery_runs import maps_link
+from domain.formatting import amount, clock_until, qty, zone_named
 from domain.healing import Problem
 from domain.orders import Order, OrderLine, OrderStatus
 from domain.people import Person
@@ -23,6 +24,7 @@ from services.events import (
     OfferExpired,
     OrderAccepted,
     OrderCancelled,
+    OrderCarried,
     OrderDelivered,
     OrderDispatched,
     OrderEnded,
@@ -43,6 +45,7 @@ from services.events import (
     PaymentPartlyConfirmed,
     PaymentRejected,
     ReminderDue,
+    RunPlanned,
     SafeModeOff,
     SafeModeOn,
     SendingPaused,
@@ -198,7 +201,10 @@ async def _part_left_out(uow: UnitOfWork, event: PartLeftOut) -> None:
 
 @notice(OrderDispatched)
 async def _dispatched(uow: UnitOfWork, event: OrderDispatched) -> None:
-    await _moved_on(uow, "order_dispatched", event.order_id, event.vendor_id)
+    if event.eta is None:
+        await _moved_on(uow, "order_dispatched", event.order_id, event.vendor_id)
+    else:
+        await _moved_on(uow, "order_dispatched_eta", event.order_id, event.vendor_id, eta=f"{event.eta:%H:%M}")
 
 
 @notice(OrderDelivered)
@@ -206,10 +212,35 @@ async def _delivered(uow: UnitOfWork, event: OrderDelivered) -> None:
     await _moved_on(uow, "order_delivered", event.order_id, event.vendor_id)
 
 
-async def _moved_on(uow: UnitOfWork, key: str, order_id: int, vendor_id: int) -> None:
+async def _moved_on(uow: UnitOfWork, key: str, order_id: int, vendor_id: int, **params: Any) -> None:
     order = await _order(uow, order_id)
     vendor, retailer = await uow.users.person(vendor_id), await uow.users.person(order.retailer_id)
-    await tell(uow, retailer.phone, key, order_id=order.id, vendor=vendor.name, total=amount(order.total))
+    await tell(uow, retailer.phone, key, order_id=order.id, vendor=vendor.name, total=amount(order.total), **params)
+
+
+# delivery runs ---------------------------------------------------------------------------------------
+
+
+@notice(RunPlanned)
+async def _run_planned(uow: UnitOfWork, event: RunPlanned) -> None:
+    run = await uow.delivery.run(event.run_id)
+    if run is None:
+        raise LookupError(f"no run {event.run_id}")
+    vendor = await uow.users.person(run.vendor_id)
+    language = await uow.notifier.language_of(vendor.phone)
+    texts, zone = uow.notifier.texts, zone_named(event.zone)
+    stops = "\n".join(texts.render("run_stop", language, seq=s.seq, shop=s.shop, address=s.address or "-",
+                                   eta=f"{s.eta.astimezone(zone):%H:%M}", items=s.items, collect=amount(s.to_collect),
+                                   orders=", ".join(f"#{o}" for o in s.order_ids), link=maps_link(s.lat, s.lon))
+                      for s in run.stops)
+    await tell(uow, vendor.phone, "run_planned", run_id=run.id, vehicle=run.vehicle, day=run.day,
+               leaves=f"{run.leaves_at.astimezone(zone):%H:%M}", km=f"{run.km:.1f}", count=len(run.stops), stops=stops)
+
+
+@notice(OrderCarried)
+async def _carried(uow: UnitOfWork, event: OrderCarried) -> None:
+    await _moved_on(uow, "order_carried", event.order_id, event.vendor_id,
+                    expected=f"{event.expected:%d %b %H:%M}")
 
 
 @notice(OrderReassigned)

@@ -22,6 +22,7 @@ from storage.repos.apikeys import ApiKeyRepository
 from storage.repos.audit import AuditRepository
 from storage.repos.conversations import ConversationRepository
 from storage.repos.credit import CreditRepository
+from storage.repos.delivery import DeliveryRepository
 from storage.repos.exports import ExportRepository
 from storage.repos.healing import HealingRepository
 from storage.repos.inbox import InboxRepository
@@ -97,6 +98,7 @@ class UnitOfWork:
         self.safe_mode = SafeModeRepository(conn)
         self.reminders = ReminderRepository(conn)
         self.vendor_scores = VendorScoreRepository(conn)
+        self.delivery = DeliveryRepository(conn)
         return self
 
     @property

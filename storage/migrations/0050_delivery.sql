@@ -56,3 +56,9 @@ CREATE TABLE delivery_carried (
     expected    timestamptz NOT NULL,
     carried_at  timestamptz NOT NULL
 );
+
+-- when the scheduled planning last ran (one row): routing.every apart, across workers
+CREATE TABLE delivery_planning (
+    id       integer PRIMARY KEY CHECK (id = 1),
+    last_at  timestamptz NOT NULL
+);

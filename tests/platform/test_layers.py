@@ -3,7 +3,7 @@
     domain    the standard library only        nlu       domain
     routing   domain (solver, distances, SVG)   storage   domain
     services  domain, storage, nlu, routing     handlers  domain, services, nlu
-    jobs      domain, services, storage, nlu, bot.channels
+    jobs      domain, services, storage, nlu, routing, bot.channels
     bot       everything                        testing   everything (tests and `khaacho replay` only)
 
 Imports inside `if TYPE_CHECKING:` count too: a type is a dependency. (tests/domain/test_purity.py
@@ -26,7 +26,7 @@ MAY_IMPORT: dict[str, tuple[str, ...]] = {
     "storage": ("domain",),
     "services": ("domain", "storage", "nlu", "routing"),
     "handlers": ("domain", "services", "nlu"),
-    "jobs": ("domain", "services", "storage", "nlu", "bot.channels"),
+    "jobs": ("domain", "services", "storage", "nlu", "routing", "bot.channels"),
     "bot": PACKAGES,
     "testing": PACKAGES,
 }
