@@ -5,12 +5,14 @@ from __future__ import annotations
 from aiohttp import web
 
 from bot.web import downloads
-from bot.web.api import exports, openapi, reads
+from bot.web.api import delivery, exports, openapi, reads
 
 ROUTES = (
     ("GET", "/api/v1/admin/dashboard", reads.dashboard),
     ("GET", "/api/v1/orders", reads.orders),
     ("GET", "/api/v1/vendors/scores", reads.vendor_scores),
+    ("GET", "/api/v1/delivery/runs", delivery.runs),
+    ("GET", "/api/v1/delivery/runs/{id}", delivery.run),
     ("GET", "/api/v1/exports", exports.listing),
     ("POST", "/api/v1/exports", exports.create),
     ("GET", "/api/v1/openapi.json", openapi.openapi),

@@ -51,6 +51,17 @@ _VENDOR = _obj(id={"type": "integer"}, phone={"type": "string"}, name={"type": "
                tier={"type": "string"}, grade={"type": "string"}, load={"type": "integer"},
                capacity={"type": "integer"}, penalties={"type": "integer"},
                scored_at={"type": "string", "format": "date-time", "nullable": True})
+_STOP = _obj(seq={"type": "integer"}, retailer_id={"type": "integer"}, shop={"type": "string"},
+             address={"type": "string"}, phone={"type": "string"}, lat={"type": "number"}, lon={"type": "number"},
+             order_ids=_list({"type": "integer"}), eta={"type": "string", "format": "date-time"},
+             km_from_prev=_MONEY, weight_kg=_MONEY,
+             delivered_at={"type": "string", "format": "date-time", "nullable": True}, to_collect=_MONEY,
+             items={"type": "string"}, maps={"type": "string"})
+_RUN = _obj(id={"type": "integer"}, vendor_id={"type": "integer"}, vendor={"type": "string"},
+            vehicle={"type": "string"}, day={"type": "string", "format": "date"},
+            status={"type": "string", "enum": ["PLANNED", "DISPATCHED", "DONE", "REPLACED"]}, km=_MONEY,
+            leaves_at={"type": "string", "format": "date-time"}, returns_at={"type": "string", "format": "date-time"},
+            depot_lat={"type": "number"}, depot_lon={"type": "number"}, stops=_list(_STOP))
 _EXPORT = _obj(id={"type": "integer"}, kind={"type": "string"}, format={"type": "string", "enum": ["csv", "xlsx"]},
                period_from={"type": "string", "format": "date"}, period_to={"type": "string", "format": "date"},
                file_name={"type": "string"}, rows={"type": "integer"}, bytes={"type": "integer"},
@@ -97,6 +108,17 @@ DOCUMENT: dict[str, Any] = {
             "summary": "vendors by score, with tier, grade, load and penalties",
             "parameters": [_query("limit", "1..1000 (default 100)", {"type": "integer"})],
             "responses": _ok(_obj(vendors=_list(_VENDOR)))}},
+        "/api/v1/delivery/runs": {"get": {
+            "summary": "delivery runs, newest first, with their stops in driving order",
+            "parameters": [_query("vendor", "phone or name", {"type": "string"}),
+                           _query("date", "the day of the runs", {"type": "string", "format": "date"}),
+                           _query("limit", "1..200 (default 50)", {"type": "integer"})],
+            "responses": _ok(_obj(runs=_list(_RUN)))}},
+        "/api/v1/delivery/runs/{id}": {"get": {
+            "summary": "one delivery run",
+            "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+            "responses": {**_ok(_RUN), "404": {"description": "no such run", "content": {
+                "application/json": {"schema": _ERROR}}}}}},
         "/api/v1/exports": {
             "get": {"summary": "recent exports, with their links while valid",
                     "parameters": [_query("limit", "1..500 (default 50)", {"type": "integer"})],
