@@ -20,6 +20,7 @@ class Product:
     aliases: tuple[str, ...] = field(default=())
     brand: str = ""
     category: str = ""
+    weight_kg: Decimal | None = None     # per unit; None: from the unit (domain/weights.py)
 
 
 @dataclass(frozen=True)
@@ -59,4 +60,17 @@ def product_from_row(row: dict[str, str | None]) -> Product:
     aliases = tuple(dict.fromkeys(a.strip() for a in (row.get("aliases") or "").split("|") if a.strip()))
     return Product(sku=sku, name=name, unit=unit, price=price.quantize(Decimal("0.01")), aliases=aliases,
                    brand=(row.get("brand") or "").strip(),
-                   category=(row.get("category") or "").strip().lower())
+                   category=(row.get("category") or "").strip().lower(), weight_kg=_weight(row.get("weight_kg")))
+
+
+def _weight(text: str | None) -> Decimal | None:
+    """The optional `weight_kg` column: empty for the default from the unit, else more than 0 and under 10 t."""
+    if not (text or "").strip():
+        return None
+    try:
+        weight = Decimal((text or "").strip())
+    except ArithmeticError as exc:
+        raise CatalogRowError(f"weight_kg {text!r} is not a number") from exc
+    if not weight.is_finite() or not 0 < weight < 10_000:
+        raise CatalogRowError(f"weight_kg {text!r} must be more than 0 and under 10000")
+    return weight.quantize(Decimal("0.001"))

@@ -29,23 +29,23 @@ class ProductRepository:
         """Insert or update by SKU; a product's aliases become exactly the ones given."""
         await self.conn.execute(
             "CREATE TEMP TABLE IF NOT EXISTS product_load (sku text, name text, brand text,"
-            " category text, unit text, price numeric, aliases text[]) ON COMMIT DROP"
+            " category text, unit text, price numeric, aliases text[], weight_kg numeric) ON COMMIT DROP"
         )
         await self.conn.execute("TRUNCATE product_load")
         await self.conn.copy_records_to_table(
             "product_load",
-            records=[(p.sku, p.name, p.brand, p.category, p.unit, p.price, list(p.aliases))
+            records=[(p.sku, p.name, p.brand, p.category, p.unit, p.price, list(p.aliases), p.weight_kg)
                      for p in products],
         )
         await self.conn.execute(
-            "INSERT INTO products (sku, name, brand, category, unit, price, updated_at)"
-            " SELECT DISTINCT ON (sku) sku, name, brand, category, unit, price, $1 FROM product_load"
+            "INSERT INTO products (sku, name, brand, category, unit, price, weight_kg, updated_at)"
+            " SELECT DISTINCT ON (sku) sku, name, brand, category, unit, price, weight_kg, $1 FROM product_load"
             " ON CONFLICT (sku) DO UPDATE SET name = EXCLUDED.name, brand = EXCLUDED.brand,"
             " category = EXCLUDED.category, unit = EXCLUDED.unit, price = EXCLUDED.price,"
-            " active = true, updated_at = EXCLUDED.updated_at"
-            " WHERE (products.name, products.brand, products.category, products.unit, products.price)"
-            " IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.brand, EXCLUDED.category, EXCLUDED.unit,"
-            " EXCLUDED.price)",
+            " weight_kg = EXCLUDED.weight_kg, active = true, updated_at = EXCLUDED.updated_at"
+            " WHERE (products.name, products.brand, products.category, products.unit, products.price,"
+            " products.weight_kg) IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.brand, EXCLUDED.category,"
+            " EXCLUDED.unit, EXCLUDED.price, EXCLUDED.weight_kg)",
             at,
         )
         await self.conn.execute(

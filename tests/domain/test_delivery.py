@@ -99,3 +99,14 @@ def test_greedy_plans_or_carries_every_order_within_capacity_and_windows(raw, fl
     assert all(r.returns <= p.ends + 1e-6 for r in plan.routes)
     planned = [o for r in plan.routes for v in r.visits for o in v.stop.order_ids]
     assert sorted(planned + [o for s in plan.carried for o in s.order_ids]) == [1000 + i for i in range(len(raw))]
+
+
+def test_the_catalogue_weight_column_is_optional_and_checked() -> None:
+    from domain.catalog import CatalogRowError, product_from_row
+
+    row = {"sku": "ATTA-25", "name": "Atta 25 kg sack", "unit": "sack", "price": "1900"}
+    assert product_from_row(row).weight_kg is None
+    assert str(product_from_row({**row, "weight_kg": "25.2"}).weight_kg) == "25.200"
+    for bad in ("heavy", "0", "-3", "NaN", "1e9"):
+        with pytest.raises(CatalogRowError, match="weight_kg"):
+            product_from_row({**row, "weight_kg": bad})

@@ -28,7 +28,8 @@ async def accepted(world: World, retailer: int, vendor: int, sku: str, quantity:
             world.clock.now())
         await conn.execute(
             "INSERT INTO order_items (order_id, sku, name, quantity, unit, unit_price, line_total)"
-            " SELECT $1, sku, name, $2::numeric, unit, $3::numeric, $2::numeric * $3::numeric FROM products WHERE sku = $4",
+            " SELECT $1, sku, name, $2::numeric, unit, $3::numeric, $2::numeric * $3::numeric"
+            " FROM products WHERE sku = $4",
             order_id, quantity, price, sku)
     return order_id
 
