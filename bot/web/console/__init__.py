@@ -6,15 +6,18 @@ Chart.js vendored from npm (bot/web/static/vendor/chartjs/, with its licence).
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from aiohttp import web
 
-from bot.web.console import admin_actions, admin_data, login, simulator
+from bot.appkeys import CONFIG
+from bot.web.console import admin_actions, admin_data, login, simulator, time_travel
 from bot.web.console.pages import admin_page
 from bot.web.console.session import admin_only
 from storage.repos.web_sessions import WebSession
 
+log = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent.parent / "static"
 PAGES = {  # path → (title, the page name admin.js draws)
     "/admin": ("Overview", "overview"),
@@ -42,6 +45,11 @@ def _shell(title: str, name: str):  # type: ignore[no-untyped-def]
 
 
 def add_routes(app: web.Application) -> None:
+    config = app[CONFIG]
+    if config.web.simulator and (config.secrets.twilio_auth_token or config.secrets.meta_access_token):
+        log.warning("web.simulator is on beside real WhatsApp credentials: whoever reaches / can speak as"
+                    " any phone; turn it off in production")
+    app.on_cleanup.append(time_travel.close)
     app.router.add_static("/static", STATIC, append_version=False)
     app.router.add_get("/", simulator.page)
     app.router.add_get("/sim/people", simulator.people)
@@ -49,6 +57,7 @@ def add_routes(app: web.Application) -> None:
     app.router.add_post("/sim/send", simulator.send)
     app.router.add_post("/sim/upload", simulator.upload)
     app.router.add_get("/sim/stream", simulator.stream)
+    app.router.add_post("/sim/travel", time_travel.travel)
     app.router.add_get("/admin/login", login.show)
     app.router.add_post("/admin/login", login.submit)
     app.router.add_post("/admin/logout", login.logout)
