@@ -30,9 +30,8 @@ class ConsoleViews:
         return [dict(r) for r in rows]
 
     async def statuses(self, ids: list[int]) -> dict[int, str]:
-        """The delivery status of each row: the provider's (delivered, read) once known, else the outbox's."""
-        rows = await self.conn.fetch(
-            "SELECT id, COALESCE(provider_status, status) AS status FROM outbound_messages WHERE id = ANY($1)", ids)
+        """The delivery status of each row (queued, sending, sent, delivered, read, failed, dead)."""
+        rows = await self.conn.fetch("SELECT id, status FROM outbound_messages WHERE id = ANY($1)", ids)
         return {r["id"]: r["status"] for r in rows}
 
     async def replies_to(self, inbound_id: int) -> list[str]:
@@ -53,9 +52,9 @@ class ConsoleViews:
     async def order_messages(self, order_id: int, limit: int = 100) -> list[dict[str, Any]]:
         """Messages that name the order (#1042), to anyone, with their delivery status; oldest first."""
         rows = await self.conn.fetch(
-            "SELECT id, recipient, body, kind, COALESCE(provider_status, status) AS status, last_error,"
+            "SELECT id, recipient, body, kind, status, last_error,"
             " created_at, sent_at FROM outbound_messages WHERE body ~ ('#' || $1::text || '([^0-9]|$)')"
-            " ORDER BY id LIMIT $2", order_id, limit)
+            " ORDER BY id LIMIT $2", str(order_id), limit)
         return [dict(r) for r in rows]
 
     async def vendor_stock(self, vendor_id: int, limit: int = 100) -> list[dict[str, Any]]:

@@ -49,6 +49,8 @@ def add_routes(app: web.Application) -> None:
     if config.web.simulator and (config.secrets.twilio_auth_token or config.secrets.meta_access_token):
         log.warning("web.simulator is on beside real WhatsApp credentials: whoever reaches / can speak as"
                     " any phone; turn it off in production")
+    app[simulator.STREAMS] = set()
+    app.on_shutdown.append(simulator.close_streams)
     app.on_cleanup.append(time_travel.close)
     app.router.add_static("/static", STATIC, append_version=False)
     app.router.add_get("/", simulator.page)

@@ -33,6 +33,7 @@ MEDIA_TYPES = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp",
                "audio/mpeg": ".mp3", "audio/mp4": ".m4a", "audio/webm": ".webm", "audio/wav": ".wav"}
 CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 POLL_SECONDS = 0.4
+STREAMS = web.AppKey("simulator_streams", set)
 KEEP_ALIVE_SECONDS = 15
 STATUS_WINDOW = 30  # the last this many messages of a phone are watched for status changes
 
@@ -166,27 +167,44 @@ async def stream(request: web.Request) -> web.StreamResponse:
     response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-store",
                                            "X-Accel-Buffering": "no"})
     await response.prepare(request)
+    streams = request.app[STREAMS]
+    task = asyncio.current_task()
+    assert task is not None
+    streams.add(task)
+    try:
+        await _push(request, response, phone, last)
+    except ConnectionResetError:  # the page went away mid-write
+        pass
+    finally:
+        streams.discard(task)
+    return response
+
+
+async def _push(request: web.Request, response: web.StreamResponse, phone: str, last: int) -> None:
     seen: dict[int, str] = {}
     quiet = 0
-    try:
-        while True:
-            async with unit_of_work(request) as uow:
-                fresh = await console.messages_to(uow, phone, last)
-                changed = await console.statuses(uow, list(seen))
-            for row_id, status in changed.items():
-                if seen.get(row_id) != status:
-                    seen[row_id] = status
-                    await response.write(_event("status", {"id": row_id, "status": status}))
-            for row in fresh:
-                last = row["id"]
-                seen[last] = row["provider_status"] or row["status"]
-                await response.write(f"id: {last}\n".encode() + _event("message", row))
-            for row_id in sorted(seen)[:-STATUS_WINDOW]:
-                del seen[row_id]
-            quiet = 0 if fresh or changed else quiet + 1
-            if quiet * POLL_SECONDS >= KEEP_ALIVE_SECONDS:
-                await response.write(b": keep-alive\n\n")
-                quiet = 0
-            await asyncio.sleep(POLL_SECONDS)
-    except (ConnectionResetError, asyncio.CancelledError):  # the page went away
-        return response
+    while request.transport is not None and not request.transport.is_closing():
+        async with unit_of_work(request) as uow:
+            fresh = await console.messages_to(uow, phone, last)
+            changed = await console.statuses(uow, list(seen))
+        for row_id, status in changed.items():
+            if seen.get(row_id) != status:
+                seen[row_id] = status
+                await response.write(_event("status", {"id": row_id, "status": status}))
+        for row in fresh:
+            last = row["id"]
+            seen[last] = row["status"]
+            await response.write(f"id: {last}\n".encode() + _event("message", row))
+        for row_id in sorted(seen)[:-STATUS_WINDOW]:
+            del seen[row_id]
+        quiet = 0 if fresh or changed else quiet + 1
+        if quiet * POLL_SECONDS >= KEEP_ALIVE_SECONDS:
+            await response.write(b": keep-alive\n\n")
+            quiet = 0
+        await asyncio.sleep(POLL_SECONDS)
+
+
+async def close_streams(app: web.Application) -> None:
+    """At shutdown: end the open streams (they would hold the server open until their pages leave)."""
+    for task in list(app[STREAMS]):
+        task.cancel()

@@ -98,8 +98,8 @@
            { label: "before", data: b.top_products.map((x) => Number(x.previous_sales)), backgroundColor: "#b9d6c5" }]),
         chart("grades", "Vendors by grade", "bar", Object.keys(d.grades), [{ label: "vendors", data: Object.values(d.grades),
           backgroundColor: "#c98a1b" }]),
-        chart("response", "Fastest vendors (median answer, minutes)", "bar", b.responsive.map((v) => v.name),
-          [{ label: "minutes", data: b.responsive.map((v) => v.response_p50_s === null ? null : +(v.response_p50_s / 60).toFixed(1)),
+        chart("response", "Fastest vendors (median answer, seconds)", "bar", b.responsive.map((v) => v.name),
+          [{ label: "seconds", data: b.responsive.map((v) => v.response_p50_s === null ? null : +v.response_p50_s.toFixed(1)),
             backgroundColor: "#7a4d1f" }], { indexAxis: "y" }));
       const products = table(b.top_products, [["Product", (p) => p.name], ["Sold", (p) => `${Number(p.quantity)} ${p.unit}`],
         ["Sales", (p) => money(p.sales)], ["Trend", (p) => `${p.trend.direction} ${p.trend.ratio === null ? "" : pct(p.trend.ratio)}`]]);

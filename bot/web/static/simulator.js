@@ -70,7 +70,7 @@
       }
       if (row.interactive) item.append(this.buttons(row.interactive));
       const meta = el("span", "meta", time(row.created_at) + " ");
-      const status = row.provider_status || row.status;
+      const status = row.status;
       meta.append(el("span", "status " + status, status));
       item.append(meta);
     }
