@@ -46,6 +46,9 @@ class WebConfig:
     max_body_bytes: int = 65536
     model_parse_open: bool = False   # POST /model/parse without an API key (a trusted network only)
     spool_dir: str = "var/spool"     # inbound messages kept on disk while PostgreSQL is down (relative: to the repo)
+    simulator: bool = False          # the chat simulator at / (anyone reaching it can speak as any phone)
+    time_travel: bool = False        # demo mode: the simulator may move the clock and run due jobs
+    session_ttl: timedelta = timedelta(hours=8)  # an /admin login lasts this long
 
 
 @dataclass(frozen=True)

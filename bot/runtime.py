@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
 from dataclasses import dataclass, field
@@ -16,7 +17,8 @@ from bot.dispatcher import Dispatcher
 from bot.intake import Intake
 from bot.nlu_service import NluService
 from services.texts import Texts, default_texts
-from storage.clock import Clock, SystemClock
+from storage.clock import Clock, ShiftedClock, SystemClock
+from storage.clock_offset import follow, read_offset
 from storage.db import create_pool, migrate
 from storage.link_key import stored_link_key
 from storage.uow import UnitOfWork
@@ -37,6 +39,9 @@ class Runtime:
     extras: dict[str, Any] = field(default_factory=dict)
 
     async def close(self) -> None:
+        follower = self.extras.pop("clock_follower", None)
+        if follower is not None:
+            follower.cancel()
         await self.intake.drain()
         await self.nlu.close()
         await self.redis.aclose()
@@ -66,13 +71,17 @@ async def start_runtime(config: Config, *, clock: Clock | None = None, pool_size
     secrets = config.secrets
     if not secrets.database_url or not secrets.redis_url:
         raise RuntimeError("DATABASE_URL and REDIS_URL must be set (or use the embedded services)")
-    clock = clock or SystemClock()
     pool = await create_pool(secrets.database_url, max_size=pool_size)
     async with pool.acquire() as conn:
         await migrate(conn)
     await sync_admins(pool, config)
-    config = await with_link_key(pool, config, clock)
     redis = aioredis.from_url(secrets.redis_url)
+    extras: dict[str, Any] = {}
+    if clock is None and config.web.time_travel:  # the demo: a clock the simulator may move on
+        clock = ShiftedClock(await read_offset(redis))
+        extras["clock_follower"] = asyncio.create_task(follow(redis, clock))
+    clock = clock or SystemClock()
+    config = await with_link_key(pool, config, clock)
     nlu = await NluService.load(pool, config, check_every=nlu_check_every)
     texts = default_texts()
 
@@ -83,4 +92,4 @@ async def start_runtime(config: Config, *, clock: Clock | None = None, pool_size
                             understand=nlu.understand if nlu.backend else None,
                             services={"nlu": nlu, "redis": redis})
     intake = Intake(pool, dispatcher, clock, before_handling=lambda: nlu.refresh(pool))
-    return Runtime(config, pool, redis, clock, texts, nlu, dispatcher, intake)
+    return Runtime(config, pool, redis, clock, texts, nlu, dispatcher, intake, extras)

@@ -38,6 +38,9 @@ _MEDIA_ID = re.compile(r"[0-9A-Za-z_.-]{1,128}")  # what goes into the Graph API
 META_MEDIA_HOSTS = frozenset({"lookaside.fbsbx.com"})  # where the Graph API's download URLs point
 
 
+LOCAL_PROVIDERS = ("console", "web")  # the terminal chat and the web simulator hand over files on this machine
+
+
 class MediaRejected(ValueError):
     """The media cannot be used (too large, wrong type, gone, not allowed); not worth retrying."""
 
@@ -159,7 +162,7 @@ async def fetch_media(url: str, *, provider: str, session: aiohttp.ClientSession
         except MediaGone as exc:
             raise MediaRejected(str(exc)) from exc
     if not url.startswith(("http://", "https://")):
-        if provider != "console":
+        if provider not in LOCAL_PROVIDERS:
             raise MediaRejected(f"{provider} media must be an http(s) URL")
         path = Path(url)
         if not path.is_file():

@@ -351,3 +351,14 @@ class OrderCarried(Event):
 
 
 # operators and the desk ----------------------------------------------------------------------------
+
+
+# the web console -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class LoginCodeIssued(Event):
+    """An admin asked to log in to the web console: `code` goes to their WhatsApp."""
+
+    phone: str
+    code: str
+    minutes: int

@@ -21,6 +21,7 @@ from services.events import (
     Event,
     HealEscalated,
     HealFailed,
+    LoginCodeIssued,
     OfferExpired,
     OrderAccepted,
     OrderCancelled,
@@ -426,3 +427,8 @@ async def tell_ticket_resolved(uow: UnitOfWork, event: TicketResolved) -> None:
 
 
 # operators and the desk ----------------------------------------------------------------------------
+
+
+@notice(LoginCodeIssued)
+async def _login_code(uow: UnitOfWork, event: LoginCodeIssued) -> None:
+    await tell(uow, event.phone, "web_login_code", code=event.code, minutes=event.minutes)

@@ -33,3 +33,14 @@ class FakeClock:
     def advance(self, delta: timedelta) -> datetime:
         self._now += delta
         return self._now
+
+
+class ShiftedClock:
+    """The system clock moved on by `offset`: the demo's time travel (storage.clock_offset shares the
+    offset between processes, so the server and the worker agree on the time)."""
+
+    def __init__(self, offset: timedelta = timedelta(0)) -> None:
+        self.offset = offset
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self.offset

@@ -20,6 +20,7 @@ from storage.clock import Clock, SystemClock
 from storage.notifier import Notifier, Renderer, Sender
 from storage.repos.apikeys import ApiKeyRepository
 from storage.repos.audit import AuditRepository
+from storage.repos.console_views import ConsoleViews
 from storage.repos.conversations import ConversationRepository
 from storage.repos.credit import CreditRepository
 from storage.repos.delivery import DeliveryRepository
@@ -41,6 +42,7 @@ from storage.repos.scoring import VendorScoreRepository
 from storage.repos.stock import StockRepository
 from storage.repos.tickets import TicketRepository
 from storage.repos.users import UserRepository
+from storage.repos.web_sessions import WebLoginRepository
 
 Publish = Callable[["UnitOfWork", Any], Awaitable[None]]
 Pool = asyncpg.Pool
@@ -99,6 +101,8 @@ class UnitOfWork:
         self.reminders = ReminderRepository(conn)
         self.vendor_scores = VendorScoreRepository(conn)
         self.delivery = DeliveryRepository(conn)
+        self.web_logins = WebLoginRepository(conn)
+        self.console = ConsoleViews(conn)
         return self
 
     @property

@@ -52,6 +52,7 @@ async def run_migrate(args: argparse.Namespace, config: Config) -> int:
 def run_serve(args: argparse.Namespace, config: Config) -> int:
     port = args.port or config.web.port
     print(f"serving on http://{args.host}:{port} (POST /webhooks/twilio, GET /health)", flush=True)
+    print(console_urls(config, port), flush=True)
     web.run_app(create_app(config), host=args.host, port=port, print=None, access_log=None)
     return 0
 
@@ -75,6 +76,7 @@ def run_all(args: argparse.Namespace, config: Config) -> int:
                 subprocess.Popen([*exe, "worker"], env=os.environ.copy())]
     print(f"khaacho is running: webhook http://127.0.0.1:{port}/webhooks/twilio — Ctrl-C stops it",
           flush=True)
+    print(console_urls(config, int(port)), flush=True)
 
     def stop(*_: object) -> None:
         for child in children:
@@ -93,6 +95,13 @@ def run_all(args: argparse.Namespace, config: Config) -> int:
         if "postgresql" in embedded_services():  # started for this demo: stopped with it
             stop_embedded_postgres()
     return max(child.returncode or 0 for child in children)
+
+
+def console_urls(config: Config, port: int) -> str:
+    """The web console's two addresses, said where the server starts."""
+    simulator = (f"simulator http://127.0.0.1:{port}/" if config.web.simulator
+                 else "simulator off (web.simulator: false)")
+    return f"{simulator} · operators' dashboard http://127.0.0.1:{port}/admin"
 
 
 def delivery_line(config: Config) -> str:

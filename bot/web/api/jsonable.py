@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime, timezone, tzinfo
 from decimal import Decimal
 from typing import Any
@@ -18,7 +19,7 @@ def jsonable(value: Any) -> Any:
                 "zone": _offset_name(value.zone, value.end)}
     if hasattr(value, "__dataclass_fields__"):
         return {name: jsonable(getattr(value, name)) for name in value.__dataclass_fields__}
-    if isinstance(value, dict):
+    if isinstance(value, Mapping):
         return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [jsonable(v) for v in value]
