@@ -35,7 +35,7 @@ CHROMIUM = Path(shutil.which("chromium") or "/usr/bin/chromium")
 SHOTS = ROOT / "var" / "screenshots"
 PHOTO = ROOT / "tests" / "conversations" / "data" / "media_list.png"
 RAM = "+9779800000001"
-pytestmark = [pytest.mark.timeout(300),
+pytestmark = [pytest.mark.timeout(600),
               pytest.mark.skipif(not CHROMIUM.exists(), reason="needs chromium (apt-get install chromium)")]
 
 

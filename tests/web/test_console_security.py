@@ -173,3 +173,12 @@ async def test_forms_never_fail_with_what_anyone_sends(client, phone, code, text
     assert response.status < 500
     response = await client.post("/sim/retailers", json={"phone": phone, "name": text})
     assert response.status < 500
+
+
+async def test_the_cookie_is_secure_over_https(client) -> None:
+    await ask(client, ADMIN)
+    csrf = await _login_form(client)
+    response = await client.post("/admin/login", headers={"X-Forwarded-Proto": "https"}, allow_redirects=False,
+                                 data={"csrf": csrf, "phone": ADMIN, "step": "code", "code": await last_code(client)})
+    (cookie,) = [c for c in response.headers.getall("Set-Cookie") if c.startswith("khaacho_session=")]
+    assert "Secure" in {a.strip() for a in cookie.split(";")}

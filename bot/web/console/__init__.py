@@ -50,6 +50,8 @@ def add_routes(app: web.Application) -> None:
         log.warning("web.simulator is on beside real WhatsApp credentials: whoever reaches / can speak as"
                     " any phone; turn it off in production")
     app[simulator.STREAMS] = set()
+    if config.web.simulator:
+        app.cleanup_ctx.append(simulator.waker_ctx)
     app.on_shutdown.append(simulator.close_streams)
     app.on_cleanup.append(time_travel.close)
     app.router.add_static("/static", STATIC, append_version=False)

@@ -10,9 +10,11 @@ Everything here answers 403 unless `web.simulator: true`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import re
 import uuid
+from collections.abc import AsyncIterator
 from decimal import Decimal
 from typing import Any
 
@@ -27,13 +29,15 @@ from bot.web.console.pages import html_page
 from bot.web.console.session import read_phone
 from bot.web.inbound import accept
 from services.ops import console
+from storage.outbox_listener import OutboxWaker, listening
 
 MEDIA_DIR = ROOT / "var" / "web_media"
 MEDIA_TYPES = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp", "audio/ogg": ".ogg",
                "audio/mpeg": ".mp3", "audio/mp4": ".m4a", "audio/webm": ".webm", "audio/wav": ".wav"}
 CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
-POLL_SECONDS = 0.4
-STREAMS = web.AppKey("simulator_streams", set)
+POLL_SECONDS = 0.5
+STREAMS = web.AppKey("simulator_streams", set[asyncio.Task[None]])
+WAKER = web.AppKey("simulator_waker", OutboxWaker)
 KEEP_ALIVE_SECONDS = 15
 STATUS_WINDOW = 30  # the last this many messages of a phone are watched for status changes
 
@@ -181,9 +185,16 @@ async def stream(request: web.Request) -> web.StreamResponse:
 
 
 async def _push(request: web.Request, response: web.StreamResponse, phone: str, last: int) -> None:
+    with request.app[WAKER].subscription(phone) as queued:
+        await _push_until_gone(request, response, phone, last, queued)
+
+
+async def _push_until_gone(request: web.Request, response: web.StreamResponse, phone: str, last: int,
+                           queued: asyncio.Event) -> None:
     seen: dict[int, str] = {}
     quiet = 0
     while request.transport is not None and not request.transport.is_closing():
+        queued.clear()  # before reading: a row queued meanwhile wakes the next wait at once
         async with unit_of_work(request) as uow:
             fresh = await console.messages_to(uow, phone, last)
             changed = await console.statuses(uow, list(seen))
@@ -201,10 +212,18 @@ async def _push(request: web.Request, response: web.StreamResponse, phone: str, 
         if quiet * POLL_SECONDS >= KEEP_ALIVE_SECONDS:
             await response.write(b": keep-alive\n\n")
             quiet = 0
-        await asyncio.sleep(POLL_SECONDS)
+        with contextlib.suppress(TimeoutError):  # a new row wakes it at once; status changes are polled
+            await asyncio.wait_for(queued.wait(), POLL_SECONDS)
+
+
+async def waker_ctx(app: web.Application) -> AsyncIterator[None]:
+    async with listening(app[CONFIG].secrets.database_url or "") as waker:
+        app[WAKER] = waker
+        yield
 
 
 async def close_streams(app: web.Application) -> None:
     """At shutdown: end the open streams (they would hold the server open until their pages leave)."""
-    for task in list(app[STREAMS]):
+    streams = app[STREAMS]
+    for task in list(streams):
         task.cancel()
