@@ -78,7 +78,7 @@ def synthetic_day(seed: int) -> list[tuple[str, Problem, Problem]]:
 
 
 def measure(day: list[tuple[str, Problem, Problem]], plan: Callable[[Problem], Plan], merged: bool) -> dict[str, float]:
-    km = hours = late = runs = stops = orders = carried = 0.0
+    km = hours = late = runs = stops = orders = carried = same_orders_single_km = 0.0
     seconds = 0.0
     for _, single, together in day:
         problem = together if merged else single
@@ -93,8 +93,11 @@ def measure(day: list[tuple[str, Problem, Problem]], plan: Callable[[Problem], P
         stops += sum(len(r.visits) for r in result.routes)
         orders += sum(len(v.stop.order_ids) for r in result.routes for v in r.visits)
         carried += sum(len(s.order_ids) for s in result.carried)
+        delivered = {o for r in result.routes for v in r.visits for o in v.stop.order_ids}
+        same_orders_single_km += sum(2 * single.km[0][i + 1] for i, s in enumerate(single.stops)
+                                     if s.order_ids[0] in delivered)
     return {"km": km, "hours": hours, "late": late, "runs": runs, "stops_per_run": stops / max(runs, 1),
-            "orders": orders, "carried": carried, "seconds": seconds}
+            "orders": orders, "carried": carried, "seconds": seconds, "same_orders_single_km": same_orders_single_km}
 
 
 def main() -> None:
@@ -116,7 +119,9 @@ def main() -> None:
         print(f"| {name} | {r['km']:,.1f} | {r['hours']:,.1f} | {r['runs']:.0f} | {r['stops_per_run']:.1f} "
               f"| {r['orders']:.0f} | {r['carried']:.0f} | {r['late']:.0f} | {r['seconds']:.2f} s |")
     saving = 1 - best["km"] / base["km"]
-    print(f"\nOR-Tools vs one trip per order: {saving:.1%} fewer km; vs greedy: "
+    fair = 1 - best["km"] / best["same_orders_single_km"]
+    print(f"\nOR-Tools vs one trip per order: {saving:.1%} fewer km ({fair:.1%} against one trip for just the "
+          f"{best['orders']:.0f} orders it delivered); vs greedy: "
           f"{1 - best['km'] / greedy['km']:.1%} fewer km, {best['carried']:.0f} vs {greedy['carried']:.0f} carried")
 
     big = [s for _, _, p in day for s in p.stops][:200]
@@ -130,7 +135,7 @@ def main() -> None:
         solve(problem, time_limit_s=1.0)
         timings.append(time.perf_counter() - started)
     print(f"200 orders, 5 vehicles: planned in {statistics.median(timings):.2f} s (median of 3)")
-    ok = saving >= 0.5 and best["km"] < greedy["km"] and best["carried"] <= greedy["carried"]
+    ok = fair >= 0.5 and best["km"] < greedy["km"] and best["carried"] <= greedy["carried"]
     print("targets met" if ok else "TARGETS MISSED")
     sys.exit(0 if ok else 1)
 

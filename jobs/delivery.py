@@ -3,23 +3,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import aiohttp
 
 from jobs.units import unit_of_work
-from routing.osrm import osrm_km_matrix
-from services.delivery import Matrix, plan_vendor, planning_due, vendors_to_plan
-
-
-def _matrix(config: Any, session: aiohttp.ClientSession) -> Matrix | None:
-    if not config.routing.osrm_url:
-        return None
-
-    async def matrix(points: Sequence[Any]) -> list[list[float]]:
-        return await osrm_km_matrix(session, config.routing.osrm_url, points, road_factor=config.routing.road_factor)
-    return matrix
+from services.delivery import osrm_matrix, plan_vendor, planning_due, vendors_to_plan
 
 
 async def plan_deliveries(ctx: dict[str, Any]) -> dict[str, str]:
@@ -32,6 +21,6 @@ async def plan_deliveries(ctx: dict[str, Any]) -> dict[str, str]:
     async with aiohttp.ClientSession() as session:
         for vendor_id in vendor_ids:
             async with unit_of_work(ctx) as uow:
-                result = await plan_vendor(uow, vendor_id, now=now, config=config, matrix=_matrix(config, session))
+                result = await plan_vendor(uow, vendor_id, now=now, config=config, matrix=osrm_matrix(config, session))
             outcomes[str(vendor_id)] = result.outcome.value
     return outcomes

@@ -23,6 +23,7 @@ from domain.delivery_runs import Run, RunStatus
 from domain.formatting import platform_zone
 from domain.orders import OrderStatus
 from domain.weights import unit_weight_kg
+from routing.osrm import osrm_km_matrix
 from routing.solver import solve
 from services.events import OrderCarried, RunPlanned
 from services.fulfilment import advance_order
@@ -50,6 +51,16 @@ class VendorPlan:
     unlocated: list[int] = field(default_factory=list)      # orders to shops without a location
     plan: Plan | None = None
     problem: Problem | None = None
+
+
+def osrm_matrix(config: Any, session: Any) -> Matrix | None:
+    """Road km from `routing.osrm_url` through `session` (an aiohttp ClientSession); None when unset."""
+    if not config.routing.osrm_url:
+        return None
+
+    async def matrix(points: Sequence[Point]) -> list[list[float]]:
+        return await osrm_km_matrix(session, config.routing.osrm_url, points, road_factor=config.routing.road_factor)
+    return matrix
 
 
 def haversine_matrix(road_factor: float) -> Matrix:

@@ -17,7 +17,6 @@ from bot.config import Config
 from domain.delivery import Point, minutes_of
 from domain.delivery_runs import Run
 from domain.formatting import platform_zone
-from routing.osrm import osrm_km_matrix
 from routing.svg import DrawnRun, DrawnStop, plan_runs, runs_svg
 from services import bootstrap
 from services import delivery as deliveries
@@ -122,15 +121,6 @@ async def hours_cmd(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
-def _matrix(config: Config, session: aiohttp.ClientSession) -> deliveries.Matrix | None:
-    if not config.routing.osrm_url:
-        return None
-
-    async def matrix(points: Any) -> list[list[float]]:
-        return await osrm_km_matrix(session, config.routing.osrm_url, points, road_factor=config.routing.road_factor)
-    return matrix
-
-
 def _run_json(run: Run) -> dict[str, Any]:
     return dict(json.loads(json.dumps(asdict(run), default=str)))
 
@@ -165,7 +155,7 @@ async def plan_cmd(args: argparse.Namespace, config: Config) -> int:
             at = max(now, datetime.combine(args.date, time(0), zone)) if args.date else now
             for vendor_id in vendor_ids:
                 result = await deliveries.plan_vendor(uow, vendor_id, now=at, config=config,
-                                                      matrix=_matrix(config, session))
+                                                      matrix=deliveries.osrm_matrix(config, session))
                 out.append({"vendor_id": vendor_id, "outcome": result.outcome.value, "day": result.day.isoformat(),
                             "runs": [_run_json(r) for r in result.runs], "carried": result.carried,
                             "unlocated": result.unlocated})

@@ -113,9 +113,13 @@ class DeliveryRepository:
                 for r in rows]
 
     async def busy_vehicles(self, vendor_id: int, day: date) -> set[int]:
-        """Vehicles out on a dispatched run of `day`."""
-        rows = await self.conn.fetch("SELECT vehicle_id FROM delivery_runs WHERE vendor_id = $1 AND day = $2"
-                                     " AND status = 'DISPATCHED'", vendor_id, day)
+        """Vehicles out on a dispatched run of `day`: one with an order still on its way (orders delivered
+        one by one with `delivered 1042`, or cancelled, free the vehicle too)."""
+        rows = await self.conn.fetch(
+            "SELECT DISTINCT d.vehicle_id FROM delivery_runs d JOIN delivery_stops s ON s.run_id = d.id"
+            " WHERE d.vendor_id = $1 AND d.day = $2 AND d.status = 'DISPATCHED' AND s.delivered_at IS NULL"
+            " AND EXISTS (SELECT 1 FROM orders o WHERE o.id = ANY(s.order_ids) AND o.status = 'DISPATCHED')",
+            vendor_id, day)
         return {r[0] for r in rows}
 
     async def planned_fingerprint(self, vendor_id: int, day: date) -> str | None:

@@ -14,6 +14,7 @@ import pytest
 from bot.cli import main
 from domain.delivery import Point
 from domain.delivery_runs import RunStatus
+from domain.geo import haversine_km
 from services.delivery import Planned, add_vehicle, dispatch_run, plan_vendor, set_depot
 from tests.services.conftest import World
 
@@ -114,3 +115,27 @@ async def test_the_command_line_adds_a_vehicle_and_prints_and_draws_the_plan(
     assert "no vendor with phone +9779800000199" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main(["fleet", "add", "+9779800000101", "Pickup", "--capacity-kg", "0"])
+
+
+async def test_with_an_osrm_server_the_plan_uses_its_road_km(world: World) -> None:
+    import dataclasses
+
+    import aiohttp
+    from aiohttp.test_utils import TestServer
+
+    from services.delivery import osrm_matrix
+    from tests.support.osrm_stub import OsrmStub
+
+    await setup_kathmandu(world)
+    await accepted(world, world.ram, world.sita, "SUGAR-LOOSE", 25)
+    stub = OsrmStub(factor=2.0)
+    async with TestServer(stub.app()) as server, aiohttp.ClientSession() as session:
+        config = dataclasses.replace(world.config, routing=dataclasses.replace(
+            world.config.routing, osrm_url=str(server.make_url(""))))
+        async with world.uow() as uow:
+            by_road = await plan_vendor(uow, world.sita, now=world.clock.now(), config=config,
+                                        matrix=osrm_matrix(config, session))
+    assert len(stub.requests) == 1 and not stub.rejected
+    straight = haversine_km(KALIMATI.lat, KALIMATI.lon, 27.7154, 85.3123)
+    assert float(by_road.runs[0].km) == pytest.approx(2 * 2.0 * straight, rel=1e-2)
+    assert osrm_matrix(world.config, None) is None                 # unset: great-circle km × road factor
