@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Collection, Mapping
 from datetime import UTC, datetime
+from typing import Any
 
 import aiohttp
 from twilio.base.exceptions import TwilioRestException
@@ -69,12 +70,22 @@ def parse_inbound(form: Mapping[str, str]) -> InboundMessage:
     )
 
 
+class _HttpClient(AsyncTwilioHttpClient):
+    """twilio's async client form-encodes every body; the Content API takes JSON (as the sync client sends it)."""
+
+    async def request(self, method: str, url: str, params: Any = None, data: Any = None,
+                      headers: dict[str, str] | None = None, **kwargs: Any) -> Any:
+        if headers and headers.get("Content-Type") == "application/json" and isinstance(data, dict):
+            data = json.dumps({k: v for k, v in data.items() if v is not None})
+        return await super().request(method, url, params=params, data=data, headers=headers, **kwargs)
+
+
 class TwilioSender:
     """Sends through Twilio's Messages API; `api_base_url` lets tests point it at a local stub."""
 
     def __init__(self, account_sid: str, auth_token: str, from_number: str, api_base_url: str,
                  status_callback: str | None = None) -> None:
-        self._http = AsyncTwilioHttpClient(timeout=10)
+        self._http = _HttpClient(timeout=10)
         self._client = Client(account_sid, auth_token, http_client=self._http)
         self._client.api.base_url = api_base_url
         if api_base_url.rstrip("/") != "https://api.twilio.com":  # a stand-in serves the Content API too
