@@ -23,6 +23,7 @@ from bot.middlewares import (
     save_conversation,
 )
 from bot.reply import Reply
+from domain.interactive import tapped, typed
 from domain.language import language_for
 from handlers.context import Turn
 from handlers.routing import UNKNOWN, Lazy, Router, ordered_handlers
@@ -71,10 +72,14 @@ class Dispatcher:
         user = await uow.users.by_phone(record.phone)
         convo = await uow.conversations.load(record.phone)
         convo.last_inbound_at = record.received_at
+        payload = record.payload.get("button_payload")
+        text = record.body.strip()
+        if payload is None and text and not text.startswith("/"):
+            payload = tapped(await uow.outbox.last_interactive(record.phone), text)
         turn = Turn(
-            message_id=record.id, phone=record.phone, text=record.body.strip(),
+            message_id=record.id, phone=record.phone, text=typed(payload) or text,
             role=user.role if user else UNKNOWN, user=user, convo=convo, media=record.media,
-            button_payload=record.payload.get("button_payload"), _parse_fn=self.parse,
+            button_payload=payload, _parse_fn=self.parse,
         )
         if self.understand is not None and not turn.text.startswith("/"):
             turn._parse = await self.understand(turn.text)

@@ -35,11 +35,16 @@ class LocalSession:
         await self.deliver(phone, text, media, provider_id)
         return await self.flush()
 
+    async def press(self, phone: str, payload: str, title: str = "") -> list[OutboundMessage]:
+        """A tap from `phone` on the button or list row with id `payload`; return everything sent because of it."""
+        await self.deliver(phone, title, button_payload=payload)
+        return await self.flush()
+
     async def deliver(self, phone: str, text: str = "", media: tuple[Media, ...] = (),
-                      provider_id: str | None = None) -> int | None:
+                      provider_id: str | None = None, button_payload: str | None = None) -> int | None:
         """Store and handle one message from `phone`; its inbox id (None: a provider id seen before)."""
         inbound = InboundMessage(provider="console", provider_id=provider_id or uuid.uuid4().hex,
-                                 phone=phone, text=text, media=media)
+                                 phone=phone, text=text, media=media, button_payload=button_payload)
         message_id = await self.runtime.intake.receive(inbound)
         if message_id is not None:
             await self.runtime.intake.process(phone)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from domain.interactive import Interactive
 from storage.notifier import Notifier, Renderer
 
 
 class Reply:
-    """`await reply("welcome", name=…)` answers the sender in this turn's language."""
+    """`await reply("welcome", name=…)` answers the sender in this turn's language;
+    `await reply("order_draft", interactive=buttons(...), ...)` shows buttons or a list under it."""
 
     def __init__(self, notifier: Notifier) -> None:
         assert notifier.sender is not None, "a reply needs the sender of a message"
@@ -31,8 +33,8 @@ class Reply:
     def texts(self) -> Renderer:
         return self.notifier.texts
 
-    async def __call__(self, key: str, **params: Any) -> None:
-        await self.notifier.reply(key, **params)
+    async def __call__(self, key: str, *, interactive: Interactive | None = None, **params: Any) -> None:
+        await self.notifier.reply(key, interactive=interactive, **params)
 
     async def text(self, body: str, *, media_url: str | None = None) -> None:
         await self.notifier.write(self.phone, body, kind="reply", media_url=media_url)

@@ -7,15 +7,29 @@ waits for a number (1, 2, …) or an order number.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from domain.bounds import reference_or_none
 from domain.complaints import classify_complaint
 from domain.conversations import Conversation
+from domain.formatting import amount
+from domain.interactive import (
+    MAX_ROW_DESCRIPTION,
+    MAX_ROW_TITLE,
+    MAX_ROWS,
+    Interactive,
+    ListRow,
+    ListSection,
+    clip,
+    say,
+)
+from domain.orders import OrderSummary
 from domain.people import User
 from handlers.context import Reply, Turn
+from handlers.drafting import titles
 from handlers.routing import RETAILER, Router
-from handlers.services_text import order_lines
+from handlers.services_text import order_lines, status_name
 from nlu.types import Parse
 from services import UnitOfWork
 from services.complaints import open_ticket
@@ -40,7 +54,18 @@ async def complain(reply: Reply, turn: Turn, parse: Parse, user: User, convo: Co
         await open_ticket(uow, user.id, None, category=category, body=turn.text, now=now)
         return
     convo.set(AWAITING_COMPLAINT_ORDER, body=turn.text, category=category, choices=[o.id for o in recent])
-    await reply("complaint_which_order", lines=order_lines(reply, config, recent, numbered=True))
+    await reply("complaint_which_order", lines=order_lines(reply, config, recent, numbered=True),
+                interactive=recent_order_list(reply, recent))
+
+
+def recent_order_list(reply: Reply, recent: Sequence[OrderSummary]) -> Interactive:
+    """The recent orders as a list (a row stands for its number), and a row for "about no order" (0)."""
+    title = titles(reply)
+    rows = [ListRow(say(str(n)), clip(f"#{o.id} · Rs {amount(o.total)}", MAX_ROW_TITLE),
+                    clip(f"{status_name(reply, o.status)} · {o.items}", MAX_ROW_DESCRIPTION))
+            for n, o in enumerate(recent[:MAX_ROWS - 1], 1)]
+    rows.append(ListRow(say("0"), title("complaint_no_order_row")))
+    return Interactive("list", sections=(ListSection("", tuple(rows)),), button_label=title("button_choose"))
 
 
 def _answers_which_order(turn: Turn) -> bool:

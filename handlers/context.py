@@ -6,6 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from domain.interactive import Interactive
+
 
 class Texts(Protocol):
     def has(self, key: str) -> bool: ...
@@ -22,7 +24,7 @@ class Reply(Protocol):
     @property
     def texts(self) -> Texts: ...
 
-    async def __call__(self, key: str, **params: Any) -> None: ...
+    async def __call__(self, key: str, *, interactive: Interactive | None = None, **params: Any) -> None: ...
 
     async def text(self, body: str, *, media_url: str | None = None) -> None: ...
 

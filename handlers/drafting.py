@@ -9,7 +9,7 @@ question is `{"kind": "choose", "text", "quantity", "mode", "options": [{"sku", 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -17,6 +17,7 @@ from typing import Any
 
 from domain import bounds
 from domain.formatting import amount
+from domain.interactive import MAX_ROW_TITLE, Interactive, ListRow, ListSection, clip, say
 from domain.orders import Order, OrderLine
 from domain.packs import deliverable, is_counted, whole_units
 from handlers.context import Reply
@@ -25,6 +26,7 @@ from nlu.normalize import prepare
 from nlu.numbers import parse_numeral
 from services import UnitOfWork
 from services.catalogue import products
+from services.choices import draft_buttons
 from services.drafts import credit_available, edit_draft
 from services.notifications import render_lines
 
@@ -167,8 +169,23 @@ async def show_draft(reply: Reply, uow: UnitOfWork, user: Any, convo: Any, draft
         return
     available = await credit_available(uow, user.id)
     await reply("order_draft", lines=await render_lines(uow, reply.language, draft.lines), order_id=draft.id,
-                total=amount(draft.total), available=amount(available))
+                total=amount(draft.total), available=amount(available), interactive=draft_buttons(titles(reply)))
     convo.set(CONFIRM, order_id=draft.id)
+
+
+async def candidate_list(reply: Reply, uow: UnitOfWork, options: Sequence[dict[str, Any]]) -> Interactive:
+    """The candidates of an unclear item as a list: name, price and pack; a row stands for its number."""
+    found = await products(uow, [o["sku"] for o in options])
+    rows = tuple(ListRow(say(str(n)), clip(o["name"], MAX_ROW_TITLE),
+                         reply.texts.render("order_choose_row", reply.language, price=amount(found[o["sku"]].price),
+                                            unit=found[o["sku"]].unit) if o["sku"] in found else "")
+                 for n, o in enumerate(options, 1))
+    return Interactive("list", sections=(ListSection("", rows),), button_label=titles(reply)("button_choose"))
+
+
+def titles(reply: Reply) -> Callable[[str], str]:
+    """Renders a button's text key in the language of this turn's answer."""
+    return lambda key: reply.texts.render(key, reply.language)
 
 
 async def ask_next(reply: Reply, uow: UnitOfWork, user: Any, convo: Any, now: datetime, config: Any,
@@ -182,7 +199,8 @@ async def ask_next(reply: Reply, uow: UnitOfWork, user: Any, convo: Any, now: da
     if question["kind"] == "choose":
         options = "\n".join(reply.texts.render("order_choose_option", reply.language, number=n, name=o["name"])
                             for n, o in enumerate(question["options"], 1))
-        await reply("order_choose", text=question["text"], options=options)
+        await reply("order_choose", text=question["text"], options=options,
+                    interactive=await candidate_list(reply, uow, question["options"]))
         convo.set(CHOOSE, questions=questions)
     else:
         await reply("order_ask_quantity", name=question["name"], unit=question["unit"])

@@ -55,6 +55,13 @@ def is_no(turn: Turn) -> bool:
     return bool(NO.match(turn.text)) or (not turn.parse.items and turn.parse.intent in ("deny", "cancel"))
 
 
+EDIT = re.compile(r"^\s*(?:edit|change|badal\w*|badl\w*|बदल\S*)\s*[.!]*\s*$", re.IGNORECASE)
+
+
+def is_edit(turn: Turn) -> bool:
+    return bool(EDIT.match(turn.text))
+
+
 def _remove(turn: Turn) -> dict[str, str] | None:
     """A message that only removes lines, its verb anywhere: "remove wai wai", "coke nahi chahiye"."""
     if edit_kinds(turn.text) != {REMOVE} or any(i.quantity for i in turn.parse.items):
@@ -115,6 +122,12 @@ async def remove(reply: Reply, uow: UnitOfWork, user: Any, convo: Any, now: date
         await reply("order_edit_not_found", items=f'"{phrase}"')
         return
     await show_draft(reply, uow, user, convo, await edit_draft(uow, user.id, now=now, config=config, remove=skus))
+
+
+@router.state(CONFIRM, roles=(RETAILER,), filters=(is_edit,))
+async def ask_edit(reply: Reply) -> None:
+    """EDIT (the draft's Edit button): say how to change it; the draft keeps waiting."""
+    await reply("order_edit_help")
 
 
 @router.state(CONFIRM, roles=(RETAILER,), filters=(is_no,))

@@ -4,6 +4,9 @@
     accept 1042 without coke             accept the rest; the left-out lines go to another vendor
     REJECT 1042 out of stock             reject with a reason; the order goes to the next vendor
     dispatched 1042 / delivered 1042     move the order on; the retailer is told
+    PART 1042 (the offer's Accept part)  a list of the order's lines: the one tapped is left out
+
+Offers, acceptances and dispatches carry buttons standing for these replies (services.choices).
 
 An order the vendor was never offered and does not hold gets the same answer as one that does not
 exist, before anything of it (its items, its status) is read out.
@@ -17,12 +20,15 @@ from datetime import datetime
 from typing import Any
 
 from domain.bounds import read_reference
+from domain.formatting import qty
+from domain.interactive import MAX_ROW_TITLE, MAX_ROWS, Interactive, ListRow, ListSection, clip, say
 from domain.orders import Order, OrderStatus
 from domain.people import User
 from handlers.context import Reply, Turn
-from handlers.drafting import named_skus
+from handlers.drafting import named_skus, titles
 from handlers.routing import VENDOR, Priority, Router
 from services import UnitOfWork
+from services.choices import next_step_button
 from services.fulfilment import (
     Answer,
     VendorResult,
@@ -51,6 +57,7 @@ WAITING = {"accept": [OrderStatus.PENDING_VENDOR], "reject": [OrderStatus.PENDIN
 REFUSALS = {Answer.NOT_YOURS: "vendor_not_yours", Answer.TAKEN: "vendor_taken", Answer.EXPIRED: "vendor_expired",
             Answer.NOTHING_LEFT: "vendor_nothing_left", Answer.NOT_FOUND: "vendor_not_yours"}
 ORDER_ID_MAX = 2**63 - 1  # orders.id is a bigint
+PART = re.compile(r"^\s*part" + _END + r"\s*$", re.IGNORECASE)
 
 
 def _read(action: str, turn: Turn) -> dict[str, Any] | None:
@@ -122,9 +129,29 @@ async def accept(reply: Reply, uow: UnitOfWork, user: User, now: datetime, confi
     if await refused(reply, order.id, result) or result.order is None or result.retailer is None:
         return
     await reply("vendor_accepted", lines=await render_lines(uow, reply.language, result.order.lines, prices=False),
-                order_id=order.id, retailer=result.retailer.name, address=result.retailer.address or "-")
+                order_id=order.id, retailer=result.retailer.name, address=result.retailer.address or "-",
+                interactive=None if result.child_id else next_step_button("dispatched", order.id, titles(reply)))
     if result.child_id:
-        await reply("vendor_accepted_part", child_id=result.child_id)
+        await reply("vendor_accepted_part", child_id=result.child_id,
+                    interactive=next_step_button("dispatched", order.id, titles(reply)))
+
+
+def _part(turn: Turn) -> dict[str, Any] | None:
+    match = PART.match(turn.text)
+    number = match.group("id") if match else None
+    return {"order_id": read_reference(number) if number else None} if match else None
+
+
+@router.message(priority=Priority.INTENT, roles=(VENDOR,), filters=(_part,))
+async def accept_part(reply: Reply, uow: UnitOfWork, user: User, order_id: int | None) -> None:
+    """The offer's Accept part: a list of the order's lines; the one tapped is left out of the acceptance."""
+    order = await which_order(reply, uow, user, "accept", order_id)
+    if order is None:
+        return
+    rows = tuple(ListRow(say(f"ACCEPT {order.id} without {li.name}"), clip(li.name, MAX_ROW_TITLE),
+                         f"{qty(li.quantity)} {li.unit}") for li in order.lines[:MAX_ROWS])
+    shown = Interactive("list", sections=(ListSection("", rows),), button_label=titles(reply)("button_choose"))
+    await reply("vendor_choose_left_out", order_id=order.id, interactive=shown)
 
 
 @router.message(priority=Priority.INTENT, roles=(VENDOR,), filters=(said("reject"),))
@@ -156,4 +183,5 @@ async def _move_on(reply: Reply, uow: UnitOfWork, user: User, now: datetime, ord
         return
     result = await advance_order(uow, order.id, user.id, target, now=now)
     if not await refused(reply, order.id, result):
-        await reply(done_key, order_id=order.id)
+        await reply(done_key, order_id=order.id, interactive=next_step_button("delivered", order.id, titles(reply))
+                    if target is OrderStatus.DISPATCHED else None)

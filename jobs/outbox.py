@@ -93,7 +93,7 @@ class OutboxSender:
 
     async def _send(self, record: OutboundRecord) -> bool | _Retry:
         message = OutboundMessage(record.recipient, record.body, record.media_url, record.template,
-                                  ref=str(record.id))
+                                  ref=str(record.id), interactive=record.interactive)
         try:
             result = await self.sender.send(message)
         except SenderAuthError as exc:
@@ -174,7 +174,7 @@ class OutboxSender:
             repo = OutboxRepository(conn)
             for record in await repo.stale_sending(self.clock.now() - stale_after):
                 message = OutboundMessage(record.recipient, record.body, record.media_url, record.template,
-                                          ref=str(record.id))
+                                          ref=str(record.id), interactive=record.interactive)
                 claimed = record.claimed_at.timestamp() if record.claimed_at else 0.0
                 known = await repo.recorded_sids(record.recipient, record.id)
                 try:

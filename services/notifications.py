@@ -13,9 +13,11 @@ from typing import Any, TypeVar
 from domain.delivery_runs import maps_link
 from domain.formatting import amount, clock_until, qty, zone_named
 from domain.healing import Problem
+from domain.interactive import Interactive
 from domain.orders import Order, OrderLine, OrderStatus
 from domain.people import Person
 from domain.reasons import Reason
+from services.choices import offer_buttons
 from services.events import (
     CreditRiskHigh,
     Event,
@@ -94,17 +96,20 @@ async def render_lines(uow: UnitOfWork, language: str, lines: Sequence[OrderLine
 
 
 async def tell(uow: UnitOfWork, phone: str, key: str, lines: Sequence[OrderLine] | None = None, *,
-               prices: bool = True, **params: Any) -> None:
+               prices: bool = True, choices: Callable[[Callable[[str], str]], Interactive] | None = None,
+               **params: Any) -> None:
     """Send `key` to `phone` in its language, with `{lines}` rendered in that language too; to the
-    sender of the message being handled this is part of the answer."""
+    sender of the message being handled this is part of the answer. `choices` makes the buttons or
+    list shown under it from a function that renders a text key in the recipient's language."""
     notifier = uow.notifier
     language = await notifier.language_of(phone)
     if lines is not None:
         params["lines"] = await render_lines(uow, language, lines, prices=prices)
+    interactive = choices(lambda k: notifier.texts.render(k, language)) if choices else None
     if notifier.is_sender(phone):
-        await notifier.reply(key, **params)
+        await notifier.reply(key, interactive=interactive, **params)
     else:
-        await notifier.notify(phone, key, language=language, **params)
+        await notifier.notify(phone, key, language=language, interactive=interactive, **params)
 
 
 # ordering and fulfilment ---------------------------------------------------------------------------
@@ -126,7 +131,8 @@ async def _offered(uow: UnitOfWork, event: OrderOffered) -> None:
     order = await _order(uow, event.order_id)
     retailer, vendor = await uow.users.person(order.retailer_id), await uow.users.person(event.vendor_id)
     await tell(uow, vendor.phone, "vendor_new_order", order.lines, prices=False, order_id=order.id,
-               retailer=retailer.name, address=retailer.address or "-", total=amount(order.total))
+               retailer=retailer.name, address=retailer.address or "-", total=amount(order.total),
+               choices=lambda title: offer_buttons(order.id, title, several=len(order.lines) > 1))
 
 
 @notice(OrderHeld)

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 import asyncpg
 
+from domain.interactive import Interactive
 from domain.language import language_for
 from storage.repos.outbox import OutboxRepository
 
@@ -53,10 +54,11 @@ class Notifier:
             " LEFT JOIN conversations c ON c.phone = u.phone WHERE u.phone = $1", phone)
         return language_for(row and row["chosen"], row and row["written"], self.default_language)
 
-    async def notify(self, phone: str, key: str, language: str | None = None, **params: Any) -> None:
-        """Send text `key` to `phone` in its language (or the one given)."""
+    async def notify(self, phone: str, key: str, language: str | None = None, *,
+                     interactive: Interactive | None = None, **params: Any) -> None:
+        """Send text `key` to `phone` in its language (or the one given), with buttons or a list."""
         language = language or await self.language_of(phone)
-        await self.write(phone, self.texts.render(key, language, **params), kind="notify")
+        await self.write(phone, self.texts.render(key, language, **params), kind="notify", interactive=interactive)
 
     async def notify_admins(self, key: str, *, skip: str | None = None, **params: Any) -> None:
         """Send text `key` to every active admin but `skip` (by default the sender)."""
@@ -66,12 +68,13 @@ class Notifier:
                 language = await self.language_of(row["phone"])
                 await self.write(row["phone"], self.texts.render(key, language, **params), kind="ops")
 
-    async def reply(self, key: str, **params: Any) -> None:
-        """Send text `key` to the sender, as the answer to its message."""
+    async def reply(self, key: str, *, interactive: Interactive | None = None, **params: Any) -> None:
+        """Send text `key` to the sender, as the answer to its message, with buttons or a list."""
         assert self.sender is not None, "a reply needs the sender of a message"
-        await self.write(self.sender.phone, self.texts.render(key, self.sender.language, **params))
+        await self.write(self.sender.phone, self.texts.render(key, self.sender.language, **params),
+                         interactive=interactive)
 
     async def write(self, recipient: str, body: str, *, kind: str = "reply", media_url: str | None = None,
-                    template: dict[str, Any] | None = None) -> None:
+                    template: dict[str, Any] | None = None, interactive: Interactive | None = None) -> None:
         await OutboxRepository(self.conn).add(recipient, body, at=self.now, kind=kind, inbound_id=self.inbound_id,
-                                              media_url=media_url, template=template)
+                                              media_url=media_url, template=template, interactive=interactive)

@@ -31,8 +31,9 @@ from testing.checks import CHECKS
 from testing.expectations import expectation_problems
 
 ROLES = {"retailer", "vendor", "admin", "unknown"}
-ACTIONS = ("advance", "check", "send", "sql")  # besides an actor's key: that actor sends a text
+ACTIONS = ("advance", "check", "press", "send", "sql")  # besides an actor's key: that actor sends a text
 SEND_KEYS = {"actor", "text", "media", "id"}
+PRESS_KEYS = {"actor", "payload", "title"}  # a tap on a button or list row: by its id, or by its title
 
 
 class FixtureError(ValueError):
@@ -51,9 +52,9 @@ class Actor:
 @dataclass(frozen=True)
 class Step:
     number: int
-    kind: str                   # "say" (an actor's key), "send", "advance", "check" or "sql"
+    kind: str                   # "say" (an actor's key), "send", "press", "advance", "check" or "sql"
     value: Any                  # the text said, or the value under the action's key
-    actor: str | None           # who speaks, for "say" and "send"
+    actor: str | None           # who speaks, for "say", "send" and "press"
     expect: dict[str, Any]      # actor key → expectation; whoever is not named receives nothing
     raw: dict[str, Any]
 
@@ -106,12 +107,17 @@ def _step(path: Path, actors: dict[str, Actor], number: int, raw: Any) -> Step:
         raise error(f"unknown keys {unknown} (actors are {list(actors)})")
     actions = [k for k in raw if k != "expect"]
     if len(actions) != 1:
-        raise error("needs exactly one of an actor, send, advance, check or sql")
+        raise error("needs exactly one of an actor, send, press, advance, check or sql")
     key = actions[0]
     kind, value, actor = ("say", raw[key], key) if key in actors else (key, raw[key], None)
     if kind == "send":
         if not isinstance(value, dict) or set(value) - SEND_KEYS or value.get("actor") not in actors:
             raise error(f"send needs an actor of the fixture and only the keys {sorted(SEND_KEYS)}")
+        actor = value["actor"]
+    elif kind == "press":
+        if (not isinstance(value, dict) or set(value) - PRESS_KEYS or value.get("actor") not in actors
+                or len({"payload", "title"} & set(value)) != 1):
+            raise error("press needs an actor of the fixture and one of payload or title")
         actor = value["actor"]
     elif kind == "advance":
         try:

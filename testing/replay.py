@@ -16,6 +16,7 @@ from bot.channels.base import Media, OutboundMessage
 from bot.local import LocalSession
 from bot.runtime import Runtime
 from domain.durations import parse_duration
+from domain.interactive import Interactive
 from jobs.schedule import PERIODIC
 from storage.clock import FakeClock
 from testing.cast import stage
@@ -40,6 +41,7 @@ class Replayer:
         self.clock: FakeClock = runtime.clock
         self.session = LocalSession(runtime)
         self._last_run: dict[str, Any] = {}
+        self._shown: dict[str, Interactive] = {}  # phone → the buttons or list last sent to it
 
     async def run(self, fixture: Fixture) -> int:
         """Replay every step; raise ReplayFailure at the first step not as expected. Returns steps run."""
@@ -47,6 +49,7 @@ class Replayer:
         self.clock.reset()
         self._last_run = {job.name: self.clock.now() for job in PERIODIC}
         await stage(fixture, self.runtime)
+        self._shown.clear()
         for step in fixture.steps:
             sent = await self._act(fixture, step)
             await self._verify(fixture, step, sent)
@@ -71,7 +74,24 @@ class Replayer:
                                           provider_id=spec.get("id"))
         if step.kind == "say":
             return await self.session.say(fixture.actors[step.actor or ""].phone, str(step.value))
+        if step.kind == "press":
+            return await self._press(fixture, step)
         return []  # a check step only reads
+
+    async def _press(self, fixture: Fixture, step: Step) -> list[OutboundMessage]:
+        """A tap on a button or row of the last message that showed some to the actor."""
+        phone = fixture.actors[step.actor or ""].phone
+        shown = self._shown.get(phone)
+        choices = shown.choices if shown else ()
+        if "title" in step.value:
+            found = [c for c in choices if c.title.casefold() == str(step.value["title"]).casefold()]
+        else:
+            found = [c for c in choices if c.id == str(step.value["payload"])]
+        if not found:
+            offered = ", ".join(f"{c.title!r} ({c.id})" for c in choices) or "nothing"
+            raise ReplayFailure(f"{fixture.path.name}: {step.describe()}: no such button or row;"
+                                f" the last message to {step.actor} offered {offered}")
+        return await self.session.press(phone, found[0].id, found[0].title)
 
     async def run_due_jobs(self) -> list[OutboundMessage]:
         ctx = self.session.job_context()
@@ -88,8 +108,12 @@ class Replayer:
         for message in sent:
             actor = fixture.by_phone.get(message.recipient)
             who = actor.key if actor else message.recipient
-            received.setdefault(who, []).append(message.body)
-            if (actor is None or actor.role in PEOPLE) and (found := leaks(message.body)):
+            received.setdefault(who, []).append(shown_text(message))
+            if message.interactive is not None:
+                self._shown[message.recipient] = message.interactive
+            elif message.recipient in self._shown:
+                del self._shown[message.recipient]
+            if (actor is None or actor.role in PEOPLE) and (found := leaks(shown_text(message))):
                 problems.append(f"{who}: internal names in a message to a {actor.role if actor else 'person'}:"
                                 f" {', '.join(found)}")
         for who, expectation in step.expect.items():
@@ -125,6 +149,13 @@ class Replayer:
                 for spec in as_list(specs):
                     problems += await CHECKS[name].run(conn, fixture.actors, spec)
         return problems
+
+
+def shown_text(message: OutboundMessage) -> str:
+    """A message as the fixture reads it: the body, and under it each button or row as [title]."""
+    if message.interactive is None:
+        return message.body
+    return message.body + "\n" + " ".join(f"[{c.title}]" for c in message.interactive.choices)
 
 
 def _diff(fixture: Fixture, step: Step, received: dict[str, list[str]], problems: list[str]) -> str:

@@ -6,6 +6,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from domain.interactive import Interactive
 from nlu.normalize import encodable
 
 
@@ -50,6 +51,7 @@ class OutboundMessage:
     media_url: str | None = None
     template: dict[str, Any] | None = None
     ref: str | None = None  # the outbox row id; providers that echo it back (Meta) let a crash be settled
+    interactive: Interactive | None = None  # buttons or a list under the body
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from bot.channels.base import (
     TransientSendError,
 )
 from bot.channels.meta import media_id_of
+from domain.interactive import Interactive, fallback_text
 
 GRAPH_VERSION = "v21.0"
 DEFAULT_API_BASE_URL = "https://graph.facebook.com"
@@ -75,13 +76,15 @@ class MetaSender:
 
 
 def build_payload(message: OutboundMessage) -> dict[str, Any]:
-    """The `/messages` JSON body for a text, media-by-link or template message."""
+    """The `/messages` JSON body for a text, interactive, media-by-link or template message."""
     payload: dict[str, Any] = {"messaging_product": "whatsapp", "recipient_type": "individual",
                                "to": message.recipient.lstrip("+")}
     if message.ref:
         payload["biz_opaque_callback_data"] = message.ref
     if message.template:
         payload.update(type="template", template=_template(message.template))
+    elif message.interactive and not message.media_url and len(message.body) <= _interactive_body_limit(message):
+        payload.update(type="interactive", interactive=_interactive(message.body, message.interactive))
     elif message.media_url:
         kind = _media_kind(message.media_url)
         media_id = media_id_of(message.media_url)
@@ -92,8 +95,28 @@ def build_payload(message: OutboundMessage) -> dict[str, Any]:
             media["filename"] = urlparse(message.media_url).path.rsplit("/", 1)[-1] or "file"
         payload.update({"type": kind, kind: media})
     else:
-        payload.update(type="text", text={"body": message.body[:4096], "preview_url": False})
+        body = fallback_text(message.body, message.interactive) if message.interactive else message.body
+        payload.update(type="text", text={"body": body[:4096], "preview_url": False})
     return payload
+
+
+def _interactive_body_limit(message: OutboundMessage) -> int:
+    return 1024 if message.interactive and message.interactive.kind == "buttons" else 4096
+
+
+def _interactive(body: str, shown: Interactive) -> dict[str, Any]:
+    """A Cloud API `interactive` object: reply buttons or a list (a longer body goes as numbered text)."""
+    if shown.kind == "buttons":
+        return {"type": "button", "body": {"text": body},
+                "action": {"buttons": [{"type": "reply", "reply": {"id": b.id, "title": b.title}}
+                                       for b in shown.buttons]}}
+    sections = [{"title": s.title, "rows": [{"id": r.id, "title": r.title, "description": r.description}
+                                             if r.description else {"id": r.id, "title": r.title} for r in s.rows]}
+                for s in shown.sections]
+    for section in sections:
+        if not section["title"]:
+            del section["title"]
+    return {"type": "list", "body": {"text": body}, "action": {"button": shown.button_label, "sections": sections}}
 
 
 def _template(template: dict[str, Any]) -> dict[str, Any]:

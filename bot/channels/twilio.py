@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Collection, Mapping
 from datetime import UTC, datetime
+from typing import Any
 
 import aiohttp
 from twilio.base.exceptions import TwilioRestException
@@ -21,7 +22,9 @@ from bot.channels.base import (
     SendResult,
     TransientSendError,
 )
+from bot.channels.twilio_content import ContentTemplates
 from bot.config import is_e164
+from domain.interactive import fallback_text
 
 # what a dropped keep-alive connection, a reset or a timeout raises from twilio's aiohttp client
 _UNREACHABLE = (OSError, aiohttp.ClientError, TimeoutError)
@@ -58,12 +61,23 @@ def parse_inbound(form: Mapping[str, str]) -> InboundMessage:
         Media(url=form[f"MediaUrl{i}"], content_type=form.get(f"MediaContentType{i}", ""))
         for i in range(count) if form.get(f"MediaUrl{i}")
     )
-    extra = {k: form[k] for k in ("WaId", "ButtonText", "Latitude", "Longitude", "To") if form.get(k)}
+    extra = {k: form[k] for k in ("WaId", "ButtonText", "ListTitle", "Latitude", "Longitude", "To") if form.get(k)}
     return InboundMessage(
         provider="twilio", provider_id=sid, phone=strip_channel(sender), text=form.get("Body", ""),
-        media=media, profile_name=form.get("ProfileName"), button_payload=form.get("ButtonPayload"),
+        media=media, profile_name=form.get("ProfileName"),
+        button_payload=form.get("ButtonPayload") or form.get("ListId"),  # a quick reply, or a list-picker row
         extra=extra,
     )
+
+
+class _HttpClient(AsyncTwilioHttpClient):
+    """twilio's async client form-encodes every body; the Content API takes JSON (as the sync client sends it)."""
+
+    async def request(self, method: str, url: str, params: Any = None, data: Any = None,
+                      headers: dict[str, str] | None = None, **kwargs: Any) -> Any:
+        if headers and headers.get("Content-Type") == "application/json" and isinstance(data, dict):
+            data = json.dumps({k: v for k, v in data.items() if v is not None})
+        return await super().request(method, url, params=params, data=data, headers=headers, **kwargs)
 
 
 class TwilioSender:
@@ -71,19 +85,25 @@ class TwilioSender:
 
     def __init__(self, account_sid: str, auth_token: str, from_number: str, api_base_url: str,
                  status_callback: str | None = None) -> None:
-        self._http = AsyncTwilioHttpClient(timeout=10)
+        self._http = _HttpClient(timeout=10)
         self._client = Client(account_sid, auth_token, http_client=self._http)
         self._client.api.base_url = api_base_url
+        if api_base_url.rstrip("/") != "https://api.twilio.com":  # a stand-in serves the Content API too
+            self._client.content.base_url = api_base_url
         self._from = "whatsapp:" + strip_channel(from_number)
         self._status_callback = status_callback
+        self._contents = ContentTemplates(self._client)
 
     async def send(self, message: OutboundMessage) -> SendResult:
         kwargs: dict[str, object] = {"to": "whatsapp:" + message.recipient, "from_": self._from}
         if message.template:
             kwargs["content_sid"] = message.template["sid"]
             kwargs["content_variables"] = content_variables(message.template.get("variables"))
-        else:
-            kwargs["body"] = message.body
+        elif message.interactive and not message.media_url and (
+                sid := await self._contents.sid_for(message.body, message.interactive)):
+            kwargs["content_sid"] = sid
+        else:  # buttons or lists Twilio cannot show (a long body, media) go as numbered text
+            kwargs["body"] = _text(message)
         if message.media_url:
             kwargs["media_url"] = [message.media_url]
         if self._status_callback:
@@ -116,7 +136,7 @@ class TwilioSender:
             raise TransientSendError(f"cannot list sent messages: {type(exc).__name__}: {exc}") from exc
         skip = set(exclude)
         for item in reversed(sent):  # Twilio lists newest first
-            if item.sid in skip or (not message.template and (item.body or "") != message.body):
+            if item.sid in skip or (not message.template and (item.body or "") != _text(message)):
                 continue
             return SendResult(sid=item.sid, status=item.status or "sent")
         return None
@@ -149,3 +169,7 @@ def _classify(exc: TwilioRestException) -> Exception:
     if status == 429 or status >= 500:
         return TransientSendError(f"twilio {status}: {exc.msg}")
     return PermanentSendError(f"twilio {status} (code {exc.code}): {exc.msg}")
+
+
+def _text(message: OutboundMessage) -> str:
+    return fallback_text(message.body, message.interactive) if message.interactive else message.body

@@ -13,6 +13,8 @@ from typing import Any
 
 import asyncpg
 
+from domain.interactive import Interactive
+
 
 @dataclass(frozen=True)
 class OutboundRecord:
@@ -25,9 +27,16 @@ class OutboundRecord:
     kind: str
     claimed_at: datetime | None = None
     next_attempt_at: datetime | None = None  # when the claim was due: the previous try's time + its backoff
+    interactive: Interactive | None = None
+
+    @classmethod
+    def of(cls, row: Any) -> OutboundRecord:
+        values = dict(row)
+        shown = values.pop("interactive", None)
+        return cls(**values, interactive=Interactive.from_json(shown) if shown else None)
 
 
-_COLUMNS = "id, recipient, body, media_url, template, tries, kind, claimed_at, next_attempt_at"
+_COLUMNS = "id, recipient, body, media_url, template, tries, kind, claimed_at, next_attempt_at, interactive"
 
 
 class OutboxRepository:
@@ -36,14 +45,22 @@ class OutboxRepository:
 
     async def add(self, recipient: str, body: str, *, at: datetime, kind: str = "reply",
                   inbound_id: int | None = None, media_url: str | None = None,
-                  template: dict[str, Any] | None = None) -> int:
+                  template: dict[str, Any] | None = None, interactive: Interactive | None = None) -> int:
         """Queue a message; the sender is woken (NOTIFY, delivered at commit) in the same statement."""
         return await self.conn.fetchval(
             "WITH queued AS (INSERT INTO outbound_messages (recipient, body, kind, inbound_id, media_url,"
-            " template, next_attempt_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id)"
-            " SELECT id FROM queued, pg_notify('outbox', $1)",
-            recipient, body, kind, inbound_id, media_url, template, at,
+            " template, interactive, next_attempt_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)"
+            " RETURNING id) SELECT id FROM queued, pg_notify('outbox', $1)",
+            recipient, body, kind, inbound_id, media_url, template,
+            interactive.to_json() if interactive else None, at,
         )
+
+    async def last_interactive(self, recipient: str) -> Interactive | None:
+        """The buttons or list of the latest message to `recipient`, if that message had any: what a
+        typed number or title answers."""
+        shown = await self.conn.fetchval(
+            "SELECT interactive FROM outbound_messages WHERE recipient = $1 ORDER BY id DESC LIMIT 1", recipient)
+        return Interactive.from_json(shown) if shown else None
 
     async def claim(self, now: datetime, limit: int) -> list[OutboundRecord]:
         """Mark up to `limit` sendable rows as sending (one per recipient, the oldest) and return them."""
@@ -60,7 +77,7 @@ class OutboxRepository:
             """,
             now, limit,
         )
-        return sorted((OutboundRecord(**r) for r in rows), key=lambda r: r.id)
+        return sorted((OutboundRecord.of(r) for r in rows), key=lambda r: r.id)
 
     async def mark_sent(self, row_id: int, sid: str, status: str, at: datetime) -> None:
         await self.conn.execute(
@@ -116,7 +133,7 @@ class OutboxRepository:
             " ORDER BY id FOR UPDATE SKIP LOCKED",
             older_than,
         )
-        return [OutboundRecord(**r) for r in rows]
+        return [OutboundRecord.of(r) for r in rows]
 
     async def release(self, row_id: int, error: str) -> None:
         """Put a claimed row back untouched (the sender, not the message, failed): the try is not counted."""

@@ -17,6 +17,7 @@ from bot.dispatcher import Dispatcher, NoHandler
 from bot.middlewares import Next
 from domain.bounds import REFERENCE, OutOfBounds
 from domain.conversations import Conversation
+from domain.interactive import Interactive, buttons, say
 from domain.people import User
 from handlers.admin import framework
 from handlers.admin.framework import Audit, UsageError, admin_command
@@ -43,6 +44,11 @@ class FakeUnitOfWork:
         self.audit = SimpleNamespace(record=self._audit)
         self.savepoint = self._savepoint
         self.notifier = SimpleNamespace(sender=None, texts=None, reply=self._reply)
+        self.shown: Interactive | None = None  # the buttons or list of the latest message to the sender
+        self.outbox = SimpleNamespace(last_interactive=self._last_interactive)
+
+    async def _last_interactive(self, phone: str) -> Interactive | None:
+        return self.shown
 
     async def _by_phone(self, phone: str) -> User | None:
         return self.user if self.user and self.user.phone == phone else None
@@ -57,7 +63,7 @@ class FakeUnitOfWork:
                      before: Any = None, after: Any = None) -> None:
         self.log.append(("audit", actor, action, at, subject, before, after))
 
-    async def _reply(self, key: str, **params: Any) -> None:
+    async def _reply(self, key: str, *, interactive: Interactive | None = None, **params: Any) -> None:
         self.log.append(("reply", key, params))
 
     @contextlib.asynccontextmanager
@@ -182,6 +188,27 @@ async def test_a_handler_gets_who_wrote_their_conversation_and_the_reply_in_thei
     assert (got["inbound"], got["now"], got["record"], got["nlu"]) == (NOW, NOW, 42, "the nlu")
     await handle(d, "namaste", FakeUnitOfWork(None))
     assert got["role"] == UNKNOWN and got["user"] is None
+
+
+async def test_a_tap_or_a_shown_choice_typed_by_number_is_handled_as_the_text_it_stands_for() -> None:
+    router, seen = Router("taps"), []
+
+    @router.message(roles=(RETAILER,))
+    async def echo(turn: Turn) -> None:
+        seen.append((turn.text, turn.button_payload))
+
+    d = dispatcher(router)
+    uow = FakeUnitOfWork(RAM)
+    tap = InboundRecord(id=7, provider="meta", provider_id="w7", phone=PHONE, body="Confirm", received_at=NOW,
+                        payload={"button_payload": say("YES")})
+    await d.handle(uow, tap)  # type: ignore[arg-type]
+    uow.shown = buttons((say("YES"), "Confirm"), (say("EDIT"), "Edit"))
+    for text in ("2", "Edit", "3", "/help"):
+        await handle(d, text, uow)
+    uow.shown = None
+    await handle(d, "2", uow)
+    assert seen == [("YES", "say:YES"), ("EDIT", "say:EDIT"), ("Edit", None), ("3", None), ("/help", None),
+                    ("2", None)]
 
 
 async def test_the_message_id_is_on_every_log_line_of_the_turn_and_who_answered_is_logged(

@@ -149,7 +149,7 @@ async def test_a_named_check_says_what_differs(runtime: Runtime, tmp_path: Path,
 @pytest.mark.parametrize("steps, error", [
     ("  - ram: hi\n    expect:\n      bob: none\n", "expect names unknown actor 'bob'"),
     ("  - ram: hi\n    expect:\n      ram: {contain: x}\n", "expectation for ram: unknown keys ['contain']"),
-    ("  - ram: hi\n    sita: hello\n", "needs exactly one of an actor, send, advance, check or sql"),
+    ("  - ram: hi\n    sita: hello\n", "needs exactly one of an actor, send, press, advance, check or sql"),
     ("  - advance: soon\n", "advance: "),
     ("  - check:\n      orders: {count: 0}\n", "unknown check 'orders' (known: audit, ledger,"),
     ("  - check:\n      order: {actor: ram, stauts: DRAFT}\n", "check order: unknown keys ['stauts']"),

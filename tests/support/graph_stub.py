@@ -2,7 +2,8 @@
 
 It refuses (and records why) a wrong bearer token, a body that is not JSON, and bodies the Cloud API
 would reject (no messaging_product, a `to` that is not digits, a type without its object, an empty
-text); it answers like the Graph API with a fresh wamid, and can be told to fail the next requests.
+text, interactive buttons or lists past WhatsApp's limits); it answers like the Graph API with a fresh
+wamid, and can be told to fail the next requests.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 
 from aiohttp import web
 
-TYPES = ("text", "template", "image", "audio", "video", "document")
+TYPES = ("text", "template", "image", "audio", "video", "document", "interactive")
 
 
 class GraphStub:
@@ -108,6 +109,52 @@ def _problems(body: Any) -> list[str]:
         problems.append("text.body is required")
     elif kind == "template" and not (body["template"].get("name") and body["template"].get("language")):
         problems.append("template needs a name and a language")
+    elif kind == "interactive":
+        problems += _interactive_problems(body["interactive"])
     elif kind not in ("text", "template") and not (body[kind].get("link") or body[kind].get("id")):
         problems.append(f"{kind} needs a link or an id")
+    return problems
+
+
+def _too_long(what: str, value: Any, limit: int) -> list[str]:
+    if not isinstance(value, str) or not value:
+        return [f"{what} is required"]
+    return [f"{what} is {len(value)} characters, more than {limit}"] if len(value) > limit else []
+
+
+def _interactive_problems(shown: dict[str, Any]) -> list[str]:
+    """What the Cloud API refuses in reply buttons and lists (its documented limits)."""
+    kind, action = shown.get("type"), shown.get("action") or {}
+    problems = _too_long("interactive body.text", (shown.get("body") or {}).get("text"),
+                         1024 if kind == "button" else 4096)
+    if kind == "button":
+        found = action.get("buttons") or []
+        if not 1 <= len(found) <= 3:
+            problems.append(f"{len(found)} buttons: 1 to 3 allowed")
+        for b in found:
+            reply = b.get("reply") or {}
+            if b.get("type") != "reply":
+                problems.append("a button's type must be reply")
+            problems += _too_long("button title", reply.get("title"), 20) + _too_long("button id", reply.get("id"), 256)
+        if len({(b.get("reply") or {}).get("id") for b in found}) != len(found):
+            problems.append("button ids must be unique")
+    elif kind == "list":
+        problems += _too_long("list action.button", action.get("button"), 20)
+        sections = action.get("sections") or []
+        rows = [r for s in sections for r in s.get("rows") or []]
+        if not 1 <= len(sections) <= 10 or not 1 <= len(rows) <= 10:
+            problems.append(f"{len(sections)} sections and {len(rows)} rows: 1 to 10 rows in 1 to 10 sections")
+        if len(sections) > 1 and not all(s.get("title") for s in sections):
+            problems.append("several sections need a title each")
+        for s in sections:
+            if "title" in s:
+                problems += _too_long("section title", s["title"], 24)
+        for r in rows:
+            problems += _too_long("row title", r.get("title"), 24) + _too_long("row id", r.get("id"), 200)
+            if len(r.get("description", "")) > 72:
+                problems.append(f"row description is {len(r['description'])} characters, more than 72")
+        if len({r.get("id") for r in rows}) != len(rows):
+            problems.append("row ids must be unique")
+    else:
+        problems.append(f"interactive type {kind!r} is not button or list")
     return problems

@@ -5,6 +5,11 @@ fields Twilio requires (ContentVariables one JSON object, as Twilio checks), ans
 sent messages for reconciliation, can be told to fail the next requests (429 with Retry-After, 500,
 403), to drop the connection without an answer, or to hang, and serves media files for inbound-media
 tests. Changing `auth_token` is a rotated token: every request is then refused with 401.
+
+It also serves the Content API (`POST /v1/Content`, `GET /v1/Content`): quick-reply and list-picker
+templates are checked against WhatsApp's limits (at most 3 quick replies with titles of 20
+characters, at most 10 list items of 24 with descriptions of 72, a list button of 20, a body of
+1024) and refused with Twilio's 400 as the real API does; a message may then name one by ContentSid.
 """
 
 from __future__ import annotations
@@ -53,6 +58,7 @@ class TwilioStub:
         self.attempts = 0                      # creates received, answered or not
         self._ids = itertools.count(1)
         self.arrived = asyncio.Event()
+        self.contents: dict[str, dict] = {}    # content SID -> the create request's JSON
 
     def app(self) -> web.Application:
         app = web.Application()
@@ -60,7 +66,37 @@ class TwilioStub:
         app.router.add_post(base, self._create)
         app.router.add_get(base, self._list)
         app.router.add_get("/media/{name}", self._media)
+        app.router.add_post("/v1/Content", self._create_content)
+        app.router.add_get("/v1/Content", self._list_contents)
         return app
+
+    async def _create_content(self, request: web.Request) -> web.Response:
+        if not self._authorised(request):
+            return web.json_response({"code": 20003, "message": "Authenticate", "status": 401}, status=401)
+        try:
+            content = json.loads(await request.read())
+        except ValueError:
+            content = None
+        problems = _content_problems(content)
+        if problems:
+            self.rejected.extend(problems)
+            return web.json_response({"code": 21658, "message": "; ".join(problems), "status": 400}, status=400)
+        sid = f"HX{next(self._ids):032d}"
+        self.contents[sid] = content
+        return web.json_response(self._content_resource(sid), status=201)
+
+    async def _list_contents(self, request: web.Request) -> web.Response:
+        if not self._authorised(request):
+            return web.json_response({"code": 20003, "message": "Authenticate", "status": 401}, status=401)
+        return web.json_response({"contents": [self._content_resource(sid) for sid in self.contents],
+                                  "meta": {"page": 0, "page_size": 50, "first_page_url": "", "previous_page_url": None,
+                                           "url": "", "next_page_url": None, "key": "contents"}})
+
+    def _content_resource(self, sid: str) -> dict:
+        content = self.contents[sid]
+        return {"sid": sid, "account_sid": self.account_sid, "friendly_name": content.get("friendly_name"),
+                "language": content.get("language"), "variables": content.get("variables") or {},
+                "types": content.get("types"), "url": f"https://content.twilio.com/v1/Content/{sid}"}
 
     def to(self, phone: str) -> list[StubMessage]:
         return [m for m in self.messages if m.to == "whatsapp:" + phone]
@@ -161,3 +197,35 @@ def _json_object(fields: list) -> bool:
     except ValueError:
         return False
     return isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
+
+
+def _long(what: str, value: object, limit: int) -> list[str]:
+    if not isinstance(value, str) or not value:
+        return [f"{what} is required"]
+    return [f"{what} is {len(value)} characters, more than {limit}"] if len(value) > limit else []
+
+
+def _content_problems(content: object) -> list[str]:
+    """What the Content API refuses in a quick-reply or list-picker template."""
+    if not isinstance(content, dict) or not isinstance(content.get("types"), dict) or not content["types"]:
+        return ["a content needs types"]
+    problems = _long("friendly_name", content.get("friendly_name"), 256)
+    types = content["types"]
+    if quick := types.get("twilio/quick-reply"):
+        actions = quick.get("actions") or []
+        problems += _long("quick-reply body", quick.get("body"), 1024)
+        if not 1 <= len(actions) <= 3:
+            problems.append(f"{len(actions)} quick replies: 1 to 3 allowed on WhatsApp")
+        for a in actions:
+            problems += _long("quick-reply title", a.get("title"), 20) + _long("quick-reply id", a.get("id"), 200)
+    if picker := types.get("twilio/list-picker"):
+        items = picker.get("items") or []
+        problems += _long("list-picker body", picker.get("body"), 1024) + _long("list-picker button",
+                                                                                  picker.get("button"), 20)
+        if not 1 <= len(items) <= 10:
+            problems.append(f"{len(items)} list items: 1 to 10 allowed")
+        for i in items:
+            problems += _long("list item", i.get("item"), 24) + _long("list item id", i.get("id"), 200)
+            if len(i.get("description") or "") > 72:
+                problems.append("list item description is more than 72 characters")
+    return problems

@@ -1,0 +1,34 @@
+"""What can be tapped under each kind of message: buttons and lists standing for typed replies.
+
+Each function takes `title`, which renders a text key in the reader's language, so a button reads
+in the same language as the message above it; tapping it is handled as typing what its id says.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from domain.interactive import Interactive, buttons, say
+
+Title = Callable[[str], str]
+
+YES, EDIT, NO = "YES", "EDIT", "NO"  # what a draft's buttons stand for, typed
+
+
+def draft_buttons(title: Title) -> Interactive:
+    """Confirm / Edit / Cancel under a draft."""
+    return buttons((say(YES), title("button_confirm")), (say(EDIT), title("button_edit")),
+                   (say(NO), title("button_cancel")))
+
+
+def offer_buttons(order_id: int, title: Title, *, several: bool) -> Interactive:
+    """Accept / Reject (and Accept part, when the order has more than one line) under a vendor's offer."""
+    pairs = [(say(f"ACCEPT {order_id}"), title("button_accept")), (say(f"REJECT {order_id}"), title("button_reject"))]
+    if several:
+        pairs.append((say(f"PART {order_id}"), title("button_accept_part")))
+    return buttons(*pairs)
+
+
+def next_step_button(action: str, order_id: int, title: Title) -> Interactive:
+    """The one button that moves an order on: "dispatched 1001" or "delivered 1001"."""
+    return buttons((say(f"{action} {order_id}"), title(f"button_{action}")))
