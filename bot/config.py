@@ -138,6 +138,14 @@ class SafeModeConfig:
 
 
 @dataclass(frozen=True)
+class MetricsConfig:
+    """Prometheus: each `serve` answers GET /metrics; a `worker` listens on `worker_port` (0: it does not,
+    e.g. with PROMETHEUS_MULTIPROC_DIR set, where any `serve` reports every process of the machine)."""
+
+    worker_port: int = 0
+
+
+@dataclass(frozen=True)
 class AdminEntry:
     phone: str
     name: str = "Admin"
@@ -206,6 +214,7 @@ class Config:
     safe_mode: SafeModeConfig = field(default_factory=SafeModeConfig)
     admins: list[AdminEntry] = field(default_factory=list)
     media: MediaConfig = field(default_factory=MediaConfig)
+    metrics: MetricsConfig = field(default_factory=MetricsConfig)
     secrets: Secrets = field(default_factory=Secrets)
 
 

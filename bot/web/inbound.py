@@ -20,6 +20,7 @@ from bot.appkeys import CONFIG, RUNTIME
 from bot.channels.base import InboundMessage
 from bot.config import ROOT
 from bot.spool import Spool
+from storage import metrics
 
 log = logging.getLogger(__name__)
 SPOOL = web.AppKey("spool", Spool)
@@ -35,10 +36,12 @@ async def accept(app: web.Application, message: InboundMessage) -> None:
     if not spool.pending():
         try:
             await _store(app, message)
+            metrics.MESSAGES_RECEIVED.labels(message.provider).inc()
             return
         except DATABASE_DOWN as exc:
             log.warning("database unavailable for an inbound message", extra={"error": type(exc).__name__})
     await asyncio.to_thread(spool.put, message)
+    metrics.MESSAGES_RECEIVED.labels(message.provider).inc()
 
 
 async def _store(app: web.Application, message: InboundMessage) -> None:
