@@ -56,6 +56,11 @@ class Intake:
                 received_at=self.clock.now(),
             )
 
+    @property
+    def in_flight(self) -> int:
+        """Conversations this process is handling or about to handle."""
+        return len(self._running)
+
     def schedule(self, phone: str) -> None:
         """Handle the sender's pending messages in the background, keeping the task referenced.
 
