@@ -1,4 +1,4 @@
-"""Webhook load: signed greeting posts at rising rates against `serve` (one process, then two).
+"""Webhook load: signed greeting posts at rising rates against N `serve` + N `worker` pairs (1, then 2).
 
 Each round posts a bounded number of "namaste" messages, each from its own retailer, at a fixed
 rate (open loop), to real `khaacho serve` processes with one `khaacho worker` and a local Twilio
@@ -58,9 +58,71 @@ async def reset(url: str) -> None:
     await conn.close()
 
 
+BARE_APP = """
+import sys
+from aiohttp import web
+async def accept(request):
+    await request.post()
+    return web.Response(text="<Response></Response>", content_type="text/xml")
+app = web.Application()
+app.router.add_post("/webhooks/twilio", accept)
+app.router.add_get("/health", lambda r: web.Response(text="ok"))
+web.run_app(app, host="127.0.0.1", port=int(sys.argv[1]), print=None, access_log=None)
+"""
+
+
+@contextlib.contextmanager
+def bare_processes(count: int):  # type: ignore[no-untyped-def]
+    """`count` bare aiohttp processes that accept the form and answer 200: the ceiling of this layout."""
+    import subprocess
+    import urllib.request
+
+    ports = [free_port() for _ in range(count)]
+    procs = [subprocess.Popen([sys.executable, "-c", BARE_APP, str(p)]) for p in ports]
+    try:
+        for port in ports:
+            for _ in range(100):
+                with contextlib.suppress(OSError):
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1)
+                    break
+                time.sleep(0.1)
+        yield ports
+    finally:
+        for proc in procs:
+            proc.terminate()
+            proc.wait()
+
+
+async def bare_round(ports: list[int], phones: list[str], rate: int) -> dict[str, float]:
+    """The same open-loop posts against the bare handler; latency is the webhook's answer time."""
+    answered: list[float] = []
+    connector = aiohttp.TCPConnector(limit=256)
+    async with aiohttp.ClientSession(connector=connector) as http:
+        async def post(i: int, phone: str) -> None:
+            form = twilio_form(phone, "namaste")
+            sent = time.monotonic()
+            async with http.post(f"http://127.0.0.1:{ports[i % len(ports)]}/webhooks/twilio", data=form) as response:
+                await response.read()
+            answered.append(time.monotonic() - sent)
+
+        start = time.monotonic()
+        tasks = []
+        for i, phone in enumerate(phones):
+            delay = start + i * (1.0 / rate) - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            tasks.append(asyncio.create_task(post(i, phone)))
+        await asyncio.gather(*tasks)
+        span = time.monotonic() - start
+    answered.sort()
+    return {"sustained_per_s": len(answered) / span, "p50_ms": 1000 * statistics.median(answered),
+            "p99_ms": 1000 * answered[int(0.99 * (len(answered) - 1))]}
+
+
 async def one_round(ports: list[int], stub: TwilioStub, phones: list[str], rate: int) -> dict[str, float]:
     stub.messages.clear()
     posted: dict[str, float] = {}
+    refused: list[str] = []
     interval = 1.0 / rate
     connector = aiohttp.TCPConnector(limit=256)
     async with aiohttp.ClientSession(connector=connector) as http:
@@ -70,7 +132,9 @@ async def one_round(ports: list[int], stub: TwilioStub, phones: list[str], rate:
             posted[phone] = time.monotonic()
             async with http.post(f"http://127.0.0.1:{ports[i % len(ports)]}/webhooks/twilio", data=form,
                                  headers=headers) as response:
-                if response.status != 200:
+                if response.status == 503:  # at capacity: the provider retries later; counted, not lost here
+                    refused.append(phone)
+                elif response.status != 200:
                     raise RuntimeError(f"webhook answered {response.status}")
 
         start = time.monotonic()
@@ -88,12 +152,14 @@ async def one_round(ports: list[int], stub: TwilioStub, phones: list[str], rate:
     replies: dict[str, list[float]] = {}
     for m in stub.messages:
         replies.setdefault(m.to.removeprefix("whatsapp:"), []).append(m.received)
+    for phone in refused:
+        posted.pop(phone, None)
     latencies = sorted(min(times) - posted[p] for p, times in replies.items() if p in posted)
     delivered_at = sorted(min(times) for times in replies.values())
     span = delivered_at[-1] - start if delivered_at else float("nan")
     return {
-        "offered_rate": rate, "posted": len(phones), "post_span_s": post_span,
-        "delivered": len(replies), "lost": len(phones) - len(replies),
+        "offered_rate": rate, "posted": len(phones), "post_span_s": post_span, "refused": len(refused),
+        "delivered": len(replies), "lost": len(phones) - len(refused) - len(replies),
         "answered_twice": sum(1 for t in replies.values() if len(t) > 1),
         "sustained_per_s": len(replies) / span if span else 0.0,
         "p50_ms": 1000 * statistics.median(latencies) if latencies else float("nan"),
@@ -129,11 +195,13 @@ async def main() -> None:
            "PUBLIC_BASE_URL": PUBLIC}
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; "
           f"embedded: {services.embedded or 'none'}; outbox limit {args.send_rate:.0f}/s")
-    print(f"{'servers':>7} {'offered/s':>9} {'posted':>6} {'deliv':>6} {'lost':>4} {'twice':>5} "
-          f"{'sustained/s':>11} {'p50 ms':>8} {'p99 ms':>8}")
+    print(f"{'servers':>7} {'offered/s':>9} {'posted':>6} {'503':>5} {'deliv':>6} {'lost':>4} {'twice':>5} "
+          f"{'sustained/s':>11} {'p50 ms':>8} {'p99 ms':>8} {'bare/s':>8} {'bare p99':>8} {'ratio':>6} {'load':>5}")
     logs = Path(tempfile.mkdtemp(prefix="khaacho-bench-"))
     for servers in (int(s) for s in args.servers.split(",")):
-        with khaacho_processes(env, servers=servers, workers=1, log_dir=logs) as ports:
+        with bare_processes(servers) as bare_ports:
+            bare = {rate: await bare_round(bare_ports, phones[:int(rate * args.seconds)], rate) for rate in rates}
+        with khaacho_processes(env, servers=servers, workers=servers, log_dir=logs) as ports:
             await asyncio.sleep(1.0)
             offset = 0
             for rate in rates:
@@ -141,9 +209,11 @@ async def main() -> None:
                 count = int(rate * args.seconds)
                 r = await one_round(ports, stub, phones[offset:offset + count], rate)
                 offset = (offset + count) % (len(phones) - count)
-                print(f"{servers:>7} {rate:>9} {r['posted']:>6} {r['delivered']:>6} {r['lost']:>4} "
+                b = bare[rate]
+                print(f"{servers:>7} {rate:>9} {r['posted']:>6} {r['refused']:>5} {r['delivered']:>6} {r['lost']:>4} "
                       f"{r['answered_twice']:>5} {r['sustained_per_s']:>11.1f} {r['p50_ms']:>8.1f} "
-                      f"{r['p99_ms']:>8.1f}", flush=True)
+                      f"{r['p99_ms']:>8.1f} {b['sustained_per_s']:>8.1f} {b['p99_ms']:>8.1f} "
+                      f"{r['sustained_per_s'] / b['sustained_per_s']:>6.2f} {os.getloadavg()[0]:>5.1f}", flush=True)
     await runner.cleanup()
     print(f"process logs: {logs}")
 

@@ -10,7 +10,7 @@ from aiohttp import web
 from bot.appkeys import CONFIG, RUNTIME
 from bot.config import Config
 from bot.runtime import start_runtime
-from bot.web import api, console, health, inbound, meta_webhooks, rasa_parse, twilio_webhooks
+from bot.web import api, console, health, inbound, meta_webhooks, metrics, rasa_parse, twilio_webhooks
 from bot.web.webhook_plan import webhook_plan
 from storage.clock import Clock
 
@@ -49,6 +49,7 @@ def create_app(config: Config, *, clock: Clock | None = None) -> web.Application
     if plan.meta:
         meta_webhooks.add_routes(app)
     app.router.add_get("/health", health.health)
+    metrics.add_routes(app)
     rasa_parse.add_routes(app)
     api.add_routes(app)
     console.add_routes(app)

@@ -156,6 +156,14 @@ class RoutingConfig:
 
 
 @dataclass(frozen=True)
+class MetricsConfig:
+    """Prometheus: each `serve` answers GET /metrics; a `worker` listens on `worker_port` (0: it does not,
+    e.g. with PROMETHEUS_MULTIPROC_DIR set, where any `serve` reports every process of the machine)."""
+
+    worker_port: int = 0
+
+
+@dataclass(frozen=True)
 class AdminEntry:
     phone: str
     name: str = "Admin"
@@ -225,6 +233,7 @@ class Config:
     admins: list[AdminEntry] = field(default_factory=list)
     media: MediaConfig = field(default_factory=MediaConfig)
     routing: RoutingConfig = field(default_factory=RoutingConfig)
+    metrics: MetricsConfig = field(default_factory=MetricsConfig)
     secrets: Secrets = field(default_factory=Secrets)
 
 

@@ -19,6 +19,7 @@ from bot.channels.base import InboundMessage
 from bot.dispatcher import Dispatcher
 from bot.logs import handling
 from services.bootstrap import unit_of_work
+from storage import metrics
 from storage.clock import Clock
 from storage.repos.inbox import InboundRecord, InboxRepository
 from storage.transient import is_transient
@@ -54,6 +55,11 @@ class Intake:
                 payload={"button_payload": inbound.button_payload, **inbound.extra},
                 received_at=self.clock.now(),
             )
+
+    @property
+    def in_flight(self) -> int:
+        """Conversations this process is handling or about to handle."""
+        return len(self._running)
 
     def schedule(self, phone: str) -> None:
         """Handle the sender's pending messages in the background, keeping the task referenced.
@@ -96,7 +102,7 @@ class Intake:
             await self.before_handling()
         more, tries = True, 0
         while more:
-            message_id = None
+            message_id, record = None, None
             try:
                 async with self._unit_of_work() as uow:
                     await uow.inbox.lock_conversation(phone)
@@ -109,8 +115,10 @@ class Intake:
                     if limited:
                         more = await uow.inbox.finish(record, self.clock.now(), "limited")
                     else:
-                        await self.dispatcher.handle(uow, record)  # logs under the message's id, as above
+                        with metrics.timed(metrics.HANDLING_SECONDS, record.provider):
+                            await self.dispatcher.handle(uow, record)  # logs under the message's id, as above
                         more = await uow.inbox.finish(record, self.clock.now())
+                _count_handled(record, "limited" if limited else "handled", self.clock)
             except Exception as exc:
                 if is_transient(exc):
                     tries += 1
@@ -124,6 +132,7 @@ class Intake:
                 if message_id is None:
                     log.exception("cannot read pending messages", extra={"phone": phone})
                     return handled
+                metrics.MESSAGES_FAILED.labels(record.provider if record else "unknown").inc()
                 with handling(message_id):
                     log.exception("message failed", extra={"phone": phone})
                     try:
@@ -171,3 +180,10 @@ class Intake:
             phones = sorted(set(await repo.senders_with_pending(cutoff)) | set(retried))
         counts = await asyncio.gather(*(self.process(p) for p in phones))
         return sum(counts)
+
+
+def _count_handled(record: InboundRecord, outcome: str, clock: Clock) -> None:
+    metrics.MESSAGES_HANDLED.labels(record.provider, outcome).inc()
+    if record.received_at is not None:
+        waited = (clock.now() - record.received_at).total_seconds()
+        metrics.WAIT_SECONDS.labels(record.provider).observe(max(0.0, waited))

@@ -17,6 +17,7 @@ from nlu.intent import load_or_train
 from nlu.normalize import prepare
 from nlu.pipeline import ITEM_INTENTS, OUT_OF_SCOPE, NluPipeline
 from nlu.types import Parse
+from storage import metrics
 from storage.repos.products import ProductRepository
 
 
@@ -64,7 +65,8 @@ class NluService:
             await self.backend.close()
 
     def parse(self, text: str) -> Parse:
-        return self.pipeline.parse(text)
+        with metrics.timed(metrics.NLU_SECONDS):
+            return self.pipeline.parse(text)
 
     async def refresh(self, pool: asyncpg.Pool, *, force: bool = False) -> bool:
         """Re-index when the catalogue changed; checked at most every `check_every` seconds."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from datetime import timedelta
 from typing import Any
@@ -12,6 +13,7 @@ import asyncpg
 from arq import cron
 from arq.connections import RedisSettings
 from arq.worker import Worker, get_kwargs
+from prometheus_client import start_http_server
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -23,6 +25,7 @@ from bot.runtime import start_runtime
 from jobs.heartbeat import heartbeat
 from jobs.outbox import OutboxSender, send_outbox
 from jobs.schedule import PERIODIC
+from storage import metrics
 from storage.ratelimit import RateLimiter
 
 log = logging.getLogger(__name__)
@@ -90,6 +93,8 @@ async def startup(ctx: dict[str, Any]) -> None:
     sender = make_sender(config)
     ctx.update(config=config, runtime=runtime, pool=runtime.pool, clock=runtime.clock,
                intake=runtime.intake, sender=sender, outbox=make_outbox(runtime, sender))
+    if config.metrics.worker_port:
+        start_http_server(config.metrics.worker_port)
     await heartbeat(ctx)
     ctx["pump"] = asyncio.create_task(outbox_pump(ctx))
 
@@ -104,6 +109,23 @@ async def shutdown(ctx: dict[str, Any]) -> None:
         await ctx["sender"].close()
     if "runtime" in ctx:
         await ctx["runtime"].close()
+    metrics.process_exited()
+
+
+def counted(func: Any) -> Any:
+    """`func` as an arq job whose runs are counted by outcome in `khaacho_jobs`."""
+
+    @functools.wraps(func)
+    async def run(ctx: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+        try:
+            result = await func(ctx, *args, **kwargs)
+        except Exception:
+            metrics.JOBS.labels(func.__name__, "failed").inc()
+            raise
+        metrics.JOBS.labels(func.__name__, "ok").inc()
+        return result
+
+    return run
 
 
 def _cron_seconds(every: timedelta) -> dict[str, Any]:
@@ -138,8 +160,8 @@ def settings(redis_url: str) -> type:
     """arq's WorkerSettings for this deployment."""
 
     class WorkerSettings:
-        functions = [send_outbox, *(job.func for job in PERIODIC)]
-        cron_jobs = [cron(job.func, name=f"cron:{job.name}", unique=True, run_at_startup=False,
+        functions = [counted(send_outbox), *(counted(job.func) for job in PERIODIC)]
+        cron_jobs = [cron(counted(job.func), name=f"cron:{job.name}", unique=True, run_at_startup=False,
                           **_cron_seconds(job.every)) for job in PERIODIC]
         on_startup = startup
         on_shutdown = shutdown

@@ -35,6 +35,7 @@ from bot.channels.base import (
 from services.events import SendingPaused
 from services.notifications import publish
 from services.texts import Texts
+from storage import metrics
 from storage.clock import Clock
 from storage.ratelimit import RateLimiter
 from storage.repos.outbox import OutboundRecord, OutboxRepository, backoff
@@ -95,19 +96,24 @@ class OutboxSender:
         message = OutboundMessage(record.recipient, record.body, record.media_url, record.template,
                                   ref=str(record.id), interactive=record.interactive)
         try:
-            result = await self.sender.send(message)
+            with metrics.timed(metrics.OUTBOX_SEND_SECONDS):
+                result = await self.sender.send(message)
         except SenderAuthError as exc:
+            metrics.OUTBOX_SENDS.labels("refused").inc()
             async with self.pool.acquire() as conn:
                 await OutboxRepository(conn).release(record.id, str(exc))
             await self._pause(str(exc))
             return False
         except PermanentSendError as exc:
+            metrics.OUTBOX_SENDS.labels("failed").inc()
             await self._failed(record, str(exc), transient=False)
             return False
         except Exception as exc:  # TransientSendError, or a sender's bug: this row is retried, the batch goes on
+            metrics.OUTBOX_SENDS.labels("retry").inc()
             if not isinstance(exc, TransientSendError):
                 log.exception("unexpected send error", extra={"outbox_id": record.id})
             return _Retry(f"{type(exc).__name__}: {exc}", getattr(exc, "retry_after", None))
+        metrics.OUTBOX_SENDS.labels("sent").inc()
         self._last_ok = self.clock.now()
         async with self.pool.acquire() as conn:
             repo = OutboxRepository(conn)

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 
+import uvloop
 from aiohttp import web
 
 from bot.app import create_app
@@ -53,14 +54,15 @@ def run_serve(args: argparse.Namespace, config: Config) -> int:
     port = args.port or config.web.port
     print(f"serving on http://{args.host}:{port} (POST /webhooks/twilio, GET /health)", flush=True)
     print(console_urls(config, port), flush=True)
-    web.run_app(create_app(config), host=args.host, port=port, print=None, access_log=None)
+    web.run_app(create_app(config), host=args.host, port=port, print=None, access_log=None,
+                loop=uvloop.new_event_loop())
     return 0
 
 
 def run_worker(args: argparse.Namespace, config: Config) -> int:
     from bot.worker import run
 
-    asyncio.set_event_loop(asyncio.new_event_loop())
+    asyncio.set_event_loop(uvloop.new_event_loop())
     run(config.secrets.redis_url or "")
     return 0
 

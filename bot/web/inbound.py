@@ -1,6 +1,8 @@
 """Taking an inbound message from a webhook: stored and scheduled, or spooled while PostgreSQL is down.
 
-A message is answered 200 only once it is durable: in `inbound_messages`, or in the disk spool
+A process already handling MAX_IN_FLIGHT conversations answers 503 with Retry-After at once
+(backpressure: the provider retries) rather than queue for seconds. A message is answered 200
+only once it is durable: in `inbound_messages`, or in the disk spool
 (bot/spool.py) when the database does not answer. While anything is spooled, new messages join the
 spool behind it, so each conversation keeps its order; a background task replays the spool every
 second until it is empty.
@@ -20,25 +22,35 @@ from bot.appkeys import CONFIG, RUNTIME
 from bot.channels.base import InboundMessage
 from bot.config import ROOT
 from bot.spool import Spool
+from storage import metrics
 
 log = logging.getLogger(__name__)
 SPOOL = web.AppKey("spool", Spool)
 STORE_TIMEOUT = 5.0     # Twilio gives up on a webhook after 15 s
 REPLAY_EVERY = 1.0
+# Conversations one process handles at once before webhooks get 503 + Retry-After (the providers
+# retry): past this, queueing only turns into seconds of latency for everyone.
+MAX_IN_FLIGHT = 256
+RETRY_AFTER_S = 1
 DATABASE_DOWN = (OSError, TimeoutError, asyncpg.PostgresConnectionError, asyncpg.exceptions.OperatorInterventionError,
                  asyncpg.InterfaceError, asyncpg.exceptions.TooManyConnectionsError)
 
 
 async def accept(app: web.Application, message: InboundMessage) -> None:
     """Make `message` durable (database, else spool) and schedule its handling."""
+    if app[RUNTIME].intake.in_flight >= MAX_IN_FLIGHT:
+        metrics.REJECTED.labels(message.provider).inc()
+        raise web.HTTPServiceUnavailable(text="busy, try again", headers={"Retry-After": str(RETRY_AFTER_S)})
     spool = app[SPOOL]
     if not spool.pending():
         try:
             await _store(app, message)
+            metrics.MESSAGES_RECEIVED.labels(message.provider).inc()
             return
         except DATABASE_DOWN as exc:
             log.warning("database unavailable for an inbound message", extra={"error": type(exc).__name__})
     await asyncio.to_thread(spool.put, message)
+    metrics.MESSAGES_RECEIVED.labels(message.provider).inc()
 
 
 async def _store(app: web.Application, message: InboundMessage) -> None:
