@@ -191,6 +191,14 @@ class MediaConfig:
 
 
 @dataclass(frozen=True)
+class MarketConfig:
+    """Price intelligence: when a vendor's price is an outlier, and the band a suggested price keeps to."""
+
+    alert_share: float = 0.15            # a vendor price this share off the market median is an alert
+    suggest_band: float = 0.05           # a suggested retail price stays within median ± this share
+
+
+@dataclass(frozen=True)
 class Config:
     platform: PlatformConfig = field(default_factory=PlatformConfig)
     web: WebConfig = field(default_factory=WebConfig)
@@ -206,6 +214,7 @@ class Config:
     safe_mode: SafeModeConfig = field(default_factory=SafeModeConfig)
     admins: list[AdminEntry] = field(default_factory=list)
     media: MediaConfig = field(default_factory=MediaConfig)
+    market: MarketConfig = field(default_factory=MarketConfig)
     secrets: Secrets = field(default_factory=Secrets)
 
 

@@ -6,12 +6,13 @@
         (the latest price of each vendor at `now`) over the median `days` ago, minus one
         (0.05 = up 5 %); None when either end has no price
     is_outlier(price, median, share) -> bool   |price − median| > share × median
-    suggest_retail(cost, market_median, min_margin, band) -> Decimal
+    suggest_retail(cost, market, margin, min_margin, band) -> Decimal
 
-Suggested retail price: start from the cost plus the minimum margin (the floor the pricing engine
-protects); if the market median is known, aim at the median but stay inside [median × (1 − band),
-median × (1 + band)]; the floor always wins, so a cost far above the market is never sold at a loss.
-In short: max(floor, clamp(median, median ± band)). Without a market the floor is the suggestion.
+Suggested retail price: aim at cost × (1 + margin), the price the usual margin gives; keep it within
+[market × (1 − band), market × (1 + band)], where market is the retail price at the market's median
+cost; and never under cost × (1 + min_margin), the floor the pricing engine protects, which wins
+over the band. In short: max(floor, clamp(cost × (1 + margin), market ± band)). Without a market
+the usual margin alone is the suggestion.
 """
 
 from __future__ import annotations
@@ -72,10 +73,11 @@ def is_outlier(price: Decimal, market_median: Decimal, share: Decimal) -> bool:
     return abs(price - market_median) > share * market_median
 
 
-def suggest_retail(cost: Decimal, market_median: Decimal | None, min_margin: Decimal, band: Decimal) -> Decimal:
-    """max(cost × (1 + min_margin), median clamped to median ± band); the floor alone without a market."""
+def suggest_retail(cost: Decimal, market: Decimal | None, margin: Decimal, min_margin: Decimal,
+                   band: Decimal) -> Decimal:
+    """max(cost × (1 + min_margin), cost × (1 + margin) clamped to market ± band) (module docstring)."""
     floor = money_up(cost * (ONE + min_margin))
-    if market_median is None:
-        return floor
-    low, high = market_median * (ONE - band), market_median * (ONE + band)
-    return max(floor, money(min(high, max(low, market_median))))
+    target = cost * (ONE + margin)
+    if market is not None:
+        target = min(market * (ONE + band), max(market * (ONE - band), target))
+    return max(floor, money(target))

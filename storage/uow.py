@@ -31,6 +31,7 @@ from storage.repos.order_views import OrderViews
 from storage.repos.orders import OrderRepository
 from storage.repos.outbox import OutboxRepository
 from storage.repos.payments import PaymentRepository
+from storage.repos.prices import PriceRepository
 from storage.repos.products import ProductRepository
 from storage.repos.profiles import ProfileViews
 from storage.repos.reminders import ReminderRepository
@@ -81,6 +82,7 @@ class UnitOfWork:
         self.orders = OrderRepository(conn)
         self.ledger = LedgerRepository(conn)
         self.stock = StockRepository(conn)
+        self.prices = PriceRepository(conn)
         self.payments = PaymentRepository(conn)
         self.tickets = TicketRepository(conn)
         self.views = RetailerViews(conn)

@@ -36,20 +36,24 @@ def test_outlier():
 
 
 def test_suggestion_in_the_band_and_over_the_floor():
-    assert suggest_retail(D(90), D(100), D("0.03"), D("0.05")) == D(100)        # the market
-    assert suggest_retail(D(100), D(100), D("0.03"), D("0.05")) == D(103)       # floor above market
-    assert suggest_retail(D(100), None, D("0.03"), D("0.05")) == D(103)
+    m, floor, band = D("0.10"), D("0.03"), D("0.05")
+    assert suggest_retail(D(100), D(110), m, floor, band) == D(110)       # usual margin, at the market
+    assert suggest_retail(D(90), D(110), m, floor, band) == D("104.50")   # cheap cost: up to market − 5 %
+    assert suggest_retail(D(100), D(100), m, floor, band) == D(105)       # dear market: capped at + 5 %
+    assert suggest_retail(D(100), D(90), m, floor, band) == D(103)        # the floor beats the band
+    assert suggest_retail(D(100), None, m, floor, band) == D(110)
 
 
 money = st.decimals(min_value=1, max_value=100000, places=2)
+share = st.decimals(0, 1, places=2)
 
 
-@given(money, st.none() | money, st.decimals(0, 1, places=2), st.decimals(0, D("0.5"), places=2))
-def test_suggestion_never_below_the_floor_and_in_band_when_it_can_be(cost, median, margin, band):
-    price = suggest_retail(cost, median, margin, band)
-    assert price >= cost * (1 + margin)
-    if median is not None and cost * (1 + margin) <= median * (1 - band):
-        assert median * (1 - band) - D("0.01") <= price <= median * (1 + band) + D("0.01")
+@given(money, st.none() | money, share, share, st.decimals(0, D("0.5"), places=2))
+def test_suggestion_never_below_the_floor_and_in_band_when_it_can_be(cost, market, margin, min_margin, band):
+    price = suggest_retail(cost, market, margin, min_margin, band)
+    assert price >= cost * (1 + min_margin)
+    if market is not None and cost * (1 + min_margin) <= market * (1 - band):
+        assert market * (1 - band) - D("0.01") <= price <= market * (1 + band) + D("0.01")
 
 
 @given(st.lists(money, min_size=1))
