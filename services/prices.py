@@ -13,6 +13,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from domain.catalog import Product
 from domain.market import Spread, is_outlier, spread, suggest_retail, trend
 from domain.money import to_decimal
 from services.drafts import pricing_policy
@@ -67,3 +68,19 @@ async def market_view(uow: UnitOfWork, sku: str, now: datetime, config: Any) -> 
     market = now_spread.median * (1 + margin) if now_spread else None
     suggested = None if cost is None else suggest_retail(cost, market, margin, min_margin, band)
     return MarketView(sku, now_spread, trend(points, now, 7), trend(points, now, 30), suggested, outliers)
+
+
+async def find_product(uow: UnitOfWork, text: str) -> Product | None:
+    """The product whose SKU is `text` (any case), else the first whose name contains it."""
+    wanted = text.strip().lower()
+    if not wanted:
+        return None
+    catalogue = await uow.products.all()
+    exact = next((p for p in catalogue if p.sku.lower() == wanted), None)
+    return exact or next((p for p in sorted(catalogue, key=lambda p: p.name) if wanted in p.name.lower()), None)
+
+
+async def price_alerts(uow: UnitOfWork, now: datetime, config: Any) -> list[MarketView]:
+    """The market view of every SKU where some vendor's price is an outlier."""
+    views = [await market_view(uow, sku, now, config) for sku in await uow.prices.priced_skus()]
+    return [v for v in views if v.outliers]

@@ -62,3 +62,10 @@ class PriceRepository:
             "SELECT vp.vendor_id, vp.price FROM vendor_products vp JOIN users u ON u.id = vp.vendor_id AND u.active"
             " WHERE vp.sku = $1 AND vp.price IS NOT NULL", sku)
         return {r["vendor_id"]: r["price"] for r in rows}
+
+    async def priced_skus(self) -> list[str]:
+        """SKUs that at least one active vendor prices itself."""
+        rows = await self.conn.fetch(
+            "SELECT DISTINCT vp.sku FROM vendor_products vp JOIN users u ON u.id = vp.vendor_id AND u.active"
+            " WHERE vp.price IS NOT NULL ORDER BY vp.sku")
+        return [r["sku"] for r in rows]

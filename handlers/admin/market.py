@@ -1,0 +1,70 @@
+"""/prices, /pricealerts: what vendors charge for a SKU, its trend, outliers and a suggested retail price."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from domain.formatting import money
+from handlers.admin.framework import UsageError, admin_command, require, rest
+from handlers.context import Reply
+from handlers.routing import Router
+from services import UnitOfWork
+from services.prices import MarketView, find_product, market_view, price_alerts
+
+router = Router("admin.market")
+
+
+def _trend(value: Decimal | None) -> str:
+    return "-" if value is None else f"{value * 100:+.1f} %"
+
+
+async def _vendor_names(uow: UnitOfWork, ids: list[int]) -> dict[int, str]:
+    return {i: (u.name if (u := await uow.users.by_id(i)) else f"vendor {i}") for i in ids}
+
+
+async def _outlier_lines(uow: UnitOfWork, view: MarketView) -> list[str]:
+    names = await _vendor_names(uow, sorted(view.outliers))
+    median = view.spread.median if view.spread else Decimal(1)
+    return [f"  {names[v]}: {money(p)} ({(p / median - 1) * 100:+.0f} % from median)"
+            for v, p in sorted(view.outliers.items())]
+
+
+@admin_command(router, "/prices", usage="/prices SKU|NAME",
+               summary="vendor prices of a product: min/median/max, 7/30-day trend, suggested retail price")
+async def show_prices(args: list[str], reply: Reply, uow: UnitOfWork, now: datetime, config: Any) -> None:
+    require(args, 1)
+    product = await find_product(uow, rest(args, 0))
+    if product is None:
+        raise UsageError(f"no product with SKU or name {rest(args, 0)!r}")
+    view = await market_view(uow, product.sku, now, config)
+    lines = [f"Prices of {product.name} ({product.sku}), cost per {product.unit}"]
+    if view.spread is None:
+        lines.append(f"No vendor prices; catalogue cost {money(product.price)}")
+    else:
+        s = view.spread
+        lines.append(f"{s.vendors} vendors: min {money(s.low)} · median {money(s.median)} · max {money(s.high)}")
+    lines.append(f"Trend 7 days {_trend(view.trend_7d)} · 30 days {_trend(view.trend_30d)}")
+    if view.suggested is not None:
+        lines.append(f"Suggested retail price {money(view.suggested)}")
+    if view.outliers:
+        lines.append("Price alerts:")
+        lines += await _outlier_lines(uow, view)
+    await reply.text("\n".join(lines))
+
+
+@admin_command(router, "/pricealerts", usage="/pricealerts",
+               summary="vendor prices far from the market median (market.alert_share)")
+async def show_alerts(args: list[str], reply: Reply, uow: UnitOfWork, now: datetime, config: Any) -> None:
+    require(args, 0, 0)
+    alerts = await price_alerts(uow, now, config)
+    if not alerts:
+        await reply.text(f"No price alerts: every vendor price is within {config.market.alert_share:.0%} of its market")
+        return
+    lines = [f"Price alerts ({len(alerts)} products):"]
+    for view in alerts:
+        assert view.spread is not None
+        lines.append(f"{view.sku} (median {money(view.spread.median)}):")
+        lines += await _outlier_lines(uow, view)
+    await reply.text("\n".join(lines))
