@@ -39,6 +39,7 @@ class MarketView:
     trend_30d: Decimal | None
     suggested: Decimal | None
     outliers: dict[int, Decimal]        # vendor -> its price, when off the median by more than alert_share
+    names: dict[int, str]               # the outlying vendors' names
 
 
 async def set_vendor_prices(uow: UnitOfWork, vendor_id: int, prices: Sequence[tuple[str, Decimal, datetime | None]],
@@ -67,7 +68,8 @@ async def market_view(uow: UnitOfWork, sku: str, now: datetime, config: Any) -> 
     cost = now_spread.low if now_spread else (product.price if product else None)
     market = now_spread.median * (1 + margin) if now_spread else None
     suggested = None if cost is None else suggest_retail(cost, market, margin, min_margin, band)
-    return MarketView(sku, now_spread, trend(points, now, 7), trend(points, now, 30), suggested, outliers)
+    names = {v: (u.name if (u := await uow.users.by_id(v)) else f"vendor {v}") for v in sorted(outliers)}
+    return MarketView(sku, now_spread, trend(points, now, 7), trend(points, now, 30), suggested, outliers, names)
 
 
 async def find_product(uow: UnitOfWork, text: str) -> Product | None:

@@ -20,14 +20,9 @@ def _trend(value: Decimal | None) -> str:
     return "-" if value is None else f"{value * 100:+.1f} %"
 
 
-async def _vendor_names(uow: UnitOfWork, ids: list[int]) -> dict[int, str]:
-    return {i: (u.name if (u := await uow.users.by_id(i)) else f"vendor {i}") for i in ids}
-
-
-async def _outlier_lines(uow: UnitOfWork, view: MarketView) -> list[str]:
-    names = await _vendor_names(uow, sorted(view.outliers))
+def _outlier_lines(view: MarketView) -> list[str]:
     median = view.spread.median if view.spread else Decimal(1)
-    return [f"  {names[v]}: {money(p)} ({(p / median - 1) * 100:+.0f} % from median)"
+    return [f"  {view.names[v]}: {money(p)} ({(p / median - 1) * 100:+.0f} % from median)"
             for v, p in sorted(view.outliers.items())]
 
 
@@ -50,7 +45,7 @@ async def show_prices(args: list[str], reply: Reply, uow: UnitOfWork, now: datet
         lines.append(f"Suggested retail price {money(view.suggested)}")
     if view.outliers:
         lines.append("Price alerts:")
-        lines += await _outlier_lines(uow, view)
+        lines += _outlier_lines(view)
     await reply.text("\n".join(lines))
 
 
@@ -66,5 +61,5 @@ async def show_alerts(args: list[str], reply: Reply, uow: UnitOfWork, now: datet
     for view in alerts:
         assert view.spread is not None
         lines.append(f"{view.sku} (median {money(view.spread.median)}):")
-        lines += await _outlier_lines(uow, view)
+        lines += _outlier_lines(view)
     await reply.text("\n".join(lines))
