@@ -196,6 +196,9 @@ class MarketConfig:
 
     alert_share: float = 0.15            # a vendor price this share off the market median is an alert
     suggest_band: float = 0.05           # a suggested retail price stays within median ± this share
+    sales_days: int = 14                 # stock cover: average daily sales over this many days
+    low_cover_days: float = 3            # cover under this many days is low stock
+    target_cover_days: int = 14          # reorder advice brings cover up to this
 
 
 @dataclass(frozen=True)

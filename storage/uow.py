@@ -39,6 +39,7 @@ from storage.repos.retailer_views import RetailerViews
 from storage.repos.safe_mode import SafeModeRepository
 from storage.repos.scoring import VendorScoreRepository
 from storage.repos.stock import StockRepository
+from storage.repos.stock_cover import StockCoverRepository
 from storage.repos.tickets import TicketRepository
 from storage.repos.users import UserRepository
 
@@ -83,6 +84,7 @@ class UnitOfWork:
         self.ledger = LedgerRepository(conn)
         self.stock = StockRepository(conn)
         self.prices = PriceRepository(conn)
+        self.stock_cover = StockCoverRepository(conn)
         self.payments = PaymentRepository(conn)
         self.tickets = TicketRepository(conn)
         self.views = RetailerViews(conn)

@@ -1,4 +1,5 @@
-"""/prices, /pricealerts: what vendors charge for a SKU, its trend, outliers and a suggested retail price."""
+"""/prices, /pricealerts: what vendors charge for a SKU, its trend, outliers and a suggested retail price;
+/stock VENDOR: a vendor's days of stock cover and reorder advice."""
 
 from __future__ import annotations
 
@@ -6,12 +7,14 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from domain.formatting import money
+from domain.formatting import money, qty
+from handlers.admin.args import find_person
 from handlers.admin.framework import UsageError, admin_command, require, rest
 from handlers.context import Reply
 from handlers.routing import Router
 from services import UnitOfWork
 from services.prices import MarketView, find_product, market_view, price_alerts
+from services.stock_cover import stock_report
 
 router = Router("admin.market")
 
@@ -63,3 +66,24 @@ async def show_alerts(args: list[str], reply: Reply, uow: UnitOfWork, now: datet
         lines.append(f"{view.sku} (median {money(view.spread.median)}):")
         lines += _outlier_lines(view)
     await reply.text("\n".join(lines))
+
+
+@admin_command(router, "/stock", usage="/stock VENDOR",
+               summary="a vendor's days of stock cover per product and the reorder advice")
+async def show_stock(args: list[str], reply: Reply, uow: UnitOfWork, now: datetime, config: Any) -> None:
+    require(args, 1)
+    vendor = await find_person(uow, rest(args, 0), "vendor")
+    lines = await stock_report(uow, vendor.id, now, config)
+    m = config.market
+    if not lines:
+        await reply.text(f"{vendor.name} tracks no stock")
+        return
+    out = [f"Stock cover of {vendor.name} (sales of the last {m.sales_days} days, reorder for {m.target_cover_days}"
+           " days):"]
+    for li in lines:
+        cover = "no sales" if li.cover is None else f"{li.cover} days"
+        advice = f" · reorder {qty(li.reorder)} {li.unit}" if li.reorder else ""
+        flag = "LOW " if li.low else ""
+        out.append(f"{flag}{li.name}: {qty(li.stock)} {li.unit}, {qty(li.per_day.quantize(Decimal('0.1')))}/day,"
+                   f" {cover}{advice}")
+    await reply.text("\n".join(out))
