@@ -23,6 +23,7 @@ from storage.repos.audit import AuditRepository
 from storage.repos.conversations import ConversationRepository
 from storage.repos.credit import CreditRepository
 from storage.repos.exports import ExportRepository
+from storage.repos.finance import FinanceRepository
 from storage.repos.healing import HealingRepository
 from storage.repos.inbox import InboxRepository
 from storage.repos.ledger import LedgerRepository
@@ -85,6 +86,7 @@ class UnitOfWork:
         self.stock = StockRepository(conn)
         self.prices = PriceRepository(conn)
         self.stock_cover = StockCoverRepository(conn)
+        self.finance = FinanceRepository(conn)
         self.payments = PaymentRepository(conn)
         self.tickets = TicketRepository(conn)
         self.views = RetailerViews(conn)

@@ -1,5 +1,5 @@
 """/prices, /pricealerts: what vendors charge for a SKU, its trend, outliers and a suggested retail price;
-/stock VENDOR: a vendor's days of stock cover and reorder advice."""
+/stock VENDOR: a vendor's days of stock cover and reorder advice; /finance [period]."""
 
 from __future__ import annotations
 
@@ -9,10 +9,12 @@ from typing import Any
 
 from domain.formatting import money, qty
 from handlers.admin.args import find_person
-from handlers.admin.framework import UsageError, admin_command, require, rest
+from handlers.admin.framework import UsageError, admin_command, parse_period, require, rest
 from handlers.context import Reply
 from handlers.routing import Router
 from services import UnitOfWork
+from services.finance import finance_report
+from services.ops.stats import period
 from services.prices import MarketView, find_product, market_view, price_alerts
 from services.stock_cover import stock_report
 
@@ -87,3 +89,21 @@ async def show_stock(args: list[str], reply: Reply, uow: UnitOfWork, now: dateti
         out.append(f"{flag}{li.name}: {qty(li.stock)} {li.unit}, {qty(li.per_day.quantize(Decimal('0.1')))}/day,"
                    f" {cover}{advice}")
     await reply.text("\n".join(out))
+
+
+@admin_command(router, "/finance", usage="/finance [today|7d|30d]",
+               summary="GMV, platform margin, payments by method, outstanding by age")
+async def show_finance(args: list[str], reply: Reply, uow: UnitOfWork, now: datetime, config: Any) -> None:
+    require(args, 0, 1)
+    label, span = parse_period(args[0] if args else "", default="30d")
+    report = await finance_report(uow, period(now, label, span, config), now)
+    share = f" ({report.margin / report.gmv:.1%})" if report.gmv else ""
+    paid = " · ".join(f"{m} {money(a)}" for m, a in report.payments.items()) or "none"
+    owed = " · ".join(f"{b} days {money(a)}" for b, a in report.outstanding.items())
+    await reply.text("\n".join([
+        f"Finance, {label}:",
+        f"GMV {money(report.gmv)} from {report.orders} delivered orders",
+        f"Platform margin {money(report.margin)}{share}",
+        f"Payments received: {paid}",
+        f"Outstanding now by age: {owed} · total {money(sum(report.outstanding.values(), Decimal(0)))}",
+    ]))
