@@ -5,12 +5,14 @@ from __future__ import annotations
 from aiohttp import web
 
 from bot.web import downloads
-from bot.web.api import exports, openapi, reads
+from bot.web.api import exports, market, openapi, reads
 
 ROUTES = (
     ("GET", "/api/v1/admin/dashboard", reads.dashboard),
     ("GET", "/api/v1/orders", reads.orders),
     ("GET", "/api/v1/vendors/scores", reads.vendor_scores),
+    ("GET", "/api/v1/products/{sku}/prices", market.product_prices),
+    ("GET", "/api/v1/finance", market.finance),
     ("GET", "/api/v1/exports", exports.listing),
     ("POST", "/api/v1/exports", exports.create),
     ("GET", "/api/v1/openapi.json", openapi.openapi),
