@@ -9,7 +9,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from bot.commands import apikey, catalog, conversations, delivery, people, runtime_cmds, seed, stock
+from bot.commands import apikey, catalog, conversations, delivery, people, prices, runtime_cmds, seed, stock
 from bot.commands.nlu_cmds import default_catalog
 from bot.config import ConfigError, load_config
 from bot.logs import setup_logging
@@ -20,7 +20,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="khaacho", description="WhatsApp ordering for grocery wholesale")
     parser.add_argument("--log-level", default="WARNING", help="DEBUG, INFO, WARNING (default), ERROR")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (runtime_cmds, seed, catalog, people, conversations, apikey, stock, delivery):
+    for module in (runtime_cmds, seed, catalog, people, conversations, apikey, stock, delivery, prices):
         module.register(sub)
     _register_nlu(sub)
     return parser

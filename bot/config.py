@@ -217,6 +217,17 @@ class MediaConfig:
 
 
 @dataclass(frozen=True)
+class MarketConfig:
+    """Price intelligence: when a vendor's price is an outlier, and the band a suggested price keeps to."""
+
+    alert_share: float = 0.15            # a vendor price this share off the market median is an alert
+    suggest_band: float = 0.05           # a suggested retail price stays within median ± this share
+    sales_days: int = 14                 # stock cover: average daily sales over this many days
+    low_cover_days: float = 3            # cover under this many days is low stock
+    target_cover_days: int = 14          # reorder advice brings cover up to this
+
+
+@dataclass(frozen=True)
 class Config:
     platform: PlatformConfig = field(default_factory=PlatformConfig)
     web: WebConfig = field(default_factory=WebConfig)
@@ -234,6 +245,7 @@ class Config:
     media: MediaConfig = field(default_factory=MediaConfig)
     routing: RoutingConfig = field(default_factory=RoutingConfig)
     metrics: MetricsConfig = field(default_factory=MetricsConfig)
+    market: MarketConfig = field(default_factory=MarketConfig)
     secrets: Secrets = field(default_factory=Secrets)
 
 

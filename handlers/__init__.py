@@ -21,6 +21,7 @@ from handlers.admin import basics as admin_basics
 from handlers.admin import delivery as admin_delivery
 from handlers.admin import exports as admin_exports
 from handlers.admin import healing as admin_healing
+from handlers.admin import market as admin_market
 from handlers.admin import orders as admin_orders
 from handlers.admin import payments as admin_payments
 from handlers.admin import people as admin_people
@@ -34,6 +35,6 @@ def routers() -> list[Router]:
     """Routers in the order they are tried within each priority; the first match wins."""
     return [admin_basics.router, admin_stats.router, admin_orders.router, admin_people.router,
             admin_exports.router, admin_payments.router, admin_tickets.router, admin_healing.router,
-            admin_safemode.router, admin_delivery.router, media.router, reminders.router, language.router,
-            payment.router, stock.router, delivery.router, vendor.router, order.router, reorder.router,
+            admin_safemode.router, admin_delivery.router, admin_market.router, media.router, reminders.router,
+            language.router, payment.router, stock.router, delivery.router, vendor.router, order.router, reorder.router,
             inquiry.router, complaint.router, greeting.router, fallback.router]

@@ -25,6 +25,7 @@ from storage.repos.conversations import ConversationRepository
 from storage.repos.credit import CreditRepository
 from storage.repos.delivery import DeliveryRepository
 from storage.repos.exports import ExportRepository
+from storage.repos.finance import FinanceRepository
 from storage.repos.healing import HealingRepository
 from storage.repos.inbox import InboxRepository
 from storage.repos.ledger import LedgerRepository
@@ -33,6 +34,7 @@ from storage.repos.order_views import OrderViews
 from storage.repos.orders import OrderRepository
 from storage.repos.outbox import OutboxRepository
 from storage.repos.payments import PaymentRepository
+from storage.repos.prices import PriceRepository
 from storage.repos.products import ProductRepository
 from storage.repos.profiles import ProfileViews
 from storage.repos.reminders import ReminderRepository
@@ -40,6 +42,7 @@ from storage.repos.retailer_views import RetailerViews
 from storage.repos.safe_mode import SafeModeRepository
 from storage.repos.scoring import VendorScoreRepository
 from storage.repos.stock import StockRepository
+from storage.repos.stock_cover import StockCoverRepository
 from storage.repos.tickets import TicketRepository
 from storage.repos.users import UserRepository
 from storage.repos.web_sessions import WebLoginRepository
@@ -84,6 +87,9 @@ class UnitOfWork:
         self.orders = OrderRepository(conn)
         self.ledger = LedgerRepository(conn)
         self.stock = StockRepository(conn)
+        self.prices = PriceRepository(conn)
+        self.stock_cover = StockCoverRepository(conn)
+        self.finance = FinanceRepository(conn)
         self.payments = PaymentRepository(conn)
         self.tickets = TicketRepository(conn)
         self.views = RetailerViews(conn)

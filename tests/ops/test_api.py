@@ -12,7 +12,7 @@ from bot.web.api.openapi import DOCUMENT
 from services import UnitOfWork
 from services.ops.apikeys import hash_key, revoke_keys
 
-PROTECTED = [(m, p.replace("{id}", "1")) for m, p, _ in ROUTES
+PROTECTED = [(m, p.replace("{id}", "1").replace("{sku}", "SUGAR-LOOSE")) for m, p, _ in ROUTES
              if p.startswith("/api/v1/") and not p.endswith("openapi.json")]
 
 

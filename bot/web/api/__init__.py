@@ -6,6 +6,7 @@ from aiohttp import web
 
 from bot.web import downloads
 from bot.web.api import delivery, exports, openapi, reads
+from bot.web.api import exports, market, openapi, reads
 
 ROUTES = (
     ("GET", "/api/v1/admin/dashboard", reads.dashboard),
@@ -13,6 +14,8 @@ ROUTES = (
     ("GET", "/api/v1/vendors/scores", reads.vendor_scores),
     ("GET", "/api/v1/delivery/runs", delivery.runs),
     ("GET", "/api/v1/delivery/runs/{id}", delivery.run),
+    ("GET", "/api/v1/products/{sku}/prices", market.product_prices),
+    ("GET", "/api/v1/finance", market.finance),
     ("GET", "/api/v1/exports", exports.listing),
     ("POST", "/api/v1/exports", exports.create),
     ("GET", "/api/v1/openapi.json", openapi.openapi),

@@ -119,6 +119,15 @@ DOCUMENT: dict[str, Any] = {
             "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
             "responses": {**_ok(_RUN), "404": {"description": "no such run", "content": {
                 "application/json": {"schema": _ERROR}}}}}},
+        "/api/v1/products/{sku}/prices": {"get": {
+            "summary": "vendor prices of a product: min/median/max, 7/30-day trend, suggested retail price, alerts",
+            "parameters": [{"name": "sku", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "responses": {**_ok({"type": "object"}), "404": {"description": "no such product",
+                                                             "content": {"application/json": {"schema": _ERROR}}}}}},
+        "/api/v1/finance": {"get": {
+            "summary": "GMV, platform margin, payments by method, outstanding by age (0-7, 8-30, 31-60, 60+ days)",
+            "parameters": [_query("period", "today (from local midnight), or a span: 24h, 7d, 30d (default), 2w")],
+            "responses": _ok({"type": "object"})}},
         "/api/v1/exports": {
             "get": {"summary": "recent exports, with their links while valid",
                     "parameters": [_query("limit", "1..500 (default 50)", {"type": "integer"})],
