@@ -37,7 +37,7 @@ def _package_dir(name: str) -> Path:
 class SentenceEmbedder:
     """Text -> L2-normalised 384-dimensional all-MiniLM-L6-v2 embedding."""
 
-    def __init__(self, max_length: int = 128, threads: int = 0, memory: int = 4096) -> None:
+    def __init__(self, max_length: int = 128, threads: int = 1, memory: int = 4096) -> None:
         try:
             import onnxruntime as ort
             from tokenizers import Tokenizer
@@ -53,8 +53,8 @@ class SentenceEmbedder:
         self._tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
         options = ort.SessionOptions()
         options.log_severity_level = 3
-        if threads:
-            options.intra_op_num_threads = threads
+        options.intra_op_num_threads = threads  # 0: all cores (training); the classifier uses one
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")  # shared cores: no busy-wait
         self._session = ort.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
         self._inputs = {i.name for i in self._session.get_inputs()}
         self._memory: OrderedDict[str, np.ndarray] = OrderedDict()

@@ -278,7 +278,7 @@ class _Embeddings:
     def __init__(self) -> None:
         from nlu.embed import SentenceEmbedder  # raises ImportError naming the packages to install
 
-        self.embedder = SentenceEmbedder(memory=0)
+        self.embedder = SentenceEmbedder(threads=0, memory=0)
         self.known: dict[str, np.ndarray] = {}
 
     def of(self, texts: list[str]) -> np.ndarray:
