@@ -20,6 +20,7 @@ class Product:
     aliases: tuple[str, ...] = field(default=())
     brand: str = ""
     category: str = ""
+    sales: float = 0.0  # units sold lately (catalogue `sales` column): breaks ties between siblings
 
 
 @dataclass(frozen=True)
@@ -59,4 +60,13 @@ def product_from_row(row: dict[str, str | None]) -> Product:
     aliases = tuple(dict.fromkeys(a.strip() for a in (row.get("aliases") or "").split("|") if a.strip()))
     return Product(sku=sku, name=name, unit=unit, price=price.quantize(Decimal("0.01")), aliases=aliases,
                    brand=(row.get("brand") or "").strip(),
-                   category=(row.get("category") or "").strip().lower())
+                   category=(row.get("category") or "").strip().lower(), sales=_sales(row.get("sales")))
+
+
+def _sales(raw: str | None) -> float:
+    """The optional sales column; blank or unreadable counts as no sales (it only breaks ties)."""
+    try:
+        value = float((raw or "").strip() or 0)
+    except ValueError:
+        return 0.0
+    return value if value > 0 and value < 1e12 else 0.0

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from domain.catalog import Product
 from nlu.catalog_index import CatalogIndex, Match
 from nlu.lexicon import CONNECTORS
+from nlu.packs import pack_fits, pack_numbers
 from nlu.quantities import Amount, is_count
 from nlu.splitter import Span
 from nlu.types import Candidate, ParsedItem
@@ -22,6 +23,7 @@ SIZE_BONUS = 8.0  # the pack size said matches the product's
 SIZE_PENALTY = 12.0  # ...or contradicts it
 FIT_BONUS = 3.0  # a weight/volume asked for is a whole number of the product's packs
 AMBIGUOUS_MARGIN = 4.0  # candidates this close to the best are worth a question
+BEST_SELLER = 1.5  # a sibling selling this many times more than each close one is what was meant
 MIN_SCORE = 62.0  # below this the product is unknown
 _BULK_SIZE = 5000.0  # g or ml: a 15 l jar or a 25 kg bag is bulk
 _CASE_UNITS = frozenset({*BULK_UNITS, "box"})
@@ -45,13 +47,15 @@ class ItemResolver:
         """The item a span orders or names; None when it names nothing the catalogue knows."""
         query = " ".join(span.words)
         quantity, size = _quantity_and_size(span.amounts, self._describes(span))
-        matches = self.index.search(query, limit=12, sized_query=bool(size or (quantity and quantity.is_measure)))
+        packs = pack_numbers(span.tokens, span.amounts, quantity)
+        matches = self.index.search(query, limit=12, sized_query=bool(size or packs or (quantity and quantity.is_measure)))
         if not matches:
             return None
-        scored = sorted((self._score(m, quantity, size, span.hints) for m in matches),
+        scored = sorted((self._score(m, quantity, size, span.hints, packs) for m in matches),
                         key=lambda s: -s.adjusted)
         best = scored[0]
         close = [s for s in scored[1:] if s.adjusted >= best.adjusted - AMBIGUOUS_MARGIN]
+        best, close = self._best_seller(best, close)
         unknown = best.match.score < MIN_SCORE
         ambiguous = bool(close) and not unknown
         shown = scored[:3] if unknown else [best, *close][:5]
@@ -67,6 +71,16 @@ class ItemResolver:
                           name=chosen.product.name if chosen else None, quantity=value, unit=unit,
                           score=round(best.match.score, 1), candidates=candidates, ambiguous=ambiguous)
 
+    def _best_seller(self, best: _Scored, close: list[_Scored]) -> tuple[_Scored, list[_Scored]]:
+        """Among candidates the words cannot tell apart, the one that sells clearly best."""
+        if not close:
+            return best, close
+        ranked = sorted([best, *close], key=lambda s: -float(self.index.sales[s.match.product]))
+        top, runner = (float(self.index.sales[s.match.product]) for s in ranked[:2])
+        if top > 0 and top >= BEST_SELLER * runner:
+            return ranked[0], []
+        return best, close
+
     def _sold_by_measure(self, product: Product) -> bool:
         unit = self.index.units.unit(product.unit)
         return unit is not None and unit.kind in (MASS, VOLUME)
@@ -78,7 +92,7 @@ class ItemResolver:
         return [a.is_measure and a.end < len(tokens) and tokens[a.end] in CONNECTORS for a in span.amounts]
 
     def _score(self, match: Match, quantity: Amount | None, size: Amount | None,
-               hints: list[str]) -> _Scored:
+               hints: list[str], packs: list[float]) -> _Scored:
         product = self.index.products[match.product]
         score = match.score
         wanted = _wanted_unit(quantity, hints)
@@ -89,6 +103,13 @@ class ItemResolver:
             score += FAMILY_BONUS
         elif bulk or (wanted in _CASE_UNITS):
             score -= BULK_PENALTY  # a carton when none was asked for, or a packet when a carton was
+        if packs and size is None:
+            said = [pack_fits(float(self.index.size[match.product]), int(self.index.multipack[match.product]), n)
+                    for n in packs]
+            if any(said):
+                score += SIZE_BONUS
+            elif said[0] is False:
+                score -= SIZE_PENALTY
         if size is not None:
             fits = self.index.size_matches(match.product, size.base)
             score += {True: SIZE_BONUS, False: -SIZE_PENALTY, None: 0.0}[fits]
