@@ -70,7 +70,8 @@ KINDS = (
          ("Maggi", "Yippee", "Wai Wai", "Rara", "Mayos", "Current", "Ching's", "Top Ramen", "Knorr")),
     Kind("Refined Oil", ("oil", "tel", ""), "oil", "pouch",
          ("Sunflower", "Soyabean", "Rice Bran", "Groundnut", "Mustard Kachi Ghani", "Cottonseed"),
-         (_p("1 L Pouch", "1 ltr", "1l", "1 litre", "1 liter"), _p("500 ml Pouch", "500ml", "500 ml", "half litre"),
+         (_p("1 L Pouch", "1 ltr", "1l", "1 litre", "1 liter"),
+          _p("500 ml Pouch", "500ml", "500 ml", "half litre"),
           _p("5 L Jar", "5 ltr", "5l", "5 litre jar"), _p("15 L Tin", "15 ltr", "15l", "15 litre")),
          ("Fortune", "Saffola", "Dhara", "Sundrop", "Gemini", "Nature Fresh", "Emami", "Patanjali",
           "Gold Winner", "Freedom")),
@@ -232,7 +233,8 @@ def _order(rng: random.Random, family: dict[str, object], clash: set[str]) -> tu
         parts.append(rng.choice(target["said"]))
     qty = rng.choice((1, 2, 2, 3, 5, 5, 6, 10, 10, 12, 20, 24, 50))
     unit = rng.choice(_COUNT_UNITS.get(kind.unit, ("",)) + ("carton",) * (rng.random() < 0.15))
-    quantity = f"{qty} {unit}".strip() if rng.random() < 0.7 else f"{qty}{unit}" if unit in ("pkt", "pc") else f"{qty} {unit}".strip()
+    glued = rng.random() >= 0.7 and unit in ("pkt", "pc")
+    quantity = f"{qty}{unit}" if glued else f"{qty} {unit}".strip()
     if rng.random() < 0.25:
         parts.insert(0, quantity)
     else:

@@ -11,6 +11,7 @@ from nlu.catalog_index import CatalogIndex, Match
 from nlu.lexicon import CONNECTORS
 from nlu.packs import pack_fits, pack_numbers
 from nlu.quantities import Amount, is_count
+from nlu.shop_words import catalogue_words
 from nlu.splitter import Span
 from nlu.types import Candidate, ParsedItem
 from nlu.units import BULK_UNITS, COUNT, DOZEN, GENERIC_COUNT, MASS, VOLUME, same_family
@@ -25,6 +26,7 @@ FIT_BONUS = 3.0  # a weight/volume asked for is a whole number of the product's 
 AMBIGUOUS_MARGIN = 4.0  # candidates this close to the best are worth a question
 BEST_SELLER = 1.5  # a sibling selling this many times more than each close one is what was meant
 MIN_SCORE = 62.0  # below this the product is unknown
+CLEAR_MATCH = 85.0  # a match this good is not searched again in catalogue words
 _BULK_SIZE = 5000.0  # g or ml: a 15 l jar or a 25 kg bag is bulk
 _CASE_UNITS = frozenset({*BULK_UNITS, "box"})
 _PACK_COUNT = re.compile(r"\(\s*\d+\s*[a-z]")
@@ -48,7 +50,13 @@ class ItemResolver:
         query = " ".join(span.words)
         quantity, size = _quantity_and_size(span.amounts, self._describes(span))
         packs = pack_numbers(span.tokens, span.amounts, quantity)
-        matches = self.index.search(query, limit=12, sized_query=bool(size or packs or (quantity and quantity.is_measure)))
+        sized = bool(size or packs or (quantity and quantity.is_measure))
+        matches = self.index.search(query, limit=12, sized_query=sized)
+        translated = catalogue_words(span.words) if not matches or matches[0].score < CLEAR_MATCH else None
+        if translated:  # "ilam chiya": the catalogue says "Ilam Dust Tea"
+            again = self.index.search(" ".join(translated), limit=12, sized_query=sized)
+            if again and (not matches or again[0].score > matches[0].score):
+                matches = again
         if not matches:
             return None
         scored = sorted((self._score(m, quantity, size, span.hints, packs) for m in matches),

@@ -26,7 +26,7 @@ def pack_numbers(tokens: list[str], amounts: list[Amount], quantity: Amount | No
     what follows by a connector ("12 wala 5 packet": 12 is the pack, 5 the quantity)."""
     out: list[float] = []
     for a in amounts:
-        if a.unit is not None or a is quantity and not _tied(tokens, a):
+        if a.unit is not None or (a is quantity and not _tied(tokens, a)):
             continue
         if a.value > 0 and a.value < 100_000:
             out.append(a.value)
