@@ -48,7 +48,7 @@ class ItemResolver:
     def resolve(self, span: Span) -> ParsedItem | None:
         """The item a span orders or names; None when it names nothing the catalogue knows."""
         query = " ".join(span.words)
-        quantity, size = _quantity_and_size(span.amounts, self._describes(span))
+        quantity, size = _quantity_and_size(span.amounts, self._describes(span), span.tokens)
         packs = pack_numbers(span.tokens, span.amounts, quantity)
         sized = bool(size or packs or (quantity and quantity.is_measure))
         matches = self.index.search(query, limit=12, sized_query=sized)
@@ -114,8 +114,10 @@ class ItemResolver:
         if packs and size is None:
             said = [pack_fits(float(self.index.size[match.product]), int(self.index.multipack[match.product]), n)
                     for n in packs]
-            if any(said):
+            if all(said):
                 score += SIZE_BONUS
+            elif any(said):  # "12x70" said, a single 70 g pack fits only half of it
+                score += SIZE_BONUS / 4
             elif said[0] is False:
                 score -= SIZE_PENALTY
         if size is not None:
@@ -174,13 +176,17 @@ class ItemResolver:
         return quantity.value, said.name
 
 
-def _quantity_and_size(amounts: list[Amount], describes: list[bool]) -> tuple[Amount | None, Amount | None]:
+def _quantity_and_size(amounts: list[Amount], describes: list[bool],
+                       tokens: list[str]) -> tuple[Amount | None, Amount | None]:
     """The amount ordered and the pack size described: "surf 1 kg ko 10 packet" -> 10 packet, 1 kg.
 
     A measure tied to the words after it ("1 kg ko", "5 kg wala") only describes the pack, so
     "surf excel 1 kg ko price" asks about the 1 kg packet and orders no quantity.
     """
     counts = [a for a in amounts if is_count(a)]
+    ordering = [a for a in counts if not _names_pack(a, tokens)]
+    if ordering and len(ordering) < len(counts):
+        counts = ordering  # "maggi 12 wala 5 packet", "50 carton lux 4 wala", "6 poka ... 12x50"
     measures = [a for a in amounts if a.is_measure]
     if counts:
         return counts[-1], (measures[0] if measures else None)
@@ -189,6 +195,15 @@ def _quantity_and_size(amounts: list[Amount], describes: list[bool]) -> tuple[Am
     if measures:
         return measures[-1], (measures[0] if len(measures) > 1 else None)
     return None, None
+
+
+def _names_pack(amount: Amount, tokens: list[str]) -> bool:
+    """A bare number that describes the pack: tied to what follows ("12 wala") or part of "12x50"."""
+    if amount.unit is not None:
+        return False
+    after = tokens[amount.end] if amount.end < len(tokens) else ""
+    before = tokens[amount.start - 1] if amount.start > 0 else ""
+    return after in CONNECTORS or after == "x" or before == "x"
 
 
 def _wanted_unit(quantity: Amount | None, hints: list[str]) -> str | None:

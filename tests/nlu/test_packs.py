@@ -82,3 +82,8 @@ def test_matching_never_fails_and_candidates_are_catalogue_skus(words: list[str]
 def test_shop_words_become_catalogue_words() -> None:
     assert catalogue_words(["ilam", "chiya"]) == ["ilam", "tea"]
     assert catalogue_words(["ilam", "tea"]) is None
+
+
+def test_a_pack_count_is_not_the_order_quantity() -> None:
+    assert _items("50 carton maggi 12 wala") == [("MAG-12", 50.0)]
+    assert _items("6 poka maggi 12x70") == [("MAG-12", 6.0)]
