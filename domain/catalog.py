@@ -21,6 +21,7 @@ class Product:
     brand: str = ""
     category: str = ""
     weight_kg: Decimal | None = None     # per unit; None: from the unit (domain/weights.py)
+    sales: float = 0.0  # units sold lately (catalogue `sales` column): breaks ties between siblings
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,8 @@ def product_from_row(row: dict[str, str | None]) -> Product:
     aliases = tuple(dict.fromkeys(a.strip() for a in (row.get("aliases") or "").split("|") if a.strip()))
     return Product(sku=sku, name=name, unit=unit, price=price.quantize(Decimal("0.01")), aliases=aliases,
                    brand=(row.get("brand") or "").strip(),
-                   category=(row.get("category") or "").strip().lower(), weight_kg=_weight(row.get("weight_kg")))
+                   category=(row.get("category") or "").strip().lower(), weight_kg=_weight(row.get("weight_kg")),
+                   sales=_sales(row.get("sales")))
 
 
 def _weight(text: str | None) -> Decimal | None:
@@ -74,3 +76,12 @@ def _weight(text: str | None) -> Decimal | None:
     if not weight.is_finite() or not 0 < weight < 10_000:
         raise CatalogRowError(f"weight_kg {text!r} must be more than 0 and under 10000")
     return weight.quantize(Decimal("0.001"))
+
+
+def _sales(raw: str | None) -> float:
+    """The optional sales column; blank or unreadable counts as no sales (it only breaks ties)."""
+    try:
+        value = float((raw or "").strip() or 0)
+    except ValueError:
+        return 0.0
+    return value if value > 0 and value < 1e12 else 0.0

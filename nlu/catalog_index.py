@@ -24,6 +24,7 @@ from rapidfuzz.process import cdist
 
 from domain.catalog import Product
 from nlu.normalize import prepare, skeleton, tokenize
+from nlu.packs import multipack_count
 from nlu.quantities import key_words
 from nlu.units import MASS, UnitTable, default_units
 
@@ -111,6 +112,8 @@ class CatalogIndex:
         n = len(self.products)
         self.size = np.zeros(n, dtype=np.float32)  # pack size in g or ml, 0 if none
         self.size_kind = np.zeros(n, dtype=np.int8)  # 1 mass, 2 volume
+        self.multipack = np.fromiter((multipack_count(p.name) for p in self.products), dtype=np.int16, count=n)
+        self.sales = np.fromiter((p.sales for p in self.products), dtype=np.float64, count=n)
         # One key per distinct (text, weight, alias size): "coke" is a single key owned by every
         # Coca-Cola SKU, so siblings cannot crowd a shortlist and memory stays flat.
         key_ids: dict[tuple[str, float, float], int] = {}

@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from domain.catalog import Product
 from nlu.catalog_index import CatalogIndex, Match
 from nlu.lexicon import CONNECTORS
+from nlu.packs import pack_fits, pack_numbers
 from nlu.quantities import Amount, is_count
+from nlu.shop_words import catalogue_words
 from nlu.splitter import Span
 from nlu.types import Candidate, ParsedItem
 from nlu.units import BULK_UNITS, COUNT, DOZEN, GENERIC_COUNT, MASS, VOLUME, same_family
@@ -22,7 +24,9 @@ SIZE_BONUS = 8.0  # the pack size said matches the product's
 SIZE_PENALTY = 12.0  # ...or contradicts it
 FIT_BONUS = 3.0  # a weight/volume asked for is a whole number of the product's packs
 AMBIGUOUS_MARGIN = 4.0  # candidates this close to the best are worth a question
+BEST_SELLER = 1.5  # a sibling selling this many times more than each close one is what was meant
 MIN_SCORE = 62.0  # below this the product is unknown
+CLEAR_MATCH = 85.0  # a match this good is not searched again in catalogue words
 _BULK_SIZE = 5000.0  # g or ml: a 15 l jar or a 25 kg bag is bulk
 _CASE_UNITS = frozenset({*BULK_UNITS, "box"})
 _PACK_COUNT = re.compile(r"\(\s*\d+\s*[a-z]")
@@ -44,14 +48,22 @@ class ItemResolver:
     def resolve(self, span: Span) -> ParsedItem | None:
         """The item a span orders or names; None when it names nothing the catalogue knows."""
         query = " ".join(span.words)
-        quantity, size = _quantity_and_size(span.amounts, self._describes(span))
-        matches = self.index.search(query, limit=12, sized_query=bool(size or (quantity and quantity.is_measure)))
+        quantity, size = _quantity_and_size(span.amounts, self._describes(span), span.tokens)
+        packs = pack_numbers(span.tokens, span.amounts, quantity)
+        sized = bool(size or packs or (quantity and quantity.is_measure))
+        matches = self.index.search(query, limit=12, sized_query=sized)
+        translated = catalogue_words(span.words) if not matches or matches[0].score < CLEAR_MATCH else None
+        if translated:  # "ilam chiya": the catalogue says "Ilam Dust Tea"
+            again = self.index.search(" ".join(translated), limit=12, sized_query=sized)
+            if again and (not matches or again[0].score > matches[0].score):
+                matches = again
         if not matches:
             return None
-        scored = sorted((self._score(m, quantity, size, span.hints) for m in matches),
+        scored = sorted((self._score(m, quantity, size, span.hints, packs) for m in matches),
                         key=lambda s: -s.adjusted)
         best = scored[0]
         close = [s for s in scored[1:] if s.adjusted >= best.adjusted - AMBIGUOUS_MARGIN]
+        best, close = self._best_seller(best, close)
         unknown = best.match.score < MIN_SCORE
         ambiguous = bool(close) and not unknown
         shown = scored[:3] if unknown else [best, *close][:5]
@@ -67,6 +79,16 @@ class ItemResolver:
                           name=chosen.product.name if chosen else None, quantity=value, unit=unit,
                           score=round(best.match.score, 1), candidates=candidates, ambiguous=ambiguous)
 
+    def _best_seller(self, best: _Scored, close: list[_Scored]) -> tuple[_Scored, list[_Scored]]:
+        """Among candidates the words cannot tell apart, the one that sells clearly best."""
+        if not close:
+            return best, close
+        ranked = sorted([best, *close], key=lambda s: -float(self.index.sales[s.match.product]))
+        top, runner = (float(self.index.sales[s.match.product]) for s in ranked[:2])
+        if top > 0 and top >= BEST_SELLER * runner:
+            return ranked[0], []
+        return best, close
+
     def _sold_by_measure(self, product: Product) -> bool:
         unit = self.index.units.unit(product.unit)
         return unit is not None and unit.kind in (MASS, VOLUME)
@@ -78,7 +100,7 @@ class ItemResolver:
         return [a.is_measure and a.end < len(tokens) and tokens[a.end] in CONNECTORS for a in span.amounts]
 
     def _score(self, match: Match, quantity: Amount | None, size: Amount | None,
-               hints: list[str]) -> _Scored:
+               hints: list[str], packs: list[float]) -> _Scored:
         product = self.index.products[match.product]
         score = match.score
         wanted = _wanted_unit(quantity, hints)
@@ -89,6 +111,15 @@ class ItemResolver:
             score += FAMILY_BONUS
         elif bulk or (wanted in _CASE_UNITS):
             score -= BULK_PENALTY  # a carton when none was asked for, or a packet when a carton was
+        if packs and size is None:
+            said = [pack_fits(float(self.index.size[match.product]), int(self.index.multipack[match.product]), n)
+                    for n in packs]
+            if all(said):
+                score += SIZE_BONUS
+            elif any(said):  # "12x70" said, a single 70 g pack fits only half of it
+                score += SIZE_BONUS / 4
+            elif said[0] is False:
+                score -= SIZE_PENALTY
         if size is not None:
             fits = self.index.size_matches(match.product, size.base)
             score += {True: SIZE_BONUS, False: -SIZE_PENALTY, None: 0.0}[fits]
@@ -145,13 +176,17 @@ class ItemResolver:
         return quantity.value, said.name
 
 
-def _quantity_and_size(amounts: list[Amount], describes: list[bool]) -> tuple[Amount | None, Amount | None]:
+def _quantity_and_size(amounts: list[Amount], describes: list[bool],
+                       tokens: list[str]) -> tuple[Amount | None, Amount | None]:
     """The amount ordered and the pack size described: "surf 1 kg ko 10 packet" -> 10 packet, 1 kg.
 
     A measure tied to the words after it ("1 kg ko", "5 kg wala") only describes the pack, so
     "surf excel 1 kg ko price" asks about the 1 kg packet and orders no quantity.
     """
     counts = [a for a in amounts if is_count(a)]
+    ordering = [a for a in counts if not _names_pack(a, tokens)]
+    if ordering and len(ordering) < len(counts):
+        counts = ordering  # "maggi 12 wala 5 packet", "50 carton lux 4 wala", "6 poka ... 12x50"
     measures = [a for a in amounts if a.is_measure]
     if counts:
         return counts[-1], (measures[0] if measures else None)
@@ -160,6 +195,15 @@ def _quantity_and_size(amounts: list[Amount], describes: list[bool]) -> tuple[Am
     if measures:
         return measures[-1], (measures[0] if len(measures) > 1 else None)
     return None, None
+
+
+def _names_pack(amount: Amount, tokens: list[str]) -> bool:
+    """A bare number that describes the pack: tied to what follows ("12 wala") or part of "12x50"."""
+    if amount.unit is not None:
+        return False
+    after = tokens[amount.end] if amount.end < len(tokens) else ""
+    before = tokens[amount.start - 1] if amount.start > 0 else ""
+    return after in CONNECTORS or after == "x" or before == "x"
 
 
 def _wanted_unit(quantity: Amount | None, hints: list[str]) -> str | None:

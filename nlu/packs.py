@@ -1,0 +1,51 @@
+"""Pack sizes a shop names without a unit: "dettol sabun 125", "maggi 12 wala", "surf 500 wala 5".
+
+A catalogue name says its pack as "125 g" or as a multipack "12x70 g" / "3x125 g"; a shop owner says
+the number alone. A bare number that is not the order quantity (or one tied to the words after it
+by "wala"/"ko") names the pack when some sibling's grams/millilitres or multipack count equal it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from nlu.lexicon import CONNECTORS
+from nlu.quantities import Amount
+
+_MULTIPACK = re.compile(r"(?<![\d.])(\d{1,3})\s*[x×]\s*\d+(?:\.\d+)?\s*(?:g|gm|gms|ml|kg|l|ltr)\b", re.I)
+
+
+def multipack_count(name: str) -> int:
+    """How many packs a multipack name holds ("Maggi ... 12x70 g" -> 12); 0 for a single pack."""
+    found = _MULTIPACK.search(name)
+    return int(found.group(1)) if found else 0
+
+
+def pack_numbers(tokens: list[str], amounts: list[Amount], quantity: Amount | None) -> list[float]:
+    """Bare numbers of a span that can only name the pack: not the quantity ordered, or tied to
+    what follows by a connector ("12 wala 5 packet": 12 is the pack, 5 the quantity)."""
+    out: list[float] = []
+    for a in amounts:
+        if a.unit is not None or (a is quantity and not _tied(tokens, a)):
+            continue
+        if a.value > 0 and a.value < 100_000:
+            out.append(a.value)
+    return out
+
+
+def _tied(tokens: list[str], amount: Amount) -> bool:
+    return amount.end < len(tokens) and tokens[amount.end] in CONNECTORS
+
+
+def pack_fits(size: float, count: int, number: float) -> bool | None:
+    """Whether a product of `count` packs of `size` g/ml each (count 0: a single pack) is the pack
+    `number` names: its count, its grams/millilitres, or its kilograms/litres ("fortune 1 12").
+    None when the product says no pack at all."""
+    if not size and not count:
+        return None
+    if count and abs(count - number) < 1e-9:
+        return True
+    return bool(size) and (abs(size - number) <= 0.02 * number or abs(size - number * 1000) <= 20 * number)
+
+
+__all__ = ["multipack_count", "pack_fits", "pack_numbers"]
