@@ -1,6 +1,6 @@
 """The console in a real browser (Debian's chromium through Playwright, nothing downloaded).
 
-One story, as a person would click it: a retailer orders in the simulator, the vendor accepts,
+One story, as a person would click it: a retailer orders in the simulator and taps Confirm, the vendor taps Accept,
 dispatches and delivers, the admin asks /stats; a photo goes through the media job; an operator logs
 in with the code the Twilio stub received, opens every dashboard page (each chart must have drawn
 its data), cancels an order from its page and sees it cancelled. Screenshots go to var/screenshots/.
@@ -111,6 +111,13 @@ async def say(page: Any, role: str, text: str) -> None:
     await box.press("Enter")
 
 
+async def press(page: Any, role: str, title: str) -> None:
+    """Tap the button titled `title` under the newest received message that has one."""
+    button = column(page, role).locator("li.msg.in .buttons button", has_text=re.compile(f"^{title}$")).last
+    await button.wait_for(timeout=20_000)
+    await button.click()
+
+
 async def expect_message(page: Any, role: str, pattern: str, timeout: float = 20_000) -> Any:
     """The newest received bubble of the column matching `pattern` (received: from the outbox stream)."""
     bubble = column(page, role).locator("li.msg.in", has_text=re.compile(pattern)).last
@@ -146,14 +153,15 @@ async def test_a_day_at_the_console(site: Site, browser: Any) -> None:
     # a retailer orders and confirms; the draft's reply arrives through the outbox stream
     await say(page, "retailer", "2 kg chini ra 5 packet wai wai")
     await expect_message(page, "retailer", r"Total: Rs 335\.80")
-    await say(page, "retailer", "yes")
+    await press(page, "retailer", "Confirm")  # the draft's button sends its payload, read as "yes"
     await expect_message(page, "retailer", r"Order #1001 confirmed")
     vendor = await site.sql("SELECT u.phone FROM order_offers o JOIN users u ON u.id = o.vendor_id"
                             " WHERE o.order_id = 1001 ORDER BY o.offered_at DESC LIMIT 1")
     await choose(page, "vendor", vendor)
     await expect_message(page, "vendor", r"New order #1001")
-    for text, answer in (("ACCEPT 1001", "You accepted order #1001"), ("dispatched 1001", "dispatched"),
-                         ("delivered 1001", "delivered")):
+    await press(page, "vendor", "Accept")
+    await expect_message(page, "vendor", "You accepted order #1001")
+    for text, answer in (("dispatched 1001", "dispatched"), ("delivered 1001", "delivered")):
         await say(page, "vendor", text)
         await expect_message(page, "vendor", answer)
     await expect_message(page, "retailer", r"Order #1001 was delivered")
