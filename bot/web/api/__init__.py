@@ -5,8 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from bot.web import downloads
-from bot.web.api import delivery, exports, openapi, reads
-from bot.web.api import exports, market, openapi, reads
+from bot.web.api import delivery, exports, market, openapi, reads
 
 ROUTES = (
     ("GET", "/api/v1/admin/dashboard", reads.dashboard),
