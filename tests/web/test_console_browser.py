@@ -9,6 +9,7 @@ its data), cancels an order from its page and sees it cancelled. Screenshots go 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import re
 import shutil
@@ -87,9 +88,11 @@ async def site(aiohttp_server, stub) -> AsyncIterator[Site]:  # type: ignore[no-
     task = asyncio.create_task(pump())
     try:
         yield Site(str(server.make_url("")).rstrip("/"), app, stub)
-    finally:
+    finally:  # the worker's stand-in stops as a killed worker does: mid-send if need be
         stop.set()
-        await task
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
         await sender.close()
 
 
