@@ -28,7 +28,8 @@ def chosen(text: str) -> tuple[str, dict[str, object]] | None:
 
 
 def test_one_handler_per_action() -> None:
-    assert [h.func.__name__ for h in vendor.router.handlers] == ["accept", "accept_part", "reject", "dispatched", "delivered"]
+    names = [h.func.__name__ for h in vendor.router.handlers]
+    assert names == ["accept", "accept_part", "reject", "dispatched", "delivered"]
 
 
 @pytest.mark.parametrize(("text", "action", "order_id", "rest"), [
