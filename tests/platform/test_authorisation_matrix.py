@@ -44,6 +44,9 @@ ROLES = {"retailer": "+9779800000001", "retailer 2": "+9779800000003", "vendor":
 MISSING = 987654
 # Objects of the seeded world (ids are fixed by the seed).
 DELIVERED, OFFERED, ACCEPTED, DISPATCHED, PAYMENT, TICKET, MEDIA = 1001, 1002, 1003, 1004, 1, 1, 1
+# Sita's delivery runs (the accepted order's, the dispatched one's), numbered above any quantity a shop may
+# order so that a retailer's "delivered stop 1 run N" reads alike for them and for MISSING
+PLANNED_RUN, ON_THE_ROAD_RUN = 500001, 500002
 # Arguments that make each command act on the world (a command not listed here runs without any).
 COMMAND_ARGS = {
     "/order": f"{DELIVERED}", "/reassign": f"{OFFERED}", "/cancel": f"{OFFERED} matrix", "/heal": f"{ACCEPTED}",
@@ -53,7 +56,7 @@ COMMAND_ARGS = {
 }
 BUSINESS_TABLES = ("users", "retailers", "vendors", "vendor_products", "orders", "order_items", "order_offers",
                    "order_status_history", "payments", "credit_ledger", "tickets", "media_jobs", "flags",
-                   "exports", "healing_attempts", "api_keys")
+                   "exports", "healing_attempts", "api_keys", "delivery_runs", "delivery_stops")
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,8 @@ ORDER_ROWS = {"orders": "id = $1", "order_items": "order_id = $1", "order_offers
               "order_status_history": "order_id = $1", "credit_ledger": "order_id = $1",
               "tickets": "order_id = $1"}
 PAYMENT_ROWS = {"payments": "id = $1", "credit_ledger": "payment_id = $1"}
+RUN_ROWS = {"delivery_runs": "id = $1", "delivery_stops": "run_id = $1",
+            "orders": "id = ANY(SELECT unnest(order_ids) FROM delivery_stops WHERE run_id = $1)"}
 MEDIA_ROWS = {"media_jobs": "id = $1", "orders": "retailer_id = (SELECT id FROM users WHERE phone = '"
               + ROLES["retailer"] + "')"}
 
@@ -86,6 +91,9 @@ def actions() -> list[Action]:
         Action("vendor: `reject ORDER REASON`", lambda n: f"reject {n} no stock", target=OFFERED, tables=ORDER_ROWS),
         Action("vendor: `dispatched ORDER`", lambda n: f"dispatched {n}", target=ACCEPTED, tables=ORDER_ROWS),
         Action("vendor: `delivered ORDER`", lambda n: f"delivered {n}", target=DISPATCHED, tables=ORDER_ROWS),
+        Action("vendor: `dispatched run RUN`", lambda n: f"dispatched run {n}", target=PLANNED_RUN, tables=RUN_ROWS),
+        Action("vendor: `delivered stop STOP run RUN`", lambda n: f"delivered stop 1 run {n}", target=ON_THE_ROAD_RUN,
+               tables=RUN_ROWS),
         Action("vendor: `payment ok PAYMENT`", lambda n: f"payment ok {n}", target=PAYMENT, tables=PAYMENT_ROWS),
         Action("retailer: order status naming ORDER", lambda n: f"order {n} kaha pugyo?", target=DELIVERED,
                tables=ORDER_ROWS),
@@ -125,7 +133,7 @@ async def seed(runtime: Runtime, *, catalogue: bool) -> None:
     now = runtime.clock.now()
     async with runtime.pool.acquire() as conn, conn.transaction():
         if not catalogue:
-            tables = (*BUSINESS_TABLES, "inbound_messages", "outbound_messages", "conversations")
+            tables = (*BUSINESS_TABLES, "vehicles", "inbound_messages", "outbound_messages", "conversations")
             await conn.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
             await conn.execute("ALTER SEQUENCE order_numbers RESTART WITH 1001")
         users = UserRepository(conn)
@@ -149,6 +157,16 @@ async def seed(runtime: Runtime, *, catalogue: bool) -> None:
                 "INSERT INTO order_offers (order_id, vendor_id, status, offered_at, expires_at, responded_at)"
                 " VALUES ($1, $2, $3, $4, $5, $6)", order_id, sita, "OFFERED" if status == "PENDING_VENDOR"
                 else "ACCEPTED", now, now + timedelta(days=1), None if status == "PENDING_VENDOR" else now)
+        vehicle = await conn.fetchval("INSERT INTO vehicles (vendor_id, name, capacity_kg) VALUES ($1, 'van', 500)"
+                                      " RETURNING id", sita)
+        for run, order_id, status in ((PLANNED_RUN, ACCEPTED, "PLANNED"), (ON_THE_ROAD_RUN, DISPATCHED, "DISPATCHED")):
+            await conn.execute(
+                "INSERT INTO delivery_runs (id, vendor_id, vehicle_id, day, status, km, leaves_at, returns_at,"
+                " fingerprint, planned_at) VALUES ($1, $2, $3, $4, $5, 4.2, $6, $7, 'matrix', $6)",
+                run, sita, vehicle, now.date(), status, now, now + timedelta(hours=2))
+            await conn.execute(
+                "INSERT INTO delivery_stops (run_id, seq, retailer_id, order_ids, eta, km_from_prev, weight_kg)"
+                " VALUES ($1, 1, $2, $3, $4, 2.1, 2)", run, ram, [order_id], now + timedelta(hours=1))
         await conn.execute("INSERT INTO payments (retailer_id, amount, method, claimed_at)"
                            " VALUES ($1, 100, 'cash', $2)", ram, now)
         await conn.execute("INSERT INTO tickets (retailer_id, order_id, category, body, created_at)"
