@@ -25,11 +25,13 @@ from nlu.types import ParsedItem
 _DEVANAGARI_DIGITS = str.maketrans("०१२३४५६७८९", "0123456789")
 _SPLIT = re.compile(r"[\n;]+|,(?!\d{3}\b)")
 _NUMBER = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?(?![\w.])")
-FILLER = frozenset("""
-rate rates ret bhau bhaau bhaw bhav price prices dam daam dar mol mulya ko ka ki ke ho hai cha chha xa
-is of at the rs rs. npr nrs rupaiya rupaiyaa rupaiya. rupiya rupya rupees rupee ru re per prati /- = : - @ /
-भाउ भाव दाम दर मूल्य को का की के हो है छ रु रु. रू रू. रुपैयाँ रुपैंया रुपैया रुपियाँ रुपिया रुपया रुपये प्रति
-""".split())
+_FILLER_WORDS = (
+    "rate rates ret bhau bhaau bhaw bhav price prices dam daam dar mol mulya ko ka ki ke ho hai "
+    "cha chha xa is of at the rs rs. npr nrs rupaiya rupaiyaa rupaiya. rupiya rupya rupees "
+    "rupee ru re per prati /- = : - @ / भाउ भाव दाम दर मूल्य को का की के हो है छ रु रु. रू रू. "
+    "रुपैयाँ रुपैंया रुपैया रुपियाँ रुपिया रुपया रुपये प्रति "
+)
+FILLER = frozenset(_FILLER_WORDS.split())  # words that only say "the rate of" or "rupees"
 MAX_LINES = 100            # lines read from one message; a longer paste is cut here
 MAX_LINE_CHARS = 200
 

@@ -19,7 +19,6 @@ from domain.people import Person
 from domain.reasons import Reason
 from services.choices import offer_buttons
 from services.events import (
-    PriceOffMarket,
     CreditRiskHigh,
     Event,
     HealEscalated,
@@ -48,6 +47,7 @@ from services.events import (
     PaymentHeld,
     PaymentPartlyConfirmed,
     PaymentRejected,
+    PriceOffMarket,
     ReminderDue,
     RunPlanned,
     SafeModeOff,
