@@ -33,7 +33,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     imp.set_defaults(run=run_import)
 
 
-def _valid_from(text: str | None, now: datetime, config: Config) -> datetime | None:
+def valid_from(text: str | None, now: datetime, config: Config) -> datetime | None:
     value = (text or "").strip()
     if not value:
         return None
@@ -77,7 +77,7 @@ async def import_prices(vendor_phone: str, path: Path, config: Config) -> tuple[
                         refused = await refused_price(uow, sku, price) if price is not None else "not_positive"
                         if refused:
                             raise ValueError(f"price {price}: {REFUSALS[refused]}")
-                        rows.append((sku, price, _valid_from(row.get("valid_from"), now, config)))
+                        rows.append((sku, price, valid_from(row.get("valid_from"), now, config)))
                     except ValueError as exc:
                         errors.append((reader.line_num, str(exc)))
             done = await set_vendor_prices(uow, vendor, rows, "cli", now, config)
