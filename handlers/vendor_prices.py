@@ -30,7 +30,8 @@ def _prices(turn: Turn, nlu: Any) -> dict[str, Any] | None:
     messages (a greeting, an order number) are left to the other handlers."""
     if not any((parts := split_price_line(line)) and parts[0] for line in turn.text.splitlines()[:MAX_LINES]):
         return None
-    lines = read_price_list(turn.text, nlu.pipeline.items)
+    units = {p.sku: p.unit for p in nlu.pipeline.index.products}
+    lines = read_price_list(turn.text, nlu.pipeline.items, units.get)
     return {"lines": lines} if any(line.understood for line in lines) else None
 
 
