@@ -134,7 +134,7 @@ DOCUMENT: dict[str, Any] = {
             "requestBody": {"required": True, "content": {"application/json": {"schema": {
                 "type": "array", "minItems": 1, "maxItems": 1000, "items": {
                     "type": "object", "required": ["sku", "price"], "additionalProperties": False, "properties": {
-                        "sku": {"type": "string"}, "price": {"type": "number", "exclusiveMinimum": 0},
+                        "sku": {"type": "string"}, "price": {"type": "number", "minimum": 0.01},
                         "valid_from": {"type": "string", "format": "date-time",
                                        "description": "not in the future; default: now"}}}}}}},
             "responses": {**_ok(_obj(vendor_id={"type": "integer"}, changed=_list({"type": "object"}),
