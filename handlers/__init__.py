@@ -16,6 +16,7 @@ from handlers import (
     reorder,
     stock,
     vendor,
+    vendor_prices,
 )
 from handlers.admin import basics as admin_basics
 from handlers.admin import delivery as admin_delivery
@@ -36,5 +37,5 @@ def routers() -> list[Router]:
     return [admin_basics.router, admin_stats.router, admin_orders.router, admin_people.router,
             admin_exports.router, admin_payments.router, admin_tickets.router, admin_healing.router,
             admin_safemode.router, admin_delivery.router, admin_market.router, media.router, reminders.router,
-            language.router, payment.router, stock.router, delivery.router, vendor.router, order.router, reorder.router,
-            inquiry.router, complaint.router, greeting.router, fallback.router]
+            language.router, payment.router, stock.router, delivery.router, vendor.router, vendor_prices.router,
+            order.router, reorder.router, inquiry.router, complaint.router, greeting.router, fallback.router]

@@ -1,6 +1,7 @@
 """Questions retailers ask: a product's price, whether it is in stock, where their order is, what a
-category holds. Prices come from the same pricing as orders (`price_lines`), so the rate quoted is
-the rate charged for one unit."""
+category holds. Prices come from the same pricing as orders (`price_lines`): the rate quoted is the
+rate this retailer would be charged today for one unit ordered alone, from the vendor that would
+supply it at that vendor's price."""
 
 from __future__ import annotations
 
@@ -34,8 +35,9 @@ def asked_skus(parse: Parse) -> list[str]:
     return skus[:MAX_ASKED]
 
 
-async def _unit_prices(uow: UnitOfWork, config: Any, skus: Sequence[str]) -> str:
-    lines = await price_lines(uow, config, [(sku, Decimal(1)) for sku in skus])
+async def _unit_prices(uow: UnitOfWork, config: Any, retailer_id: int, skus: Sequence[str]) -> str:
+    lines = [line for sku in skus for line in await price_lines(uow, config, [(sku, Decimal(1))],
+                                                                 retailer_id=retailer_id)]
     return "\n".join(f"• {li.name}: Rs {amount(li.unit_price)}/{li.unit}" for li in lines)
 
 
@@ -45,12 +47,12 @@ def _category_question(parse: Parse) -> str | None:
     return str(category) if category and not any(i.sku for i in parse.items) else None
 
 
-async def _products_asked(reply: Reply, parse: Parse, uow: UnitOfWork, config: Any) -> list[str]:
+async def _products_asked(reply: Reply, parse: Parse, uow: UnitOfWork, config: Any, user: User) -> list[str]:
     """The SKUs a price or stock question names; answers a category question or asks which product
     itself, and then returns nothing."""
     category = _category_question(parse)
     if category:
-        await show_category(reply, uow, config, category)
+        await show_category(reply, uow, config, user, category)
         return []
     skus = asked_skus(parse)
     if not skus:
@@ -59,15 +61,15 @@ async def _products_asked(reply: Reply, parse: Parse, uow: UnitOfWork, config: A
 
 
 @router.intent("inquiry_price", roles=(RETAILER,))
-async def price(reply: Reply, parse: Parse, uow: UnitOfWork, config: Any) -> None:
-    skus = await _products_asked(reply, parse, uow, config)
+async def price(reply: Reply, parse: Parse, uow: UnitOfWork, config: Any, user: User) -> None:
+    skus = await _products_asked(reply, parse, uow, config, user)
     if skus:
-        await reply("inquiry_prices", lines=await _unit_prices(uow, config, skus))
+        await reply("inquiry_prices", lines=await _unit_prices(uow, config, user.id, skus))
 
 
 @router.intent("inquiry_stock", roles=(RETAILER,))
-async def stock(reply: Reply, parse: Parse, uow: UnitOfWork, config: Any) -> None:
-    skus = await _products_asked(reply, parse, uow, config)
+async def stock(reply: Reply, parse: Parse, uow: UnitOfWork, config: Any, user: User) -> None:
+    skus = await _products_asked(reply, parse, uow, config, user)
     if not skus:
         return
     vendors = await vendors_with_stock(uow, skus)
@@ -92,11 +94,11 @@ async def order_status(reply: Reply, parse: Parse, user: User, uow: UnitOfWork, 
 
 
 @router.intent("browse_category", roles=(RETAILER,))
-async def browse(reply: Reply, parse: Parse, uow: UnitOfWork, config: Any) -> None:
+async def browse(reply: Reply, parse: Parse, uow: UnitOfWork, config: Any, user: User) -> None:
     category = str(parse.entities.get("category") or "")
     if not category:
         category = named_category(parse.text, await categories(uow)) or ""
-    await show_category(reply, uow, config, category)
+    await show_category(reply, uow, config, user, category)
 
 
 def named_category(text: str, categories: Sequence[str]) -> str | None:
@@ -109,11 +111,11 @@ def named_category(text: str, categories: Sequence[str]) -> str | None:
     return None
 
 
-async def show_category(reply: Reply, uow: UnitOfWork, config: Any, category: str) -> None:
+async def show_category(reply: Reply, uow: UnitOfWork, config: Any, user: User, category: str) -> None:
     """A category's products with today's unit prices, or the list of categories when it is unknown."""
     listings = await category_products(uow, category) if category else []
     if not listings:
         await reply("browse_which_category", categories=", ".join(await categories(uow)))
         return
     await reply("browse_category", category=listings[0].category,
-                lines=await _unit_prices(uow, config, [p.sku for p in listings]))
+                lines=await _unit_prices(uow, config, user.id, [p.sku for p in listings]))

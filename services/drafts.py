@@ -1,7 +1,11 @@
 """Drafts: the retailer's order before confirmation, kept as a DRAFT order row and re-priced on change.
 
-Prices are cost-plus (`domain.pricing`) with the catalogue price as cost; the unit price and line
-total stored on order_items are what is shown and what is charged.
+Prices are cost-plus (`domain.pricing`). The cost of a line is the price of the vendor that would
+supply it, chosen as `confirm_order` chooses (`domain.vendor_selection.plan_allocation` over the same
+candidates), read from the `vendor_costs` view: the vendor's own price, else the catalogue price.
+A line no vendor can supply is priced at the catalogue cost (confirming it is refused anyway). The
+unit price and line total stored on order_items are what is shown and what is charged; the price
+stays as confirmed when an order later moves to another vendor.
 """
 
 from __future__ import annotations
@@ -11,9 +15,11 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from domain.catalog import Product
 from domain.orders import Order, OrderLine, OrderStatus
 from domain.packs import deliverable
 from domain.pricing import PricingPolicy, price_line
+from domain.vendor_selection import plan_allocation
 from storage.uow import UnitOfWork
 
 Wanted = tuple[str, Decimal]  # (sku, quantity)
@@ -24,18 +30,32 @@ def pricing_policy(config: Any) -> PricingPolicy:
     return PricingPolicy.from_config(config.pricing or {"default_margin": "0.08"})
 
 
-async def price_lines(uow: UnitOfWork, config: Any, wanted: Sequence[Wanted]) -> list[OrderLine]:
+async def supply_costs(uow: UnitOfWork, retailer_id: int, wanted: Sequence[Wanted]) -> dict[str, Decimal]:
+    """The cost of each SKU from the vendor that would supply these lines to this retailer today;
+    SKUs no vendor can supply are absent (their cost is the catalogue price)."""
+    candidates = await uow.stock.candidates([sku for sku, _ in wanted], retailer_id)
+    prices = {c.vendor_id: c.prices for c in candidates}
+    plan = plan_allocation(list(wanted), candidates)
+    return {sku: prices[a.vendor_id][sku] for a in plan.assignments for sku, _ in a.items}
+
+
+async def price_lines(uow: UnitOfWork, config: Any, wanted: Sequence[Wanted], *, retailer_id: int
+                      ) -> list[OrderLine]:
     """Priced lines for (sku, quantity) pairs, in the given order; unknown SKUs are skipped."""
     products = await uow.products.by_skus([sku for sku, _ in wanted])
     policy = pricing_policy(config)
-    lines = []
+    kept: list[tuple[Product, Decimal]] = []
     for sku, asked in wanted:
         product = products.get(sku)
         quantity = deliverable(asked, product.unit) if product is not None else None
-        if product is None or quantity is None:
-            continue  # unknown, or less than one of a counted unit (the handlers ask before this)
-        priced = price_line(policy, product.price, product.category, quantity)
-        lines.append(OrderLine(sku, product.name, quantity, product.unit, priced.unit_price, priced.line_total))
+        if product is not None and quantity is not None:  # else unknown, or less than one of a counted unit
+            kept.append((product, quantity))             # (the handlers ask before this)
+    costs = await supply_costs(uow, retailer_id, [(p.sku, q) for p, q in kept]) if kept else {}
+    lines = []
+    for product, quantity in kept:
+        priced = price_line(policy, costs.get(product.sku, product.price), product.category, quantity)
+        lines.append(OrderLine(product.sku, product.name, quantity, product.unit, priced.unit_price,
+                               priced.line_total))
     return lines
 
 
@@ -81,14 +101,15 @@ async def edit_draft(uow: UnitOfWork, retailer_id: int, *, now: datetime, config
     draft = await open_draft(uow, retailer_id, now=now, config=config)
     wanted = merged(draft.lines, set_items=set_items, add_items=add_items, reduce_items=reduce_items,
                     remove=remove)
-    draft.lines = await price_lines(uow, config, wanted)
+    draft.lines = await price_lines(uow, config, wanted, retailer_id=retailer_id)
     draft.total = await uow.orders.set_lines(draft.id, draft.lines, now)
     return draft
 
 
 async def reprice(uow: UnitOfWork, order: Order, *, config: Any, now: datetime) -> bool:
     """Re-price the order's lines at today's prices; True (and the lines saved) when any price moved."""
-    fresh = await price_lines(uow, config, [(li.sku, li.quantity) for li in order.lines])
+    fresh = await price_lines(uow, config, [(li.sku, li.quantity) for li in order.lines],
+                              retailer_id=order.retailer_id)
     if [li.unit_price for li in fresh] == [li.unit_price for li in order.lines]:
         return False
     order.lines = fresh

@@ -362,3 +362,16 @@ class LoginCodeIssued(Event):
     phone: str
     code: str
     minutes: int
+
+
+# vendor prices -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PriceOffMarket(Event):
+    """A vendor's new price for a SKU is off the market median by more than market.alert_share
+    (recorded once per price change)."""
+
+    vendor_id: int
+    sku: str
+    price: Decimal
+    median: Decimal

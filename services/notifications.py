@@ -47,6 +47,7 @@ from services.events import (
     PaymentHeld,
     PaymentPartlyConfirmed,
     PaymentRejected,
+    PriceOffMarket,
     ReminderDue,
     RunPlanned,
     SafeModeOff,
@@ -438,3 +439,16 @@ async def tell_ticket_resolved(uow: UnitOfWork, event: TicketResolved) -> None:
 @notice(LoginCodeIssued)
 async def _login_code(uow: UnitOfWork, event: LoginCodeIssued) -> None:
     await tell(uow, event.phone, "web_login_code", code=event.code, minutes=event.minutes)
+
+
+# vendor prices -------------------------------------------------------------------------------------
+
+
+@notice(PriceOffMarket)
+async def tell_price_off_market(uow: UnitOfWork, event: PriceOffMarket) -> None:
+    vendor = await uow.users.person(event.vendor_id)
+    product = (await uow.products.by_skus([event.sku]))[event.sku]
+    move = (event.price / event.median - 1) * 100 if event.median else 0
+    await uow.notifier.notify_admins("admin_price_alert", vendor=vendor.name, name=product.name, sku=event.sku,
+                                     unit=product.unit, price=amount(event.price), median=amount(event.median),
+                                     move=f"{move:+.0f}")

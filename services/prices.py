@@ -16,7 +16,9 @@ from typing import Any
 from domain.catalog import Product
 from domain.market import Spread, is_outlier, spread, suggest_retail, trend
 from domain.money import to_decimal
+from domain.vendor_prices import ABSURD_FACTOR, PRICE_MAX, check_price
 from services.drafts import pricing_policy
+from services.events import PriceOffMarket
 from storage.uow import UnitOfWork
 
 
@@ -43,13 +45,34 @@ class MarketView:
 
 
 async def set_vendor_prices(uow: UnitOfWork, vendor_id: int, prices: Sequence[tuple[str, Decimal, datetime | None]],
-                            by: str, now: datetime) -> list[PriceSet]:
-    """Set each (sku, price, valid_from or None for now) of the vendor; unchanged prices write nothing."""
+                            by: str, now: datetime, config: Any) -> list[PriceSet]:
+    """Set each (sku, price, valid_from or None for now) of the vendor; unchanged prices write nothing.
+
+    `by` says who and through what ("cli", "api:<key>", "chat:<phone>"). A change that leaves the
+    vendor off the market median by more than market.alert_share is told to the admins, once."""
     done = []
     for sku, price, valid_from in prices:
         old = await uow.prices.set_price(vendor_id, sku, price, valid_from or now, now, by)
         done.append(PriceSet(sku, old, price))
+    share = to_decimal(config.market.alert_share)
+    for change in (d for d in done if d.changed):
+        market = spread((await uow.prices.current(change.sku)).values())
+        if market is not None and is_outlier(change.new, market.median, share) and await uow.prices.record_alert(
+                vendor_id, change.sku, market.median, now):
+            await uow.record(PriceOffMarket(vendor_id, change.sku, change.new, market.median))
     return done
+
+
+REFUSALS = {"unknown_sku": "no such product", "not_positive": "must be more than zero",
+            "absurd": f"not a plausible price (at most {PRICE_MAX} and within {ABSURD_FACTOR}x of the catalogue cost)"}
+"""Why a price is refused, in words for the CLI and the API (chat replies use texts)."""
+
+
+async def refused_price(uow: UnitOfWork, sku: str, price: Decimal) -> str | None:
+    """Why `price` cannot be the SKU's price (domain.vendor_prices.check_price), None when it can;
+    "unknown_sku" for a SKU the catalogue does not hold."""
+    product = (await uow.products.by_skus([sku])).get(sku)
+    return "unknown_sku" if product is None else check_price(price, product.price)
 
 
 async def market_view(uow: UnitOfWork, sku: str, now: datetime, config: Any) -> MarketView:

@@ -17,7 +17,7 @@ from bot.commands.stock import _decimal
 from bot.config import Config
 from domain.formatting import platform_zone
 from services.bootstrap import unit_of_work
-from services.prices import set_vendor_prices
+from services.prices import REFUSALS, refused_price, set_vendor_prices
 from services.texts import default_texts
 from storage.clock import SystemClock
 from storage.db import create_pool, migrate
@@ -33,7 +33,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     imp.set_defaults(run=run_import)
 
 
-def _valid_from(text: str | None, now: datetime, config: Config) -> datetime | None:
+def valid_from(text: str | None, now: datetime, config: Config) -> datetime | None:
     value = (text or "").strip()
     if not value:
         return None
@@ -74,12 +74,13 @@ async def import_prices(vendor_phone: str, path: Path, config: Config) -> tuple[
                         if sku not in skus:
                             raise ValueError(f"no product {sku!r}")
                         price = _decimal(row.get("price"), "price")
-                        if not price:
-                            raise ValueError("price must be more than zero")
-                        rows.append((sku, price, _valid_from(row.get("valid_from"), now, config)))
+                        refused = await refused_price(uow, sku, price) if price is not None else "not_positive"
+                        if refused:
+                            raise ValueError(f"price {price}: {REFUSALS[refused]}")
+                        rows.append((sku, price, valid_from(row.get("valid_from"), now, config)))
                     except ValueError as exc:
                         errors.append((reader.line_num, str(exc)))
-            done = await set_vendor_prices(uow, vendor, rows, "cli", now)
+            done = await set_vendor_prices(uow, vendor, rows, "cli", now, config)
     finally:
         await pool.close()
     changed = sum(d.changed for d in done)

@@ -60,7 +60,8 @@ class ConsoleViews:
     async def vendor_stock(self, vendor_id: int, limit: int = 100) -> list[dict[str, Any]]:
         rows = await self.conn.fetch(
             "SELECT vp.sku, p.name, p.unit, vp.stock, vp.low_stock_threshold AS threshold,"
-            " COALESCE(vp.price, p.price) AS price FROM vendor_products vp JOIN products p ON p.sku = vp.sku"
+            " c.cost AS price FROM vendor_products vp JOIN products p ON p.sku = vp.sku"
+            " JOIN vendor_costs c ON c.vendor_id = vp.vendor_id AND c.sku = vp.sku"
             " WHERE vp.vendor_id = $1 ORDER BY vp.stock IS NULL, vp.stock, p.name LIMIT $2", vendor_id, limit)
         return [dict(r) for r in rows]
 

@@ -26,10 +26,10 @@ class FinanceRepository:
         row = await self.conn.fetchrow(
             """
             SELECT COALESCE(sum(i.line_total), 0) AS gmv,
-                   COALESCE(sum(i.line_total - COALESCE(vp.price, p.price) * i.quantity), 0) AS margin,
+                   COALESCE(sum(i.line_total - COALESCE(c.cost, p.price) * i.quantity), 0) AS margin,
                    count(DISTINCT o.id) AS orders
             FROM orders o JOIN order_items i ON i.order_id = o.id JOIN products p ON p.sku = i.sku
-            LEFT JOIN vendor_products vp ON vp.vendor_id = o.vendor_id AND vp.sku = i.sku
+            LEFT JOIN vendor_costs c ON c.vendor_id = o.vendor_id AND c.sku = i.sku
             WHERE o.status = 'DELIVERED' AND o.delivered_at >= $1 AND o.delivered_at < $2
             """, start, end)
         return row["gmv"], row["margin"].quantize(Decimal("0.01")), row["orders"]

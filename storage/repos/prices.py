@@ -69,3 +69,13 @@ class PriceRepository:
             "SELECT DISTINCT vp.sku FROM vendor_products vp JOIN users u ON u.id = vp.vendor_id AND u.active"
             " WHERE vp.price IS NOT NULL ORDER BY vp.sku")
         return [r["sku"] for r in rows]
+
+    async def record_alert(self, vendor_id: int, sku: str, median: Decimal, at: datetime) -> bool:
+        """Keep that the vendor's latest change of the SKU's price is off the market; False when that
+        change was already recorded (the admins were told)."""
+        row = await self.conn.fetchval(
+            "INSERT INTO vendor_price_alerts (history_id, vendor_id, sku, price, median, alerted_at)"
+            " SELECT h.id, h.vendor_id, h.sku, h.new_price, $3, $4 FROM vendor_price_history h"
+            " WHERE h.vendor_id = $1 AND h.sku = $2 ORDER BY h.id DESC LIMIT 1"
+            " ON CONFLICT (history_id) DO NOTHING RETURNING history_id", vendor_id, sku, median, at)
+        return row is not None

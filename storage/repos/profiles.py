@@ -49,12 +49,11 @@ class ProfileViews:
                 SELECT status, delivered_at - accepted_at AS took FROM orders
                 WHERE vendor_id = $1 AND accepted_at >= $2
             ), prices AS (
-                SELECT COALESCE(vp.price, p.price) / NULLIF(m.median, 0) AS ratio
-                FROM vendor_products vp JOIN products p ON p.sku = vp.sku
-                JOIN LATERAL (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY COALESCE(x.price, p.price))
-                                AS median
-                              FROM vendor_products x WHERE x.sku = vp.sku) m ON true
-                WHERE vp.vendor_id = $1
+                SELECT c.cost / NULLIF(m.median, 0) AS ratio
+                FROM vendor_costs c
+                JOIN LATERAL (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x.cost) AS median
+                              FROM vendor_costs x WHERE x.sku = c.sku) m ON true
+                WHERE c.vendor_id = $1
             )
             SELECT (SELECT count(*) FROM offers WHERE status IN ('ACCEPTED', 'WITHDRAWN', 'REJECTED', 'EXPIRED'))
                      AS offers,

@@ -43,8 +43,7 @@ WITH offer_stats AS (
     WHERE vendor_id IS NOT NULL AND ($1::bigint[] IS NULL OR vendor_id = ANY($1))
     GROUP BY vendor_id
 ), listed AS (
-    SELECT vp.vendor_id, vp.sku, COALESCE(vp.price, p.price)::float8 AS price
-    FROM vendor_products vp JOIN products p ON p.sku = vp.sku
+    SELECT vendor_id, sku, cost::float8 AS price FROM vendor_costs
 ), market AS (
     SELECT sku, percentile_cont(0.5) WITHIN GROUP (ORDER BY price) AS median
     FROM listed GROUP BY sku

@@ -35,10 +35,10 @@ class StockRepository:
                    (SELECT count(*) FROM orders o WHERE o.vendor_id = v.user_id
                       AND o.status IN ('PENDING_VENDOR', 'ACCEPTED', 'DISPATCHED')) AS active,
                    array_agg(vp.sku) AS skus, array_agg(vp.stock) AS stock,
-                   array_agg(COALESCE(vp.price, p.price)) AS prices
+                   array_agg(c.cost) AS prices
             FROM vendors v JOIN users u ON u.id = v.user_id AND u.active
             JOIN vendor_products vp ON vp.vendor_id = v.user_id AND vp.sku = ANY($1)
-            JOIN products p ON p.sku = vp.sku
+            JOIN vendor_costs c ON c.vendor_id = vp.vendor_id AND c.sku = vp.sku
             GROUP BY v.user_id ORDER BY v.user_id
             """, list(skus))
         here = await self.conn.fetchrow("SELECT lat, lon FROM retailers WHERE user_id = $1", retailer_id)

@@ -29,11 +29,11 @@ async def test_import_keeps_history_and_reports_bad_rows(world: World, tmp_path:
 
 
 async def test_market_view_spread_trend_outliers_and_suggestion(world: World) -> None:
-    now = world.clock.now()
+    now, cfg = world.clock.now(), world.config
     async with world.uow() as uow:
-        await set_vendor_prices(uow, world.sita, [("SUGAR-LOOSE", D(100), now - timedelta(days=40))], "cli", now)
-        await set_vendor_prices(uow, world.gita, [("SUGAR-LOOSE", D(100), now - timedelta(days=40))], "cli", now)
-        await set_vendor_prices(uow, world.gita, [("SUGAR-LOOSE", D(120), now - timedelta(days=2))], "chat", now)
+        await set_vendor_prices(uow, world.sita, [("SUGAR-LOOSE", D(100), now - timedelta(days=40))], "cli", now, cfg)
+        await set_vendor_prices(uow, world.gita, [("SUGAR-LOOSE", D(100), now - timedelta(days=40))], "cli", now, cfg)
+        await set_vendor_prices(uow, world.gita, [("SUGAR-LOOSE", D(120), now - timedelta(days=2))], "chat", now, cfg)
     async with world.uow() as uow:
         view = await market_view(uow, "SUGAR-LOOSE", now, world.config)
     assert view.spread is not None

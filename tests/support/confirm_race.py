@@ -68,7 +68,7 @@ async def seed(database_url: str, orders: int, credit_for: int, stock_for: int) 
         pool = await create_pool(database_url, min_size=1, max_size=1)
         try:
             async with UnitOfWork(pool) as uow:
-                lines = await price_lines(uow, config, [(SKU, QUANTITY)])
+                lines = await price_lines(uow, config, [(SKU, QUANTITY)], retailer_id=retailer_id)
         finally:
             await pool.close()
         ids, total = [], Decimal(0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from bot.web import downloads
-from bot.web.api import delivery, exports, market, openapi, reads
+from bot.web.api import delivery, exports, market, openapi, reads, vendor_prices
 
 ROUTES = (
     ("GET", "/api/v1/admin/dashboard", reads.dashboard),
@@ -15,6 +15,7 @@ ROUTES = (
     ("GET", "/api/v1/delivery/runs/{id}", delivery.run),
     ("GET", "/api/v1/products/{sku}/prices", market.product_prices),
     ("GET", "/api/v1/finance", market.finance),
+    ("PUT", "/api/v1/vendors/{id}/prices", vendor_prices.put_prices),
     ("GET", "/api/v1/exports", exports.listing),
     ("POST", "/api/v1/exports", exports.create),
     ("GET", "/api/v1/openapi.json", openapi.openapi),

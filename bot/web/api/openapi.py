@@ -128,6 +128,21 @@ DOCUMENT: dict[str, Any] = {
             "summary": "GMV, platform margin, payments by method, outstanding by age (0-7, 8-30, 31-60, 60+ days)",
             "parameters": [_query("period", "today (from local midnight), or a span: 24h, 7d, 30d (default), 2w")],
             "responses": _ok({"type": "object"})}},
+        "/api/v1/vendors/{id}/prices": {"put": {
+            "summary": "set a vendor's own prices (all or nothing; an unchanged price writes no history)",
+            "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "array", "minItems": 1, "maxItems": 1000, "items": {
+                    "type": "object", "required": ["sku", "price"], "additionalProperties": False, "properties": {
+                        "sku": {"type": "string"}, "price": {"type": "number", "minimum": 0.01},
+                        "valid_from": {"type": "string", "format": "date-time",
+                                       "description": "not in the future; default: now"}}}}}}},
+            "responses": {**_ok(_obj(vendor_id={"type": "integer"}, changed=_list({"type": "object"}),
+                                     unchanged=_list({"type": "string"}))),
+                          **{code: {"description": why, "content": {"application/json": {"schema": _ERROR}}}
+                             for code, why in (("400", "the body is not a list of {sku, price, valid_from?}"),
+                                               ("404", "no such vendor"),
+                                               ("422", "unknown SKU, implausible price or valid_from"))}}}},
         "/api/v1/exports": {
             "get": {"summary": "recent exports, with their links while valid",
                     "parameters": [_query("limit", "1..500 (default 50)", {"type": "integer"})],
