@@ -13,6 +13,7 @@ from decimal import Decimal
 from domain.healing import Problem, Strategy
 from domain.orders import OrderLine, OrderStatus
 from domain.reasons import Reason
+from domain.stock_cover import CoverLine
 
 
 @dataclass(frozen=True)
@@ -362,3 +363,15 @@ class LoginCodeIssued(Event):
     phone: str
     code: str
     minutes: int
+
+
+# stock cover ---------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CoverRanLow(Event):
+    """SKUs of `vendor_id` whose days of cover just fell under market.low_cover_days, with the reorder
+    advice (services/stock_cover.py)."""
+
+    vendor_id: int
+    lines: tuple[CoverLine, ...]
+    target_days: int

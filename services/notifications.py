@@ -19,6 +19,7 @@ from domain.people import Person
 from domain.reasons import Reason
 from services.choices import offer_buttons
 from services.events import (
+    CoverRanLow,
     CreditRiskHigh,
     Event,
     HealEscalated,
@@ -60,6 +61,7 @@ from services.events import (
 )
 from services.payments import method_name
 from services.reassignment import Reassigned
+from services.stock_cover import cover_text
 from storage.uow import UnitOfWork
 
 E = TypeVar("E", bound=Event)
@@ -176,6 +178,14 @@ async def _cancelled(uow: UnitOfWork, event: OrderCancelled) -> None:
 async def _low_stock(uow: UnitOfWork, event: StockRanLow) -> None:
     vendor = await uow.users.person(event.vendor_id)
     await tell(uow, vendor.phone, "vendor_low_stock", name=event.name, stock=qty(event.stock), unit=event.unit)
+
+
+@notice(CoverRanLow)
+async def _cover_low(uow: UnitOfWork, event: CoverRanLow) -> None:
+    vendor = await uow.users.person(event.vendor_id)
+    language = await uow.notifier.language_of(vendor.phone)
+    await uow.notifier.notify(vendor.phone, "vendor_cover_low", language,
+                              lines=cover_text(uow.notifier.texts, language, event.lines), target=event.target_days)
 
 
 @notice(OrderTaken)
