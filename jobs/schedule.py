@@ -44,7 +44,7 @@ PERIODIC: list[Periodic] = [
     Periodic(plan_deliveries, timedelta(minutes=1)),  # plans every routing.every; a minute's check
     Periodic(score_vendors, timedelta(hours=1)),
     Periodic(score_credit_risk, timedelta(hours=1)),
-    Periodic(send_reorder_reminders, timedelta(hours=2)),
+    Periodic(send_reorder_reminders, timedelta(hours=1)),
     Periodic(alert_low_stock_cover, timedelta(hours=1)),
     Periodic(roll_up_analytics, timedelta(days=1)),
 ]
