@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import tzinfo
 
+from domain.credit_scorecard import WEIGHTS, Scorecard
 from domain.dashboard import Dashboard
 from domain.formatting import duration, money, qty, when
 from domain.metrics import Direction, Trend
 from domain.order_views import OrderHistory, OrderRow
 from domain.profiles import RetailerProfile, VendorProfile, VendorRank
+from domain.scoring import risk_for
 
 ARROW = {Direction.UP: "▲", Direction.DOWN: "▼", Direction.FLAT: "="}
 
@@ -121,4 +123,18 @@ def retailer_profile(r: RetailerProfile, zone: tzinfo) -> str:
         f"Orders: {r.orders_30d} in 30 days ({money(r.value_30d)}) · {r.orders_total} in all · {r.open_orders} open",
         f"Orders {every} · last {when(r.last_order_at, zone)}",
     ])
+
+
+SCORECARD_NAMES = {"punctuality": "payment punctuality", "utilisation": "credit utilisation",
+                   "regularity": "order regularity", "disputes": "disputes"}
+
+
+def scorecard_lines(card: Scorecard) -> list[str]:
+    """The scorecard the hourly credit score is: each factor with its points out of its weight."""
+    lines = [f"Credit scorecard now {card.score:.1f} of 100 (risk {risk_for(card.score).value}):"]
+    for factor, value in card.factors.items():
+        weight = 100 * WEIGHTS[factor]
+        lines.append(f"  {SCORECARD_NAMES.get(factor, factor)} {weight * value:.1f} of {weight:.0f}"
+                     f" (factor {value:.2f})")
+    return lines
 
