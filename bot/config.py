@@ -261,7 +261,7 @@ _CHOICES = {
 _CHECKS = {"platform.timezone": zone_named, "routing.day_starts": minutes_of, "routing.day_ends": minutes_of}
 # Keys that are gone, and what took their place.
 _REPLACED = {"reminders.timezone_offset_minutes": "platform.timezone, an IANA name like Asia/Kathmandu",
-             "reminders.lead": "nothing: a reminder goes out at the retailer's usual ordering hour"}
+             "reminders.lead": "the retailer's usual ordering hour on the predicted day (no setting)"}
 
 
 def _convert(value: Any, hint: Any, key: str, problems: list[str]) -> Any:
