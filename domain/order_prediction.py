@@ -11,7 +11,7 @@ Next order day (`predict_next`), the "phase" method (bench/predict.py measures i
   3. next = a + P'·(k_last + 1); when that is not after `after`: overdue by under GRACE × P' the order
      is late and expected the day after `after`, else moved on by whole periods (a retailer who
      skipped is expected on its next cycle, not in the past); a known public holiday moves it a day on.
-FIT_CYCLES and GRACE (and least squares over median phase) are the setting bench/predict.py chose by
+FIT_CYCLES, GRACE (and least squares over median phase) and BASKET_OCCASIONS are what bench/predict.py chose by
 validation inside the first five months of its histories, never on the test month.
 The interval is next ± max(1, 1.5 × median absolute deviation of the fit's residuals) days.
 
@@ -28,7 +28,7 @@ API:
     frequency_class(period_days, scatter) -> Frequency
     predict_next(occasions, after, *, fit_cycles, grace, robust, holidays) -> NextOrder | None
                                                           None with fewer than MIN_INTERVALS intervals
-    predict_basket(occasions) -> dict[str, Decimal]
+    predict_basket(occasions, last=BASKET_OCCASIONS) -> dict[str, Decimal]
     naive_next(occasions, after), naive_basket(occasions) the baseline: last interval, last basket
 """
 
@@ -158,9 +158,9 @@ def predict_next(occasions: list[Occasion], after: date, *, fit_cycles: int | No
     return NextOrder(frequency_class(period, scatter), slope, centre, earliest, latest)
 
 
-def predict_basket(occasions: list[Occasion]) -> dict[str, Decimal]:
-    """Items in at least half of the last BASKET_OCCASIONS occasions, with their median quantity."""
-    recent = occasions[-BASKET_OCCASIONS:]
+def predict_basket(occasions: list[Occasion], last: int | None = None) -> dict[str, Decimal]:
+    """Items in at least half of the last BASKET_OCCASIONS (or `last`) occasions, with their median quantity."""
+    recent = occasions[-(last or BASKET_OCCASIONS):]
     seen: dict[str, list[Decimal]] = defaultdict(list)
     for occasion in recent:
         for sku, qty in occasion.basket.items():
