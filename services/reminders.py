@@ -71,6 +71,11 @@ def plan_of(orders: list[tuple[datetime, dict[str, Decimal]]], config: Any) -> P
                 tuple(sorted(basket.items())))
 
 
+async def predicted_order(uow: UnitOfWork, retailer_id: int, now: datetime, config: Any) -> Plan | None:
+    """The retailer's predicted next order as the reminder sees it (shown in /retailer)."""
+    return plan_of(await uow.reminders.baskets(retailer_id, now, HISTORY), config)
+
+
 async def due_retailers(uow: UnitOfWork, now: datetime, config: Any) -> list[tuple[Candidate, Plan]]:
     """Retailers whose predicted next order is today (from their usual hour) and not yet reminded of."""
     local_now = now.astimezone(platform_zone(config))
