@@ -128,7 +128,6 @@ class OutboxConfig:
 class RemindersConfig:
     quiet_hours: dict[str, str] = field(default_factory=lambda: {"start": "21:00", "end": "07:00"})
     template_sid: str = ""
-    lead: timedelta = timedelta(hours=2)
 
 
 @dataclass(frozen=True)
@@ -261,7 +260,8 @@ _CHOICES = {
 # Values checked by a function that raises ValueError with the reason.
 _CHECKS = {"platform.timezone": zone_named, "routing.day_starts": minutes_of, "routing.day_ends": minutes_of}
 # Keys that are gone, and what took their place.
-_REPLACED = {"reminders.timezone_offset_minutes": "platform.timezone, an IANA name like Asia/Kathmandu"}
+_REPLACED = {"reminders.timezone_offset_minutes": "platform.timezone, an IANA name like Asia/Kathmandu",
+             "reminders.lead": "the retailer's usual ordering hour on the predicted day (no setting)"}
 
 
 def _convert(value: Any, hint: Any, key: str, problems: list[str]) -> Any:

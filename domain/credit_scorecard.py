@@ -6,7 +6,7 @@
     regularity   1 − coefficient of variation of the days between orders (clamped to 0..1);
                  PRIOR with fewer than three intervals
     disputes     1 − DISPUTE_PENALTY × disputed share of orders (clamped); a dispute is a complaint
-                 the retailer raised that was not upheld
+                 ticket the retailer raised about an order (whether it was upheld is not recorded)
 
     score = round(100 × Σ WEIGHTS[f] × factor_f, 1)
 

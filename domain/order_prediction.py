@@ -2,14 +2,17 @@
 
 Works on order *days* (a retailer's orders on one day are one occasion, their baskets summed).
 
-Next order day (`predict_next`), the "phase" method chosen on a validation seed (bench/predict.py):
+Next order day (`predict_next`), the "phase" method (bench/predict.py measures it):
   1. period P = median of the intervals between occasions; intervals of about 2×, 3×… P are skipped
      cycles and count as that many intervals of P (so a skipped week does not stretch the period);
   2. each occasion gets its cycle number k (the count of periods since the first one), and a least-
      squares line day = a + P'·k through the last FIT_CYCLES occasions gives a period P' and phase a
-     that average the jitter out;
-  3. next = a + P'·(k_last + 1), moved on by whole periods until it is after `after` (a retailer who
-     skipped is expected on its next cycle, not in the past).
+     that average the jitter out (or, `robust`, the phase as the median residual of that slope);
+  3. next = a + P'·(k_last + 1); when that is not after `after`: overdue by under GRACE × P' the order
+     is late and expected the day after `after`, else moved on by whole periods (a retailer who
+     skipped is expected on its next cycle, not in the past); a known public holiday moves it a day on.
+FIT_CYCLES, GRACE (and least squares over median phase) and BASKET_OCCASIONS are what bench/predict.py chose by
+validation inside the first five months of its histories, never on the test month.
 The interval is next ± max(1, 1.5 × median absolute deviation of the fit's residuals) days.
 
 Frequency class from P: DAILY ≤ 1.5 days, WEEKLY 5–9, FORTNIGHTLY 11–17, MONTHLY 25–35 (inclusive),
@@ -23,8 +26,9 @@ API:
     Occasion(day, basket)                                 basket: sku -> quantity (Decimal)
     occasions_of(orders) -> list[Occasion]                orders: (day, basket) in any order
     frequency_class(period_days, scatter) -> Frequency
-    predict_next(occasions, after) -> NextOrder | None    None with fewer than MIN_INTERVALS intervals
-    predict_basket(occasions) -> dict[str, Decimal]
+    predict_next(occasions, after, *, fit_cycles, grace, robust, holidays) -> NextOrder | None
+                                                          None with fewer than MIN_INTERVALS intervals
+    predict_basket(occasions, last=BASKET_OCCASIONS) -> dict[str, Decimal]
     naive_next(occasions, after), naive_basket(occasions) the baseline: last interval, last basket
 """
 
@@ -49,9 +53,10 @@ class Frequency(StrEnum):
 
 
 MIN_INTERVALS = 2
-FIT_CYCLES = 8
+FIT_CYCLES = 30
 BASKET_OCCASIONS = 4
 MAX_SCATTER = 0.35
+GRACE = 0.2
 CLASS_RANGES: tuple[tuple[Frequency, float, float], ...] = (
     (Frequency.DAILY, 0.5, 1.5),
     (Frequency.WEEKLY, 5.0, 9.0),
@@ -106,9 +111,13 @@ def _fit(xs: list[float], ys: list[float]) -> tuple[float, float]:
     return my - slope * mx, slope
 
 
-def _roll_past(day: float, period: float, after: date) -> float:
+def _roll_past(day: float, period: float, after: date, grace: float = 0.0) -> float:
+    """`day` if after `after`; the day after `after` when it is overdue by at most `grace` × period (a
+    late order is likelier than a skipped one); else moved on by whole periods past `after`."""
     limit = after.toordinal()
     if day <= limit and period > 0:
+        if limit - day < grace * period:
+            return float(limit + 1)
         day += period * (int((limit - day) // period) + 1)
     return day
 
@@ -118,7 +127,9 @@ def _window(centre: date, spread: float) -> tuple[date, date]:
     return centre - half, centre + half
 
 
-def predict_next(occasions: list[Occasion], after: date) -> NextOrder | None:
+def predict_next(occasions: list[Occasion], after: date, *, fit_cycles: int | None = None,
+                 grace: float | None = None, robust: bool = False,
+                 holidays: frozenset[date] | set[date] = frozenset()) -> NextOrder | None:
     """Next order day after `after` by the phase method (module docstring), or None."""
     days = [o.day.toordinal() for o in occasions]
     gaps = [b - a for a, b in pairwise(days)]
@@ -132,19 +143,24 @@ def predict_next(occasions: list[Occasion], after: date) -> NextOrder | None:
     ks = [0]
     for c in cycles:
         ks.append(ks[-1] + c)
-    xs, ys = [float(k) for k in ks[-FIT_CYCLES:]], [float(d) for d in days[-FIT_CYCLES:]]
+    fit = fit_cycles or FIT_CYCLES
+    xs, ys = [float(k) for k in ks[-fit:]], [float(d) for d in days[-fit:]]
     intercept, slope = _fit(xs, ys)
     slope = slope if slope > 0 else period
+    if robust:
+        intercept = float(median(y - slope * x for x, y in zip(xs, ys, strict=True)))
     residuals = [y - (intercept + slope * x) for x, y in zip(xs, ys, strict=True)]
-    nxt = _roll_past(intercept + slope * (ks[-1] + 1), slope, after)
+    nxt = _roll_past(intercept + slope * (ks[-1] + 1), slope, after, GRACE if grace is None else grace)
     centre = date.fromordinal(round(nxt))
+    while centre in holidays:
+        centre += timedelta(days=1)
     earliest, latest = _window(centre, 1.5 * median(abs(r) for r in residuals))
     return NextOrder(frequency_class(period, scatter), slope, centre, earliest, latest)
 
 
-def predict_basket(occasions: list[Occasion]) -> dict[str, Decimal]:
-    """Items in at least half of the last BASKET_OCCASIONS occasions, with their median quantity."""
-    recent = occasions[-BASKET_OCCASIONS:]
+def predict_basket(occasions: list[Occasion], last: int | None = None) -> dict[str, Decimal]:
+    """Items in at least half of the last BASKET_OCCASIONS (or `last`) occasions, with their median quantity."""
+    recent = occasions[-(last or BASKET_OCCASIONS):]
     seen: dict[str, list[Decimal]] = defaultdict(list)
     for occasion in recent:
         for sku, qty in occasion.basket.items():

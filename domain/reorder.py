@@ -1,29 +1,30 @@
-"""Reorder prediction, quiet hours and the WhatsApp 24-hour session window.
+"""Reminder timing, quiet hours and the WhatsApp 24-hour session window; and the older median-interval
+prediction (bench/predict.py compares it; reminders use domain.order_prediction).
 
-Prediction from a retailer's past order times:
+Median-interval prediction from a retailer's past order times:
   1. sort; orders less than SAME_OCCASION apart (a top-up after the main order) count as one;
   2. intervals between consecutive occasions; at least MIN_INTERVALS of them, else no prediction;
   3. next order = last order + median interval; cadence by where the median falls (CADENCE_RANGES),
      None when it fits no range (the prediction is still given).
 
-`is_due(now, prediction, lead)` is True from `lead` before the predicted time until one median
-interval after it, unless a reminder was already sent since the last order. Past that window the
-retailer is lapsed, which is a different message and not this module's business.
-
 All datetimes must be timezone-aware and comparable. Quiet hours take a local wall-clock `time`.
 
 API:
     predict_next_order(order_times) -> ReorderPrediction | None
-    is_due(now, prediction, lead=DEFAULT_LEAD, last_reminded_at=None) -> bool
     in_quiet_hours(local_time, start, end) -> bool        start == end means no quiet hours
     within_session_window(last_inbound_at, now) -> bool   free-form replies allowed (else template)
+    send_hour(order_hours, quiet_start, quiet_end) -> int  when a predicted reminder goes out: the
+        retailer's usual ordering hour (median local hour of its orders), moved into the hours outside
+        the quiet ones (the first allowed hour when it falls in them); the first allowed hour with none
+    reminder_due(local_now, day, latest, hour) -> bool     from `hour` on the predicted `day` until the
+        end of `latest` (the prediction's interval): a day missed (busy conversation) is caught up
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from itertools import pairwise
 
@@ -42,7 +43,6 @@ CADENCE_RANGES: tuple[tuple[Cadence, timedelta, timedelta], ...] = (
     (Cadence.MONTHLY, timedelta(days=25), timedelta(days=36)),
 )
 """(cadence, shortest median, longest median), both ends inclusive."""
-DEFAULT_LEAD = timedelta(hours=2)
 SESSION_WINDOW = timedelta(hours=24)
 
 
@@ -80,20 +80,6 @@ def predict_next_order(order_times: Iterable[datetime]) -> ReorderPrediction | N
     return ReorderPrediction(cadence_for(typical), typical, last, last + typical)
 
 
-def is_due(
-    now: datetime,
-    prediction: ReorderPrediction,
-    lead: timedelta = DEFAULT_LEAD,
-    last_reminded_at: datetime | None = None,
-) -> bool:
-    """Whether to send a reorder reminder now (see module docstring for the window)."""
-    if last_reminded_at is not None and last_reminded_at >= prediction.last_order_at:
-        return False
-    opens = prediction.next_order_at - lead
-    closes = prediction.next_order_at + prediction.median_interval
-    return opens <= now < closes
-
-
 def in_quiet_hours(local_time: time, start: time, end: time) -> bool:
     """True if `local_time` is in [start, end); a window with start > end crosses midnight."""
     if start == end:
@@ -108,3 +94,27 @@ def within_session_window(last_inbound_at: datetime | None, now: datetime) -> bo
     if last_inbound_at is None:
         return False
     return now - last_inbound_at < SESSION_WINDOW
+
+
+def _allowed_hours(quiet_start: time, quiet_end: time) -> list[int]:
+    """Whole hours h whose start h:00 is outside the quiet hours, in the order of the day from quiet_end."""
+    first = quiet_end.hour + (1 if quiet_end.minute else 0)
+    hours = [(first + i) % 24 for i in range(24)]
+    return [h for h in hours if not in_quiet_hours(time(h), quiet_start, quiet_end)]
+
+
+def send_hour(order_hours: list[int], quiet_start: time, quiet_end: time) -> int:
+    """The local hour a predicted reminder is sent (see module docstring)."""
+    allowed = _allowed_hours(quiet_start, quiet_end) or list(range(24))
+    if not order_hours:
+        return allowed[0]
+    usual = sorted(order_hours)[(len(order_hours) - 1) // 2]
+    return usual if usual in allowed else allowed[0]
+
+
+def reminder_due(local_now: datetime, day: date, latest: date, hour: int) -> bool:
+    """Whether a reminder predicted for `day` (interval up to `latest`) goes out at `local_now`."""
+    today = local_now.date()
+    if today == day:
+        return local_now.hour >= hour
+    return day < today <= latest

@@ -215,8 +215,12 @@ def score_credit(c: CreditInputs) -> CreditScore:
         "tenure": clamp(c.account_age_days / MATURE_ACCOUNT_DAYS),
     }
     score = _weighted_score(CREDIT_WEIGHTS, components)
-    risk = next((r for minimum, r in CREDIT_RISK_THRESHOLDS if score >= minimum), RiskLevel.HIGH)
-    return CreditScore(score, risk, components)
+    return CreditScore(score, risk_for(score), components)
+
+
+def risk_for(score: float) -> RiskLevel:
+    """The credit risk of a 0..100 credit score (CREDIT_RISK_THRESHOLDS)."""
+    return next((r for minimum, r in CREDIT_RISK_THRESHOLDS if score >= minimum), RiskLevel.HIGH)
 
 
 def suggest_limit(

@@ -8,10 +8,12 @@
         a low-stock alert is due when cover is under the threshold and none was sent since cover was
         last at or above it: the caller keeps `alerted` and clears it with `rearmed(cover, threshold)`
         once cover recovers, so an hourly job alerts once per shortage, not every hour.
+    CoverLine                                         one SKU of a vendor's stock report
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 
 
@@ -43,3 +45,17 @@ def alert_due(cover: Decimal | None, threshold: Decimal, alerted: bool) -> bool:
 def rearmed(cover: Decimal | None, threshold: Decimal) -> bool:
     """Whether a past alert is cleared: cover is back at or above the threshold (or nothing sells)."""
     return cover is None or cover >= threshold
+
+
+@dataclass(frozen=True)
+class CoverLine:
+    sku: str
+    name: str
+    unit: str
+    stock: Decimal
+    per_day: Decimal
+    cover: Decimal | None        # None: nothing sold in the window
+    low: bool
+    reorder: Decimal             # in whole packs of `pack`
+    pack: Decimal = Decimal(1)
+    alerted: bool = False        # a low-cover alert is out and cover has not recovered since

@@ -1,16 +1,18 @@
-"""The answer to a reorder reminder: YES puts the last order back at today's prices and confirms it
-(through the reorder and ordering flows' own handlers); NO just says fine."""
+"""The answer to a reorder reminder: YES puts the predicted basket in a draft at today's prices through
+the reorder flow's own `put_back` (the draft is shown; YES again confirms it like any order); NO just
+says fine."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from domain.conversations import Conversation
+from domain.people import User
 from handlers import order as ordering
-from handlers import reorder
 from handlers.context import Reply
-from handlers.drafting import CONFIRM
+from handlers.reorder import put_back
 from handlers.routing import RETAILER, Router
 from services import UnitOfWork
 from services.reminders import REMINDER_STATE
@@ -18,12 +20,30 @@ from services.reminders import REMINDER_STATE
 router = Router("reminders")
 
 
+def _basket(convo: Conversation) -> list[tuple[str, Decimal]]:
+    """The predicted basket the reminder kept in the conversation (malformed entries left out)."""
+    out = []
+    for item in convo.data.get("basket") or []:
+        try:
+            quantity = Decimal(str(item[1]))
+        except (InvalidOperation, IndexError, TypeError):
+            continue
+        if quantity.is_finite() and quantity > 0:
+            out.append((str(item[0]), quantity))
+    return out
+
+
 @router.state(REMINDER_STATE, roles=(RETAILER,), filters=(ordering.is_yes,))
-async def reorder_from_reminder(reply: Reply, user: Any, convo: Conversation, uow: UnitOfWork, now: datetime,
-                                config: Any) -> None:
-    await reorder.reorder(reply, user, convo, uow, now, config)
-    if convo.state == CONFIRM:
-        await ordering.confirm(reply, uow, user, convo, now, config)
+async def draft_from_reminder(reply: Reply, user: User, convo: Conversation, uow: UnitOfWork, now: datetime,
+                              config: Any) -> None:
+    basket = _basket(convo)
+    convo.reset()
+
+    async def intro() -> None:
+        await reply("reminder_draft_intro")
+
+    if not basket or not await put_back(reply, user, convo, uow, now, config, basket, intro):
+        await reply("reminder_all_unavailable")
 
 
 @router.state(REMINDER_STATE, roles=(RETAILER,), filters=(ordering.is_no,))

@@ -1,4 +1,5 @@
-"""Every two hours: reorder reminders to retailers whose next order is due (not in quiet hours)."""
+"""Hourly: reorder reminders to retailers whose predicted next order is today, from their usual hour
+(not in quiet hours)."""
 
 from __future__ import annotations
 
@@ -14,10 +15,10 @@ async def send_reorder_reminders(ctx: dict[str, Any]) -> list[int]:
     if quiet_now(now, config):
         return []
     async with unit_of_work(ctx) as uow:
-        due = await due_retailers(uow, now, config.reminders.lead)
+        due = await due_retailers(uow, now, config)
     sent = []
-    for candidate in due:
+    for candidate, plan in due:
         async with unit_of_work(ctx) as uow:
-            if await remind(uow, candidate, now, config):
+            if await remind(uow, candidate, plan, now, config):
                 sent.append(candidate.retailer_id)
     return sent

@@ -18,6 +18,7 @@ from jobs.reminders import send_reorder_reminders
 from jobs.safe_mode import watch_safe_mode
 from jobs.scoring import score_credit_risk, score_vendors
 from jobs.self_healing import self_heal
+from jobs.stock_cover import alert_low_stock_cover
 
 JobFunc = Callable[[dict[str, Any]], Awaitable[Any]]
 
@@ -43,6 +44,7 @@ PERIODIC: list[Periodic] = [
     Periodic(plan_deliveries, timedelta(minutes=1)),  # plans every routing.every; a minute's check
     Periodic(score_vendors, timedelta(hours=1)),
     Periodic(score_credit_risk, timedelta(hours=1)),
-    Periodic(send_reorder_reminders, timedelta(hours=2)),
+    Periodic(send_reorder_reminders, timedelta(hours=1)),
+    Periodic(alert_low_stock_cover, timedelta(hours=1)),
     Periodic(roll_up_analytics, timedelta(days=1)),
 ]

@@ -1,9 +1,12 @@
 """Retailer credit scoring and risk: each retailer's history from `uow.credit` (see storage.repos.credit
-for how payments are matched to orders), `domain.scoring` for the score, limit changes within the
-configured bounds (audited), admins told when a retailer becomes HIGH risk.
+for how payments are matched to orders), the scorecard of `domain.credit_scorecard` for the score
+(payment punctuality, utilisation, order regularity, disputes; the same factors `/retailer` shows),
+`domain.scoring` for the risk level and limit steps, limit changes within the configured bounds
+(audited), admins told when a retailer becomes HIGH risk.
 
 Paid within `credit.payment_terms` of delivery is on time; outstanding / limit is the utilisation;
-the account's age its tenure. A HIGH-risk retailer's new orders are HELD for an operator: the
+the days between its latest orders (one per local day) the regularity; complaint tickets about an
+order the disputes. A HIGH-risk retailer's new orders are HELD for an operator: the
 confirm workflow asks `needs_approval`. Scoring again in the same hour changes nothing: a limit moves
 at most once per `credit.limit_review`, and admins hear of a retailer only when it becomes HIGH risk.
 The job scores each retailer in its own unit of work, so a confirmation waits for one retailer's
@@ -15,9 +18,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from itertools import pairwise
 from typing import Any
 
-from domain.scoring import CreditInputs, RiskLevel, score_credit, suggest_limit
+from domain.credit_scorecard import Scorecard, ScorecardInputs, scorecard
+from domain.formatting import platform_zone
+from domain.scoring import CreditScore, RiskLevel, risk_for, suggest_limit
 from services.events import CreditRiskHigh
 from storage.repos.credit import CreditHistory
 from storage.uow import UnitOfWork
@@ -32,14 +38,20 @@ class Rescored:
     became_high_risk: bool
 
 
-def inputs_of(history: CreditHistory, now: datetime) -> CreditInputs:
-    """The domain's inputs from a retailer's history."""
+def scorecard_inputs(history: CreditHistory, config: Any) -> ScorecardInputs:
+    """The scorecard's inputs from a retailer's history."""
     limit = Decimal(history.credit_limit)
-    utilisation = 1.0 if limit <= 0 else min(1.0, max(0.0, float(Decimal(history.outstanding) / limit)))
-    return CreditInputs(on_time_payments=history.on_time, late_payments=history.late,
-                        avg_days_to_pay=history.avg_days, orders_last_30d=history.last_30d,
-                        orders_prev_30d=history.prev_30d, utilisation=utilisation,
-                        account_age_days=max(0, (now - history.created_at).days))
+    utilisation = 1.0 if limit <= 0 else max(0.0, float(Decimal(history.outstanding) / limit))
+    zone = platform_zone(config)
+    days = sorted({at.astimezone(zone).date() for at in history.order_times})
+    gaps = [float((later - earlier).days) for earlier, later in pairwise(days)]
+    return ScorecardInputs(history.on_time, history.late, utilisation, gaps, history.orders, history.disputes)
+
+
+async def scorecard_of(uow: UnitOfWork, retailer_id: int, now: datetime, config: Any) -> Scorecard | None:
+    """The retailer's scorecard as the hourly job computes it; None when it is not an active retailer."""
+    history = await uow.credit.history(retailer_id, now, config.credit.payment_terms)
+    return None if history is None else scorecard(scorecard_inputs(history, config))
 
 
 async def retailers_to_score(uow: UnitOfWork) -> list[int]:
@@ -54,7 +66,8 @@ async def rescore_retailer(uow: UnitOfWork, retailer_id: int, now: datetime, con
     history = await uow.credit.history(retailer_id, now, c.payment_terms)
     if history is None:
         return None
-    result = score_credit(inputs_of(history, now))
+    card = scorecard(scorecard_inputs(history, config))
+    result = CreditScore(card.score, risk_for(card.score), card.factors)
     old_limit = history.credit_limit
     reviewed = history.limit_reviewed_at or history.created_at
     new_limit = suggest_limit(old_limit, result.score, (Decimal(str(c.min_limit)), Decimal(str(c.max_limit))),

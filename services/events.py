@@ -7,12 +7,13 @@ which text. Events are grouped by the family of use cases that records them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from domain.healing import Problem, Strategy
 from domain.orders import OrderLine, OrderStatus
 from domain.reasons import Reason
+from domain.stock_cover import CoverLine
 
 
 @dataclass(frozen=True)
@@ -307,11 +308,14 @@ class OrderReleased(Event):
 
 @dataclass(frozen=True)
 class ReminderDue(Event):
-    """A retailer is asked whether to repeat its last order."""
+    """A retailer is asked, on the predicted day of its next order, whether to order its usual basket."""
 
     retailer_id: int
-    order_id: int
+    order_id: int             # the last order the prediction came from
     template_sid: str | None  # outside WhatsApp's 24-hour window: the approved template to send it as
+    basket: tuple[tuple[str, Decimal], ...]   # predicted: sku, quantity
+    day: date                 # the predicted order day (local)
+    every_days: int           # the retailer's period
 
 
 @dataclass(frozen=True)
@@ -375,3 +379,15 @@ class PriceOffMarket(Event):
     sku: str
     price: Decimal
     median: Decimal
+
+
+# stock cover ---------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CoverRanLow(Event):
+    """SKUs of `vendor_id` whose days of cover just fell under market.low_cover_days, with the reorder
+    advice (services/stock_cover.py)."""
+
+    vendor_id: int
+    lines: tuple[CoverLine, ...]
+    target_days: int

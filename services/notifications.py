@@ -8,6 +8,7 @@ channel or a new language touches the notifier or `data/messages/`, never the se
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from domain.delivery_runs import maps_link
@@ -19,6 +20,7 @@ from domain.people import Person
 from domain.reasons import Reason
 from services.choices import offer_buttons
 from services.events import (
+    CoverRanLow,
     CreditRiskHigh,
     Event,
     HealEscalated,
@@ -61,6 +63,7 @@ from services.events import (
 )
 from services.payments import method_name
 from services.reassignment import Reassigned
+from services.stock_cover import cover_text
 from storage.uow import UnitOfWork
 
 E = TypeVar("E", bound=Event)
@@ -177,6 +180,14 @@ async def _cancelled(uow: UnitOfWork, event: OrderCancelled) -> None:
 async def _low_stock(uow: UnitOfWork, event: StockRanLow) -> None:
     vendor = await uow.users.person(event.vendor_id)
     await tell(uow, vendor.phone, "vendor_low_stock", name=event.name, stock=qty(event.stock), unit=event.unit)
+
+
+@notice(CoverRanLow)
+async def _cover_low(uow: UnitOfWork, event: CoverRanLow) -> None:
+    vendor = await uow.users.person(event.vendor_id)
+    language = await uow.notifier.language_of(vendor.phone)
+    await uow.notifier.notify(vendor.phone, "vendor_cover_low", language,
+                              lines=cover_text(uow.notifier.texts, language, event.lines), target=event.target_days)
 
 
 @notice(OrderTaken)
@@ -407,17 +418,18 @@ async def tell_order_released(uow: UnitOfWork, event: OrderReleased) -> None:
 
 @notice(ReminderDue)
 async def tell_reminder_due(uow: UnitOfWork, event: ReminderDue) -> None:
-    """Free text inside WhatsApp's 24-hour window; outside it the template, with the same content as
-    its variables."""
+    """The predicted basket; free text inside WhatsApp's 24-hour window, outside it the template with
+    the same content as its variables."""
     retailer = await uow.users.person(event.retailer_id)
-    order = await uow.orders.get(event.order_id)
-    assert order is not None, "a reminder names an order that exists"
     language = await uow.notifier.language_of(retailer.phone)
-    lines = await render_lines(uow, language, order.lines, prices=False)
-    body = uow.notifier.texts.render("reorder_reminder", language, name=retailer.name, order_id=order.id,
+    found = await uow.products.by_skus([sku for sku, _ in event.basket])
+    basket = [OrderLine(sku, found[sku].name, quantity, found[sku].unit, Decimal(0), Decimal(0))
+              for sku, quantity in event.basket if sku in found]
+    lines = await render_lines(uow, language, basket, prices=False)
+    body = uow.notifier.texts.render("reorder_reminder", language, name=retailer.name, every=event.every_days,
                                      lines=lines)
     template = None if event.template_sid is None else {
-        "sid": event.template_sid, "variables": {"1": retailer.name, "2": f"#{order.id}", "3": lines}}
+        "sid": event.template_sid, "variables": {"1": retailer.name, "2": str(event.every_days), "3": lines}}
     await uow.notifier.write(retailer.phone, body, kind="notify", template=template)
 
 

@@ -1,58 +1,108 @@
-"""Reorder reminders: retailers whose predicted next order is due get "Order same as last time?".
+"""Reorder reminders from repeat-order prediction: on the predicted day of a retailer's next order, at
+its usual ordering hour, "Time for your usual order?" with the predicted basket; YES makes it a draft.
 
-Prediction and timing are `domain.reorder`'s. Nothing goes out in quiet hours (local time in
-`platform.timezone`), nor to a retailer in the middle of a conversation. Inside
-WhatsApp's 24-hour window the reminder is free text; outside it, the configured template with the
-same content as variables. A reminder is claimed in `reorder_reminders` before it is written, in the
-same unit of work, so a second run (or a second worker) never sends it twice. The retailer's
-conversation then awaits YES/NO (`REMINDER_STATE`, answered in handlers/reminders.py).
+Prediction is `domain.order_prediction`'s (frequency class, next order day with an interval, the
+basket usually ordered) over the retailer's last HISTORY placed orders by local day; timing is
+`domain.reorder`'s (`send_hour`, `reminder_due`, quiet hours in `platform.timezone`). Nothing goes
+out in quiet hours, nor to a retailer in the middle of a conversation. A retailer who already ordered
+has a newer last order, so its prediction moved on to the order after it. Inside WhatsApp's 24-hour
+window the reminder is free text; outside it, the configured template with the same content as
+variables. A reminder is claimed in `reorder_reminders` for the last order the prediction came from,
+in the same unit of work as its message, so one predicted order is reminded once, by one worker. The
+retailer's conversation then awaits YES/NO (`REMINDER_STATE`, answered in handlers/reminders.py, which
+puts the basket in a draft through the reorder flow).
 """
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
 from typing import Any
 
 from domain.conversations import IDLE
 from domain.formatting import platform_zone
-from domain.reorder import in_quiet_hours, is_due, predict_next_order, within_session_window
+from domain.order_prediction import Frequency, occasions_of, predict_basket, predict_next
+from domain.reorder import in_quiet_hours, reminder_due, send_hour, within_session_window
 from services.events import ReminderDue
 from storage.repos.reminders import Candidate
 from storage.uow import UnitOfWork
 
 REMINDER_STATE = "reorder_reminder"
-HISTORY = 12  # order times a prediction looks at
+HISTORY = 12  # orders a prediction looks at
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A retailer's predicted next order and when to remind it."""
+
+    frequency: Frequency
+    period_days: float
+    day: date
+    earliest: date
+    latest: date
+    hour: int                                   # local hour the reminder goes out on `day`
+    basket: tuple[tuple[str, Decimal], ...]
+
+
+def _quiet(config: Any) -> tuple[time, time]:
+    r = config.reminders
+    start, end = (time.fromisoformat(r.quiet_hours[k]) for k in ("start", "end"))
+    return start, end
 
 
 def quiet_now(now: datetime, config: Any) -> bool:
-    r = config.reminders
-    start, end = (time.fromisoformat(r.quiet_hours[k]) for k in ("start", "end"))
-    return in_quiet_hours(now.astimezone(platform_zone(config)).time(), start, end)
+    return in_quiet_hours(now.astimezone(platform_zone(config)).time(), *_quiet(config))
 
 
-async def due_retailers(uow: UnitOfWork, now: datetime, lead: timedelta) -> list[Candidate]:
-    """Retailers whose next order is predicted about now and who were not reminded since their last order."""
+def plan_of(orders: list[tuple[datetime, dict[str, Decimal]]], config: Any) -> Plan | None:
+    """The predicted next order from past (confirmed_at, basket) pairs, or None with too little history."""
+    zone = platform_zone(config)
+    local = [(at.astimezone(zone), basket) for at, basket in orders]
+    occasions = occasions_of((at.date(), basket) for at, basket in local)
+    if not occasions:
+        return None
+    nxt = predict_next(occasions, occasions[-1].day)
+    basket = predict_basket(occasions)
+    if nxt is None or not basket:
+        return None
+    hour = send_hour([at.hour for at, _ in local], *_quiet(config))
+    return Plan(nxt.frequency, nxt.period_days, nxt.day, nxt.earliest, max(nxt.day, nxt.latest), hour,
+                tuple(sorted(basket.items())))
+
+
+async def predicted_order(uow: UnitOfWork, retailer_id: int, now: datetime, config: Any) -> Plan | None:
+    """The retailer's predicted next order as the reminder sees it (shown in /retailer)."""
+    return plan_of(await uow.reminders.baskets(retailer_id, now, HISTORY), config)
+
+
+async def due_retailers(uow: UnitOfWork, now: datetime, config: Any) -> list[tuple[Candidate, Plan]]:
+    """Retailers whose predicted next order is today (from their usual hour) and not yet reminded of."""
+    local_now = now.astimezone(platform_zone(config))
     due = []
     for candidate in await uow.reminders.candidates(now, HISTORY):
-        prediction = predict_next_order(candidate.order_times)
-        if prediction and candidate.last_order_id and is_due(now, prediction, lead, candidate.reminded_at):
-            due.append(candidate)
+        if candidate.last_order_id is None or len(candidate.order_times) < 3:
+            continue
+        if candidate.reminded_at is not None and candidate.reminded_at >= candidate.order_times[0]:
+            continue  # reminded since its last order
+        plan = plan_of(await uow.reminders.baskets(candidate.retailer_id, now, HISTORY), config)
+        if plan and reminder_due(local_now, plan.day, plan.latest, plan.hour):
+            due.append((candidate, plan))
     return due
 
 
-async def remind(uow: UnitOfWork, candidate: Candidate, now: datetime, config: Any) -> bool:
+async def remind(uow: UnitOfWork, candidate: Candidate, plan: Plan, now: datetime, config: Any) -> bool:
     """Send one retailer its reminder; False when skipped."""
     await uow.inbox.lock_conversation(candidate.phone)  # not while a message of theirs is handled
     convo = await uow.conversations.load(candidate.phone)
-    if convo.state != IDLE:
-        return False
-    order = await uow.orders.get(candidate.last_order_id) if candidate.last_order_id is not None else None
-    if order is None or not order.lines:
+    if convo.state != IDLE or candidate.last_order_id is None:
         return False
     free_text = within_session_window(convo.last_inbound_at, now)
-    if not await uow.reminders.claim(candidate.retailer_id, order.id, now, not free_text):
+    if not await uow.reminders.claim(candidate.retailer_id, candidate.last_order_id, now, not free_text):
         return False
-    await uow.record(ReminderDue(candidate.retailer_id, order.id, None if free_text else config.reminders.template_sid))
-    convo.set(REMINDER_STATE, order_id=order.id)
+    await uow.record(ReminderDue(candidate.retailer_id, candidate.last_order_id,
+                                 None if free_text else config.reminders.template_sid, plan.basket,
+                                 plan.day, round(plan.period_days)))
+    convo.set(REMINDER_STATE, basket=[[sku, str(quantity)] for sku, quantity in plan.basket])
     await uow.conversations.save(convo, now)
     return True

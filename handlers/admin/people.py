@@ -12,7 +12,10 @@ from handlers.admin.framework import Audit, UsageError, admin_command, parse_amo
 from handlers.context import Reply
 from handlers.routing import Router
 from services import UnitOfWork
+from services.catalogue import products
+from services.credit import scorecard_of
 from services.ops.people import retailer_profile, set_credit_limit, vendor_profile, vendor_ranking
+from services.reminders import predicted_order
 
 router = Router("admin.people")
 
@@ -37,14 +40,19 @@ async def top_vendors(args: list[str], reply: Reply, uow: UnitOfWork) -> None:
 
 
 @admin_command(router, "/retailer", usage="/retailer PHONE|NAME",
-               summary="a retailer's credit, outstanding balance and order frequency")
+               summary="a retailer's credit, outstanding balance, order frequency and credit scorecard")
 async def show_retailer(args: list[str], reply: Reply, uow: UnitOfWork, now: datetime, config: Any) -> None:
     require(args, 1)
     retailer = await find_person(uow, rest(args, 0), "retailer")
     profile = await retailer_profile(uow, retailer.id, now)
     if profile is None:
         raise UsageError(f"{retailer.name} has no retailer record")
-    await reply.text(views.retailer_profile(profile, platform_zone(config)))
+    card = await scorecard_of(uow, retailer.id, now, config)
+    scorecard = views.scorecard_lines(card) if card is not None else []
+    plan = await predicted_order(uow, retailer.id, now, config)
+    found = await products(uow, [sku for sku, _ in plan.basket]) if plan else {}
+    await reply.text("\n".join([views.retailer_profile(profile, platform_zone(config)),
+                                views.predicted_order_line(plan, found), *scorecard]))
 
 
 @admin_command(router, "/credit", usage="/credit PHONE|NAME limit AMOUNT", summary="set a retailer's credit limit")

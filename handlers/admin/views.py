@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import tzinfo
 
+from domain.catalog import Product
+from domain.credit_scorecard import WEIGHTS, Scorecard
 from domain.dashboard import Dashboard
 from domain.formatting import duration, money, qty, when
 from domain.metrics import Direction, Trend
 from domain.order_views import OrderHistory, OrderRow
 from domain.profiles import RetailerProfile, VendorProfile, VendorRank
+from domain.scoring import risk_for
+from services.reminders import Plan
 
 ARROW = {Direction.UP: "▲", Direction.DOWN: "▼", Direction.FLAT: "="}
 
@@ -121,4 +126,28 @@ def retailer_profile(r: RetailerProfile, zone: tzinfo) -> str:
         f"Orders: {r.orders_30d} in 30 days ({money(r.value_30d)}) · {r.orders_total} in all · {r.open_orders} open",
         f"Orders {every} · last {when(r.last_order_at, zone)}",
     ])
+
+
+SCORECARD_NAMES = {"punctuality": "payment punctuality", "utilisation": "credit utilisation",
+                   "regularity": "order regularity", "disputes": "disputes"}
+
+
+def scorecard_lines(card: Scorecard) -> list[str]:
+    """The scorecard the hourly credit score is: each factor with its points out of its weight."""
+    lines = [f"Credit scorecard now {card.score:.1f} of 100 (risk {risk_for(card.score).value}):"]
+    for factor, value in card.factors.items():
+        weight = 100 * WEIGHTS[factor]
+        lines.append(f"  {SCORECARD_NAMES.get(factor, factor)} {weight * value:.1f} of {weight:.0f}"
+                     f" (factor {value:.2f})")
+    return lines
+
+
+def predicted_order_line(plan: Plan | None, found: Mapping[str, Product]) -> str:
+    """The repeat-order prediction the reminder uses: class, day with its interval, basket."""
+    if plan is None:
+        return "Next order: too few orders to predict"
+    basket = ", ".join(f"{found[sku].name} {qty(q)} {found[sku].unit}" if sku in found else f"{sku} {qty(q)}"
+                       for sku, q in plan.basket)
+    return (f"Next order ({plan.frequency.value}, about every {plan.period_days:.1f} days): {plan.day:%d %b}"
+            f" ({plan.earliest:%d %b}–{plan.latest:%d %b}), reminder from {plan.hour:02d}:00 · usual basket: {basket}")
 

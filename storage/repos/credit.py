@@ -4,7 +4,8 @@ query, and the score, risk and limit written back.
 Payment history is read first-in first-out: a delivered order counts as paid when the retailer's
 confirmed payments (PAYMENT_CREDIT ledger rows), added up in time order, first cover every delivered
 order up to and including it. Paid within the payment terms of delivery is on time; paid later, or
-unpaid and past the terms, is late. Orders in the last 30 days and in the 30 before give the activity.
+unpaid and past the terms, is late. Orders in the last 30 days and in the 30 before give the activity;
+the latest confirmations the regularity, complaint tickets about an order the disputes.
 """
 
 from __future__ import annotations
@@ -54,7 +55,15 @@ WITH debts AS (
 SELECT r.user_id, u.phone, u.created_at, r.credit_limit, r.risk, r.limit_reviewed_at,
        COALESCE(h.on_time, 0) AS on_time, COALESCE(h.late, 0) AS late, h.avg_days,
        COALESCE(a.last_30d, 0) AS last_30d, COALESCE(a.prev_30d, 0) AS prev_30d,
-       COALESCE(w.outstanding, 0) AS outstanding
+       COALESCE(w.outstanding, 0) AS outstanding,
+       COALESCE((SELECT array_agg(t.confirmed_at ORDER BY t.confirmed_at) FROM (
+            SELECT confirmed_at FROM orders WHERE retailer_id = r.user_id AND parent_id IS NULL
+              AND confirmed_at IS NOT NULL AND confirmed_at <= $2 AND status <> 'CANCELLED'
+            ORDER BY confirmed_at DESC LIMIT 13) t), '{}') AS order_times,
+       (SELECT count(*) FROM orders WHERE retailer_id = r.user_id AND parent_id IS NULL
+          AND confirmed_at IS NOT NULL AND confirmed_at <= $2) AS orders,
+       (SELECT count(*) FROM tickets t WHERE t.retailer_id = r.user_id AND t.order_id IS NOT NULL
+          AND t.created_at <= $2) AS disputes
 FROM retailers r JOIN users u ON u.id = r.user_id
 LEFT JOIN history h ON h.retailer_id = r.user_id
 LEFT JOIN activity a ON a.retailer_id = r.user_id
@@ -80,6 +89,9 @@ class CreditHistory:
     last_30d: int           # orders confirmed in the last 30 days
     prev_30d: int           # and in the 30 before
     outstanding: Decimal
+    order_times: list[datetime]  # its latest 13 confirmations, oldest first (order regularity)
+    orders: int             # placed orders
+    disputes: int           # complaint tickets it raised about an order
 
 
 class CreditRepository:

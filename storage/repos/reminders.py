@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 import asyncpg
 
@@ -40,6 +41,27 @@ class ReminderRepository:
         """Every active retailer with up to `history` order times confirmed by `now`."""
         return [Candidate(r["user_id"], r["phone"], r["reminded_at"], list(r["times"] or []), r["last_order_id"])
                 for r in await self.conn.fetch(_CANDIDATES_SQL, now, history)]
+
+    async def baskets(self, retailer_id: int, now: datetime, history: int) -> list[tuple[datetime, dict[str, Decimal]]]:
+        """The retailer's latest `history` placed orders (not cancelled) confirmed by `now`, each with every
+        line it and its parts had: (confirmed_at, sku -> quantity), newest first."""
+        rows = await self.conn.fetch(
+            """
+            SELECT o.confirmed_at, array_agg(i.sku) AS skus, array_agg(i.quantity) AS quantities
+            FROM (SELECT id, confirmed_at FROM orders WHERE retailer_id = $1 AND parent_id IS NULL
+                    AND confirmed_at IS NOT NULL AND confirmed_at <= $2 AND status <> 'CANCELLED'
+                  ORDER BY confirmed_at DESC, id DESC LIMIT $3) o
+            JOIN orders part ON part.id = o.id OR part.parent_id = o.id
+            JOIN order_items i ON i.order_id = part.id
+            GROUP BY o.id, o.confirmed_at ORDER BY o.confirmed_at DESC, o.id DESC
+            """, retailer_id, now, history)
+        out = []
+        for r in rows:
+            basket: dict[str, Decimal] = {}
+            for sku, quantity in zip(r["skus"], r["quantities"], strict=True):
+                basket[sku] = basket.get(sku, Decimal(0)) + quantity
+            out.append((r["confirmed_at"], basket))
+        return out
 
     async def claim(self, retailer_id: int, order_id: int, at: datetime, templated: bool) -> bool:
         """Record the reminder unless one was recorded since that order; False when another run did."""

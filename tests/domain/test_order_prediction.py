@@ -107,3 +107,18 @@ def test_basket_items_come_from_recent_orders(baskets):
     for sku, qty in predicted.items():
         quantities = [o.basket[sku] for o in occ[-4:] if sku in o.basket]
         assert min(quantities) <= qty <= max(quantities)
+
+
+def test_a_day_overdue_is_late_not_skipped():
+    occ = history(7, 8)
+    due = occ[-1].day + timedelta(days=7)
+    p = predict_next(occ, due, grace=0.2)  # due today, not come yet: tomorrow, not next week
+    assert p is not None and p.day == due + timedelta(days=1)
+    assert predict_next(occ, due, grace=0.0).day == due + timedelta(days=7)
+
+
+def test_a_holiday_moves_the_order_a_day_on():
+    occ = history(7, 8)
+    due = occ[-1].day + timedelta(days=7)
+    p = predict_next(occ, occ[-1].day, holidays={due})
+    assert p is not None and p.day == due + timedelta(days=1)

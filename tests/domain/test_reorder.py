@@ -1,16 +1,16 @@
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
 from domain.reorder import (
     SESSION_WINDOW,
     Cadence,
-    ReorderPrediction,
     cadence_for,
     in_quiet_hours,
-    is_due,
     median_interval,
     predict_next_order,
+    reminder_due,
+    send_hour,
     within_session_window,
 )
 
@@ -78,28 +78,23 @@ def test_cadence_ranges(interval, cadence):
     assert cadence_for(interval) is cadence
 
 
-WEEKLY = ReorderPrediction(Cadence.WEEKLY, timedelta(days=7), T0, T0 + timedelta(days=7))
-NEXT = WEEKLY.next_order_at
+@pytest.mark.parametrize(("hours", "expected"), [
+    ([10, 9, 11], 10),       # the median local hour
+    ([22, 23, 22], 7),       # usual hour in the quiet hours: the first hour after them
+    ([], 7),
+])
+def test_send_hour(hours, expected):
+    assert send_hour(hours, time(21), time(7)) == expected
 
 
-@pytest.mark.parametrize(
-    ("now", "last_reminded_at", "due"),
-    [
-        (NEXT - timedelta(hours=3), None, False),  # too early
-        (NEXT - timedelta(hours=2), None, True),  # lead time reached
-        (NEXT + timedelta(days=3), None, True),
-        (NEXT + timedelta(days=7), None, False),  # lapsed: a different conversation
-        (NEXT, T0 + timedelta(days=6, hours=23), False),  # already reminded since the last order
-        (NEXT, T0 - timedelta(days=1), True),  # reminded before the last order: remind again
-    ],
-)
-def test_is_due(now, last_reminded_at, due):
-    assert is_due(now, WEEKLY, last_reminded_at=last_reminded_at) is due
-
-
-def test_is_due_with_a_longer_lead():
-    assert is_due(NEXT - timedelta(days=1), WEEKLY, lead=timedelta(days=1))
-    assert not is_due(NEXT - timedelta(days=1), WEEKLY)
+def test_reminder_due_from_the_hour_on_the_day_and_through_the_interval():
+    day = date(2026, 11, 9)
+    at = lambda d, h: datetime(2026, 11, d, h, tzinfo=UTC)  # noqa: E731
+    assert not reminder_due(at(8, 12), day, date(2026, 11, 10), 10)   # the day before
+    assert not reminder_due(at(9, 9), day, date(2026, 11, 10), 10)    # before the usual hour
+    assert reminder_due(at(9, 10), day, date(2026, 11, 10), 10)
+    assert reminder_due(at(10, 8), day, date(2026, 11, 10), 10)       # a missed day caught up
+    assert not reminder_due(at(11, 10), day, date(2026, 11, 10), 10)  # past the interval
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,6 @@
-"""Credit scoring on a burst worker: scores as domain.scoring gives them, limits moved within bounds
-once per review period (audited), admins told when a retailer turns HIGH risk, approval needed then."""
+"""Credit scoring on a burst worker: scores as the scorecard (domain.credit_scorecard) gives them,
+limits moved within bounds once per review period (audited), admins told when a retailer turns HIGH
+risk, approval needed then."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Any
 
 import asyncpg
 
-from domain.scoring import CreditInputs, score_credit
+from domain.credit_scorecard import ScorecardInputs, scorecard
 from jobs.scoring import score_credit_risk
 from services import UnitOfWork
 from services.credit import needs_approval
@@ -49,19 +50,17 @@ async def test_scores_limits_risk_and_alerts(runtime) -> None:
     (first,) = await run_burst(runtime, [score_credit_risk], "score_credit_risk", session=session)
     assert first == {"scored": 2, "limits_changed": [good, risky], "high_risk": [risky]}
 
-    want_good = score_credit(CreditInputs(on_time_payments=4, late_payments=0, avg_days_to_pay=3.0,
-                                          orders_last_30d=3, orders_prev_30d=1, utilisation=0.0,
-                                          account_age_days=400))
-    want_risky = score_credit(CreditInputs(on_time_payments=0, late_payments=3, avg_days_to_pay=None,
-                                           orders_last_30d=0, orders_prev_30d=3, utilisation=1.0,
-                                           account_age_days=400))
+    want_good = scorecard(ScorecardInputs(on_time=4, late=0, utilisation=0.0, order_gaps_days=[25, 10, 5],
+                                          orders=4, disputes=0))
+    want_risky = scorecard(ScorecardInputs(on_time=0, late=3, utilisation=51000 / 50000, order_gaps_days=[5, 10],
+                                           orders=3, disputes=0))
     async with runtime.pool.acquire() as conn:
         rows = {r["user_id"]: r for r in await conn.fetch("SELECT * FROM retailers")}
         audit = await conn.fetch("SELECT subject, before, after FROM audit_log WHERE action = 'credit limit auto'"
                                  " ORDER BY id")
     async with UnitOfWork(runtime.pool) as uow:
         assert await needs_approval(uow, risky) and not await needs_approval(uow, good)
-    assert (float(rows[good]["credit_score"]), rows[good]["risk"]) == (want_good.score, want_good.risk.value)
+    assert (float(rows[good]["credit_score"]), rows[good]["risk"]) == (want_good.score, "LOW")
     assert (float(rows[risky]["credit_score"]), rows[risky]["risk"]) == (want_risky.score, "HIGH")
     assert rows[good]["credit_limit"] == Decimal("60000.00") and rows[risky]["credit_limit"] == Decimal("40000.00")
     assert [(a["subject"], a["before"]["limit"], a["after"]["limit"]) for a in audit] == [
@@ -76,10 +75,10 @@ async def test_scores_limits_risk_and_alerts(runtime) -> None:
 
     runtime.clock.advance(runtime.config.credit.limit_review)  # a review period later: the good one steps up;
     (later,) = await run_burst(runtime, [score_credit_risk], "score_credit_risk", session=session)
-    assert later["limits_changed"] == [good]  # the other's old orders left the activity window: 45.1, kept
+    assert later["limits_changed"] == [good, risky]  # nothing paid since: the risky one steps down again
     async with runtime.pool.acquire() as conn:
         limits = dict(await conn.fetch("SELECT user_id, credit_limit FROM retailers"))
-    assert limits == {good: Decimal("70000.00"), risky: Decimal("40000.00")}
+    assert limits == {good: Decimal("70000.00"), risky: Decimal("30000.00")}
 
 
 
@@ -125,9 +124,9 @@ async def test_an_admins_limit_set_while_scoring_runs_is_kept_and_nothing_waits_
         finally:
             await conn.close()
 
-    real_score = scoring.score_credit
+    real_score = scoring.scorecard
 
-    def score(inputs: CreditInputs) -> Any:
+    def score(inputs: ScorecardInputs) -> Any:
         if not seen:
             _in_a_thread(operator_sets_limit)
             seen.append("limit set")
@@ -135,7 +134,7 @@ async def test_an_admins_limit_set_while_scoring_runs_is_kept_and_nothing_waits_
             seen.append(_in_a_thread(confirmation_locks_good))
         return real_score(inputs)
 
-    monkeypatch.setattr(scoring, "score_credit", score)
+    monkeypatch.setattr(scoring, "scorecard", score)
     (run,) = await run_burst(runtime, [score_credit_risk], "score_credit_risk")
     async with runtime.pool.acquire() as conn:
         limits = dict(await conn.fetch("SELECT user_id, credit_limit FROM retailers"))

@@ -1,5 +1,5 @@
-"""Reorder reminders on a burst worker: due retailers only, once, templates outside the 24-hour
-window, nothing in quiet hours."""
+"""Reorder reminders on a burst worker: due retailers only (the predicted day, from their usual hour),
+once, templates outside the 24-hour window, nothing in quiet hours, nothing once the retailer ordered."""
 
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ D = timedelta(days=1)
 WEEKLY, NEW = "+9779800000001", "+9779800000002"
 
 
-async def _world(runtime, last_inbound_ago: timedelta) -> tuple[int, int]:  # type: ignore[no-untyped-def]
-    now = runtime.clock.now()
+async def _world(runtime, last_inbound_ago: timedelta,  # type: ignore[no-untyped-def]
+                 hour_shift: timedelta = timedelta(0)) -> tuple[int, int]:
+    now = runtime.clock.now() + hour_shift
     async with runtime.pool.acquire() as conn:
         await seed.product(conn, "RICE", "100")
         weekly = await seed.retailer(conn, WEEKLY, "Ram Kirana")
@@ -40,10 +41,12 @@ async def test_a_weekly_shop_is_reminded_once_with_free_text_inside_the_window(r
     assert await run_burst(runtime, [send_reorder_reminders], "send_reorder_reminders") == [[]]
     (row,) = await _outbox(runtime)
     assert row["recipient"] == WEEKLY and row["template"] is None
-    assert "Order same as last time?" in row["body"] and f"#{last}" in row["body"] and "5 kg" in row["body"]
+    assert "Time for your usual order?" in row["body"] and "every 7 days" in row["body"] and "5 kg" in row["body"]
     async with runtime.pool.acquire() as conn:
         state = await conn.fetchrow("SELECT state, data FROM conversations WHERE phone = $1", WEEKLY)
-    assert (state["state"], state["data"]) == (REMINDER_STATE, {"order_id": last})
+        claimed = await conn.fetchval("SELECT order_id FROM reorder_reminders WHERE retailer_id = $1", weekly)
+    assert state["state"] == REMINDER_STATE and [sku for sku, _ in state["data"]["basket"]] == ["RICE"]
+    assert claimed == last
 
 
 async def test_outside_the_24_hour_window_the_template_is_used(runtime) -> None:
@@ -60,3 +63,19 @@ async def test_nothing_in_quiet_hours(runtime) -> None:
     assert await run_burst(runtime, [send_reorder_reminders], "send_reorder_reminders") == [[]]
     runtime.clock.advance(timedelta(hours=10))  # 08:00 next morning, still within the reminder window
     assert await run_burst(runtime, [send_reorder_reminders], "send_reorder_reminders") == [[weekly]]
+
+
+async def test_not_before_the_usual_ordering_hour(runtime) -> None:
+    weekly, _ = await _world(runtime, timedelta(hours=3), hour_shift=timedelta(hours=5))  # orders at 15:00
+    assert await run_burst(runtime, [send_reorder_reminders], "send_reorder_reminders") == [[]]
+    runtime.clock.advance(timedelta(hours=5))
+    assert await run_burst(runtime, [send_reorder_reminders], "send_reorder_reminders") == [[weekly]]
+
+
+async def test_a_shop_that_already_ordered_is_not_reminded(runtime) -> None:
+    weekly, _ = await _world(runtime, timedelta(hours=3))
+    async with runtime.pool.acquire() as conn:
+        await seed.order(conn, weekly, None, "PENDING_VENDOR", runtime.clock.now() - timedelta(hours=1),
+                         items=[("RICE", "5", "100")])
+    assert await run_burst(runtime, [send_reorder_reminders], "send_reorder_reminders") == [[]]
+    assert await _outbox(runtime) == []
