@@ -18,6 +18,7 @@ from handlers.services_text import order_lines
 from nlu.types import Parse
 from services import UnitOfWork
 from services.catalogue import categories, category_products, products, vendors_with_stock
+from services.choices import catalogue_products
 from services.drafts import price_lines
 from services.order_history import recent_orders
 
@@ -115,5 +116,8 @@ async def show_category(reply: Reply, uow: UnitOfWork, config: Any, category: st
     if not listings:
         await reply("browse_which_category", categories=", ".join(await categories(uow)))
         return
+    catalog_id = config.channels.meta.catalog_id  # connected: the products themselves, to put in a cart
+    shown = catalogue_products(catalog_id, reply.texts.render("catalogue_pick", reply.language), listings) \
+        if catalog_id else None
     await reply("browse_category", category=listings[0].category,
-                lines=await _unit_prices(uow, config, [p.sku for p in listings]))
+                lines=await _unit_prices(uow, config, [p.sku for p in listings]), interactive=shown)
