@@ -6,12 +6,22 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import dataclasses
 import itertools
 from typing import Any
 
 from bot.appkeys import RUNTIME
-from tests.platform.test_meta_channel import RAM, app_client, count, graph, post, text_webhook  # noqa: F401
+from tests.platform.test_meta_channel import (  # noqa: F401
+    RAM,
+    app_client,
+    count,
+    graph,
+    meta_config,
+    post,
+    text_webhook,
+)
 from tests.platform.test_meta_interactive import SITA, tap, with_catalogue_and_vendor
+from tests.support.app_harness import serving
 
 _wamids = itertools.count(1)
 
@@ -127,3 +137,39 @@ async def test_an_edit_counts_only_while_its_original_was_not_handled(app_client
     assert len(graph.messages) == 3  # the late original changed nothing
     async with app_client.app[RUNTIME].pool.acquire() as conn:
         assert await conn.fetchval("SELECT count(*) FROM order_items WHERE order_id = 1001") == 1
+
+
+async def test_show_me_answers_with_catalogue_products_when_one_is_connected(aiohttp_client, graph) -> None:  # noqa: F811
+    config = meta_config(graph.base_url)
+    channels = dataclasses.replace(config.channels, meta=dataclasses.replace(config.channels.meta,
+                                                                             catalog_id="354160437058781"))
+    async with serving(aiohttp_client, dataclasses.replace(config, channels=channels), (RAM, "Ram Kirana")) as client:
+        await with_catalogue_and_vendor(client)
+        await post(client, text_webhook(RAM, "show me biscuits"))
+        await post(client, text_webhook(RAM, "rara ko variety dekhau"))
+        await graph.wait_for(2)
+    biscuits, rara = (m["interactive"] for m in graph.messages)
+    assert biscuits["type"] == "product_list" and biscuits["action"]["catalog_id"] == "354160437058781"
+    assert "Parle-G Biscuit 80 g packet: Rs 10.80/packet" in biscuits["body"]["text"]
+    skus = [i["product_retailer_id"] for s in biscuits["action"]["sections"] for i in s["product_items"]]
+    assert {"BISC-PARLEG-PKT", "BISC-PARLEG-BOX"} <= set(skus)
+    assert {i["product_retailer_id"] for s in rara["action"]["sections"] for i in s["product_items"]} == {
+        "RARA-PKT", "RARA-CTN"}
+    assert graph.rejected == []
+
+
+def test_one_product_is_a_single_product_message_and_twilio_gets_the_text() -> None:
+    from bot.channels.base import OutboundMessage
+    from bot.channels.meta_sender import build_payload
+    from domain.catalog import Listing
+    from services.choices import catalogue_products
+    from tests.support.graph_stub import _problems
+
+    one = catalogue_products("42", "Tap a product", [Listing("RARA-PKT", "Rara Noodles 70 g packet", "packet",
+                                                             "noodles")])
+    body = build_payload(OutboundMessage(RAM, "Rara: Rs 21.80/packet", interactive=one))
+    assert body["interactive"] == {"type": "product", "body": {"text": "Rara: Rs 21.80/packet"},
+                                   "action": {"catalog_id": "42", "product_retailer_id": "RARA-PKT"}}
+    assert _problems(body) == []
+    broken = {**body, "interactive": {**body["interactive"], "action": {"catalog_id": "42"}}}
+    assert _problems(broken)
