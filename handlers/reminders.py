@@ -1,5 +1,6 @@
-"""The answer to a reorder reminder: YES puts the last order back at today's prices and confirms it
-(through the reorder and ordering flows' own handlers); NO just says fine."""
+"""The answer to a reorder reminder ([Yes] [Change] [No], or typed): YES puts the last order back at
+today's prices and confirms it (through the reorder and ordering flows' own handlers); CHANGE puts it
+back as a draft and says how to change it; NO just says fine."""
 
 from __future__ import annotations
 
@@ -30,3 +31,11 @@ async def reorder_from_reminder(reply: Reply, user: Any, convo: Conversation, uo
 async def decline_reminder(reply: Reply, convo: Conversation) -> None:
     convo.reset()
     await reply("reorder_reminder_declined")
+
+
+@router.state(REMINDER_STATE, roles=(RETAILER,), filters=(ordering.is_edit,))
+async def change_from_reminder(reply: Reply, user: Any, convo: Conversation, uow: UnitOfWork, now: datetime,
+                               config: Any) -> None:
+    await reorder.reorder(reply, user, convo, uow, now, config)
+    if convo.state == CONFIRM:
+        await reply("order_edit_help")

@@ -32,6 +32,11 @@ def draft_buttons(title: Title) -> Interactive:
                    (say(NO), title("button_cancel")))
 
 
+def reminder_buttons(title: Title) -> Interactive:
+    """Yes / Change / No under a reorder suggestion: order the same again, change it first, or not."""
+    return buttons((say(YES), title("button_yes")), (say(EDIT), title("button_change")), (say(NO), title("button_no")))
+
+
 def offer_buttons(order_id: int, title: Title, *, several: bool) -> Interactive:
     """Accept / Reject (and Accept part, when the order has more than one line) under a vendor's offer."""
     pairs = [(say(f"ACCEPT {order_id}"), title("button_accept")), (say(f"REJECT {order_id}"), title("button_reject"))]
