@@ -12,7 +12,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SUBCOMMANDS = [["serve"], ["worker"], ["run"], ["db", "migrate"], ["seed"], ["catalog", "import"],
-               ["retailer", "add"], ["vendor", "add"], ["admin", "add"], ["chat"], ["replay"], ["parse"],
+               ["catalog", "export"], ["retailer", "add"], ["vendor", "add"], ["admin", "add"], ["chat"], ["replay"], ["parse"],
                ["nlu", "train"], ["nlu", "eval"]]
 
 
