@@ -60,6 +60,10 @@ class TwilioChannelConfig:
 @dataclass(frozen=True)
 class MetaChannelConfig:
     enabled: bool = False
+    catalog_id: str = ""          # the WhatsApp catalogue (Commerce Manager) connected to the number; "": none
+    currency: str = "NPR"         # the product feed's currency: NPR | INR
+    feed_link: str = "https://khaacho.example/p/{sku}"            # the feed's product page, {sku} filled in
+    feed_image_link: str = "https://khaacho.example/img/{sku}.jpg"
 
 
 @dataclass(frozen=True)
@@ -251,6 +255,7 @@ class Config:
 _CHOICES = {
     "nlu.backend": {"local", "openai", "rasa"},
     "channels.outbound": {"twilio", "meta"},
+    "channels.meta.currency": {"NPR", "INR"},
     "languages.default": set(LANGUAGES),
     "languages.supported": set(LANGUAGES),
     "media.ocr": {"auto", "rapidocr", "google"},

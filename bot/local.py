@@ -30,9 +30,10 @@ class LocalSession:
                 "intake": rt.intake, "outbox": self.outbox, "sender": self.capture}
 
     async def say(self, phone: str, text: str = "", media: tuple[Media, ...] = (),
-                  provider_id: str | None = None) -> list[OutboundMessage]:
-        """Deliver one message as if it came from `phone`; return everything sent because of it."""
-        await self.deliver(phone, text, media, provider_id)
+                  provider_id: str | None = None, extra: dict[str, Any] | None = None) -> list[OutboundMessage]:
+        """Deliver one message as if it came from `phone` (`extra` as a channel fills it: a location's
+        Latitude and Longitude, a cart's OrderItems); return everything sent because of it."""
+        await self.deliver(phone, text, media, provider_id, extra=extra)
         return await self.flush()
 
     async def press(self, phone: str, payload: str, title: str = "") -> list[OutboundMessage]:
@@ -41,10 +42,12 @@ class LocalSession:
         return await self.flush()
 
     async def deliver(self, phone: str, text: str = "", media: tuple[Media, ...] = (),
-                      provider_id: str | None = None, button_payload: str | None = None) -> int | None:
+                      provider_id: str | None = None, button_payload: str | None = None,
+                      extra: dict[str, Any] | None = None) -> int | None:
         """Store and handle one message from `phone`; its inbox id (None: a provider id seen before)."""
         inbound = InboundMessage(provider="console", provider_id=provider_id or uuid.uuid4().hex,
-                                 phone=phone, text=text, media=media, button_payload=button_payload)
+                                 phone=phone, text=text, media=media, button_payload=button_payload,
+                                 extra=extra or {})
         message_id = await self.runtime.intake.receive(inbound)
         if message_id is not None:
             await self.runtime.intake.process(phone)

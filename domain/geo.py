@@ -19,3 +19,14 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     d_phi, d_lambda = phi2 - phi1, radians(lon2 - lon1)
     h = sin(d_phi / 2) ** 2 + cos(phi1) * cos(phi2) * sin(d_lambda / 2) ** 2
     return 2 * EARTH_RADIUS_KM * asin(min(1.0, sqrt(h)))
+
+
+def read_point(lat: object, lon: object) -> tuple[float, float] | None:
+    """A shared location's coordinates ("27.7", "83.45"), or None when they are not a place on Earth."""
+    try:
+        point = (float(str(lat)), float(str(lon)))
+    except ValueError:
+        return None
+    if any(c != c or c in (float("inf"), float("-inf")) for c in point):
+        return None
+    return point if -90.0 <= point[0] <= 90.0 and -180.0 <= point[1] <= 180.0 else None

@@ -13,6 +13,7 @@ from typing import Any, Literal
 MAX_BUTTONS, MAX_BUTTON_TITLE = 3, 20
 MAX_ROWS, MAX_SECTIONS, MAX_ROW_TITLE, MAX_ROW_DESCRIPTION = 10, 10, 24, 72
 MAX_SECTION_TITLE, MAX_LIST_LABEL, MAX_ID = 24, 20, 200
+MAX_PRODUCTS, MAX_PRODUCT_HEADER = 30, 60  # a multi-product message: products from the connected catalogue
 SAY = "say:"
 
 
@@ -71,10 +72,14 @@ class ListSection:
 
 @dataclass(frozen=True)
 class Interactive:
-    kind: Literal["buttons", "list"]
+    """Reply buttons, a list, or products of the WhatsApp catalogue (rows whose ids are SKUs, the
+    catalogue's retailer ids; `button_label` is then the message's header, `catalog_id` the catalogue)."""
+
+    kind: Literal["buttons", "list", "products"]
     buttons: tuple[Button, ...] = ()
     sections: tuple[ListSection, ...] = ()
     button_label: str = ""  # a list's button, which opens it
+    catalog_id: str = ""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "buttons", tuple(self.buttons))
@@ -92,6 +97,15 @@ class Interactive:
                 raise ValueError("a list of several sections needs a title for each")
             _check("a list's button label", self.button_label, MAX_LIST_LABEL)
             _unique([r.id for r in rows], "row ids")
+        elif self.kind == "products":
+            rows = self.rows
+            if self.buttons or not 1 <= len(self.sections) <= MAX_SECTIONS or len(rows) > MAX_PRODUCTS:
+                raise ValueError(f"products: 1 to {MAX_PRODUCTS} in sections and no buttons")
+            if len(rows) > 1 and not all(s.title.strip() for s in self.sections):
+                raise ValueError("a multi-product message needs a title for each section")
+            _check("a catalogue id", self.catalog_id, MAX_ID)
+            _check("a product message's header", self.button_label, MAX_PRODUCT_HEADER, required=len(rows) > 1)
+            _unique([r.id for r in rows], "product ids")
         else:
             raise ValueError(f"unknown interactive kind {self.kind!r}")
 
@@ -107,7 +121,8 @@ class Interactive:
     def to_json(self) -> dict[str, Any]:
         if self.kind == "buttons":
             return {"kind": "buttons", "buttons": [{"id": b.id, "title": b.title} for b in self.buttons]}
-        return {"kind": "list", "button_label": self.button_label,
+        extra = {"catalog_id": self.catalog_id} if self.kind == "products" else {}
+        return {"kind": self.kind, "button_label": self.button_label, **extra,
                 "sections": [{"title": s.title, "rows": [{"id": r.id, "title": r.title, "description": r.description}
                                                          for r in s.rows]} for s in self.sections]}
 
@@ -117,9 +132,10 @@ class Interactive:
         try:
             if data["kind"] == "buttons":
                 return cls("buttons", buttons=tuple(Button(str(b["id"]), str(b["title"])) for b in data["buttons"]))
-            if data["kind"] != "list":
+            if data["kind"] not in ("list", "products"):
                 raise ValueError(f"unknown interactive kind {data['kind']!r}")
-            return cls("list", button_label=str(data.get("button_label", "")), sections=tuple(
+            return cls(data["kind"], button_label=str(data.get("button_label", "")),
+                       catalog_id=str(data.get("catalog_id", "")), sections=tuple(
                 ListSection(str(s.get("title", "")), tuple(
                     ListRow(str(r["id"]), str(r["title"]), str(r.get("description", ""))) for r in s["rows"]))
                 for s in data["sections"]))
@@ -149,7 +165,7 @@ def tapped(shown: Interactive | None, text: str) -> str | None:
     it picks none. (A typed title is left to the text grammar: "accept" alone must still ask which
     order when several wait, though the last offer's Accept names one.)"""
     answer = text.strip().rstrip(".)").strip()
-    if shown is None or not (answer.isdigit() and answer.isascii()):
+    if shown is None or shown.kind == "products" or not (answer.isdigit() and answer.isascii()):
         return None
     return shown.choices[int(answer) - 1].id if 1 <= int(answer) <= len(shown.choices) else None
 

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from handlers import (
+    catalogue,
     complaint,
     delivery,
     fallback,
     greeting,
     inquiry,
     language,
+    location,
     media,
+    message_kinds,
     order,
     payment,
     reminders,
@@ -36,6 +39,8 @@ def routers() -> list[Router]:
     """Routers in the order they are tried within each priority; the first match wins."""
     return [admin_basics.router, admin_stats.router, admin_orders.router, admin_people.router,
             admin_exports.router, admin_payments.router, admin_tickets.router, admin_healing.router,
-            admin_safemode.router, admin_delivery.router, admin_market.router, media.router, reminders.router,
+            admin_safemode.router, admin_delivery.router, admin_market.router, message_kinds.router, location.router,
+            catalogue.router, media.router, reminders.router,
             language.router, payment.router, stock.router, delivery.router, vendor.router, vendor_prices.router,
-            order.router, reorder.router, inquiry.router, complaint.router, greeting.router, fallback.router]
+            order.router, reorder.router,
+            inquiry.router, complaint.router, greeting.router, fallback.router]

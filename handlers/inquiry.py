@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from domain.bounds import read_reference
+from domain.catalog import Listing
 from domain.formatting import amount
 from domain.people import User
 from handlers.context import Reply
@@ -18,7 +19,8 @@ from handlers.routing import RETAILER, Router
 from handlers.services_text import order_lines
 from nlu.types import Parse
 from services import UnitOfWork
-from services.catalogue import categories, category_products, products, vendors_with_stock
+from services.catalogue import brand_products, brands, categories, category_products, products, vendors_with_stock
+from services.choices import catalogue_products
 from services.drafts import price_lines
 from services.order_history import recent_orders
 
@@ -98,11 +100,15 @@ async def browse(reply: Reply, parse: Parse, uow: UnitOfWork, config: Any, user:
     category = str(parse.entities.get("category") or "")
     if not category:
         category = named_category(parse.text, await categories(uow)) or ""
+    # "rara ko variety dekhau": a brand's products
+    if not category and (brand := named_category(parse.text, await brands(uow))):
+        await show_listings(reply, uow, config, user, await brand_products(uow, brand), brand)
+        return
     await show_category(reply, uow, config, user, category)
 
 
 def named_category(text: str, categories: Sequence[str]) -> str | None:
-    """A catalogue category the text names, singular or plural ("oils", "soft drink")."""
+    """A catalogue category (or brand) the text names, singular or plural ("oils", "soft drink")."""
     words = " " + " ".join(re.findall(r"\w+", text.lower())) + " "
     for category in sorted(categories, key=len, reverse=True):
         stem = category.lower().rstrip("s")
@@ -117,5 +123,14 @@ async def show_category(reply: Reply, uow: UnitOfWork, config: Any, user: User, 
     if not listings:
         await reply("browse_which_category", categories=", ".join(await categories(uow)))
         return
-    await reply("browse_category", category=listings[0].category,
-                lines=await _unit_prices(uow, config, user.id, [p.sku for p in listings]))
+    await show_listings(reply, uow, config, user, listings, listings[0].category)
+
+
+async def show_listings(reply: Reply, uow: UnitOfWork, config: Any, user: User, listings: list[Listing],
+                        title: str) -> None:
+    """Products with today's unit prices; with a connected WhatsApp catalogue, the products themselves too."""
+    catalog_id = config.channels.meta.catalog_id  # connected: the products themselves, to put in a cart
+    shown = catalogue_products(catalog_id, reply.texts.render("catalogue_pick", reply.language), listings) \
+        if catalog_id else None
+    await reply("browse_category", category=title,
+                lines=await _unit_prices(uow, config, user.id, [p.sku for p in listings]), interactive=shown)

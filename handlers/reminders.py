@@ -1,6 +1,6 @@
-"""The answer to a reorder reminder: YES puts the predicted basket in a draft at today's prices through
-the reorder flow's own `put_back` (the draft is shown; YES again confirms it like any order); NO just
-says fine."""
+"""The answer to a reorder reminder ([Yes] [Change] [No], or typed): YES puts the predicted basket in a
+draft at today's prices through the reorder flow's own `put_back` (the draft is shown; YES again
+confirms it like any order); CHANGE does the same and says how to change it; NO just says fine."""
 
 from __future__ import annotations
 
@@ -33,9 +33,9 @@ def _basket(convo: Conversation) -> list[tuple[str, Decimal]]:
     return out
 
 
-@router.state(REMINDER_STATE, roles=(RETAILER,), filters=(ordering.is_yes,))
-async def draft_from_reminder(reply: Reply, user: User, convo: Conversation, uow: UnitOfWork, now: datetime,
-                              config: Any) -> None:
+async def _draft(reply: Reply, user: User, convo: Conversation, uow: UnitOfWork, now: datetime,
+                 config: Any) -> bool:
+    """The predicted basket as a draft (shown); False, and said so, when none of it can be had."""
     basket = _basket(convo)
     convo.reset()
 
@@ -44,6 +44,21 @@ async def draft_from_reminder(reply: Reply, user: User, convo: Conversation, uow
 
     if not basket or not await put_back(reply, user, convo, uow, now, config, basket, intro):
         await reply("reminder_all_unavailable")
+        return False
+    return True
+
+
+@router.state(REMINDER_STATE, roles=(RETAILER,), filters=(ordering.is_yes,))
+async def draft_from_reminder(reply: Reply, user: User, convo: Conversation, uow: UnitOfWork, now: datetime,
+                              config: Any) -> None:
+    await _draft(reply, user, convo, uow, now, config)
+
+
+@router.state(REMINDER_STATE, roles=(RETAILER,), filters=(ordering.is_edit,))
+async def change_from_reminder(reply: Reply, user: User, convo: Conversation, uow: UnitOfWork, now: datetime,
+                               config: Any) -> None:
+    if await _draft(reply, user, convo, uow, now, config):
+        await reply("order_edit_help")
 
 
 @router.state(REMINDER_STATE, roles=(RETAILER,), filters=(ordering.is_no,))

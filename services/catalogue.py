@@ -25,3 +25,12 @@ async def categories(uow: UnitOfWork) -> list[str]:
 async def category_products(uow: UnitOfWork, category: str) -> list[Listing]:
     """Active products of a category (exact name first, else categories starting with it)."""
     return await uow.views.in_category(category)
+
+
+async def brand_products(uow: UnitOfWork, brand: str) -> list[Listing]:
+    """Active products of a brand (its variety: flavours, packs)."""
+    return await uow.views.of_brand(brand)
+
+
+async def brands(uow: UnitOfWork) -> list[str]:
+    return await uow.views.brands()

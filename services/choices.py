@@ -8,7 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from domain.interactive import Interactive, buttons, say
+from domain.catalog import Listing
+from domain.interactive import (
+    MAX_PRODUCTS,
+    MAX_ROW_TITLE,
+    MAX_SECTION_TITLE,
+    Interactive,
+    ListRow,
+    ListSection,
+    buttons,
+    clip,
+    say,
+)
 
 Title = Callable[[str], str]
 
@@ -19,6 +30,11 @@ def draft_buttons(title: Title) -> Interactive:
     """Confirm / Edit / Cancel under a draft."""
     return buttons((say(YES), title("button_confirm")), (say(EDIT), title("button_edit")),
                    (say(NO), title("button_cancel")))
+
+
+def reminder_buttons(title: Title) -> Interactive:
+    """Yes / Change / No under a reorder suggestion: order the same again, change it first, or not."""
+    return buttons((say(YES), title("button_yes")), (say(EDIT), title("button_change")), (say(NO), title("button_no")))
 
 
 def offer_buttons(order_id: int, title: Title, *, several: bool) -> Interactive:
@@ -32,3 +48,15 @@ def offer_buttons(order_id: int, title: Title, *, several: bool) -> Interactive:
 def next_step_button(action: str, order_id: int, title: Title) -> Interactive:
     """The one button that moves an order on: "dispatched 1001" or "delivered 1001"."""
     return buttons((say(f"{action} {order_id}"), title(f"button_{action}")))
+
+
+def catalogue_products(catalog_id: str, header: str, listings: list[Listing]) -> Interactive:
+    """Products of the connected WhatsApp catalogue (by SKU, its retailer id), one section per category:
+    the customer sees them and adds them to a cart, which comes back as an order message."""
+    by_category: dict[str, list[ListRow]] = {}
+    for listing in listings[:MAX_PRODUCTS]:
+        row = ListRow(listing.sku, clip(listing.name, MAX_ROW_TITLE))
+        by_category.setdefault(listing.category or "-", []).append(row)
+    sections = tuple(ListSection(clip(category, MAX_SECTION_TITLE), tuple(rows))
+                     for category, rows in by_category.items())
+    return Interactive("products", sections=sections, button_label=clip(header, 60), catalog_id=catalog_id)

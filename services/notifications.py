@@ -18,7 +18,7 @@ from domain.interactive import Interactive
 from domain.orders import Order, OrderLine, OrderStatus
 from domain.people import Person
 from domain.reasons import Reason
-from services.choices import offer_buttons
+from services.choices import offer_buttons, reminder_buttons
 from services.events import (
     CoverRanLow,
     CreditRiskHigh,
@@ -430,7 +430,8 @@ async def tell_reminder_due(uow: UnitOfWork, event: ReminderDue) -> None:
                                      lines=lines)
     template = None if event.template_sid is None else {
         "sid": event.template_sid, "variables": {"1": retailer.name, "2": str(event.every_days), "3": lines}}
-    await uow.notifier.write(retailer.phone, body, kind="notify", template=template)
+    shown = reminder_buttons(lambda key: uow.notifier.texts.render(key, language)) if template is None else None
+    await uow.notifier.write(retailer.phone, body, kind="notify", template=template, interactive=shown)
 
 
 @notice(SendingPaused)

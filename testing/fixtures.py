@@ -32,7 +32,7 @@ from testing.expectations import expectation_problems
 
 ROLES = {"retailer", "vendor", "admin", "unknown"}
 ACTIONS = ("advance", "check", "press", "send", "sql")  # besides an actor's key: that actor sends a text
-SEND_KEYS = {"actor", "text", "media", "id"}
+SEND_KEYS = {"actor", "text", "media", "id", "location", "cart"}  # location: {lat, lon}; cart: [{sku, quantity}]
 PRESS_KEYS = {"actor", "payload", "title"}  # a tap on a button or list row: by its id, or by its title
 
 
@@ -114,6 +114,12 @@ def _step(path: Path, actors: dict[str, Actor], number: int, raw: Any) -> Step:
         if not isinstance(value, dict) or set(value) - SEND_KEYS or value.get("actor") not in actors:
             raise error(f"send needs an actor of the fixture and only the keys {sorted(SEND_KEYS)}")
         actor = value["actor"]
+        location, cart = value.get("location"), value.get("cart")
+        if location is not None and (not isinstance(location, dict) or set(location) != {"lat", "lon"}):
+            raise error("send location needs lat and lon")
+        if cart is not None and (not isinstance(cart, list) or not all(
+                isinstance(i, dict) and set(i) == {"sku", "quantity"} for i in cart)):
+            raise error("send cart is a list of {sku, quantity}")
     elif kind == "press":
         if (not isinstance(value, dict) or set(value) - PRESS_KEYS or value.get("actor") not in actors
                 or len({"payload", "title"} & set(value)) != 1):

@@ -71,7 +71,7 @@ class Replayer:
             media = tuple(Media(url=str(fixture.path.parent / m["file"]), content_type=m["content_type"])
                           for m in as_list(spec.get("media")))
             return await self.session.say(fixture.actors[spec["actor"]].phone, str(spec.get("text", "")), media,
-                                          provider_id=spec.get("id"))
+                                          provider_id=spec.get("id"), extra=_extra(spec))
         if step.kind == "say":
             return await self.session.say(fixture.actors[step.actor or ""].phone, str(step.value))
         if step.kind == "press":
@@ -149,6 +149,17 @@ class Replayer:
                 for spec in as_list(specs):
                     problems += await CHECKS[name].run(conn, fixture.actors, spec)
         return problems
+
+
+def _extra(spec: dict[str, Any]) -> dict[str, Any]:
+    """What a channel puts in a message's extra for a shared location or a catalogue cart."""
+    extra: dict[str, Any] = {}
+    if spec.get("location"):
+        extra.update(Latitude=str(spec["location"]["lat"]), Longitude=str(spec["location"]["lon"]))
+    if spec.get("cart") is not None:
+        extra.update(Kind="order", CatalogId="fixture", OrderItems=[
+            {"sku": str(i["sku"]), "quantity": i["quantity"]} for i in spec["cart"]])
+    return extra
 
 
 def shown_text(message: OutboundMessage) -> str:

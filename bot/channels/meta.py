@@ -3,9 +3,10 @@
 Inbound: `parse_webhook` turns a webhook body into the messages and delivery statuses it carries.
 Only changes with `field == "messages"` are read; within them text, interactive button and list
 replies, template quick replies, image / audio / voice / video / document media and locations become
-`InboundMessage`s. Reactions, edits, deletions, stickers, system notices, contacts, catalogue orders,
-flow completions and unsupported types are skipped (counted in `ignored`), never an error: Meta would
-otherwise redeliver them for days.
+`InboundMessage`s; so do catalogue orders, reactions, edits, deletions, stickers, contacts and
+unsupported types, with `extra["Kind"]` (bot/channels/meta_kinds.py). System notices and flow
+completions are skipped (counted in `ignored`), never an error: Meta would otherwise redeliver them
+for days.
 
 Media arrive as an id, not a URL: they are stored as `meta-media:<id>`; `media_id_of` gives the id
 back, and the Graph API (`GET /{version}/{id}` with the access token) turns it into a download URL.
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.channels.base import InboundMessage, Media
+from bot.channels.meta_kinds import other_kind
 
 log = logging.getLogger(__name__)
 MEDIA_SCHEME = "meta-media:"
@@ -141,7 +143,7 @@ def parse_message(raw: dict[str, Any], profile_names: dict[str, str] | None = No
         extra.update(Latitude=str(body["latitude"]), Longitude=str(body["longitude"]))
         extra.update({k.capitalize(): str(body[k]) for k in ("name", "address") if body.get(k)})
         return InboundMessage(**base, extra=extra)
-    return None  # reaction, edit, revoke, sticker, system, contacts, order, unsupported, ...
+    return other_kind(raw, base, extra, body, lambda inner: parse_message(inner, profile_names))
 
 
 def _status(raw: dict[str, Any]) -> StatusUpdate:

@@ -101,11 +101,14 @@ def build_payload(message: OutboundMessage) -> dict[str, Any]:
 
 
 def _interactive_body_limit(message: OutboundMessage) -> int:
-    return 1024 if message.interactive and message.interactive.kind == "buttons" else 4096
+    return 4096 if message.interactive and message.interactive.kind == "list" else 1024
 
 
 def _interactive(body: str, shown: Interactive) -> dict[str, Any]:
-    """A Cloud API `interactive` object: reply buttons or a list (a longer body goes as numbered text)."""
+    """A Cloud API `interactive` object: reply buttons, a list, or one or several catalogue products
+    (a longer body goes as numbered text)."""
+    if shown.kind == "products":
+        return _products(body, shown)
     if shown.kind == "buttons":
         return {"type": "button", "body": {"text": body},
                 "action": {"buttons": [{"type": "reply", "reply": {"id": b.id, "title": b.title}}
@@ -117,6 +120,17 @@ def _interactive(body: str, shown: Interactive) -> dict[str, Any]:
         if not section["title"]:
             del section["title"]
     return {"type": "list", "body": {"text": body}, "action": {"button": shown.button_label, "sections": sections}}
+
+
+def _products(body: str, shown: Interactive) -> dict[str, Any]:
+    """A single-product message, or a multi-product one in titled sections, from the connected catalogue."""
+    if len(shown.rows) == 1:
+        return {"type": "product", "body": {"text": body},
+                "action": {"catalog_id": shown.catalog_id, "product_retailer_id": shown.rows[0].id}}
+    return {"type": "product_list", "header": {"type": "text", "text": shown.button_label}, "body": {"text": body},
+            "action": {"catalog_id": shown.catalog_id, "sections": [
+                {"title": s.title, "product_items": [{"product_retailer_id": r.id} for r in s.rows]}
+                for s in shown.sections]}}
 
 
 def _template(template: dict[str, Any]) -> dict[str, Any]:

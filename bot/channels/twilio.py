@@ -99,10 +99,10 @@ class TwilioSender:
         if message.template:
             kwargs["content_sid"] = message.template["sid"]
             kwargs["content_variables"] = content_variables(message.template.get("variables"))
-        elif message.interactive and not message.media_url and (
+        elif message.interactive and message.interactive.kind != "products" and not message.media_url and (
                 sid := await self._contents.sid_for(message.body, message.interactive)):
             kwargs["content_sid"] = sid
-        else:  # buttons or lists Twilio cannot show (a long body, media) go as numbered text
+        else:  # what Twilio cannot show (catalogue products, a long body, media) goes as numbered text
             kwargs["body"] = _text(message)
         if message.media_url:
             kwargs["media_url"] = [message.media_url]

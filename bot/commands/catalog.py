@@ -1,18 +1,22 @@
-"""`catalog import FILE.csv`: upsert by SKU in batches, bad rows reported with their line numbers."""
+"""`catalog import FILE.csv`: upsert by SKU in batches, bad rows reported with their line numbers.
+`catalog export --format meta FILE.csv`: the active products as a Meta Commerce Manager feed."""
 
 from __future__ import annotations
 
 import argparse
+import csv
 from pathlib import Path
 
 from tqdm import tqdm
 
 from bot.config import Config
 from domain.catalog import Product
+from domain.catalog_feed import FEED_HEADER, feed_row
 from nlu.catalog_csv import CatalogFileError, iter_catalog_csv
 from storage.clock import SystemClock
 from storage.db import connect, migrate
 from storage.repos.products import ProductRepository
+from storage.repos.retailer_views import RetailerViews
 
 BATCH = 20_000
 
@@ -24,6 +28,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     imp.add_argument("file", type=Path, help="CSV with header sku,name,aliases,brand,category,unit,price")
     imp.add_argument("--quiet", action="store_true", help="no progress bar")
     imp.set_defaults(run=run_import)
+    exp = catalog.add_parser("export", help="write the catalogue as a product feed")
+    exp.add_argument("--format", choices=("meta",), default="meta",
+                     help="meta: a Commerce Manager CSV feed for the WhatsApp catalogue")
+    exp.add_argument("file", type=Path, help="the CSV file to write")
+    exp.set_defaults(run=run_export)
 
 
 def _count_lines(path: Path) -> int:
@@ -79,3 +88,33 @@ async def run_import(args: argparse.Namespace, config: Config) -> int:
         print(f"... and {len(errors) - 50} more bad rows")
     print(f"imported {imported} products from {args.file}; {len(errors)} bad rows skipped")
     return 0 if not errors else 1
+
+
+async def export_meta_feed(path: Path, config: Config) -> int:
+    """Write every active product as a feed row (in stock when any active vendor can supply it);
+    returns the number of rows written."""
+    meta = config.channels.meta
+    conn = await connect(config.secrets.database_url or "")
+    try:
+        await migrate(conn)
+        found = await ProductRepository(conn).all()
+        stocked = await RetailerViews(conn).in_stock([p.sku for p in found])
+    finally:
+        await conn.close()
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=FEED_HEADER)
+        writer.writeheader()
+        for product in found:
+            writer.writerow(feed_row(product, in_stock=stocked[product.sku] > 0, currency=meta.currency,
+                                     link=meta.feed_link, image_link=meta.feed_image_link))
+    return len(found)
+
+
+async def run_export(args: argparse.Namespace, config: Config) -> int:
+    try:
+        written = await export_meta_feed(args.file, config)
+    except OSError as exc:
+        print(f"error: {exc}")
+        return 2
+    print(f"wrote {written} products to {args.file} ({config.channels.meta.currency})")
+    return 0

@@ -40,6 +40,24 @@ class InboxRepository:
             provider, provider_id, phone, body, media, profile_name, payload, received_at,
         )
 
+    async def settle_original(self, *, provider: str, provider_id: str, phone: str, by: int,
+                              at: datetime) -> bool:
+        """Before an edit is handled as a new message: whether its original was handled already.
+        When it was not, the original is marked done (stored as done if it never arrived), so it is
+        not handled as well when it comes or comes again."""
+        status = await self.conn.fetchval(
+            "SELECT status FROM inbound_messages WHERE provider = $1 AND provider_id = $2 AND phone = $3",
+            provider, provider_id, phone)
+        if status is not None and status != "received":
+            return True
+        await self.conn.execute(
+            "INSERT INTO inbound_messages (provider, provider_id, phone, body, media, profile_name, payload,"
+            " received_at, status, handled_at) VALUES ($1, $2, $3, '', '[]', NULL, $4, $5, 'done', $5)"
+            " ON CONFLICT (provider, provider_id) DO UPDATE SET status = 'done', handled_at = $5"
+            " WHERE inbound_messages.status = 'received'",
+            provider, provider_id, phone, {"edited_by": by}, at)
+        return False
+
     async def lock_conversation(self, phone: str) -> None:
         """Serialise the handling of one sender's messages across processes (until commit)."""
         await self.conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", "convo:" + phone)

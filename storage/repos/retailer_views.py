@@ -77,6 +77,17 @@ class RetailerViews:
             "  AND lower(category) LIKE lower($1) || '%')) ORDER BY name LIMIT $2", category, limit)
         return [Listing(**r) for r in rows]
 
+    async def of_brand(self, brand: str, limit: int = 15) -> list[Listing]:
+        """Active products of a brand ("Rara": its packets and cartons), by name."""
+        rows = await self.conn.fetch(
+            "SELECT sku, name, unit, category FROM products WHERE active AND brand <> '' AND lower(brand) = lower($1)"
+            " ORDER BY name LIMIT $2", brand, limit)
+        return [Listing(**r) for r in rows]
+
+    async def brands(self) -> list[str]:
+        rows = await self.conn.fetch("SELECT DISTINCT brand FROM products WHERE active AND brand <> '' ORDER BY brand")
+        return [r["brand"] for r in rows]
+
     async def categories(self) -> list[str]:
         rows = await self.conn.fetch(
             "SELECT DISTINCT category FROM products WHERE active AND category <> '' ORDER BY category")

@@ -95,6 +95,20 @@ class UserRepository:
         )
         return user_id
 
+    async def set_location(self, user_id: int, role: str, lat: float, lon: float) -> bool:
+        """A retailer's shop, or a vendor's own location (and its depot, when the depot was that same
+        place or unset); whether the user had a row to update."""
+        if role == "retailer":
+            done = await self.conn.execute("UPDATE retailers SET lat = $2, lon = $3 WHERE user_id = $1",
+                                           user_id, lat, lon)
+        else:
+            done = await self.conn.execute(
+                "UPDATE vendors SET"
+                " depot_lat = CASE WHEN depot_lat = lat AND depot_lon = lon THEN $2 ELSE depot_lat END,"
+                " depot_lon = CASE WHEN depot_lat = lat AND depot_lon = lon THEN $3 ELSE depot_lon END,"
+                " lat = $2, lon = $3 WHERE user_id = $1", user_id, lat, lon)
+        return done.endswith(" 1")
+
     async def set_language(self, user_id: int, language: str) -> None:
         await self.conn.execute("UPDATE users SET language = $2 WHERE id = $1", user_id, language)
 

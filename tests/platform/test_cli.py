@@ -12,8 +12,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SUBCOMMANDS = [["serve"], ["worker"], ["run"], ["db", "migrate"], ["seed"], ["catalog", "import"],
-               ["retailer", "add"], ["vendor", "add"], ["admin", "add"], ["chat"], ["replay"], ["parse"],
-               ["nlu", "train"], ["nlu", "eval"]]
+               ["catalog", "export"], ["retailer", "add"], ["vendor", "add"], ["admin", "add"], ["chat"], ["replay"],
+               ["parse"], ["nlu", "train"], ["nlu", "eval"]]
 
 
 def khaacho(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:

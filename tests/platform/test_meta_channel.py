@@ -136,7 +136,8 @@ async def test_malformed_notifications_get_400(app_client, raw: bytes) -> None:
 
 
 async def test_ignored_kinds_are_accepted_and_not_stored(app_client) -> None:
-    for sample in (("message", "reaction"), ("edited_message", "image"), ("template_status_update", "approved")):
+    for sample in (("system", "identity_change"), ("flow_completion", "completion"),
+                   ("template_status_update", "approved")):
         assert (await post(app_client, SAMPLES[sample])).status == 200
     assert await count(app_client, "SELECT count(*) FROM inbound_messages") == 0
 

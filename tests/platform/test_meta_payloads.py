@@ -44,6 +44,19 @@ MESSAGES = {
                                                          {"ButtonText": "title"}),
     ("callback_selection", "callback"): ("wamid.zyzxyz", "title", "callback_data", (), {"ButtonText": "title"}),
     ("callback_selection", "description"): ("wamid.zyzxyz", "title", "callback_data", (), {"ButtonText": "title"}),
+    # the kinds answered by handlers/message_kinds.py and handlers/catalogue.py (bot/channels/meta_kinds.py)
+    ("message", "static_sticker"): (WAMID, "", None, (), {"Kind": "sticker"}),
+    ("message", "animated_sticker"): (WAMID, "", None, (), {"Kind": "sticker"}),
+    ("message", "reaction"): (WAMID, "", None, (), {"Kind": "reaction", "ReactedTo": "wamid.yzxyzx=", "Emoji": "😮"}),
+    ("message", "unreaction_empty"): (WAMID, "", None, (), {"Kind": "reaction", "ReactedTo": "wamid.yzxyzx=",
+                                                            "Emoji": ""}),
+    ("message", "unreaction_no_emoji"): (WAMID, "", None, (), {"Kind": "reaction", "ReactedTo": "wamid.yzxyzx=",
+                                                               "Emoji": ""}),
+    ("message", "contacts"): (WAMID, "", None, (), {"Kind": "contacts"}),
+    ("message", "unsupported"): (WAMID, "", None, (), {"Kind": "unsupported"}),
+    ("message", "unsupported_with_type"): (WAMID, "", None, (), {"Kind": "unsupported"}),
+    ("message", "order"): (WAMID, "", None, (), {"Kind": "order", "CatalogId": "354160437058781", "OrderItems": [
+        {"sku": "HAMBURGER", "quantity": 3}, {"sku": "FRENCH_FRIES", "quantity": 2}, {"sku": "SODA", "quantity": 2}]}),
 }
 # (file, sample) -> (wamid, status, error, biz_opaque_callback_data)
 STATUSES = {
@@ -55,16 +68,23 @@ STATUSES = {
     ("message_status", "with_tracker"): (WAMID, "sent", None, "some data"),
     ("message_status", "group"): ("<WHATSAPP_MESSAGE_ID>", "read", None, None),
 }
-IGNORED = set(SAMPLES) - set(MESSAGES) - set(STATUSES)
+EDITED = ("edited_message", "image")  # from another number than the other samples
+IGNORED = set(SAMPLES) - set(MESSAGES) - set(STATUSES) - {EDITED}
 
 
 def test_the_samples_are_all_here_and_each_is_classified() -> None:
     assert len(SAMPLES) == 74 and (DATA / "LICENSE").is_file()
     assert set(MESSAGES) | set(STATUSES) <= set(SAMPLES)
     # what Khaacho deliberately does not act on, named so that a new sample cannot slip through
-    assert {name for _, name in IGNORED if _ == "message"} == {
-        "static_sticker", "animated_sticker", "reaction", "unreaction_empty", "unreaction_no_emoji",
-        "contacts", "order", "unsupported", "unsupported_with_type", "interactive_message_with_err"}
+    assert {name for _, name in IGNORED if _ == "message"} == {"interactive_message_with_err"}
+
+
+def test_an_edit_is_the_edited_message_naming_its_original() -> None:
+    (message,) = parse_webhook(SAMPLES[EDITED]).messages
+    assert (message.phone, message.text, message.media) == (
+        "+16505551234", "Updated image caption", (Media("meta-media:1234567890", "image/jpeg"),))
+    assert message.provider_id == "wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQUFERjg0NDEzNDdFODU3MUMxMAA="
+    assert message.extra["Edits"] == "wamid.HBgLMTQxMjU1NTA4MjkVAgASGBQzQUNCNjk5RDUwNUZGMUZEM0VBRAA="
 
 
 @pytest.mark.parametrize("sample", sorted(MESSAGES), ids="/".join)

@@ -126,7 +126,7 @@ def _interactive_problems(shown: dict[str, Any]) -> list[str]:
     """What the Cloud API refuses in reply buttons and lists (its documented limits)."""
     kind, action = shown.get("type"), shown.get("action") or {}
     problems = _too_long("interactive body.text", (shown.get("body") or {}).get("text"),
-                         1024 if kind == "button" else 4096)
+                         4096 if kind == "list" else 1024)
     if kind == "button":
         found = action.get("buttons") or []
         if not 1 <= len(found) <= 3:
@@ -155,6 +155,21 @@ def _interactive_problems(shown: dict[str, Any]) -> list[str]:
                 problems.append(f"row description is {len(r['description'])} characters, more than 72")
         if len({r.get("id") for r in rows}) != len(rows):
             problems.append("row ids must be unique")
+    elif kind == "product":
+        if not action.get("catalog_id") or not action.get("product_retailer_id"):
+            problems.append("a product message needs action.catalog_id and action.product_retailer_id")
+    elif kind == "product_list":
+        problems += _too_long("product_list header.text", (shown.get("header") or {}).get("text"), 60)
+        sections = action.get("sections") or []
+        items = [i for s in sections for i in s.get("product_items") or []]
+        if not action.get("catalog_id"):
+            problems.append("a product list needs action.catalog_id")
+        if not 1 <= len(sections) <= 10 or not 1 <= len(items) <= 30:
+            problems.append(f"{len(sections)} sections and {len(items)} products: 1 to 30 in 1 to 10 sections")
+        for s in sections:
+            problems += _too_long("section title", s.get("title"), 24)
+        if any(not i.get("product_retailer_id") for i in items):
+            problems.append("every product item needs a product_retailer_id")
     else:
-        problems.append(f"interactive type {kind!r} is not button or list")
+        problems.append(f"interactive type {kind!r} is not button, list, product or product_list")
     return problems
