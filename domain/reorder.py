@@ -1,4 +1,4 @@
-"""Reorder prediction, quiet hours and the WhatsApp 24-hour session window.
+"""Reorder prediction and quiet hours (WhatsApp's 24-hour window is domain.service_window's).
 
 Prediction from a retailer's past order times:
   1. sort; orders less than SAME_OCCASION apart (a top-up after the main order) count as one;
@@ -16,7 +16,6 @@ API:
     predict_next_order(order_times) -> ReorderPrediction | None
     is_due(now, prediction, lead=DEFAULT_LEAD, last_reminded_at=None) -> bool
     in_quiet_hours(local_time, start, end) -> bool        start == end means no quiet hours
-    within_session_window(last_inbound_at, now) -> bool   free-form replies allowed (else template)
 """
 
 from __future__ import annotations
@@ -43,7 +42,6 @@ CADENCE_RANGES: tuple[tuple[Cadence, timedelta, timedelta], ...] = (
 )
 """(cadence, shortest median, longest median), both ends inclusive."""
 DEFAULT_LEAD = timedelta(hours=2)
-SESSION_WINDOW = timedelta(hours=24)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,10 +99,3 @@ def in_quiet_hours(local_time: time, start: time, end: time) -> bool:
     if start < end:
         return start <= local_time < end
     return local_time >= start or local_time < end
-
-
-def within_session_window(last_inbound_at: datetime | None, now: datetime) -> bool:
-    """True if the user wrote to us less than 24 hours ago, so a free-form message may be sent."""
-    if last_inbound_at is None:
-        return False
-    return now - last_inbound_at < SESSION_WINDOW

@@ -311,7 +311,6 @@ class ReminderDue(Event):
 
     retailer_id: int
     order_id: int
-    template_sid: str | None  # outside WhatsApp's 24-hour window: the approved template to send it as
 
 
 @dataclass(frozen=True)

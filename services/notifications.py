@@ -406,18 +406,12 @@ async def tell_order_released(uow: UnitOfWork, event: OrderReleased) -> None:
 
 @notice(ReminderDue)
 async def tell_reminder_due(uow: UnitOfWork, event: ReminderDue) -> None:
-    """Free text inside WhatsApp's 24-hour window; outside it the template, with the same content as
-    its variables."""
+    """Outside WhatsApp's 24-hour window the outbox sends it as its template (config `templates`)."""
     retailer = await uow.users.person(event.retailer_id)
     order = await uow.orders.get(event.order_id)
     assert order is not None, "a reminder names an order that exists"
-    language = await uow.notifier.language_of(retailer.phone)
-    lines = await render_lines(uow, language, order.lines, prices=False)
-    body = uow.notifier.texts.render("reorder_reminder", language, name=retailer.name, order_id=order.id,
-                                     lines=lines)
-    template = None if event.template_sid is None else {
-        "sid": event.template_sid, "variables": {"1": retailer.name, "2": f"#{order.id}", "3": lines}}
-    await uow.notifier.write(retailer.phone, body, kind="notify", template=template)
+    await tell(uow, retailer.phone, "reorder_reminder", order.lines, prices=False, name=retailer.name,
+               order_id=order.id)
 
 
 @notice(SendingPaused)

@@ -1,9 +1,9 @@
 """Reorder reminders: retailers whose predicted next order is due get "Order same as last time?".
 
 Prediction and timing are `domain.reorder`'s. Nothing goes out in quiet hours (local time in
-`platform.timezone`), nor to a retailer in the middle of a conversation. Inside
-WhatsApp's 24-hour window the reminder is free text; outside it, the configured template with the
-same content as variables. A reminder is claimed in `reorder_reminders` before it is written, in the
+`platform.timezone`), nor to a retailer in the middle of a conversation. Whether it goes as free
+text or, outside WhatsApp's 24-hour window, as the approved template is the outbox's decision
+(domain.service_window), as for every message. A reminder is claimed in `reorder_reminders` before it is written, in the
 same unit of work, so a second run (or a second worker) never sends it twice. The retailer's
 conversation then awaits YES/NO (`REMINDER_STATE`, answered in handlers/reminders.py).
 """
@@ -15,7 +15,7 @@ from typing import Any
 
 from domain.conversations import IDLE
 from domain.formatting import platform_zone
-from domain.reorder import in_quiet_hours, is_due, predict_next_order, within_session_window
+from domain.reorder import in_quiet_hours, is_due, predict_next_order
 from services.events import ReminderDue
 from storage.repos.reminders import Candidate
 from storage.uow import UnitOfWork
@@ -49,10 +49,9 @@ async def remind(uow: UnitOfWork, candidate: Candidate, now: datetime, config: A
     order = await uow.orders.get(candidate.last_order_id) if candidate.last_order_id is not None else None
     if order is None or not order.lines:
         return False
-    free_text = within_session_window(convo.last_inbound_at, now)
-    if not await uow.reminders.claim(candidate.retailer_id, order.id, now, not free_text):
+    if not await uow.reminders.claim(candidate.retailer_id, order.id, now):
         return False
-    await uow.record(ReminderDue(candidate.retailer_id, order.id, None if free_text else config.reminders.template_sid))
+    await uow.record(ReminderDue(candidate.retailer_id, order.id))
     convo.set(REMINDER_STATE, order_id=order.id)
     await uow.conversations.save(convo, now)
     return True

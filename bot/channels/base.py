@@ -72,6 +72,11 @@ class PermanentSendError(Exception):
     """Sending again will not help (bad number, rejected content)."""
 
 
+class WindowClosed(PermanentSendError):
+    """The provider refuses free text: the recipient's 24-hour window is closed (Cloud API 131047,
+    Twilio 63016). Only a template, or the recipient's next message, gets it through."""
+
+
 class SenderAuthError(Exception):
     """The provider refuses our credentials (token rotated, account suspended): no message can go out
     until they work again, so this is the sender's state, not the message's fault."""
