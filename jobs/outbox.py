@@ -16,7 +16,8 @@ text inside it; outside it the template configured for the row's reply text, fil
 parameters; with none, the row is `held` and queued again as soon as the recipient writes on the
 channel (ahead of the reply to that message, so held rows go out first and in order). A provider that
 still refuses free text (131047, 63016) gets the template when there is one, else the row is held.
-The local chat (`channel` None) has no window.
+The local chat (`channel` None) has no window; a message typed in the simulator or the terminal chat
+counts as the number writing (bot.channels.base.LOCAL_PROVIDERS).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ import asyncpg
 import redis.asyncio as aioredis
 
 from bot.channels.base import (
+    LOCAL_PROVIDERS,
     OutboundMessage,
     PermanentSendError,
     Sender,
@@ -111,7 +113,7 @@ class OutboxSender:
             async with self.pool.acquire() as conn:
                 repo = OutboxRepository(conn)
                 if self.channel:
-                    await repo.release_held(self.channel, self.clock.now())
+                    await repo.release_held(self._opening, self.clock.now())
                 batch = await repo.claim(self.clock.now(), allowed)
                 plans = await self._plans(repo, batch, self.clock.now())
             if self.limiter and len(batch) < allowed:
@@ -127,7 +129,7 @@ class OutboxSender:
 
     async def _plans(self, repo: OutboxRepository, batch: list[OutboundRecord], at: datetime) -> list[_Plan]:
         """The window's decision for each claimed row, at `at`."""
-        opened = await repo.windows_opened(sorted({r.recipient for r in batch}), self.channel) if (
+        opened = await repo.windows_opened(sorted({r.recipient for r in batch}), self._opening) if (
             self.channel and batch) else {}
         return [self._plan(record, opened.get(record.recipient), at) for record in batch]
 
@@ -186,6 +188,11 @@ class OutboxSender:
         if self.paused:
             await self._resume()
         return True
+
+    @property
+    def _opening(self) -> list[str]:
+        """The inbound providers whose messages open the window of `channel`."""
+        return [self.channel or "", *LOCAL_PROVIDERS]
 
     async def _hold(self, record: OutboundRecord, reason: str) -> None:
         metrics.OUTBOX_SENDS.labels("held").inc()

@@ -9,6 +9,11 @@ from typing import Any, Protocol
 from domain.interactive import Interactive
 from nlu.normalize import encodable
 
+# Inbound providers that are this product's own pages (the simulator, the terminal chat). A message
+# typed there counts as the number writing on any channel: the demo's replies may go out through a
+# provider, which still refuses them when WhatsApp's window says otherwise (WindowClosed).
+LOCAL_PROVIDERS = ("console", "web")
+
 
 @dataclass(frozen=True)
 class Media:

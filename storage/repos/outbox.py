@@ -93,12 +93,13 @@ class OutboxRepository:
             row_id, sid, status, at, sent_as,
         )
 
-    async def windows_opened(self, recipients: list[str], channel: str) -> dict[str, datetime]:
-        """Each recipient's latest message to us on `channel`: when its 24-hour window opened."""
+    async def windows_opened(self, recipients: list[str], channels: list[str]) -> dict[str, datetime]:
+        """Each recipient's latest message to us on one of `channels`: when its 24-hour window opened."""
         rows = await self.conn.fetch(
-            "SELECT p.phone, (SELECT i.received_at FROM inbound_messages i WHERE i.phone = p.phone"
-            " AND i.provider = $2 ORDER BY i.received_at DESC LIMIT 1) AS opened"
-            " FROM unnest($1::text[]) AS p(phone)", recipients, channel)
+            "SELECT p.phone, (SELECT max(i.received_at) FROM unnest($2::text[]) AS c(provider),"
+            " LATERAL (SELECT received_at FROM inbound_messages WHERE phone = p.phone AND provider = c.provider"
+            " ORDER BY received_at DESC LIMIT 1) AS i) AS opened"
+            " FROM unnest($1::text[]) AS p(phone)", recipients, channels)
         return {r["phone"]: r["opened"] for r in rows if r["opened"] is not None}
 
     async def hold(self, row_id: int, reason: str) -> None:
@@ -108,13 +109,13 @@ class OutboxRepository:
             "UPDATE outbound_messages SET status = 'held', tries = greatest(tries - 1, 0), last_error = $2"
             " WHERE id = $1", row_id, reason)
 
-    async def release_held(self, channel: str, at: datetime) -> int:
-        """Held rows whose recipient wrote on `channel` since they were held are queued again, due at
+    async def release_held(self, channels: list[str], at: datetime) -> int:
+        """Held rows whose recipient wrote on one of `channels` since they were held are queued again, due at
         `at`; ahead of the reply to that message (older ids), so they go out first and in order."""
         result = await self.conn.execute(
             "UPDATE outbound_messages o SET status = 'queued', next_attempt_at = $2 WHERE o.status = 'held'"
-            " AND EXISTS (SELECT 1 FROM inbound_messages i WHERE i.phone = o.recipient AND i.provider = $1"
-            " AND i.received_at >= o.claimed_at)", channel, at)
+            " AND EXISTS (SELECT 1 FROM inbound_messages i WHERE i.phone = o.recipient AND i.provider = ANY($1)"
+            " AND i.received_at >= o.claimed_at)", channels, at)
         return int(result.split()[-1])
 
     async def retry_later(self, row_id: int, error: str, at: datetime) -> None:

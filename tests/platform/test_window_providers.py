@@ -210,7 +210,8 @@ async def test_delivered_and_read_appear_in_the_order_view(provider) -> None:
     async with runtime.pool.acquire() as conn:
         await seed.product(conn, "SUGAR", "100")
         retailer = await conn.fetchval("SELECT id FROM users WHERE phone = $1", RAM)
-        order_id = await seed.order(conn, retailer, None, "DISPATCHED", runtime.clock.now(), items=[("SUGAR", "2", "100")])
+        order_id = await seed.order(conn, retailer, None, "DISPATCHED", runtime.clock.now(),
+                                    items=[("SUGAR", "2", "100")])
     await provider.customer_writes(RAM, "namaste")
     await provider.notify(RAM, "order_dispatched", order_id=order_id, vendor="Sita Traders")
     await provider.stub.wait_for(2)
