@@ -21,6 +21,7 @@ import yaml
 from domain.delivery import minutes_of
 from domain.durations import parse_duration
 from domain.formatting import DEFAULT_TIMEZONE, zone_named
+from domain.service_window import Template
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = ROOT / "config.yml"
@@ -131,7 +132,14 @@ class OutboxConfig:
 @dataclass(frozen=True)
 class RemindersConfig:
     quiet_hours: dict[str, str] = field(default_factory=lambda: {"start": "21:00", "end": "07:00"})
-    template_sid: str = ""
+
+
+@dataclass(frozen=True)
+class TemplatesConfig:
+    """Approved WhatsApp templates for messages outside the 24-hour window (domain.service_window)."""
+
+    fallback_language: str = "en"          # the translation used when the recipient's language has none
+    messages: dict[str, Template] = field(default_factory=dict)  # reply text key -> its template
 
 
 @dataclass(frozen=True)
@@ -243,6 +251,7 @@ class Config:
     pricing: dict[str, Any] = field(default_factory=dict)
     outbox: OutboxConfig = field(default_factory=OutboxConfig)
     reminders: RemindersConfig = field(default_factory=RemindersConfig)
+    templates: TemplatesConfig = field(default_factory=TemplatesConfig)
     safe_mode: SafeModeConfig = field(default_factory=SafeModeConfig)
     admins: list[AdminEntry] = field(default_factory=list)
     media: MediaConfig = field(default_factory=MediaConfig)
@@ -266,7 +275,8 @@ _CHOICES = {
 _CHECKS = {"platform.timezone": zone_named, "routing.day_starts": minutes_of, "routing.day_ends": minutes_of}
 # Keys that are gone, and what took their place.
 _REPLACED = {"reminders.timezone_offset_minutes": "platform.timezone, an IANA name like Asia/Kathmandu",
-             "reminders.lead": "the retailer's usual ordering hour on the predicted day (no setting)"}
+             "reminders.lead": "the retailer's usual ordering hour on the predicted day (no setting)",
+             "reminders.template_sid": "templates.messages.reorder_reminder (README: the 24-hour window)"}
 
 
 def _convert(value: Any, hint: Any, key: str, problems: list[str]) -> Any:
@@ -295,6 +305,9 @@ def _convert(value: Any, hint: Any, key: str, problems: list[str]) -> Any:
     if origin is dict:
         if not isinstance(value, dict):
             raise ValueError(f"expected a mapping, got {value!r}")
+        _, item_hint = typing.get_args(hint)
+        if dataclasses.is_dataclass(item_hint):
+            return {str(k): _build(item_hint, v, f"{key}{k}.", problems) for k, v in value.items()}
         return dict(value)
     if origin in (types.UnionType, typing.Union):
         return value
@@ -385,11 +398,40 @@ def load_config(path: Path | None = None, env: typing.Mapping[str, str] | None =
     languages = getattr(config, "languages", None)
     if languages is not None and languages.default in LANGUAGES and languages.default not in languages.supported:
         problems.append(f"languages.default: {languages.default!r} must be one of languages.supported")
+    if getattr(config, "templates", None) is not None and getattr(config, "channels", None) is not None:
+        problems.extend(template_problems(config.templates, config.channels.outbound))
     if getattr(getattr(config, "nlu", None), "backend", None) == "openai" and not secrets.openai_api_key:
         problems.append("OPENAI_API_KEY: required when nlu.backend is openai")
     if problems:
         raise ConfigError(problems)
     return dataclasses.replace(config, secrets=secrets)
+
+
+def template_problems(templates: TemplatesConfig, outbound: str) -> list[str]:
+    """Each template names what the outbound provider sends it by, in languages the product speaks."""
+    problems = []
+    if templates.fallback_language not in LANGUAGES:
+        problems.append(f"templates.fallback_language: must be one of {', '.join(LANGUAGES)}")
+    for key, template in templates.messages.items():
+        at = f"templates.messages.{key}"
+        if template is None:
+            continue
+        if not template.languages:
+            problems.append(f"{at}.languages: at least one language")
+        if outbound == "meta" and not re.fullmatch(r"[a-z0-9_]{1,512}", template.name):
+            problems.append(f"{at}.name: the Cloud API template name (lower case letters, digits, _)")
+        if len(set(template.variables)) != len(template.variables):
+            problems.append(f"{at}.variables: a parameter named twice")
+        for language, translation in template.languages.items():
+            if language not in LANGUAGES:
+                problems.append(f"{at}.languages.{language}: must be one of {', '.join(LANGUAGES)}")
+            elif translation is None:
+                continue
+            elif outbound == "twilio" and not re.fullmatch(r"HX[0-9a-fA-F]{32}", translation.sid):
+                problems.append(f"{at}.languages.{language}.sid: the Twilio Content SID (HX and 32 hex digits)")
+            elif outbound == "meta" and not re.fullmatch(r"[a-z]{2,3}(_[A-Z]{2})?", translation.code):
+                problems.append(f"{at}.languages.{language}.code: a WhatsApp language code like en or en_US")
+    return problems
 
 
 def _meta_problems(channels: ChannelsConfig, secrets: Secrets) -> list[str]:

@@ -17,11 +17,18 @@ from jobs.outbox import OutboxSender
 
 
 class LocalSession:
-    def __init__(self, runtime: Runtime, on_send: Callable[[OutboundMessage], None] | None = None) -> None:
+    """`channel` (twilio | meta) makes the session speak as that provider: messages arrive from it and
+    the outbox keeps to its 24-hour window and templates; None is the local chat, with no window."""
+
+    def __init__(self, runtime: Runtime, on_send: Callable[[OutboundMessage], None] | None = None,
+                 channel: str | None = None) -> None:
         self.runtime = runtime
+        self.channel = channel
         self.capture = CaptureSender(on_send)
+        templates = runtime.config.templates
         self.outbox = OutboxSender(runtime.pool, self.capture, runtime.clock, limiter=None,
-                                   max_tries=runtime.config.outbox.max_tries)
+                                   max_tries=runtime.config.outbox.max_tries, channel=channel,
+                                   templates=templates.messages, fallback_language=templates.fallback_language)
 
     def job_context(self) -> dict[str, Any]:
         """What jobs find in arq's ctx, built from this session's runtime."""
@@ -45,7 +52,7 @@ class LocalSession:
                       provider_id: str | None = None, button_payload: str | None = None,
                       extra: dict[str, Any] | None = None) -> int | None:
         """Store and handle one message from `phone`; its inbox id (None: a provider id seen before)."""
-        inbound = InboundMessage(provider="console", provider_id=provider_id or uuid.uuid4().hex,
+        inbound = InboundMessage(provider=self.channel or "console", provider_id=provider_id or uuid.uuid4().hex,
                                  phone=phone, text=text, media=media, button_payload=button_payload,
                                  extra=extra or {})
         message_id = await self.runtime.intake.receive(inbound)

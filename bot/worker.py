@@ -17,7 +17,7 @@ from prometheus_client import start_http_server
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from bot.channels.console import ConsoleSender, delivers_to_console
+from bot.channels.console import ConsoleSender, LocalSender, delivers_to_console
 from bot.channels.meta_sender import MetaSender
 from bot.channels.twilio import TwilioSender
 from bot.config import Config, load_config
@@ -50,9 +50,16 @@ def make_outbox(runtime: Any, sender: Any) -> OutboxSender:
     meta = runtime.config.channels.outbound == "meta"
     from_number = secrets.meta_phone_number_id if meta else secrets.twilio_from_number
     limiter = RateLimiter(runtime.redis, {from_number: cfg.rate_per_sender, "total": cfg.rate_total})
+    templates = runtime.config.templates
     return OutboxSender(runtime.pool, sender, runtime.clock, limiter=limiter,
                         max_tries=cfg.max_tries, batch_size=cfg.batch_size, texts=runtime.texts,
-                        redis=runtime.redis)
+                        redis=runtime.redis, channel=window_channel(runtime.config, sender),
+                        templates=templates.messages, fallback_language=templates.fallback_language)
+
+
+def window_channel(config: Config, sender: Any) -> str | None:
+    """The provider whose 24-hour window the outbox keeps to; None when it delivers to this machine."""
+    return None if isinstance(sender, LocalSender) else config.channels.outbound
 
 
 async def outbox_pump(ctx: dict[str, Any], *, max_backoff: float = 15.0) -> None:

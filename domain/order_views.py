@@ -64,9 +64,23 @@ class StatusChange:
 
 
 @dataclass(frozen=True)
+class MessageReceipt:
+    """A message about the order and what the provider reported of it: sent, delivered, read."""
+
+    recipient: str                     # the name, or the phone of a number that is nobody's
+    body: str
+    status: str                        # the outbox status (queued, sent, delivered, read, held, failed, dead)
+    sent_as: str | None                # text | template
+    sent_at: datetime | None
+    delivered_at: datetime | None
+    read_at: datetime | None
+
+
+@dataclass(frozen=True)
 class OrderHistory:
     order: OrderRow
     lines: list[OrderLine]
     offers: list[OfferRecord]
     history: list[StatusChange]
     children: list[int] = field(default_factory=list)
+    messages: list[MessageReceipt] = field(default_factory=list)

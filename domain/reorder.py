@@ -1,5 +1,5 @@
-"""Reminder timing, quiet hours and the WhatsApp 24-hour session window; and the older median-interval
-prediction (bench/predict.py compares it; reminders use domain.order_prediction).
+"""Reminder timing and quiet hours (WhatsApp's 24-hour window is domain.service_window's); and the
+older median-interval prediction (bench/predict.py compares it; reminders use domain.order_prediction).
 
 Median-interval prediction from a retailer's past order times:
   1. sort; orders less than SAME_OCCASION apart (a top-up after the main order) count as one;
@@ -12,7 +12,6 @@ All datetimes must be timezone-aware and comparable. Quiet hours take a local wa
 API:
     predict_next_order(order_times) -> ReorderPrediction | None
     in_quiet_hours(local_time, start, end) -> bool        start == end means no quiet hours
-    within_session_window(last_inbound_at, now) -> bool   free-form replies allowed (else template)
     send_hour(order_hours, quiet_start, quiet_end) -> int  when a predicted reminder goes out: the
         retailer's usual ordering hour (median local hour of its orders), moved into the hours outside
         the quiet ones (the first allowed hour when it falls in them); the first allowed hour with none
@@ -43,7 +42,6 @@ CADENCE_RANGES: tuple[tuple[Cadence, timedelta, timedelta], ...] = (
     (Cadence.MONTHLY, timedelta(days=25), timedelta(days=36)),
 )
 """(cadence, shortest median, longest median), both ends inclusive."""
-SESSION_WINDOW = timedelta(hours=24)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,13 +85,6 @@ def in_quiet_hours(local_time: time, start: time, end: time) -> bool:
     if start < end:
         return start <= local_time < end
     return local_time >= start or local_time < end
-
-
-def within_session_window(last_inbound_at: datetime | None, now: datetime) -> bool:
-    """True if the user wrote to us less than 24 hours ago, so a free-form message may be sent."""
-    if last_inbound_at is None:
-        return False
-    return now - last_inbound_at < SESSION_WINDOW
 
 
 def _allowed_hours(quiet_start: time, quiet_end: time) -> list[int]:

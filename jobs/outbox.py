@@ -10,14 +10,24 @@ told once, and one row is tried every `probe_every` until the credentials work a
 failure dead-letters a row after `max_tries` only while other messages go out: when nothing was sent
 since its previous try the provider is down for everyone (500s, resets, timeouts), and the row keeps
 waiting with growing backoff instead of being lost to the outage.
+
+WhatsApp's 24-hour window is decided here, for every row, by `domain.service_window.delivery`: free
+text inside it; outside it the template configured for the row's reply text, filled with its
+parameters; with none, the row is `held` and queued again as soon as the recipient writes on the
+channel (ahead of the reply to that message, so held rows go out first and in order). A provider that
+still refuses free text (131047, 63016) gets the template when there is one, else the row is held.
+The local chat (`channel` None) has no window; a message typed in the simulator or the terminal chat
+counts as the number writing (bot.channels.base.LOCAL_PROVIDERS).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -26,12 +36,15 @@ import asyncpg
 import redis.asyncio as aioredis
 
 from bot.channels.base import (
+    LOCAL_PROVIDERS,
     OutboundMessage,
     PermanentSendError,
     Sender,
     SenderAuthError,
     TransientSendError,
+    WindowClosed,
 )
+from domain.service_window import Delivery, FilledTemplate, Template, delivery, fill
 from services.events import SendingPaused
 from services.notifications import publish
 from services.texts import Texts
@@ -45,17 +58,34 @@ log = logging.getLogger(__name__)
 PAUSED_KEY = "khaacho:outbox:paused"  # why sending is paused, for /health; gone when it runs
 
 
+HELD = "outside the 24-hour window and no template fits: waits for the recipient's next message"
+
+
 @dataclass(frozen=True)
 class _Retry:
     error: str
     retry_after: float | None
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """How a claimed row goes out: the message, and as what (or HOLD, with no message)."""
+
+    how: Delivery
+    message: OutboundMessage
+    template: FilledTemplate | None = None  # what a refused free text is sent as instead
+
+
 class OutboxSender:
     def __init__(self, pool: asyncpg.Pool, sender: Sender, clock: Clock, *, limiter: RateLimiter | None,
                  max_tries: int = 5, batch_size: int = 200, texts: Texts | None = None,
-                 redis: aioredis.Redis | None = None, probe_every: timedelta = timedelta(seconds=30)) -> None:
+                 redis: aioredis.Redis | None = None, probe_every: timedelta = timedelta(seconds=30),
+                 channel: str | None = None, templates: Mapping[str, Template] | None = None,
+                 fallback_language: str = "en") -> None:
         self.pool = pool
+        self.channel = channel  # the provider whose 24-hour window applies (None: the local chat)
+        self.templates = templates or {}
+        self.fallback_language = fallback_language
         self.sender = sender
         self.clock = clock
         self.limiter = limiter
@@ -81,23 +111,57 @@ class OutboxSender:
                 await asyncio.sleep(1.0 - time.time() % 1.0)  # the limiter's window is the wall-clock second
                 continue
             async with self.pool.acquire() as conn:
-                batch = await OutboxRepository(conn).claim(self.clock.now(), allowed)
+                repo = OutboxRepository(conn)
+                if self.channel:
+                    await repo.release_held(self._opening, self.clock.now())
+                batch = await repo.claim(self.clock.now(), allowed)
+                plans = await self._plans(repo, batch, self.clock.now())
             if self.limiter and len(batch) < allowed:
                 await self.limiter.refund(allowed - len(batch))  # small batches must not use up the second
             if not batch:
                 return sent
-            results = await asyncio.gather(*(self._send(record) for record in batch))
+            results = await asyncio.gather(*(self._send(record, plan) for record, plan in zip(batch, plans,
+                                                                                                strict=True)))
             sent += sum(r is True for r in results)
             for record, result in zip(batch, results, strict=True):  # after the batch: did anything go out?
                 if isinstance(result, _Retry):
                     await self._failed(record, result.error, transient=True, retry_after=result.retry_after)
 
-    async def _send(self, record: OutboundRecord) -> bool | _Retry:
+    async def _plans(self, repo: OutboxRepository, batch: list[OutboundRecord], at: datetime) -> list[_Plan]:
+        """The window's decision for each claimed row, at `at`."""
+        opened = await repo.windows_opened(sorted({r.recipient for r in batch}), self._opening) if (
+            self.channel and batch) else {}
+        return [self._plan(record, opened.get(record.recipient), at) for record in batch]
+
+    def _plan(self, record: OutboundRecord, opened: datetime | None, at: datetime) -> _Plan:
         message = OutboundMessage(record.recipient, record.body, record.media_url, record.template,
                                   ref=str(record.id), interactive=record.interactive)
+        if self.channel is None or record.template:  # the local chat, or a row that names its template
+            return _Plan(Delivery.TEMPLATE if record.template else Delivery.TEXT, message)
+        filled = fill(record.text, self.templates, self.fallback_language, self.channel) if record.text else None
+        how = delivery(opened, at, filled)
+        if how is Delivery.TEMPLATE:
+            assert filled is not None
+            return _Plan(how, _as_template(message, filled))
+        return _Plan(how, message, filled)
+
+    async def _send(self, record: OutboundRecord, plan: _Plan) -> bool | _Retry:
+        if plan.how is Delivery.HOLD:
+            await self._hold(record, HELD)
+            return False
+        message, how = plan.message, plan.how
         try:
             with metrics.timed(metrics.OUTBOX_SEND_SECONDS):
-                result = await self.sender.send(message)
+                try:
+                    result = await self.sender.send(message)
+                except WindowClosed:
+                    if plan.template is None or how is not Delivery.TEXT:
+                        raise
+                    message, how = _as_template(message, plan.template), Delivery.TEMPLATE
+                    result = await self.sender.send(message)  # the provider knows the window better
+        except WindowClosed as exc:
+            await self._hold(record, str(exc))
+            return False
         except SenderAuthError as exc:
             metrics.OUTBOX_SENDS.labels("refused").inc()
             async with self.pool.acquire() as conn:
@@ -117,13 +181,24 @@ class OutboxSender:
         self._last_ok = self.clock.now()
         async with self.pool.acquire() as conn:
             repo = OutboxRepository(conn)
-            await repo.mark_sent(record.id, result.sid, result.status, self.clock.now())
+            await repo.mark_sent(record.id, result.sid, result.status, self.clock.now(), sent_as=how.value)
             if self._outage:  # the provider is back: what waited out the outage need not wait out its backoff
                 self._outage = False
                 await repo.retry_now(self.clock.now())
         if self.paused:
             await self._resume()
         return True
+
+    @property
+    def _opening(self) -> list[str]:
+        """The inbound providers whose messages open the window of `channel`."""
+        return [self.channel or "", *LOCAL_PROVIDERS]
+
+    async def _hold(self, record: OutboundRecord, reason: str) -> None:
+        metrics.OUTBOX_SENDS.labels("held").inc()
+        async with self.pool.acquire() as conn:
+            await OutboxRepository(conn).hold(record.id, reason)
+        log.info("message held for the 24-hour window", extra={"outbox_id": record.id})
 
     @property
     def _pause_ttl(self) -> int:
@@ -178,9 +253,11 @@ class OutboxSender:
         settled = 0
         async with self.pool.acquire() as conn, conn.transaction():
             repo = OutboxRepository(conn)
-            for record in await repo.stale_sending(self.clock.now() - stale_after):
-                message = OutboundMessage(record.recipient, record.body, record.media_url, record.template,
-                                          ref=str(record.id), interactive=record.interactive)
+            stale = await repo.stale_sending(self.clock.now() - stale_after)
+            for record in stale:
+                claimed_at = record.claimed_at or self.clock.now()
+                (plan,) = await self._plans(repo, [record], claimed_at)  # as decided when it was claimed
+                message = plan.message
                 claimed = record.claimed_at.timestamp() if record.claimed_at else 0.0
                 known = await repo.recorded_sids(record.recipient, record.id)
                 try:
@@ -188,11 +265,17 @@ class OutboxSender:
                 except (TransientSendError, SenderAuthError):
                     continue
                 if found:
-                    await repo.mark_sent(record.id, found.sid, found.status, self.clock.now())
+                    await repo.mark_sent(record.id, found.sid, found.status, self.clock.now(), sent_as=plan.how.value)
                 else:
                     await repo.requeue(record.id, self.clock.now())
                 settled += 1
         return settled
+
+
+def _as_template(message: OutboundMessage, filled: FilledTemplate) -> OutboundMessage:
+    """`message` as its approved template: the body stays (what the recipient reads, for our records)."""
+    return dataclasses.replace(message, interactive=None, media_url=None, template={
+        "name": filled.name, "language": filled.language, "sid": filled.sid, "variables": filled.variables()})
 
 
 async def send_outbox(ctx: dict[str, Any]) -> int:

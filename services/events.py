@@ -312,7 +312,6 @@ class ReminderDue(Event):
 
     retailer_id: int
     order_id: int             # the last order the prediction came from
-    template_sid: str | None  # outside WhatsApp's 24-hour window: the approved template to send it as
     basket: tuple[tuple[str, Decimal], ...]   # predicted: sku, quantity
     day: date                 # the predicted order day (local)
     every_days: int           # the retailer's period

@@ -418,20 +418,14 @@ async def tell_order_released(uow: UnitOfWork, event: OrderReleased) -> None:
 
 @notice(ReminderDue)
 async def tell_reminder_due(uow: UnitOfWork, event: ReminderDue) -> None:
-    """The predicted basket; free text inside WhatsApp's 24-hour window, outside it the template with
-    the same content as its variables."""
+    """The predicted basket, with Yes / Change / No; outside WhatsApp's 24-hour window the outbox sends it
+    as its template (config `templates`)."""
     retailer = await uow.users.person(event.retailer_id)
-    language = await uow.notifier.language_of(retailer.phone)
     found = await uow.products.by_skus([sku for sku, _ in event.basket])
     basket = [OrderLine(sku, found[sku].name, quantity, found[sku].unit, Decimal(0), Decimal(0))
               for sku, quantity in event.basket if sku in found]
-    lines = await render_lines(uow, language, basket, prices=False)
-    body = uow.notifier.texts.render("reorder_reminder", language, name=retailer.name, every=event.every_days,
-                                     lines=lines)
-    template = None if event.template_sid is None else {
-        "sid": event.template_sid, "variables": {"1": retailer.name, "2": str(event.every_days), "3": lines}}
-    shown = reminder_buttons(lambda key: uow.notifier.texts.render(key, language)) if template is None else None
-    await uow.notifier.write(retailer.phone, body, kind="notify", template=template, interactive=shown)
+    await tell(uow, retailer.phone, "reorder_reminder", basket, prices=False, choices=reminder_buttons,
+               name=retailer.name, every=event.every_days)
 
 
 @notice(SendingPaused)

@@ -5,9 +5,9 @@ Prediction is `domain.order_prediction`'s (frequency class, next order day with 
 basket usually ordered) over the retailer's last HISTORY placed orders by local day; timing is
 `domain.reorder`'s (`send_hour`, `reminder_due`, quiet hours in `platform.timezone`). Nothing goes
 out in quiet hours, nor to a retailer in the middle of a conversation. A retailer who already ordered
-has a newer last order, so its prediction moved on to the order after it. Inside WhatsApp's 24-hour
-window the reminder is free text; outside it, the configured template with the same content as
-variables. A reminder is claimed in `reorder_reminders` for the last order the prediction came from,
+has a newer last order, so its prediction moved on to the order after it. Whether it goes as free
+text or, outside WhatsApp's 24-hour window, as the approved template is the outbox's decision
+(domain.service_window), as for every message. A reminder is claimed in `reorder_reminders` for the last order the prediction came from,
 in the same unit of work as its message, so one predicted order is reminded once, by one worker. The
 retailer's conversation then awaits YES/NO (`REMINDER_STATE`, answered in handlers/reminders.py, which
 puts the basket in a draft through the reorder flow).
@@ -23,7 +23,7 @@ from typing import Any
 from domain.conversations import IDLE
 from domain.formatting import platform_zone
 from domain.order_prediction import Frequency, occasions_of, predict_basket, predict_next
-from domain.reorder import in_quiet_hours, reminder_due, send_hour, within_session_window
+from domain.reorder import in_quiet_hours, reminder_due, send_hour
 from services.events import ReminderDue
 from storage.repos.reminders import Candidate
 from storage.uow import UnitOfWork
@@ -97,12 +97,10 @@ async def remind(uow: UnitOfWork, candidate: Candidate, plan: Plan, now: datetim
     convo = await uow.conversations.load(candidate.phone)
     if convo.state != IDLE or candidate.last_order_id is None:
         return False
-    free_text = within_session_window(convo.last_inbound_at, now)
-    if not await uow.reminders.claim(candidate.retailer_id, candidate.last_order_id, now, not free_text):
+    if not await uow.reminders.claim(candidate.retailer_id, candidate.last_order_id, now):
         return False
-    await uow.record(ReminderDue(candidate.retailer_id, candidate.last_order_id,
-                                 None if free_text else config.reminders.template_sid, plan.basket,
-                                 plan.day, round(plan.period_days)))
+    await uow.record(ReminderDue(candidate.retailer_id, candidate.last_order_id, plan.basket, plan.day,
+                                 round(plan.period_days)))
     convo.set(REMINDER_STATE, basket=[[sku, str(quantity)] for sku, quantity in plan.basket])
     await uow.conversations.save(convo, now)
     return True

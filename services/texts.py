@@ -48,9 +48,9 @@ class Texts:
         template = table.get(key) or self._by_language[FALLBACK_LANGUAGE].get(key)
         if template is None:
             raise KeyError(f"no message text {key!r} in data/messages/{FALLBACK_LANGUAGE}.yml")
-        return template.format(**{k: self._words(v, language) for k, v in params.items()}).strip()
+        return template.format(**{k: self.words(v, language) for k, v in params.items()}).strip()
 
-    def _words(self, value: Any, language: str | None) -> Any:
+    def words(self, value: Any, language: str | None) -> Any:
         """Codes passed as parameters (reasons, order statuses) become words in `language`: no
         internal name reaches a reader."""
         if isinstance(value, Reason):

@@ -17,6 +17,7 @@ import asyncpg
 
 from domain.interactive import Interactive
 from domain.language import language_for
+from domain.service_window import TextRef
 from storage.repos.outbox import OutboxRepository
 
 
@@ -24,6 +25,8 @@ class Renderer(Protocol):
     def has(self, key: str) -> bool: ...
 
     def render(self, key: str, language: str | None = None, **params: Any) -> str: ...
+
+    def words(self, value: Any, language: str | None) -> Any: ...
 
 
 @dataclass
@@ -58,7 +61,8 @@ class Notifier:
                      interactive: Interactive | None = None, **params: Any) -> None:
         """Send text `key` to `phone` in its language (or the one given), with buttons or a list."""
         language = language or await self.language_of(phone)
-        await self.write(phone, self.texts.render(key, language, **params), kind="notify", interactive=interactive)
+        await self.write(phone, self.texts.render(key, language, **params), kind="notify", interactive=interactive,
+                         text=self._ref(key, language, params))
 
     async def notify_admins(self, key: str, *, skip: str | None = None, **params: Any) -> None:
         """Send text `key` to every active admin but `skip` (by default the sender)."""
@@ -66,15 +70,25 @@ class Notifier:
         for row in await self.conn.fetch("SELECT phone FROM users WHERE role = 'admin' AND active ORDER BY id"):
             if row["phone"] != skip:
                 language = await self.language_of(row["phone"])
-                await self.write(row["phone"], self.texts.render(key, language, **params), kind="ops")
+                await self.write(row["phone"], self.texts.render(key, language, **params), kind="ops",
+                                 text=self._ref(key, language, params))
 
     async def reply(self, key: str, *, interactive: Interactive | None = None, **params: Any) -> None:
         """Send text `key` to the sender, as the answer to its message, with buttons or a list."""
         assert self.sender is not None, "a reply needs the sender of a message"
         await self.write(self.sender.phone, self.texts.render(key, self.sender.language, **params),
-                         interactive=interactive)
+                         interactive=interactive, text=self._ref(key, self.sender.language, params))
 
     async def write(self, recipient: str, body: str, *, kind: str = "reply", media_url: str | None = None,
-                    template: dict[str, Any] | None = None, interactive: Interactive | None = None) -> None:
-        await OutboxRepository(self.conn).add(recipient, body, at=self.now, kind=kind, inbound_id=self.inbound_id,
-                                              media_url=media_url, template=template, interactive=interactive)
+                    template: dict[str, Any] | None = None, interactive: Interactive | None = None,
+                    text: TextRef | None = None) -> None:
+        """Queue `body`; `text` is the reply text it was rendered from (what fills its template outside
+        WhatsApp's 24-hour window), and names the order the message is about."""
+        order_id = text.params.get("order_id") if text else None
+        await OutboxRepository(self.conn).add(
+            recipient, body, at=self.now, kind=kind, inbound_id=self.inbound_id, media_url=media_url,
+            template=template, interactive=interactive, text=text,
+            order_id=int(order_id) if order_id and order_id.isdigit() and len(order_id) < 19 else None)
+
+    def _ref(self, key: str, language: str, params: dict[str, Any]) -> TextRef:
+        return TextRef(key, language, {k: str(self.texts.words(v, language)) for k, v in params.items()})

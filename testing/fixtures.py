@@ -33,6 +33,7 @@ from testing.expectations import expectation_problems
 ROLES = {"retailer", "vendor", "admin", "unknown"}
 ACTIONS = ("advance", "check", "press", "send", "sql")  # besides an actor's key: that actor sends a text
 SEND_KEYS = {"actor", "text", "media", "id", "location", "cart"}  # location: {lat, lon}; cart: [{sku, quantity}]
+CHANNELS = ("twilio", "meta")  # `channel:` a fixture speaks as; without it, the local chat (no 24-hour window)
 PRESS_KEYS = {"actor", "payload", "title"}  # a tap on a button or list row: by its id, or by its title
 
 
@@ -70,6 +71,7 @@ class Fixture:
     steps: list[Step]
     catalog: Path | None
     by_phone: dict[str, Actor] = field(default_factory=dict)
+    channel: str | None = None  # twilio | meta: WhatsApp's 24-hour window and templates apply
 
     def __post_init__(self) -> None:
         self.by_phone = {a.phone: a for a in self.actors.values()}
@@ -91,9 +93,12 @@ def load_fixture(path: Path) -> Fixture:
             raise FixtureError(f"{path.name}: actor {key}: phone {phone!r} is not E.164")
         actors[key] = Actor(key, spec["role"], phone, str(spec.get("name", key)), spec)
     steps = [_step(path, actors, number, raw) for number, raw in enumerate(data["steps"] or [], 1)]
+    channel = data.get("channel")
+    if channel not in (None, *CHANNELS):
+        raise FixtureError(f"{path.name}: channel must be one of {', '.join(CHANNELS)} (none: the local chat)")
     catalog = data.get("catalog", "demo")
     catalog_path = None if catalog == "none" else DEMO_CATALOG if catalog == "demo" else path.parent / catalog
-    return Fixture(path, str(data.get("name", path.stem)), actors, steps, catalog_path)
+    return Fixture(path, str(data.get("name", path.stem)), actors, steps, catalog_path, channel=channel)
 
 
 def _step(path: Path, actors: dict[str, Actor], number: int, raw: Any) -> Step:

@@ -47,6 +47,7 @@ class Replayer:
         """Replay every step; raise ReplayFailure at the first step not as expected. Returns steps run."""
         await reset_database(self.runtime)
         self.clock.reset()
+        self.session = LocalSession(self.runtime, channel=fixture.channel)
         self._last_run = {job.name: self.clock.now() for job in PERIODIC}
         await stage(fixture, self.runtime)
         self._shown.clear()

@@ -9,6 +9,11 @@ from typing import Any, Protocol
 from domain.interactive import Interactive
 from nlu.normalize import encodable
 
+# Inbound providers that are this product's own pages (the simulator, the terminal chat). A message
+# typed there counts as the number writing on any channel: the demo's replies may go out through a
+# provider, which still refuses them when WhatsApp's window says otherwise (WindowClosed).
+LOCAL_PROVIDERS = ("console", "web")
+
 
 @dataclass(frozen=True)
 class Media:
@@ -70,6 +75,11 @@ class TransientSendError(Exception):
 
 class PermanentSendError(Exception):
     """Sending again will not help (bad number, rejected content)."""
+
+
+class WindowClosed(PermanentSendError):
+    """The provider refuses free text: the recipient's 24-hour window is closed (Cloud API 131047,
+    Twilio 63016). Only a template, or the recipient's next message, gets it through."""
 
 
 class SenderAuthError(Exception):

@@ -41,6 +41,7 @@ class StatusUpdate:
     recipient: str = ""
     error: str | None = None
     callback_data: str | None = None  # the biz_opaque_callback_data we sent (the outbox row id)
+    at: float | None = None           # when it happened (epoch seconds), as Meta reports it
 
 
 @dataclass
@@ -154,8 +155,10 @@ def _status(raw: dict[str, Any]) -> StatusUpdate:
     error = None
     if errors and isinstance(errors[0], dict):
         error = f"{errors[0].get('code', '')} {errors[0].get('title') or errors[0].get('message') or ''}".strip()
+    stamp = raw.get("timestamp")
+    at = float(stamp) if str(stamp).isdigit() and len(str(stamp)) <= 11 else None
     return StatusUpdate(provider_id=wamid, status=state, recipient=str(raw.get("recipient_id", "")),
-                        error=error, callback_data=_str(raw.get("biz_opaque_callback_data")))
+                        error=error, callback_data=_str(raw.get("biz_opaque_callback_data")), at=at)
 
 
 def _profile_names(value: dict[str, Any]) -> dict[str, str]:

@@ -24,6 +24,7 @@ from bot.channels.base import (
     SenderAuthError,
     SendResult,
     TransientSendError,
+    WindowClosed,
 )
 from bot.channels.meta import media_id_of
 from domain.interactive import Interactive, fallback_text
@@ -33,6 +34,7 @@ DEFAULT_API_BASE_URL = "https://graph.facebook.com"
 # Graph error codes that are throttling or an outage even when the HTTP status is 400
 TRANSIENT_CODES = frozenset({1, 2, 4, 17, 80007, 130429, 131016, 131056})
 AUTH_CODES = frozenset({190})  # an expired or revoked access token (OAuthException)
+WINDOW_CLOSED = 131047  # "Re-engagement message": free text more than 24 hours after the customer wrote
 
 
 class MetaSender:
@@ -178,7 +180,7 @@ def _classify(status: int, text: str, retry_after: str | None) -> Exception:
     if status == 429 or status >= 500 or code in TRANSIENT_CODES:
         delay = float(retry_after) if retry_after and retry_after.isdigit() else None
         return TransientSendError(detail, retry_after=delay)
-    return PermanentSendError(detail)
+    return WindowClosed(detail) if code == WINDOW_CLOSED else PermanentSendError(detail)
 
 
 class MediaGone(LookupError):

@@ -21,6 +21,7 @@ from bot.channels.base import (
     SenderAuthError,
     SendResult,
     TransientSendError,
+    WindowClosed,
 )
 from bot.channels.twilio_content import ContentTemplates
 from bot.config import is_e164
@@ -29,6 +30,7 @@ from domain.interactive import fallback_text
 # what a dropped keep-alive connection, a reset or a timeout raises from twilio's aiohttp client
 _UNREACHABLE = (OSError, aiohttp.ClientError, TimeoutError)
 LIST_LIMIT = 100  # messages to one recipient listed when settling a crash
+WINDOW_CLOSED = 63016  # free-form message outside the 24-hour window: only a template goes through
 
 class BadPayload(ValueError):
     """The webhook body lacks what a Twilio message always has."""
@@ -168,7 +170,8 @@ def _classify(exc: TwilioRestException) -> Exception:
         return SenderAuthError(f"twilio {status} (code {exc.code}): {exc.msg}")
     if status == 429 or status >= 500:
         return TransientSendError(f"twilio {status}: {exc.msg}")
-    return PermanentSendError(f"twilio {status} (code {exc.code}): {exc.msg}")
+    refused = WindowClosed if exc.code == WINDOW_CLOSED else PermanentSendError
+    return refused(f"twilio {status} (code {exc.code}): {exc.msg}")
 
 
 def _text(message: OutboundMessage) -> str:

@@ -11,11 +11,13 @@ from __future__ import annotations
 import hmac
 import json
 import logging
+from datetime import UTC, datetime
 
 from aiohttp import web
 
 from bot.appkeys import CONFIG, RUNTIME
 from bot.channels.meta import BadPayload, StatusUpdate, is_valid_signature, parse_webhook
+from bot.channels.meta_sender import WINDOW_CLOSED
 from bot.web.inbound import accept
 from storage.repos.outbox import OutboxRepository
 
@@ -53,15 +55,18 @@ async def notify(request: web.Request) -> web.Response:
 
 async def _record(request: web.Request, status: StatusUpdate) -> None:
     runtime = request.app[RUNTIME]
+    at = datetime.fromtimestamp(status.at, UTC) if status.at is not None else runtime.clock.now()
     async with runtime.pool.acquire() as conn:
         repo = OutboxRepository(conn)
-        known = await repo.record_status(status.provider_id, status.status, status.error)
+        known = await repo.record_status(status.provider_id, status.status, status.error, at)
         ref = status.callback_data or ""
         row_id = int(ref) if ref.isascii() and ref.isdigit() and len(ref) < 19 else None
         if not known and row_id is not None and await repo.settle_sending(
                 row_id, status.provider_id, status.status, runtime.clock.now()):
-            known = await repo.record_status(status.provider_id, status.status, status.error)
+            known = await repo.record_status(status.provider_id, status.status, status.error, at)
             log.info("outbox row settled by its status callback", extra={"outbox_id": row_id})
+        if known and status.error and status.error.split()[0] == str(WINDOW_CLOSED):
+            await repo.hold_sent(status.provider_id, f"meta {status.error}")
     if not known:
         log.info("status for unknown message", extra={"sid": status.provider_id})
 

@@ -8,7 +8,7 @@ from aiohttp import web
 
 from bot.appkeys import CONFIG, RUNTIME
 from bot.channels.base import storable
-from bot.channels.twilio import BadPayload, is_valid_signature, parse_inbound
+from bot.channels.twilio import WINDOW_CLOSED, BadPayload, is_valid_signature, parse_inbound
 from bot.web.inbound import accept
 from storage.repos.outbox import OutboxRepository
 
@@ -53,8 +53,12 @@ async def status(request: web.Request) -> web.Response:
     sid, state = form.get("MessageSid"), form.get("MessageStatus")
     if not sid or not state:
         raise web.HTTPBadRequest(text="MessageSid and MessageStatus are required")
-    async with request.app[RUNTIME].pool.acquire() as conn:
-        known = await OutboxRepository(conn).record_status(sid, state, form.get("ErrorCode"))
+    runtime, code = request.app[RUNTIME], form.get("ErrorCode")
+    async with runtime.pool.acquire() as conn:
+        repo = OutboxRepository(conn)
+        known = await repo.record_status(sid, state, code, runtime.clock.now())  # Twilio sends no time
+        if known and code == str(WINDOW_CLOSED):  # outside the 24-hour window: wait for the customer
+            await repo.hold_sent(sid, f"twilio {code}: outside the 24-hour window")
     if not known:
         log.info("status for unknown message", extra={"sid": sid})
     return web.Response(status=204)

@@ -10,7 +10,7 @@ from domain.credit_scorecard import WEIGHTS, Scorecard
 from domain.dashboard import Dashboard
 from domain.formatting import duration, money, qty, when
 from domain.metrics import Direction, Trend
-from domain.order_views import OrderHistory, OrderRow
+from domain.order_views import MessageReceipt, OrderHistory, OrderRow
 from domain.profiles import RetailerProfile, VendorProfile, VendorRank
 from domain.scoring import risk_for
 from services.reminders import Plan
@@ -89,7 +89,26 @@ def order_history(h: OrderHistory, names: dict[str, str], zone: tzinfo) -> str:
     lines += ["", "History:"]
     lines += [f"  {when(e.at, zone)} {e.from_status or '-'} → {e.to_status} by {names[e.actor]}"
               + (f": {e.reason}" if e.reason else "") for e in h.history] or ["  none"]
+    lines += ["", "Messages:"]
+    lines += [receipt(m, zone) for m in h.messages] or ["  none"]
     return "\n".join(lines)
+
+
+MESSAGE_SHOWN = 40  # characters of a message's first line in /order
+
+
+def receipt(m: MessageReceipt, zone: tzinfo) -> str:
+    """'  to Ram Kirana "Order #1001 confirmed…" (template): sent 10:05 · delivered 10:06 · read 10:09'."""
+    first = m.body.strip().splitlines()[0] if m.body.strip() else ""
+    text = first[:MESSAGE_SHOWN] + ("…" if len(first) > MESSAGE_SHOWN or "\n" in m.body.strip() else "")
+    steps = [f"{name} {when(at, zone)}" for name, at in
+             (("sent", m.sent_at), ("delivered", m.delivered_at), ("read", m.read_at)) if at]
+    if m.status == "held":
+        steps = ["held until the customer writes (24-hour window)"]
+    elif m.status in ("failed", "dead") or not steps:
+        steps.append(m.status)
+    shown = " · ".join(steps)
+    return f"  to {m.recipient} \"{text}\"{' (template)' if m.sent_as == 'template' else ''}: {shown}"
 
 
 def vendor_profile(v: VendorProfile, zone: tzinfo) -> str:

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 
 import asyncpg
 
-from domain.order_views import OfferRecord, OrderFilter, OrderHistory, OrderRow, StatusChange
+from domain.order_views import MessageReceipt, OfferRecord, OrderFilter, OrderHistory, OrderRow, StatusChange
 from domain.orders import OrderLine
 
 _ROW = """
@@ -66,8 +66,13 @@ class OrderViews:
             "SELECT from_status, to_status, actor, reason, at FROM order_status_history WHERE order_id = $1"
             " ORDER BY id", order_id)
         children = await self.conn.fetch("SELECT id FROM orders WHERE parent_id = $1 ORDER BY id", order_id)
+        messages = await self.conn.fetch(
+            "SELECT COALESCE(u.name, m.recipient) AS recipient, m.body, m.status, m.sent_as, m.sent_at,"
+            " m.delivered_at, m.read_at FROM outbound_messages m LEFT JOIN users u ON u.phone = m.recipient"
+            " WHERE m.order_id = $1 ORDER BY m.id", order_id)
         return OrderHistory(OrderRow(**row), [OrderLine(**r) for r in lines], [OfferRecord(**r) for r in offers],
-                            [StatusChange(**r) for r in history], [r["id"] for r in children])
+                            [StatusChange(**r) for r in history], [r["id"] for r in children],
+                            [MessageReceipt(**r) for r in messages])
 
     async def names(self, user_ids: list[int]) -> dict[int, str]:
         rows = await self.conn.fetch("SELECT id, name FROM users WHERE id = ANY($1)", user_ids)

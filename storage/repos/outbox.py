@@ -14,6 +14,7 @@ from typing import Any
 import asyncpg
 
 from domain.interactive import Interactive
+from domain.service_window import TextRef
 
 
 @dataclass(frozen=True)
@@ -28,15 +29,18 @@ class OutboundRecord:
     claimed_at: datetime | None = None
     next_attempt_at: datetime | None = None  # when the claim was due: the previous try's time + its backoff
     interactive: Interactive | None = None
+    text: TextRef | None = None  # the reply text it was rendered from: what fills its template
 
     @classmethod
     def of(cls, row: Any) -> OutboundRecord:
         values = dict(row)
-        shown = values.pop("interactive", None)
-        return cls(**values, interactive=Interactive.from_json(shown) if shown else None)
+        shown, ref = values.pop("interactive", None), values.pop("text_ref", None)
+        return cls(**values, interactive=Interactive.from_json(shown) if shown else None,
+                   text=TextRef.from_json(ref) if ref else None)
 
 
-_COLUMNS = "id, recipient, body, media_url, template, tries, kind, claimed_at, next_attempt_at, interactive"
+_COLUMNS = ("id, recipient, body, media_url, template, tries, kind, claimed_at, next_attempt_at, interactive,"
+            " text_ref")
 
 
 class OutboxRepository:
@@ -45,14 +49,16 @@ class OutboxRepository:
 
     async def add(self, recipient: str, body: str, *, at: datetime, kind: str = "reply",
                   inbound_id: int | None = None, media_url: str | None = None,
-                  template: dict[str, Any] | None = None, interactive: Interactive | None = None) -> int:
+                  template: dict[str, Any] | None = None, interactive: Interactive | None = None,
+                  text: TextRef | None = None, order_id: int | None = None) -> int:
         """Queue a message; the sender is woken (NOTIFY, delivered at commit) in the same statement."""
         return await self.conn.fetchval(
             "WITH queued AS (INSERT INTO outbound_messages (recipient, body, kind, inbound_id, media_url,"
-            " template, interactive, next_attempt_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)"
+            " template, interactive, next_attempt_at, created_at, text_ref, order_id)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10)"
             " RETURNING id) SELECT id FROM queued, pg_notify('outbox', $1)",
             recipient, body, kind, inbound_id, media_url, template,
-            interactive.to_json() if interactive else None, at,
+            interactive.to_json() if interactive else None, at, text.to_json() if text else None, order_id,
         )
 
     async def last_interactive(self, recipient: str) -> Interactive | None:
@@ -79,12 +85,38 @@ class OutboxRepository:
         )
         return sorted((OutboundRecord.of(r) for r in rows), key=lambda r: r.id)
 
-    async def mark_sent(self, row_id: int, sid: str, status: str, at: datetime) -> None:
+    async def mark_sent(self, row_id: int, sid: str, status: str, at: datetime, sent_as: str | None = None) -> None:
+        """The provider took the row (`sent_as`: text or template, as the window decided)."""
         await self.conn.execute(
             "UPDATE outbound_messages SET status = 'sent', provider_sid = $2, provider_status = $3,"
-            " sent_at = $4, last_error = NULL WHERE id = $1",
-            row_id, sid, status, at,
+            " sent_at = $4, last_error = NULL, sent_as = COALESCE($5, sent_as) WHERE id = $1",
+            row_id, sid, status, at, sent_as,
         )
+
+    async def windows_opened(self, recipients: list[str], channels: list[str]) -> dict[str, datetime]:
+        """Each recipient's latest message to us on one of `channels`: when its 24-hour window opened."""
+        rows = await self.conn.fetch(
+            "SELECT p.phone, (SELECT max(i.received_at) FROM unnest($2::text[]) AS c(provider),"
+            " LATERAL (SELECT received_at FROM inbound_messages WHERE phone = p.phone AND provider = c.provider"
+            " ORDER BY received_at DESC LIMIT 1) AS i) AS opened"
+            " FROM unnest($1::text[]) AS p(phone)", recipients, channels)
+        return {r["phone"]: r["opened"] for r in rows if r["opened"] is not None}
+
+    async def hold(self, row_id: int, reason: str) -> None:
+        """Outside the window with no template: the claimed row waits for the recipient's next message
+        (the claim is not counted as a try)."""
+        await self.conn.execute(
+            "UPDATE outbound_messages SET status = 'held', tries = greatest(tries - 1, 0), last_error = $2"
+            " WHERE id = $1", row_id, reason)
+
+    async def release_held(self, channels: list[str], at: datetime) -> int:
+        """Held rows whose recipient wrote on one of `channels` since they were held are queued again, due at
+        `at`; ahead of the reply to that message (older ids), so they go out first and in order."""
+        result = await self.conn.execute(
+            "UPDATE outbound_messages o SET status = 'queued', next_attempt_at = $2 WHERE o.status = 'held'"
+            " AND EXISTS (SELECT 1 FROM inbound_messages i WHERE i.phone = o.recipient AND i.provider = ANY($1)"
+            " AND i.received_at >= o.claimed_at)", channels, at)
+        return int(result.split()[-1])
 
     async def retry_later(self, row_id: int, error: str, at: datetime) -> None:
         await self.conn.execute(
@@ -107,15 +139,29 @@ class OutboxRepository:
             "UPDATE outbound_messages SET status = 'dead', last_error = $2 WHERE id = $1", row_id, error
         )
 
-    async def record_status(self, sid: str, status: str, error: str | None = None) -> bool:
-        """A provider status callback; False when no row has this SID."""
+    async def record_status(self, sid: str, status: str, error: str | None, at: datetime) -> bool:
+        """A provider status callback (reported at `at`); False when no row has this SID. Callbacks
+        arrive out of order: a late `sent` or `delivered` never undoes a `read`."""
         result = await self.conn.execute(
-            "UPDATE outbound_messages SET provider_status = $2,"
-            " status = CASE WHEN $2 IN ('delivered', 'read') THEN $2"
+            "UPDATE outbound_messages SET"
+            " provider_status = CASE WHEN (provider_status = 'read' AND $2 IN ('sent', 'delivered'))"
+            "   OR (provider_status = 'delivered' AND $2 = 'sent') THEN provider_status ELSE $2 END,"
+            " status = CASE WHEN $2 = 'read' THEN 'read' WHEN $2 = 'delivered' AND status <> 'read' THEN 'delivered'"
             "               WHEN $2 IN ('failed', 'undelivered') THEN 'failed' ELSE status END,"
+            " delivered_at = CASE WHEN $2 = 'delivered' THEN LEAST(delivered_at, $4)"
+            "                     WHEN $2 = 'read' THEN COALESCE(delivered_at, $4) ELSE delivered_at END,"
+            " read_at = CASE WHEN $2 = 'read' THEN LEAST(read_at, $4) ELSE read_at END,"
             " last_error = COALESCE($3, last_error) WHERE provider_sid = $1",
-            sid, status, error,
+            sid, status, error, at,
         )
+        return result != "UPDATE 0"
+
+    async def hold_sent(self, sid: str, error: str) -> bool:
+        """The provider refused a message it had accepted because the window was closed: it waits for
+        the recipient's next message like a held row."""
+        result = await self.conn.execute(
+            "UPDATE outbound_messages SET status = 'held', last_error = $2 WHERE provider_sid = $1"
+            " AND status IN ('sent', 'failed')", sid, error)
         return result != "UPDATE 0"
 
     async def settle_sending(self, row_id: int, sid: str, status: str, at: datetime) -> bool:

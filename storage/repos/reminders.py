@@ -63,10 +63,10 @@ class ReminderRepository:
             out.append((r["confirmed_at"], basket))
         return out
 
-    async def claim(self, retailer_id: int, order_id: int, at: datetime, templated: bool) -> bool:
+    async def claim(self, retailer_id: int, order_id: int, at: datetime) -> bool:
         """Record the reminder unless one was recorded since that order; False when another run did."""
         return await self.conn.fetchval(
-            "INSERT INTO reorder_reminders (retailer_id, order_id, sent_at, templated) VALUES ($1, $2, $3, $4)"
+            "INSERT INTO reorder_reminders (retailer_id, order_id, sent_at) VALUES ($1, $2, $3)"
             " ON CONFLICT (retailer_id) DO UPDATE SET order_id = EXCLUDED.order_id, sent_at = EXCLUDED.sent_at,"
-            " templated = EXCLUDED.templated WHERE reorder_reminders.order_id IS DISTINCT FROM EXCLUDED.order_id"
-            " RETURNING true", retailer_id, order_id, at, templated) or False
+            " templated = NULL WHERE reorder_reminders.order_id IS DISTINCT FROM EXCLUDED.order_id"
+            " RETURNING true", retailer_id, order_id, at) or False

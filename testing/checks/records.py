@@ -9,7 +9,7 @@ import asyncpg
 
 from testing.checks.registry import Actors, check, row_check, same, shown
 
-OUTBOX_STATUSES = ("queued", "sending", "sent", "delivered", "read", "failed", "dead")
+OUTBOX_STATUSES = ("queued", "sending", "sent", "delivered", "read", "failed", "dead", "held")
 
 
 def _outbox_problem(spec: dict[str, Any], actors: Actors) -> str | None:
@@ -24,13 +24,14 @@ def _outbox_problem(spec: dict[str, Any], actors: Actors) -> str | None:
        required=("count",), roles={"to": None}, validate=_outbox_problem)
 async def outbox(conn: asyncpg.Connection, actors: Actors, spec: dict[str, Any]) -> list[str]:
     """How many outbox rows match: `to` an actor, body `contains` a text, `media` URL matching a regex,
-    sent as a `template` or not, in a `status` (dead: a dead letter)."""
+    sent as a `template` or not, in a `status` (dead: a dead letter; held: waiting for the 24-hour window)."""
     where, args = [], []
     for key, condition, value in (
             ("to", "recipient = ${}", lambda: actors[spec["to"]].phone),
             ("contains", "strpos(lower(body), lower(${})) > 0", lambda: str(spec["contains"])),
             ("media", "media_url ~ ${}", lambda: str(spec["media"])),
-            ("template", "(template IS NOT NULL) = ${}", lambda: spec["template"]),
+            ("template", "(template IS NOT NULL OR sent_as IS NOT DISTINCT FROM 'template') = ${}",
+             lambda: spec["template"]),
             ("status", "status = ${}", lambda: spec["status"])):
         if key in spec:
             args.append(value())

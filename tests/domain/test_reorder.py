@@ -3,7 +3,6 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 
 from domain.reorder import (
-    SESSION_WINDOW,
     Cadence,
     cadence_for,
     in_quiet_hours,
@@ -11,7 +10,6 @@ from domain.reorder import (
     predict_next_order,
     reminder_due,
     send_hour,
-    within_session_window,
 )
 
 T0 = datetime(2024, 3, 1, 8, 0, tzinfo=UTC)
@@ -113,21 +111,6 @@ def test_reminder_due_from_the_hour_on_the_day_and_through_the_interval():
 )
 def test_in_quiet_hours(now, start, end, quiet):
     assert in_quiet_hours(now, start, end) is quiet
-
-
-@pytest.mark.parametrize(
-    ("last_inbound", "inside"),
-    [
-        (None, False),
-        (T0 - timedelta(hours=1), True),
-        (T0 - SESSION_WINDOW + timedelta(seconds=1), True),
-        (T0 - SESSION_WINDOW, False),  # exactly 24 h: closed
-        (T0 - timedelta(days=3), False),
-        (T0 + timedelta(seconds=5), True),  # a little clock skew between hosts
-    ],
-)
-def test_within_session_window(last_inbound, inside):
-    assert within_session_window(last_inbound, T0) is inside
 
 
 @pytest.mark.parametrize(

@@ -36,6 +36,10 @@ async def _queue() -> set[tuple[str, str]]:
     try:
         await migrate(conn)
         await conn.execute("TRUNCATE inbound_messages, outbound_messages CASCADE")
+        # each recipient wrote a minute ago: WhatsApp's 24-hour window is open for free text
+        await conn.executemany("INSERT INTO inbound_messages (provider, provider_id, phone, status, received_at)"
+                               " VALUES ('twilio', $1, $1, 'done', now() - interval '1 minute')",
+                               [(to,) for to in RECIPIENTS])
         rows = [(to, f"message {n} for {to}") for n in range(PER_RECIPIENT) for to in RECIPIENTS]
         await conn.executemany("INSERT INTO outbound_messages (recipient, body, next_attempt_at, created_at)"
                                " VALUES ($1, $2, now(), now())", rows)

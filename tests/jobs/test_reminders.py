@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.local import LocalSession
 from jobs.reminders import send_reorder_reminders
 from services.reminders import REMINDER_STATE
 from tests.jobs import seed
@@ -14,7 +15,7 @@ D = timedelta(days=1)
 WEEKLY, NEW = "+9779800000001", "+9779800000002"
 
 
-async def _world(runtime, last_inbound_ago: timedelta,  # type: ignore[no-untyped-def]
+async def _world(runtime, last_inbound_ago: timedelta, channel: str = "twilio",  # type: ignore[no-untyped-def]
                  hour_shift: timedelta = timedelta(0)) -> tuple[int, int]:
     now = runtime.clock.now() + hour_shift
     async with runtime.pool.acquire() as conn:
@@ -26,6 +27,9 @@ async def _world(runtime, last_inbound_ago: timedelta,  # type: ignore[no-untype
         await seed.order(conn, new, None, "DELIVERED", now - 7 * D, items=[("RICE", "1", "100")])
         await conn.execute("INSERT INTO conversations (phone, last_inbound_at, updated_at) VALUES ($1, $2, $2)",
                            WEEKLY, now - last_inbound_ago)
+        await conn.execute("INSERT INTO inbound_messages (provider, provider_id, phone, body, status, received_at)"
+                           " VALUES ($3, 'SMlast', $1, 'thik cha', 'done', $2)", WEEKLY, now - last_inbound_ago,
+                           channel)
     return weekly, last
 
 
@@ -49,12 +53,23 @@ async def test_a_weekly_shop_is_reminded_once_with_free_text_inside_the_window(r
     assert claimed == last
 
 
-async def test_outside_the_24_hour_window_the_template_is_used(runtime) -> None:
+async def test_outside_the_24_hour_window_the_outbox_sends_the_template(runtime) -> None:
     weekly, _ = await _world(runtime, timedelta(days=3))
-    assert await run_burst(runtime, [send_reorder_reminders], "send_reorder_reminders") == [[weekly]]
-    (row,) = await _outbox(runtime)
-    assert row["template"]["sid"] == runtime.config.reminders.template_sid
-    assert row["template"]["variables"]["1"] == "Ram Kirana"
+    session = LocalSession(runtime, channel="twilio")
+    assert await run_burst(runtime, [send_reorder_reminders], "send_reorder_reminders", session=session) == [[weekly]]
+    (sent,) = await session.flush()
+    template = runtime.config.templates.messages["reorder_reminder"]
+    assert sent.template is not None and sent.template["sid"] == template.languages["en"].sid
+    assert sent.template["variables"] == {"1": "Ram Kirana", "2": "7", "3": "• RICE: 5 kg"}
+    assert "Time for your usual order?" in sent.body
+
+
+async def test_inside_the_window_the_reminder_is_free_text_on_the_provider_too(runtime) -> None:
+    weekly, _ = await _world(runtime, timedelta(hours=3), channel="meta")
+    session = LocalSession(runtime, channel="meta")
+    assert await run_burst(runtime, [send_reorder_reminders], "send_reorder_reminders", session=session) == [[weekly]]
+    (sent,) = await session.flush()
+    assert sent.template is None and "Time for your usual order?" in sent.body
 
 
 async def test_nothing_in_quiet_hours(runtime) -> None:

@@ -72,3 +72,21 @@ def test_the_old_offset_key_names_its_replacement(tmp_path: Path) -> None:
         load_config(write(tmp_path, "reminders: {timezone_offset_minutes: 345}\n"), {})
     assert caught.value.problems == [
         "reminders.timezone_offset_minutes: replaced by platform.timezone, an IANA name like Asia/Kathmandu"]
+
+
+def test_templates_are_read_per_text_and_language(tmp_path: Path) -> None:
+    shipped = load_config(env={}).templates
+    reminder = shipped.messages["reorder_reminder"]
+    assert reminder.variables == ["name", "order_id", "lines"] and reminder.languages["hi"].code == "hi"
+    text = ("templates:\n  messages:\n    order_dispatched:\n      variables: [order_id, order_id]\n"
+            "      languages: {en: {code: en}, xx: {sid: HX1}}\n")
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, text), {})
+    assert caught.value.problems == [
+        "templates.messages.order_dispatched.variables: a parameter named twice",
+        "templates.messages.order_dispatched.languages.en.sid: the Twilio Content SID (HX and 32 hex digits)",
+        "templates.messages.order_dispatched.languages.xx: must be one of en, ne, ne-deva, hi, hi-deva"]
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, "reminders: {template_sid: HX1}\n"), {})
+    assert caught.value.problems[0].startswith(
+        "reminders.template_sid: replaced by templates.messages.reorder_reminder")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+from datetime import timedelta
 from typing import Any
 
 from bot.appkeys import RUNTIME
@@ -66,6 +67,10 @@ async def with_catalogue_and_vendor(client: Any) -> None:
     await import_catalog(DEMO_CATALOG, runtime.config.secrets.database_url or "", progress=False)
     async with runtime.pool.acquire() as conn:
         await UserRepository(conn).add_vendor(SITA, "Sita Traders")
+        # the vendor wrote to us a minute ago, so its offers may carry buttons (WhatsApp's 24-hour window)
+        await conn.execute("INSERT INTO inbound_messages (provider, provider_id, phone, status, received_at)"
+                           " VALUES ($1, 'earlier', $2, 'done', $3)", runtime.config.channels.outbound, SITA,
+                           runtime.clock.now() - timedelta(minutes=1))
     await runtime.nlu.refresh(runtime.pool, force=True)
 
 

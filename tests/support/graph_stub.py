@@ -4,6 +4,11 @@ It refuses (and records why) a wrong bearer token, a body that is not JSON, and 
 would reject (no messaging_product, a `to` that is not digits, a type without its object, an empty
 text, interactive buttons or lists past WhatsApp's limits); it answers like the Graph API with a fresh
 wamid, and can be told to fail the next requests.
+
+WhatsApp's 24-hour window, once `track_windows()` is called: anything but a template to a number that
+has not written (`customer_wrote`) in the last 24 hours gets error 131047 (Re-engagement message). A
+template must be approved (`approve`: name, language, how many body parameters): an unknown one gets
+132001, a parameter count that differs 132000, a parameter with a new line or tab 132018.
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ import contextlib
 import itertools
 import json
 import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aiohttp import web
@@ -31,6 +38,44 @@ class GraphStub:
         self.media: dict[str, tuple[bytes, str]] = {}   # media id -> (bytes, content type)
         self._ids = itertools.count(1)
         self.arrived = asyncio.Event()
+        self.templates: dict[tuple[str, str], int] = {}   # (name, language code) -> body parameters
+        self.windows: dict[str, datetime] | None = None   # "9779800000001" -> when it last wrote; None: not checked
+        self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+
+    def track_windows(self, clock: Callable[[], datetime] | None = None) -> None:
+        """From now on only templates reach numbers that did not write in the last 24 hours."""
+        self.windows = {}
+        self.clock = clock or self.clock
+
+    def customer_wrote(self, phone: str) -> None:
+        if self.windows is not None:
+            self.windows[phone.lstrip("+")] = self.clock()
+
+    def approve(self, name: str, language: str, parameters: int) -> None:
+        self.templates[(name, language)] = parameters
+
+    def _whatsapp_refuses(self, body: dict[str, Any]) -> tuple[int, str] | None:
+        """What WhatsApp itself refuses in a well-formed request: (error code, message)."""
+        if body["type"] == "template":
+            template = body["template"]
+            key = (template["name"], (template.get("language") or {}).get("code", ""))
+            if key not in self.templates:
+                return 132001, f"Template name does not exist in the translation: {key}"
+            parameters = [p for c in template.get("components") or [] if c.get("type") == "body"
+                          for p in c.get("parameters") or []]
+            if len(parameters) != self.templates[key]:
+                return 132000, (f"Number of parameters does not match the expected number of params:"
+                                f" {len(parameters)} given, {self.templates[key]} expected")
+            if any(any(ch in str(p.get("text", "")) for ch in "\n\t") or "    " in str(p.get("text", ""))
+                   for p in parameters):
+                return 132018, "Param text cannot have new-line/tab characters or more than 4 consecutive spaces"
+            return None
+        if self.windows is not None:
+            wrote = self.windows.get(body["to"])
+            if wrote is None or self.clock() - wrote >= timedelta(hours=24):
+                return 131047, ("Re-engagement message: more than 24 hours have passed since the recipient"
+                                " last replied to the sender number")
+        return None
 
     def app(self) -> web.Application:
         app = web.Application()
@@ -82,6 +127,10 @@ class GraphStub:
         if problems:
             self.rejected.extend(problems)
             return self._error(400, "; ".join(problems), 100)
+        if refused := self._whatsapp_refuses(body):
+            code, message = refused
+            self.rejected.append(f"{code}: {message}")
+            return self._error(400, message, code)
         if self.fail_next:
             status, error = self.fail_next.pop(0)
             return web.json_response({"error": error}, status=status,

@@ -10,6 +10,11 @@ It also serves the Content API (`POST /v1/Content`, `GET /v1/Content`): quick-re
 templates are checked against WhatsApp's limits (at most 3 quick replies with titles of 20
 characters, at most 10 list items of 24 with descriptions of 72, a list button of 20, a body of
 1024) and refused with Twilio's 400 as the real API does; a message may then name one by ContentSid.
+
+WhatsApp's 24-hour window, once `track_windows()` is called: a free-form message (Body, media or a
+quick-reply content) to a number that has not written (`customer_wrote`) in the last 24 hours is
+refused with 63016, as WhatsApp refuses it. A message naming an approved template (`approve`) or a
+content made here must give exactly its variables in ContentVariables, else 63028.
 """
 
 from __future__ import annotations
@@ -20,8 +25,9 @@ import contextlib
 import itertools
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
 
@@ -59,6 +65,31 @@ class TwilioStub:
         self._ids = itertools.count(1)
         self.arrived = asyncio.Event()
         self.contents: dict[str, dict] = {}    # content SID -> the create request's JSON
+        self.approved: dict[str, int] = {}     # approved template content SID -> how many variables it has
+        self.windows: dict[str, datetime] | None = None  # "whatsapp:+977…" -> when it last wrote; None: not checked
+        self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+
+    def track_windows(self, clock: Callable[[], datetime] | None = None) -> None:
+        """From now on free-form messages only reach numbers that wrote in the last 24 hours."""
+        self.windows = {}
+        self.clock = clock or self.clock
+
+    def customer_wrote(self, phone: str) -> None:
+        if self.windows is not None:
+            self.windows["whatsapp:" + phone] = self.clock()
+
+    def approve(self, sid: str, variables: int) -> None:
+        """A WhatsApp-approved template with `variables` placeholders ({{1}} … {{n}})."""
+        self.approved[sid] = variables
+
+    def _window_open(self, to: str) -> bool:
+        wrote = None if self.windows is None else self.windows.get(to)
+        return self.windows is None or (wrote is not None and self.clock() - wrote < timedelta(hours=24))
+
+    def _expected_variables(self, sid: str) -> int | None:
+        if sid in self.approved:
+            return self.approved[sid]
+        return len(self.contents[sid].get("variables") or {}) if sid in self.contents else None
 
     def app(self) -> web.Application:
         app = web.Application()
@@ -145,6 +176,17 @@ class TwilioStub:
             self.rejected.append(f"ContentVariables {variables!r} is not one JSON object")
             return web.json_response({"code": 21656, "message": "The ContentVariables Parameter is invalid",
                                       "status": 400}, status=400)
+        expected = self._expected_variables(str(content_sid)) if content_sid else None
+        given = len(json.loads(str(variables[0]))) if variables else 0
+        if expected is not None and given != expected:
+            self.rejected.append(f"ContentVariables has {given} variables, the template {content_sid} {expected}")
+            return web.json_response({"code": 63028, "status": 400, "message": "Number of parameters provided"
+                                      " does not match the expected number of parameters"}, status=400)
+        if not self._window_open(str(to)) and str(content_sid or "") not in self.approved:
+            self.rejected.append(f"free-form message to {to} outside the 24-hour window")
+            return web.json_response({"code": 63016, "status": 400, "message": "Failed to send freeform message"
+                                      " because you are outside the allowed window. Please use a Template."},
+                                     status=400)
         if self.fail_next or str(to) in self.fail_to:
             status = self.fail_next.pop(0) if self.fail_next else self.fail_to[str(to)]
             code = {429: 20429, 401: 20003, 403: 20003}.get(status, 20500)
