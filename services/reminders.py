@@ -7,10 +7,11 @@ basket usually ordered) over the retailer's last HISTORY placed orders by local 
 out in quiet hours, nor to a retailer in the middle of a conversation. A retailer who already ordered
 has a newer last order, so its prediction moved on to the order after it. Whether it goes as free
 text or, outside WhatsApp's 24-hour window, as the approved template is the outbox's decision
-(domain.service_window), as for every message. A reminder is claimed in `reorder_reminders` for the last order the prediction came from,
-in the same unit of work as its message, so one predicted order is reminded once, by one worker. The
-retailer's conversation then awaits YES/NO (`REMINDER_STATE`, answered in handlers/reminders.py, which
-puts the basket in a draft through the reorder flow).
+(domain.service_window), as for every message. A reminder is claimed in `reorder_reminders` for the
+last order the prediction came from, in the same unit of work as its message, so one predicted order
+is reminded once, by one worker. The retailer's conversation then awaits YES / CHANGE / NO
+(`REMINDER_STATE`, answered in handlers/reminders.py, which puts the basket in a draft through the
+reorder flow).
 """
 
 from __future__ import annotations
