@@ -60,7 +60,7 @@ async def test_outside_the_24_hour_window_the_outbox_sends_the_template(runtime)
     (sent,) = await session.flush()
     template = runtime.config.templates.messages["reorder_reminder"]
     assert sent.template is not None and sent.template["sid"] == template.languages["en"].sid
-    assert sent.template["variables"] == {"1": "Ram Kirana", "2": "7", "3": "• RICE: 5 kg"}
+    assert sent.template["variables"] == {"1": "Ram Kirana", "2": "7", "3": "• Rice: 5 kg"}
     assert "Time for your usual order?" in sent.body
 
 
