@@ -12,6 +12,7 @@ from nlu.lexicon import CONNECTORS
 from nlu.packs import pack_fits, pack_numbers
 from nlu.quantities import Amount, is_count
 from nlu.shop_words import catalogue_words
+from nlu.sku_choice import brand_matches
 from nlu.splitter import Span
 from nlu.types import Candidate, ParsedItem
 from nlu.units import BULK_UNITS, COUNT, DOZEN, GENERIC_COUNT, MASS, VOLUME, same_family
@@ -24,9 +25,12 @@ SIZE_BONUS = 8.0  # the pack size said matches the product's
 SIZE_PENALTY = 12.0  # ...or contradicts it
 FIT_BONUS = 3.0  # a weight/volume asked for is a whole number of the product's packs
 AMBIGUOUS_MARGIN = 4.0  # candidates this close to the best are worth a question
-BEST_SELLER = 1.5  # a sibling selling this many times more than each close one is what was meant
+BEST_SELLER = 1.2  # a sibling selling this many times more than each close one is what was meant
 MIN_SCORE = 62.0  # below this the product is unknown
 CLEAR_MATCH = 85.0  # a match this good is not searched again in catalogue words
+BRAND_SLACK = 3.0  # the brand's own products are preferred unless the plain search is clearly better
+FAMILY_KEEP = 12.0  # ...those this close to the best of them are scored
+FAMILY_LIMIT = 80
 _BULK_SIZE = 5000.0  # g or ml: a 15 l jar or a 25 kg bag is bulk
 _CASE_UNITS = frozenset({*BULK_UNITS, "box"})
 _PACK_COUNT = re.compile(r"\(\s*\d+\s*[a-z]")
@@ -57,8 +61,13 @@ class ItemResolver:
             again = self.index.search(" ".join(translated), limit=12, sized_query=sized)
             if again and (not matches or again[0].score > matches[0].score):
                 matches = again
+        family = brand_matches(self.index, span.words)
+        if family and (not matches or family[0].score >= matches[0].score - BRAND_SLACK):
+            matches = [m for m in family if m.score >= family[0].score - FAMILY_KEEP][:FAMILY_LIMIT]
         if not matches:
             return None
+        quantity = self._pack_not_quantity(span, matches, quantity)
+        packs = pack_numbers(span.tokens, span.amounts, quantity)
         scored = sorted((self._score(m, quantity, size, span.hints, packs) for m in matches),
                         key=lambda s: -s.adjusted)
         best = scored[0]
@@ -78,6 +87,22 @@ class ItemResolver:
         return ParsedItem(text=span.text, sku=chosen.product.sku if chosen else None,
                           name=chosen.product.name if chosen else None, quantity=value, unit=unit,
                           score=round(best.match.score, 1), candidates=candidates, ambiguous=ambiguous)
+
+    def _pack_not_quantity(self, span: Span, matches: list[Match], quantity: Amount | None) -> Amount | None:
+        """Of two bare numbers, the one that is a pack size of the best matches is not the quantity:
+        "2 himalaya almond tel 500" orders two 500 ml bottles."""
+        if quantity is None or quantity.unit is not None:
+            return quantity
+        bare = [a for a in span.amounts if is_count(a) and a is not quantity and not _names_pack(a, span.tokens)]
+        if len(bare) != 1:
+            return quantity
+        top = [m.product for m in matches[:FAMILY_LIMIT] if m.score >= matches[0].score - FAMILY_KEEP]
+
+        def fits(value: float) -> bool:
+            return any(pack_fits(float(self.index.size[p]), int(self.index.multipack[p]), value) for p in top)
+
+        other = bare[0]
+        return other if fits(quantity.value) and not fits(other.value) else quantity
 
     def _best_seller(self, best: _Scored, close: list[_Scored]) -> tuple[_Scored, list[_Scored]]:
         """Among candidates the words cannot tell apart, the one that sells clearly best."""
