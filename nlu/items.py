@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from domain.catalog import Product
 from nlu.catalog_index import CatalogIndex, Match
 from nlu.lexicon import CONNECTORS
-from nlu.packs import pack_fits, pack_numbers
+from nlu.packs import pack_fits, pack_numbers, single_pack, word_packs
 from nlu.quantities import Amount, is_count
 from nlu.shop_words import catalogue_words
 from nlu.sku_choice import brand_matches
@@ -23,9 +23,11 @@ FAMILY_BONUS = 3.0  # ...or in an equivalent pack (packet ~ pouch, crate ~ carto
 BULK_PENALTY = 8.0  # cartons, crates, sacks and big jars only when asked for
 SIZE_BONUS = 8.0  # the pack size said matches the product's
 SIZE_PENALTY = 12.0  # ...or contradicts it
+MULTIPACK_UNSAID = 3.0  # a multipack whose count was not said, when its single pack fits as well
 FIT_BONUS = 3.0  # a weight/volume asked for is a whole number of the product's packs
 AMBIGUOUS_MARGIN = 4.0  # candidates this close to the best are worth a question
 BEST_SELLER = 1.2  # a sibling selling this many times more than each close one is what was meant
+SALES_TIE = 2.0  # candidates this close are told apart by sales alone
 MIN_SCORE = 62.0  # below this the product is unknown
 CLEAR_MATCH = 85.0  # a match this good is not searched again in catalogue words
 BRAND_SLACK = 3.0  # the brand's own products are preferred unless the plain search is clearly better
@@ -67,8 +69,9 @@ class ItemResolver:
         if not matches:
             return None
         quantity = self._pack_not_quantity(span, matches, quantity)
-        packs = pack_numbers(span.tokens, span.amounts, quantity)
-        scored = sorted((self._score(m, quantity, size, span.hints, packs) for m in matches),
+        packs = pack_numbers(span.tokens, span.amounts, quantity) + (word_packs(span.tokens) if size is None else [])
+        single = single_pack(span.tokens)
+        scored = sorted((self._score(m, quantity, size, span.hints, packs, single) for m in matches),
                         key=lambda s: -s.adjusted)
         best = scored[0]
         close = [s for s in scored[1:] if s.adjusted >= best.adjusted - AMBIGUOUS_MARGIN]
@@ -108,6 +111,11 @@ class ItemResolver:
         """Among candidates the words cannot tell apart, the one that sells clearly best."""
         if not close:
             return best, close
+        tied = [s for s in close if s.adjusted >= best.adjusted - SALES_TIE]
+        if len(tied) < len(close):  # something the shop said sets the best apart: the rest is no question
+            close = tied
+            if not close:
+                return best, close
         ranked = sorted([best, *close], key=lambda s: -float(self.index.sales[s.match.product]))
         top, runner = (float(self.index.sales[s.match.product]) for s in ranked[:2])
         if top > 0 and top >= BEST_SELLER * runner:
@@ -125,7 +133,7 @@ class ItemResolver:
         return [a.is_measure and a.end < len(tokens) and tokens[a.end] in CONNECTORS for a in span.amounts]
 
     def _score(self, match: Match, quantity: Amount | None, size: Amount | None,
-               hints: list[str], packs: list[float]) -> _Scored:
+               hints: list[str], packs: list[float], single: bool = False) -> _Scored:
         product = self.index.products[match.product]
         score = match.score
         wanted = _wanted_unit(quantity, hints)
@@ -145,9 +153,14 @@ class ItemResolver:
                 score += SIZE_BONUS / 4
             elif said[0] is False:
                 score -= SIZE_PENALTY
+        multipack = int(self.index.multipack[match.product])
         if size is not None:
             fits = self.index.size_matches(match.product, size.base)
             score += {True: SIZE_BONUS, False: -SIZE_PENALTY, None: 0.0}[fits]
+            if fits and multipack and not any(abs(n - multipack) < 1e-9 for n in packs):
+                score -= MULTIPACK_UNSAID  # "70 gm" is the single 70 g pack, not the 4x70 g
+        if single and multipack:
+            score -= MULTIPACK_UNSAID
         elif quantity is not None and quantity.is_measure:
             pack = float(self.index.size[match.product])
             if self.index.units.unit(product.unit) and self.index.units.unit(product.unit).kind in (MASS, VOLUME):

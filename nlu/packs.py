@@ -33,6 +33,23 @@ def pack_numbers(tokens: list[str], amounts: list[Amount], quantity: Amount | No
     return out
 
 
+# Packs shop owners name by a word: "pao" a quarter kilo, "aadha"/"half" half a kilo or litre,
+# "sawa" one and a quarter, "dedh" one and a half (grams or millilitres).
+PACK_WORDS = {"pao": 250.0, "paau": 250.0, "pav": 250.0, "aadha": 500.0, "adha": 500.0, "half": 500.0,
+              "sawa": 1250.0, "dedh": 1500.0, "डेढ": 1500.0, "आधा": 500.0, "पाउ": 250.0}
+SINGLE_WORDS = frozenset({"single", "eutai", "ek", "akela", "खुद्रा"})
+
+
+def word_packs(tokens: list[str]) -> list[float]:
+    """Pack sizes named by words ("tata chiya pao", "fortune half litre")."""
+    return [PACK_WORDS[t] for t in tokens if t in PACK_WORDS]
+
+
+def single_pack(tokens: list[str]) -> bool:
+    """Whether the shop asks for single packs, not a multipack ("maggi single 12 pc")."""
+    return any(t in SINGLE_WORDS for t in tokens)
+
+
 def _tied(tokens: list[str], amount: Amount) -> bool:
     return amount.end < len(tokens) and tokens[amount.end] in CONNECTORS
 
@@ -48,4 +65,4 @@ def pack_fits(size: float, count: int, number: float) -> bool | None:
     return bool(size) and (abs(size - number) <= 0.02 * number or abs(size - number * 1000) <= 20 * number)
 
 
-__all__ = ["multipack_count", "pack_fits", "pack_numbers"]
+__all__ = ["PACK_WORDS", "multipack_count", "pack_fits", "pack_numbers", "single_pack", "word_packs"]

@@ -18,6 +18,7 @@ from rapidfuzz import fuzz
 
 from nlu.catalog_index import CatalogIndex, Match
 from nlu.lexicon import CONNECTORS
+from nlu.normalize import prepare
 from nlu.shop_words import SHOP_WORDS
 
 BRAND_SIMILAR = 80.0  # a said word this alike to a brand word (or with the same skeleton) names it
@@ -91,7 +92,9 @@ class BrandFamilies:
         words = self._name_words.get(product)
         if words is None:
             p = self.index.products[product]
-            said = " ".join((self.index.query_words(p.name), *(self.index.query_words(a) for a in p.aliases)))
+            # the key words and the plain words ("Detergent Bar": "bar" is a unit word to keys)
+            said = " ".join((self.index.query_words(p.name), *(self.index.query_words(a) for a in p.aliases),
+                             *(w for w in prepare(p.name).split() if w.isalpha())))
             words = tuple(dict.fromkeys(said.split()))
             self._name_words[product] = words
         return words
