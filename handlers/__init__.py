@@ -17,6 +17,7 @@ from handlers import (
     stock,
     vendor,
 )
+from handlers.admin import aliases as admin_aliases
 from handlers.admin import basics as admin_basics
 from handlers.admin import delivery as admin_delivery
 from handlers.admin import exports as admin_exports
@@ -35,6 +36,6 @@ def routers() -> list[Router]:
     """Routers in the order they are tried within each priority; the first match wins."""
     return [admin_basics.router, admin_stats.router, admin_orders.router, admin_people.router,
             admin_exports.router, admin_payments.router, admin_tickets.router, admin_healing.router,
-            admin_safemode.router, admin_delivery.router, admin_market.router, media.router, reminders.router,
-            language.router, payment.router, stock.router, delivery.router, vendor.router, order.router, reorder.router,
-            inquiry.router, complaint.router, greeting.router, fallback.router]
+            admin_safemode.router, admin_delivery.router, admin_market.router, admin_aliases.router, media.router,
+            reminders.router, language.router, payment.router, stock.router, delivery.router, vendor.router,
+            order.router, reorder.router, inquiry.router, complaint.router, greeting.router, fallback.router]
