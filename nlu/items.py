@@ -33,6 +33,8 @@ CLEAR_MATCH = 85.0  # a match this good is not searched again in catalogue words
 BRAND_SLACK = 3.0  # the brand's own products are preferred unless the plain search is clearly better
 FAMILY_KEEP = 12.0  # ...those this close to the best of them are scored
 FAMILY_LIMIT = 80
+EXACT_KEY = 99.0  # a search score this high is a name or alias said exactly
+EXACT_BONUS = 5.0
 _BULK_SIZE = 5000.0  # g or ml: a 15 l jar or a 25 kg bag is bulk
 _CASE_UNITS = frozenset({*BULK_UNITS, "box"})
 _PACK_COUNT = re.compile(r"\(\s*\d+\s*[a-z]")
@@ -63,9 +65,7 @@ class ItemResolver:
             again = self.index.search(" ".join(translated), limit=12, sized_query=sized)
             if again and (not matches or again[0].score > matches[0].score):
                 matches = again
-        family = brand_matches(self.index, span.words)
-        if family and (not matches or family[0].score >= matches[0].score - BRAND_SLACK):
-            matches = [m for m in family if m.score >= family[0].score - FAMILY_KEEP][:FAMILY_LIMIT]
+        matches = self._with_brand(matches, span.words)
         if not matches:
             return None
         quantity = self._pack_not_quantity(span, matches, quantity)
@@ -90,6 +90,24 @@ class ItemResolver:
         return ParsedItem(text=span.text, sku=chosen.product.sku if chosen else None,
                           name=chosen.product.name if chosen else None, quantity=value, unit=unit,
                           score=round(best.match.score, 1), candidates=candidates, ambiguous=ambiguous)
+
+    def _with_brand(self, matches: list[Match], words: list[str]) -> list[Match]:
+        """The plain search's matches, or the products of the brand said (nlu.sku_choice) when the
+        search found another brand's product first; when it found the brand itself, the brand's
+        siblings it left out are added at its best score."""
+        family = brand_matches(self.index, words)
+        if not family:
+            return matches
+        family = [m for m in family if m.score >= family[0].score - FAMILY_KEEP][:FAMILY_LIMIT]
+        if matches and matches[0].product in {m.product for m in family}:
+            # the search agrees on the brand: the brand's scores, and a name or alias said exactly
+            # ("wai wai" is the alias of one Wai Wai) keeps its lead
+            exact = {m.product for m in matches if m.score >= EXACT_KEY}
+            return sorted((Match(m.product, max(0.0, m.score - EXACT_BONUS * bool(exact and m.product not in exact)),
+                                 m.sized_key) for m in family), key=lambda m: -m.score)
+        if not matches or family[0].score >= matches[0].score - BRAND_SLACK:
+            return family
+        return matches
 
     def _pack_not_quantity(self, span: Span, matches: list[Match], quantity: Amount | None) -> Amount | None:
         """Of two bare numbers, the one that is a pack size of the best matches is not the quantity:
