@@ -40,6 +40,17 @@ PACK_WORDS = {"pao": 250.0, "paau": 250.0, "pav": 250.0, "aadha": 500.0, "adha":
 SINGLE_WORDS = frozenset({"single", "eutai", "ek", "akela", "खुद्रा"})
 
 
+_PRICE_POINT = re.compile(r"(?<!\S)(?:rs\.?\s*)?\d+\s*(?:rs|rupees?|rupaiya\w*|रुपैयाँ)?\.?\s+(?:wala|wali|vala|waala|ko|वाला)"
+                          r"(?=\s|$)", re.I)
+_HAS_CURRENCY = re.compile(r"rs|rupee|rupaiya|रुपैयाँ", re.I)
+
+
+def without_price_points(text: str) -> str:
+    """The text without a pack named by its shelf price ("10 rupee wala", "rs 5 wala"): that number
+    is neither the quantity nor a size, and "rupee wala" is no product."""
+    return _PRICE_POINT.sub(lambda m: " " if _HAS_CURRENCY.search(m.group()) else m.group(), text)
+
+
 def word_packs(tokens: list[str]) -> list[float]:
     """Pack sizes named by words ("tata chiya pao", "fortune half litre")."""
     return [PACK_WORDS[t] for t in tokens if t in PACK_WORDS]
@@ -65,4 +76,4 @@ def pack_fits(size: float, count: int, number: float) -> bool | None:
     return bool(size) and (abs(size - number) <= 0.02 * number or abs(size - number * 1000) <= 20 * number)
 
 
-__all__ = ["PACK_WORDS", "multipack_count", "pack_fits", "pack_numbers", "single_pack", "word_packs"]
+__all__ = ["PACK_WORDS", "without_price_points", "multipack_count", "pack_fits", "pack_numbers", "single_pack", "word_packs"]
