@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from domain.catalog import Product
 from nlu.catalog_index import CatalogIndex, Match
 from nlu.lexicon import CONNECTORS
-from nlu.packs import pack_fits, pack_numbers, single_pack, word_packs
+from nlu.packs import pack_fits, pack_numbers, single_pack, small_pack, word_packs
 from nlu.quantities import Amount, is_count
 from nlu.shop_words import catalogue_words
 from nlu.sku_choice import brand_matches
@@ -71,6 +71,9 @@ class ItemResolver:
         quantity = self._pack_not_quantity(span, matches, quantity)
         packs = pack_numbers(span.tokens, span.amounts, quantity) + (word_packs(span.tokens) if size is None else [])
         single = single_pack(span.tokens)
+        if small_pack(span.tokens) and size is None and not packs:
+            packs = self._smallest(matches)
+            single = True
         scored = sorted((self._score(m, quantity, size, span.hints, packs, single) for m in matches),
                         key=lambda s: -s.adjusted)
         best = scored[0]
@@ -108,6 +111,12 @@ class ItemResolver:
         if not matches or family[0].score >= matches[0].score - BRAND_SLACK:
             return family
         return matches
+
+    def _smallest(self, matches: list[Match]) -> list[float]:
+        """The smallest single pack among the best matches (what "chota" asks for), as a pack number."""
+        top = [m.product for m in matches if m.score >= matches[0].score - AMBIGUOUS_MARGIN]
+        sizes = [float(self.index.size[p]) for p in top if self.index.size[p] and not self.index.multipack[p]]
+        return [min(sizes)] if sizes else []
 
     def _pack_not_quantity(self, span: Span, matches: list[Match], quantity: Amount | None) -> Amount | None:
         """Of two bare numbers, the one that is a pack size of the best matches is not the quantity:

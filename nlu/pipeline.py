@@ -62,7 +62,7 @@ class NluPipeline:
         self._install(CatalogIndex(products, self.index.units))
 
     def _install(self, index: CatalogIndex) -> None:
-        protected = {a.lower() for p in index.products for a in (p.name, *p.aliases)}
+        protected = {a.lower() for p in index.products for a in (p.name, *p.aliases, p.brand) if a}
         splitter = Splitter(index.units, index.phrases, protected)
         categories = frozenset(p.category for p in index.products if p.category)
         self._state = _State(index, splitter, ItemResolver(index), categories)
