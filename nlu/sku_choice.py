@@ -139,7 +139,14 @@ def _alike(a: str, b: str) -> float:
         return 100.0
     if min(len(a), len(b)) <= 2:
         return 0.0
-    return float(fuzz.ratio(a, b))
+    ratio = float(fuzz.ratio(a, b))
+    if ratio < BRAND_SIMILAR and a[0] == b[0] and len(_consonants(a)) >= 3 and _consonants(a) == _consonants(b):
+        return BRAND_SIMILAR + 5.0  # a vowel said otherwise: "sarf" surf, "lipten" lipton
+    return ratio
+
+
+def _consonants(word: str) -> str:
+    return "".join(ch for ch in word if ch not in "aeiouy")
 
 
 _FAMILIES: weakref.WeakKeyDictionary[CatalogIndex, BrandFamilies] = weakref.WeakKeyDictionary()
