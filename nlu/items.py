@@ -33,7 +33,7 @@ CLEAR_MATCH = 85.0  # a match this good is not searched again in catalogue words
 BRAND_SLACK = 3.0  # the brand's own products are preferred unless the plain search is clearly better
 FAMILY_KEEP = 12.0  # ...those this close to the best of them are scored
 FAMILY_LIMIT = 80
-EXACT_KEY = 99.0  # a search score this high is a name or alias said exactly
+EXACT_KEY = 95.0  # a search score this high (and the best) is a name or alias said (near) exactly
 EXACT_BONUS = 5.0
 _BULK_SIZE = 5000.0  # g or ml: a 15 l jar or a 25 kg bag is bulk
 _CASE_UNITS = frozenset({*BULK_UNITS, "box"})
@@ -105,7 +105,7 @@ class ItemResolver:
         if matches and matches[0].product in {m.product for m in family}:
             # the search agrees on the brand: the brand's scores, and a name or alias said exactly
             # ("wai wai" is the alias of one Wai Wai) keeps its lead
-            exact = {m.product for m in matches if m.score >= EXACT_KEY}
+            exact = {m.product for m in matches if m.score >= max(EXACT_KEY, matches[0].score - 0.5)}
             return sorted((Match(m.product, max(0.0, m.score - EXACT_BONUS * bool(exact and m.product not in exact)),
                                  m.sized_key) for m in family), key=lambda m: -m.score)
         if not matches or family[0].score >= matches[0].score - BRAND_SLACK:
