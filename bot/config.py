@@ -90,6 +90,7 @@ class NluConfig:
     intent_threshold: float = 0.45
     match_threshold: float = 80.0
     ambiguity_margin: float = 4.0
+    alias_agree: int = 3  # retailers choosing the same SKU for a phrase before it means that SKU for everyone
     rasa_url: str = "http://127.0.0.1:5005"
     openai_model: str = "gpt-4o-mini"
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 SELLING_UNITS = frozenset({
     "kg", "g", "l", "ml", "piece", "packet", "bottle", "can", "box", "crate", "carton", "sack", "dozen",
-    "jar", "tube", "bar", "pouch",
+    "jar", "tube", "bar", "pouch", "bag",
 })
 
 

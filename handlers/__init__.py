@@ -21,6 +21,7 @@ from handlers import (
     vendor,
     vendor_prices,
 )
+from handlers.admin import aliases as admin_aliases
 from handlers.admin import basics as admin_basics
 from handlers.admin import delivery as admin_delivery
 from handlers.admin import exports as admin_exports
@@ -39,8 +40,7 @@ def routers() -> list[Router]:
     """Routers in the order they are tried within each priority; the first match wins."""
     return [admin_basics.router, admin_stats.router, admin_orders.router, admin_people.router,
             admin_exports.router, admin_payments.router, admin_tickets.router, admin_healing.router,
-            admin_safemode.router, admin_delivery.router, admin_market.router, message_kinds.router, location.router,
-            catalogue.router, media.router, reminders.router,
+            admin_safemode.router, admin_delivery.router, admin_market.router, admin_aliases.router,
+            message_kinds.router, location.router, catalogue.router, media.router, reminders.router,
             language.router, payment.router, stock.router, delivery.router, vendor.router, vendor_prices.router,
-            order.router, reorder.router,
-            inquiry.router, complaint.router, greeting.router, fallback.router]
+            order.router, reorder.router, inquiry.router, complaint.router, greeting.router, fallback.router]

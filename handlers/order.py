@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from domain.formatting import amount
+from domain.learned_aliases import AGREE
 from handlers.context import Reply, Turn
 from handlers.drafting import (
     CHOOSE,
@@ -35,6 +36,7 @@ from nlu.types import ParsedItem
 from services import UnitOfWork
 from services.catalogue import products
 from services.drafts import current_draft, discard_draft, edit_draft
+from services.learned_aliases import apply_learned, remember_choice
 from services.notifications import render_lines
 from services.order_history import latest_order
 from services.ordering import Confirmed, confirm_order
@@ -147,6 +149,7 @@ async def choose(reply: Reply, uow: UnitOfWork, user: Any, convo: Any, turn: Tur
         await reply("order_choose_again", count=len(options))
         return
     picked, quantity = options[number - 1], questions[0].get("quantity")
+    await remember_choice(uow, user.id, questions[0]["text"], quantity, picked["sku"], now)
     unit = (await products(uow, [picked["sku"]]))[picked["sku"]].unit
     item = ParsedItem(questions[0]["text"], picked["sku"], picked["name"], quantity, unit, 100.0)
     done = sort_items([item], mode, {picked["sku"]: unit})
@@ -198,7 +201,9 @@ async def nothing_to_confirm(reply: Reply, uow: UnitOfWork, user: Any, now: date
 
 async def take_order(reply: Reply, uow: UnitOfWork, user: Any, convo: Any, items: list[Any], turn: Turn,
                      now: datetime, config: Any) -> None:
-    """Items from a message into the draft; unclear ones are asked about, unknown ones reported."""
+    """Items from a message into the draft; unclear ones are asked about (unless their phrase has
+    been learned), unknown ones reported."""
+    items = await apply_learned(uow, user.id, items, getattr(getattr(config, "nlu", None), "alias_agree", AGREE))
     done = sort_items(items, edit_kind(turn.text), await selling_units(uow, items))
     if done.unknown:
         await reply("order_not_found_items", items=", ".join(f'"{text}"' for text in done.unknown))

@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from domain.catalog import Product
 from nlu.catalog_index import CatalogIndex, Match
 from nlu.lexicon import CONNECTORS
-from nlu.packs import pack_fits, pack_numbers
+from nlu.packs import pack_fits, pack_numbers, single_pack, small_pack, word_packs
 from nlu.quantities import Amount, is_count
 from nlu.shop_words import catalogue_words
+from nlu.sku_choice import brand_matches
 from nlu.splitter import Span
 from nlu.types import Candidate, ParsedItem
 from nlu.units import BULK_UNITS, COUNT, DOZEN, GENERIC_COUNT, MASS, VOLUME, same_family
@@ -22,11 +23,18 @@ FAMILY_BONUS = 3.0  # ...or in an equivalent pack (packet ~ pouch, crate ~ carto
 BULK_PENALTY = 8.0  # cartons, crates, sacks and big jars only when asked for
 SIZE_BONUS = 8.0  # the pack size said matches the product's
 SIZE_PENALTY = 12.0  # ...or contradicts it
+MULTIPACK_UNSAID = 3.0  # a multipack whose count was not said, when its single pack fits as well
 FIT_BONUS = 3.0  # a weight/volume asked for is a whole number of the product's packs
 AMBIGUOUS_MARGIN = 4.0  # candidates this close to the best are worth a question
-BEST_SELLER = 1.5  # a sibling selling this many times more than each close one is what was meant
+BEST_SELLER = 1.2  # a sibling selling this many times more than each close one is what was meant
+SALES_TIE = 2.0  # candidates this close are told apart by sales alone
 MIN_SCORE = 62.0  # below this the product is unknown
 CLEAR_MATCH = 85.0  # a match this good is not searched again in catalogue words
+BRAND_SLACK = 3.0  # the brand's own products are preferred unless the plain search is clearly better
+FAMILY_KEEP = 12.0  # ...those this close to the best of them are scored
+FAMILY_LIMIT = 80
+EXACT_KEY = 95.0  # a search score this high (and the best) is a name or alias said (near) exactly
+EXACT_BONUS = 5.0
 _BULK_SIZE = 5000.0  # g or ml: a 15 l jar or a 25 kg bag is bulk
 _CASE_UNITS = frozenset({*BULK_UNITS, "box"})
 _PACK_COUNT = re.compile(r"\(\s*\d+\s*[a-z]")
@@ -57,9 +65,16 @@ class ItemResolver:
             again = self.index.search(" ".join(translated), limit=12, sized_query=sized)
             if again and (not matches or again[0].score > matches[0].score):
                 matches = again
+        matches = self._with_brand(matches, span.words)
         if not matches:
             return None
-        scored = sorted((self._score(m, quantity, size, span.hints, packs) for m in matches),
+        quantity = self._pack_not_quantity(span, matches, quantity)
+        packs = pack_numbers(span.tokens, span.amounts, quantity) + (word_packs(span.tokens) if size is None else [])
+        single = single_pack(span.tokens)
+        if small_pack(span.tokens) and size is None and not packs:
+            packs = self._smallest(matches)
+            single = True
+        scored = sorted((self._score(m, quantity, size, span.hints, packs, single) for m in matches),
                         key=lambda s: -s.adjusted)
         best = scored[0]
         close = [s for s in scored[1:] if s.adjusted >= best.adjusted - AMBIGUOUS_MARGIN]
@@ -79,10 +94,55 @@ class ItemResolver:
                           name=chosen.product.name if chosen else None, quantity=value, unit=unit,
                           score=round(best.match.score, 1), candidates=candidates, ambiguous=ambiguous)
 
+    def _with_brand(self, matches: list[Match], words: list[str]) -> list[Match]:
+        """The plain search's matches, or the products of the brand said (nlu.sku_choice) when the
+        search found another brand's product first; when it found the brand itself, the brand's
+        siblings it left out are added at its best score."""
+        family = brand_matches(self.index, words)
+        if not family:
+            return matches
+        family = [m for m in family if m.score >= family[0].score - FAMILY_KEEP][:FAMILY_LIMIT]
+        if matches and matches[0].product in {m.product for m in family}:
+            # the search agrees on the brand: the brand's scores, and a name or alias said exactly
+            # ("wai wai" is the alias of one Wai Wai) keeps its lead
+            exact = {m.product for m in matches if m.score >= max(EXACT_KEY, matches[0].score - 0.5)}
+            return sorted((Match(m.product, max(0.0, m.score - EXACT_BONUS * bool(exact and m.product not in exact)),
+                                 m.sized_key) for m in family), key=lambda m: -m.score)
+        if not matches or family[0].score >= matches[0].score - BRAND_SLACK:
+            return family
+        return matches
+
+    def _smallest(self, matches: list[Match]) -> list[float]:
+        """The smallest single pack among the best matches (what "chota" asks for), as a pack number."""
+        top = [m.product for m in matches if m.score >= matches[0].score - AMBIGUOUS_MARGIN]
+        sizes = [float(self.index.size[p]) for p in top if self.index.size[p] and not self.index.multipack[p]]
+        return [min(sizes)] if sizes else []
+
+    def _pack_not_quantity(self, span: Span, matches: list[Match], quantity: Amount | None) -> Amount | None:
+        """Of two bare numbers, the one that is a pack size of the best matches is not the quantity:
+        "2 himalaya almond tel 500" orders two 500 ml bottles."""
+        if quantity is None or quantity.unit is not None:
+            return quantity
+        bare = [a for a in span.amounts if is_count(a) and a is not quantity and not _names_pack(a, span.tokens)]
+        if len(bare) != 1:
+            return quantity
+        top = [m.product for m in matches[:FAMILY_LIMIT] if m.score >= matches[0].score - FAMILY_KEEP]
+
+        def fits(value: float) -> bool:
+            return any(pack_fits(float(self.index.size[p]), int(self.index.multipack[p]), value) for p in top)
+
+        other = bare[0]
+        return other if fits(quantity.value) and not fits(other.value) else quantity
+
     def _best_seller(self, best: _Scored, close: list[_Scored]) -> tuple[_Scored, list[_Scored]]:
         """Among candidates the words cannot tell apart, the one that sells clearly best."""
         if not close:
             return best, close
+        tied = [s for s in close if s.adjusted >= best.adjusted - SALES_TIE]
+        if len(tied) < len(close):  # something the shop said sets the best apart: the rest is no question
+            close = tied
+            if not close:
+                return best, close
         ranked = sorted([best, *close], key=lambda s: -float(self.index.sales[s.match.product]))
         top, runner = (float(self.index.sales[s.match.product]) for s in ranked[:2])
         if top > 0 and top >= BEST_SELLER * runner:
@@ -100,7 +160,7 @@ class ItemResolver:
         return [a.is_measure and a.end < len(tokens) and tokens[a.end] in CONNECTORS for a in span.amounts]
 
     def _score(self, match: Match, quantity: Amount | None, size: Amount | None,
-               hints: list[str], packs: list[float]) -> _Scored:
+               hints: list[str], packs: list[float], single: bool = False) -> _Scored:
         product = self.index.products[match.product]
         score = match.score
         wanted = _wanted_unit(quantity, hints)
@@ -120,9 +180,14 @@ class ItemResolver:
                 score += SIZE_BONUS / 4
             elif said[0] is False:
                 score -= SIZE_PENALTY
+        multipack = int(self.index.multipack[match.product])
         if size is not None:
             fits = self.index.size_matches(match.product, size.base)
             score += {True: SIZE_BONUS, False: -SIZE_PENALTY, None: 0.0}[fits]
+            if fits and multipack and not any(abs(n - multipack) < 1e-9 for n in packs):
+                score -= MULTIPACK_UNSAID  # "70 gm" is the single 70 g pack, not the 4x70 g
+        if single and multipack:
+            score -= MULTIPACK_UNSAID
         elif quantity is not None and quantity.is_measure:
             pack = float(self.index.size[match.product])
             if self.index.units.unit(product.unit) and self.index.units.unit(product.unit).kind in (MASS, VOLUME):

@@ -33,6 +33,41 @@ def pack_numbers(tokens: list[str], amounts: list[Amount], quantity: Amount | No
     return out
 
 
+# Packs shop owners name by a word: "pao" a quarter kilo, "aadha"/"half" half a kilo or litre,
+# "sawa" one and a quarter, "dedh" one and a half (grams or millilitres).
+PACK_WORDS = {"pao": 250.0, "paau": 250.0, "pav": 250.0, "aadha": 500.0, "adha": 500.0, "half": 500.0,
+              "sawa": 1250.0, "dedh": 1500.0, "डेढ": 1500.0, "आधा": 500.0, "पाउ": 250.0}
+SINGLE_WORDS = frozenset({"single", "khudra", "खुद्रा"})
+SMALL_WORDS = frozenset({"chota", "chhota", "chhoto", "choto", "sano", "saano", "small", "mini", "single",
+                         "छोटा", "सानो"})
+
+
+_PRICE_POINT = re.compile(r"(?<!\S)(?:rs\.?\s*)?\d+\s*(?:rs|rupees?|rupaiya\w*|रुपैयाँ)?\.?\s+"
+                          r"(?:wala|wali|vala|waala|ko|वाला)(?=\s|$)", re.I)
+_HAS_CURRENCY = re.compile(r"rs|rupee|rupaiya|रुपैयाँ", re.I)
+
+
+def without_price_points(text: str) -> str:
+    """The text without a pack named by its shelf price ("10 rupee wala", "rs 5 wala"): that number
+    is neither the quantity nor a size, and "rupee wala" is no product."""
+    return _PRICE_POINT.sub(lambda m: " " if _HAS_CURRENCY.search(m.group()) else m.group(), text)
+
+
+def word_packs(tokens: list[str]) -> list[float]:
+    """Pack sizes named by words ("tata chiya pao", "fortune half litre")."""
+    return [PACK_WORDS[t] for t in tokens if t in PACK_WORDS]
+
+
+def single_pack(tokens: list[str]) -> bool:
+    """Whether the shop asks for single packs, not a multipack ("maggi single 12 pc")."""
+    return any(t in SINGLE_WORDS for t in tokens)
+
+
+def small_pack(tokens: list[str]) -> bool:
+    """Whether the shop asks for the small pack ("coke chota", "maggi single")."""
+    return any(t in SMALL_WORDS for t in tokens)
+
+
 def _tied(tokens: list[str], amount: Amount) -> bool:
     return amount.end < len(tokens) and tokens[amount.end] in CONNECTORS
 
@@ -48,4 +83,5 @@ def pack_fits(size: float, count: int, number: float) -> bool | None:
     return bool(size) and (abs(size - number) <= 0.02 * number or abs(size - number * 1000) <= 20 * number)
 
 
-__all__ = ["multipack_count", "pack_fits", "pack_numbers"]
+__all__ = ["PACK_WORDS", "multipack_count", "pack_fits", "pack_numbers", "single_pack", "small_pack",
+           "without_price_points", "word_packs"]

@@ -11,6 +11,7 @@ from nlu.catalog_index import CatalogIndex
 from nlu.entities import confirmation, extract_entities, inquiry_kind
 from nlu.items import ItemResolver
 from nlu.normalize import detect_language, encodable, prepare, tokenize
+from nlu.packs import without_price_points
 from nlu.splitter import Splitter
 from nlu.types import Parse, ParsedItem
 
@@ -61,7 +62,7 @@ class NluPipeline:
         self._install(CatalogIndex(products, self.index.units))
 
     def _install(self, index: CatalogIndex) -> None:
-        protected = {a.lower() for p in index.products for a in (p.name, *p.aliases)}
+        protected = {a.lower() for p in index.products for a in (p.name, *p.aliases, p.brand) if a}
         splitter = Splitter(index.units, index.phrases, protected)
         categories = frozenset(p.category for p in index.products if p.category)
         self._state = _State(index, splitter, ItemResolver(index), categories)
@@ -96,7 +97,7 @@ class NluPipeline:
     @staticmethod
     def _items(state: _State, prepared: str) -> list[ParsedItem]:
         out: list[ParsedItem] = []
-        for span in state.splitter.split(prepared):
+        for span in state.splitter.split(without_price_points(prepared)):
             if not span.words:
                 continue
             item = state.resolver.resolve(span)

@@ -28,6 +28,7 @@ from storage.repos.exports import ExportRepository
 from storage.repos.finance import FinanceRepository
 from storage.repos.healing import HealingRepository
 from storage.repos.inbox import InboxRepository
+from storage.repos.learned_aliases import LearnedAliasRepository
 from storage.repos.ledger import LedgerRepository
 from storage.repos.media import MediaJobRepository
 from storage.repos.order_views import OrderViews
@@ -109,6 +110,7 @@ class UnitOfWork:
         self.delivery = DeliveryRepository(conn)
         self.web_logins = WebLoginRepository(conn)
         self.console = ConsoleViews(conn)
+        self.learned_aliases = LearnedAliasRepository(conn)
         return self
 
     @property

@@ -29,23 +29,25 @@ class ProductRepository:
         """Insert or update by SKU; a product's aliases become exactly the ones given."""
         await self.conn.execute(
             "CREATE TEMP TABLE IF NOT EXISTS product_load (sku text, name text, brand text,"
-            " category text, unit text, price numeric, aliases text[], weight_kg numeric) ON COMMIT DROP"
+            " category text, unit text, price numeric, aliases text[], weight_kg numeric, sales numeric)"
+            " ON COMMIT DROP"
         )
         await self.conn.execute("TRUNCATE product_load")
         await self.conn.copy_records_to_table(
             "product_load",
-            records=[(p.sku, p.name, p.brand, p.category, p.unit, p.price, list(p.aliases), p.weight_kg)
-                     for p in products],
+            records=[(p.sku, p.name, p.brand, p.category, p.unit, p.price, list(p.aliases), p.weight_kg,
+                      Decimal(str(p.sales))) for p in products],
         )
         await self.conn.execute(
-            "INSERT INTO products (sku, name, brand, category, unit, price, weight_kg, updated_at)"
-            " SELECT DISTINCT ON (sku) sku, name, brand, category, unit, price, weight_kg, $1 FROM product_load"
+            "INSERT INTO products (sku, name, brand, category, unit, price, weight_kg, sales, updated_at)"
+            " SELECT DISTINCT ON (sku) sku, name, brand, category, unit, price, weight_kg, COALESCE(sales, 0), $1"
+            " FROM product_load"
             " ON CONFLICT (sku) DO UPDATE SET name = EXCLUDED.name, brand = EXCLUDED.brand,"
             " category = EXCLUDED.category, unit = EXCLUDED.unit, price = EXCLUDED.price,"
-            " weight_kg = EXCLUDED.weight_kg, active = true, updated_at = EXCLUDED.updated_at"
+            " weight_kg = EXCLUDED.weight_kg, sales = EXCLUDED.sales, active = true, updated_at = EXCLUDED.updated_at"
             " WHERE (products.name, products.brand, products.category, products.unit, products.price,"
-            " products.weight_kg) IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.brand, EXCLUDED.category,"
-            " EXCLUDED.unit, EXCLUDED.price, EXCLUDED.weight_kg)",
+            " products.weight_kg, products.sales) IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.brand, EXCLUDED.category,"
+            " EXCLUDED.unit, EXCLUDED.price, EXCLUDED.weight_kg, EXCLUDED.sales)",
             at,
         )
         await self.conn.execute(
@@ -59,7 +61,7 @@ class ProductRepository:
 
     async def all(self) -> list[Product]:
         rows = await self.conn.fetch(
-            "SELECT p.sku, p.name, p.unit, p.price, p.brand, p.category,"
+            "SELECT p.sku, p.name, p.unit, p.price, p.brand, p.category, p.sales,"
             " COALESCE(array_agg(a.alias ORDER BY a.alias) FILTER (WHERE a.alias IS NOT NULL), '{}') AS aliases"
             " FROM products p LEFT JOIN product_aliases a USING (sku) WHERE p.active"
             " GROUP BY p.sku ORDER BY p.sku"
@@ -92,4 +94,5 @@ class ProductRepository:
 
 def _product(row: asyncpg.Record) -> Product:
     return Product(sku=row["sku"], name=row["name"], unit=row["unit"], price=Decimal(row["price"]),
-                   aliases=tuple(row["aliases"]), brand=row["brand"], category=row["category"])
+                   aliases=tuple(row["aliases"]), brand=row["brand"], category=row["category"],
+                   sales=float(row.get("sales") or 0))
