@@ -34,9 +34,11 @@ class InboxRepository:
                   payload: dict[str, Any], received_at: datetime) -> int | None:
         """Store a message; None when this provider id was stored before (a redelivery)."""
         return await self.conn.fetchval(
-            "INSERT INTO inbound_messages (provider, provider_id, phone, body, media, profile_name,"
-            " payload, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
-            " ON CONFLICT (provider, provider_id) DO NOTHING RETURNING id",
+            # the month-partitioned table cannot hold a unique key without its month: the key is kept apart
+            "WITH fresh AS (INSERT INTO inbound_message_ids (provider, provider_id, received_at)"
+            " VALUES ($1, $2, $8) ON CONFLICT DO NOTHING RETURNING 1)"
+            " INSERT INTO inbound_messages (provider, provider_id, phone, body, media, profile_name,"
+            " payload, received_at) SELECT $1, $2, $3, $4, $5::jsonb, $6, $7::jsonb, $8 FROM fresh RETURNING id",
             provider, provider_id, phone, body, media, profile_name, payload, received_at,
         )
 
