@@ -35,7 +35,7 @@ async def _queue() -> set[tuple[str, str]]:
     conn = await connect(os.environ["DATABASE_URL"])
     try:
         await migrate(conn)
-        await conn.execute("TRUNCATE inbound_messages, outbound_messages CASCADE")
+        await conn.execute("TRUNCATE inbound_messages, inbound_message_ids, outbound_messages CASCADE")
         rows = [(to, f"message {n} for {to}") for n in range(PER_RECIPIENT) for to in RECIPIENTS]
         await conn.executemany("INSERT INTO outbound_messages (recipient, body, next_attempt_at, created_at)"
                                " VALUES ($1, $2, now(), now())", rows)
