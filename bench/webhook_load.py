@@ -22,6 +22,7 @@ import statistics
 import sys
 import tempfile
 import time
+from datetime import datetime
 from pathlib import Path
 
 import aiohttp
@@ -42,8 +43,8 @@ from tests.support.twilio_stub import TwilioStub  # noqa: E402
 SID, TOKEN, PUBLIC = "AC" + "b2" * 16, "bench-token", "https://bench.khaacho.test"
 
 
-async def prepare_database(base_url: str, phones: list[str]) -> str:
-    url = await fresh_database(base_url, "khaacho_bench")
+async def prepare_database(base_url: str, phones: list[str], name: str = "khaacho_bench") -> str:
+    url = await fresh_database(base_url, name)
     conn = await connect(url)
     await conn.copy_records_to_table("users", columns=["phone", "name", "role"],
                                      records=[(p, f"Shop {i}", "retailer") for i, p in enumerate(phones)])
@@ -52,9 +53,16 @@ async def prepare_database(base_url: str, phones: list[str]) -> str:
     return url
 
 
-async def reset(url: str) -> None:
+async def reset(url: str, since: datetime | None = None) -> None:
+    """Empty what a round leaves; with `since`, only rows from then on (rows stored before stay)."""
     conn = await asyncpg.connect(url)
-    await conn.execute("TRUNCATE inbound_messages, outbound_messages, conversations CASCADE")
+    if since is None:
+        await conn.execute("TRUNCATE inbound_messages, inbound_message_ids, outbound_messages, conversations CASCADE")
+    else:
+        for table, column in (("inbound_messages", "received_at"), ("inbound_message_ids", "received_at"),
+                              ("outbound_messages", "created_at")):
+            await conn.execute(f"DELETE FROM {table} WHERE {column} >= $1", since)
+        await conn.execute("TRUNCATE conversations")
     await conn.close()
 
 
@@ -167,6 +175,24 @@ async def one_round(ports: list[int], stub: TwilioStub, phones: list[str], rate:
     }
 
 
+async def start_stub(url: str, redis_url: str, send_rate: float) -> tuple[web.AppRunner, TwilioStub, dict[str, str]]:
+    """The Twilio stub on a free port, and the environment of `khaacho` processes that send to it."""
+    stub = TwilioStub(SID, TOKEN)
+    runner = web.AppRunner(stub.app(), access_log=None)
+    await runner.setup()
+    stub_port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", stub_port).start()
+    config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
+    config["outbox"].update(rate_per_sender=send_rate, rate_total=send_rate)
+    config_path = Path(tempfile.mkdtemp(prefix="khaacho-bench-")) / "config.yml"
+    config_path.write_text(yaml.safe_dump(config), encoding="utf-8")
+    env = {"KHAACHO_CONFIG": str(config_path), "DATABASE_URL": url, "REDIS_URL": redis_url,
+           "TWILIO_ACCOUNT_SID": SID,
+           "TWILIO_AUTH_TOKEN": TOKEN, "TWILIO_API_BASE_URL": f"http://127.0.0.1:{stub_port}",
+           "PUBLIC_BASE_URL": PUBLIC}
+    return runner, stub, env
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rates", default="100,200,300,400")
@@ -180,19 +206,7 @@ async def main() -> None:
     phones = [f"+97798{i:08d}" for i in range(int(max(rates) * args.seconds) * 2)]
     url = await prepare_database(services.database_url, phones)
 
-    stub = TwilioStub(SID, TOKEN)
-    runner = web.AppRunner(stub.app(), access_log=None)
-    await runner.setup()
-    stub_port = free_port()
-    await web.TCPSite(runner, "127.0.0.1", stub_port).start()
-    config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
-    config["outbox"].update(rate_per_sender=args.send_rate, rate_total=args.send_rate)
-    config_path = Path(tempfile.mkdtemp(prefix="khaacho-bench-")) / "config.yml"
-    config_path.write_text(yaml.safe_dump(config), encoding="utf-8")
-    env = {"KHAACHO_CONFIG": str(config_path), "DATABASE_URL": url, "REDIS_URL": services.redis_url,
-           "TWILIO_ACCOUNT_SID": SID,
-           "TWILIO_AUTH_TOKEN": TOKEN, "TWILIO_API_BASE_URL": f"http://127.0.0.1:{stub_port}",
-           "PUBLIC_BASE_URL": PUBLIC}
+    runner, stub, env = await start_stub(url, services.redis_url, args.send_rate)
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; "
           f"embedded: {services.embedded or 'none'}; outbox limit {args.send_rate:.0f}/s")
     print(f"{'servers':>7} {'offered/s':>9} {'posted':>6} {'503':>5} {'deliv':>6} {'lost':>4} {'twice':>5} "

@@ -21,6 +21,8 @@ import yaml
 from domain.delivery import minutes_of
 from domain.durations import parse_duration
 from domain.formatting import DEFAULT_TIMEZONE, zone_named
+from domain.retention import at_least_one
+from storage.redis_connection import RedisTarget, parse_sentinels
 from domain.service_window import Template
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -176,6 +178,17 @@ class MetricsConfig:
 
 
 @dataclass(frozen=True)
+class RetentionConfig:
+    """Inbound and outbound messages and the audit log live in monthly partitions (UTC months): the
+    current month and `months` whole months before it stay in PostgreSQL; older months are written to
+    `archive_dir` as gzip CSV and dropped; `months_ahead` months are made before they begin."""
+
+    months: int = 12
+    months_ahead: int = 3
+    archive_dir: str = "var/archive"   # relative: to the repo
+
+
+@dataclass(frozen=True)
 class AdminEntry:
     phone: str
     name: str = "Admin"
@@ -186,7 +199,10 @@ class Secrets:
     """Values from the environment: secrets and addresses, so `repr` and `str` show only which are set."""
 
     database_url: str | None = None
+    database_read_url: str | None = None  # a read replica for the dashboard, /stats and exports (else database_url)
     redis_url: str | None = None
+    redis_sentinels: str | None = None     # host:port,host:port: Redis through Sentinel (REDIS_URL: db, password)
+    redis_sentinel_master: str = "mymaster"
     twilio_account_sid: str = "ACxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
     twilio_auth_token: str = ""
     twilio_from_number: str = "+14155238886"
@@ -202,6 +218,11 @@ class Secrets:
     meta_phone_number_id: str = ""
     meta_api_base_url: str = "https://graph.facebook.com"
     khaacho_insecure_dev: str = ""  # "1": a development machine; allows unsigned webhooks (logged loudly)
+
+    @property
+    def redis_target(self) -> RedisTarget:
+        sentinels = parse_sentinels(self.redis_sentinels) if self.redis_sentinels else []
+        return RedisTarget(self.redis_url, sentinels, self.redis_sentinel_master)
 
     @property
     def insecure_dev(self) -> bool:
@@ -259,6 +280,7 @@ class Config:
     routing: RoutingConfig = field(default_factory=RoutingConfig)
     metrics: MetricsConfig = field(default_factory=MetricsConfig)
     market: MarketConfig = field(default_factory=MarketConfig)
+    retention: RetentionConfig = field(default_factory=RetentionConfig)
     secrets: Secrets = field(default_factory=Secrets)
 
 
@@ -273,7 +295,8 @@ _CHOICES = {
     "media.extraction": {"auto", "off", "openai"},
 }
 # Values checked by a function that raises ValueError with the reason.
-_CHECKS = {"platform.timezone": zone_named, "routing.day_starts": minutes_of, "routing.day_ends": minutes_of}
+_CHECKS = {"retention.months": at_least_one, "retention.months_ahead": at_least_one,
+           "platform.timezone": zone_named, "routing.day_starts": minutes_of, "routing.day_ends": minutes_of}
 # Keys that are gone, and what took their place.
 _REPLACED = {"reminders.timezone_offset_minutes": "platform.timezone, an IANA name like Asia/Kathmandu",
              "reminders.lead": "the retailer's usual ordering hour on the predicted day (no setting)",
@@ -357,9 +380,14 @@ def _build(cls: Any, data: Any, prefix: str, problems: list[str]) -> Any:
 
 def _secrets_from_env(env: typing.Mapping[str, str], problems: list[str]) -> Secrets:
     values = {f.name: env.get(f.name.upper()) or None for f in dataclasses.fields(Secrets)}
-    for key in ("database_url",):
+    for key in ("database_url", "database_read_url"):
         if values[key] and not values[key].startswith(("postgres://", "postgresql://")):
-            problems.append("DATABASE_URL: expected a postgresql:// URL")
+            problems.append(f"{key.upper()}: expected a postgresql:// URL")
+    if values["redis_sentinels"]:
+        try:
+            parse_sentinels(values["redis_sentinels"])
+        except ValueError as exc:
+            problems.append(f"REDIS_SENTINELS: {exc}")
     if values["redis_url"] and not values["redis_url"].startswith(("redis://", "rediss://", "unix://")):
         problems.append("REDIS_URL: expected a redis://, rediss:// or unix:// URL")
     for key in ("twilio_api_base_url", "public_base_url", "openai_base_url", "meta_api_base_url"):

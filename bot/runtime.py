@@ -16,11 +16,13 @@ from bot.config import Config
 from bot.dispatcher import Dispatcher
 from bot.intake import Intake
 from bot.nlu_service import NluService
+from services.bootstrap import unit_of_work
 from services.texts import Texts, default_texts
 from storage.clock import Clock, ShiftedClock, SystemClock
 from storage.clock_offset import follow, read_offset
 from storage.db import create_pool, migrate
 from storage.link_key import stored_link_key
+from storage.redis_connection import connect_redis
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -37,6 +39,11 @@ class Runtime:
     dispatcher: Dispatcher
     intake: Intake
     extras: dict[str, Any] = field(default_factory=dict)
+    read_pool: asyncpg.Pool | None = None  # DATABASE_READ_URL's pool: the dashboard, /stats and exports read here
+
+    @property
+    def reads(self) -> asyncpg.Pool:
+        return self.read_pool or self.pool
 
     async def close(self) -> None:
         follower = self.extras.pop("clock_follower", None)
@@ -45,6 +52,8 @@ class Runtime:
         await self.intake.drain()
         await self.nlu.close()
         await self.redis.aclose()
+        if self.read_pool is not None and self.read_pool is not self.pool:
+            await self.read_pool.close()
         await self.pool.close()
 
 
@@ -69,13 +78,15 @@ async def with_link_key(pool: asyncpg.Pool, config: Config, clock: Clock) -> Con
 async def start_runtime(config: Config, *, clock: Clock | None = None, pool_size: int = 20,
                         nlu_check_every: float = 5.0) -> Runtime:
     secrets = config.secrets
-    if not secrets.database_url or not secrets.redis_url:
+    if not secrets.database_url or not (secrets.redis_url or secrets.redis_sentinels):
         raise RuntimeError("DATABASE_URL and REDIS_URL must be set (or use the embedded services)")
     pool = await create_pool(secrets.database_url, max_size=pool_size)
+    read_pool = (await create_pool(secrets.database_read_url, min_size=1, max_size=max(2, pool_size // 4))
+                 if secrets.database_read_url else pool)
     async with pool.acquire() as conn:
         await migrate(conn)
     await sync_admins(pool, config)
-    redis = aioredis.from_url(secrets.redis_url)
+    redis = connect_redis(secrets.redis_target)
     extras: dict[str, Any] = {}
     if clock is None and config.web.time_travel:  # the demo: a clock the simulator may move on
         clock = ShiftedClock(await read_offset(redis))
@@ -90,6 +101,7 @@ async def start_runtime(config: Config, *, clock: Clock | None = None, pool_size
 
     dispatcher = Dispatcher(handlers.routers(), config=config, texts=texts, clock=clock, parse=parse,
                             understand=nlu.understand if nlu.backend else None,
-                            services={"nlu": nlu, "redis": redis})
+                            services={"nlu": nlu, "redis": redis,
+                                      "reads": lambda: unit_of_work(read_pool, texts, clock, config)})
     intake = Intake(pool, dispatcher, clock, before_handling=lambda: nlu.refresh(pool))
-    return Runtime(config, pool, redis, clock, texts, nlu, dispatcher, intake, extras)
+    return Runtime(config, pool, redis, clock, texts, nlu, dispatcher, intake, extras, read_pool)

@@ -27,6 +27,7 @@ from jobs.outbox import OutboxSender, send_outbox
 from jobs.schedule import PERIODIC
 from storage import metrics
 from storage.ratelimit import RateLimiter
+from storage.redis_connection import RedisTarget
 
 log = logging.getLogger(__name__)
 
@@ -159,11 +160,19 @@ class ResilientWorker(Worker):
             await asyncio.sleep(self.redis_retry_every)
 
 
-def run(redis_url: str) -> None:
-    ResilientWorker(**get_kwargs(settings(redis_url))).run()
+def run(target: RedisTarget) -> None:
+    ResilientWorker(**get_kwargs(settings(target))).run()
 
 
-def settings(redis_url: str) -> type:
+def arq_redis_settings(target: RedisTarget) -> RedisSettings:
+    """arq's connection settings: REDIS_URL, or the master that the sentinels in REDIS_SENTINELS name."""
+    if not target.sentinels:
+        return RedisSettings.from_dsn(target.url or "redis://127.0.0.1:6379/0")
+    return RedisSettings(host=target.sentinels, sentinel=True, sentinel_master=target.master,
+                         database=target.database, username=target.username, password=target.password)
+
+
+def settings(target: RedisTarget) -> type:
     """arq's WorkerSettings for this deployment."""
 
     class WorkerSettings:
@@ -172,7 +181,7 @@ def settings(redis_url: str) -> type:
                           **_cron_seconds(job.every)) for job in PERIODIC]
         on_startup = startup
         on_shutdown = shutdown
-        redis_settings = RedisSettings.from_dsn(redis_url)
+        redis_settings = arq_redis_settings(target)
         keep_result = 60
         handle_signals = True
 

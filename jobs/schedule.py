@@ -14,6 +14,7 @@ from jobs.inbox import sweep_inbox
 from jobs.media import process_media
 from jobs.order_timeouts import order_timeouts
 from jobs.outbox import reconcile_outbox
+from jobs.partitions import maintain_partitions
 from jobs.reminders import send_reorder_reminders
 from jobs.safe_mode import watch_safe_mode
 from jobs.scoring import score_credit_risk, score_vendors
@@ -47,4 +48,5 @@ PERIODIC: list[Periodic] = [
     Periodic(send_reorder_reminders, timedelta(hours=1)),
     Periodic(alert_low_stock_cover, timedelta(hours=1)),
     Periodic(roll_up_analytics, timedelta(days=1)),
+    Periodic(maintain_partitions, timedelta(days=1)),
 ]

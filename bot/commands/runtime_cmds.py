@@ -63,7 +63,7 @@ def run_worker(args: argparse.Namespace, config: Config) -> int:
     from bot.worker import run
 
     asyncio.set_event_loop(uvloop.new_event_loop())
-    run(config.secrets.redis_url or "")
+    run(config.secrets.redis_target)
     return 0
 
 

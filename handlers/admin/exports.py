@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -17,7 +18,8 @@ router = Router("admin.exports")
 
 @admin_command(router, "/export", usage="/export orders 2026-11-01..2026-11-30 [csv|xlsx]",
                summary="a CSV or Excel file of orders, sent as a download link")
-async def export(args: list[str], reply: Reply, uow: UnitOfWork, turn: Turn, now: datetime, config: Any) -> Audit:
+async def export(args: list[str], reply: Reply, uow: UnitOfWork, reads: Callable[[], UnitOfWork], turn: Turn,
+                 now: datetime, config: Any) -> Audit:
     require(args, 2, 3)
     kind, fmt = args[0].lower(), (args[2].lower() if len(args) > 2 else "csv")
     if kind not in KINDS:
@@ -32,7 +34,8 @@ async def export(args: list[str], reply: Reply, uow: UnitOfWork, turn: Turn, now
     if not exporter.secret:
         await reply.text("Exports are switched off: set KHAACHO_SECRET_KEY to sign links.")
         return Audit(after={"refused": "no signing secret"})
-    record = await exporter.export_orders(uow, start, end, fmt, requested_by=turn.phone, now=now)
+    async with reads() as replica:
+        record = await exporter.export_orders(uow, start, end, fmt, requested_by=turn.phone, now=now, reads=replica)
     await reply.text(f"Orders {days(start, end)}: {record.rows} rows, {fmt.upper()}."
                      f" Link valid until {when(record.expires_at, platform_zone(config))}.",
                      media_url=exporter.url(record))

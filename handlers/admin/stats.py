@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -18,8 +19,10 @@ router = Router("admin.stats")
 
 @admin_command(router, "/stats", usage="/stats [today|7d|30d]",
                summary="GMV, orders, success rate, failures, fulfilment time, top products and vendors")
-async def show_stats(args: list[str], reply: Reply, uow: UnitOfWork, now: datetime, config: Any) -> None:
+async def show_stats(args: list[str], reply: Reply, reads: Callable[[], UnitOfWork], now: datetime,
+                     config: Any) -> None:
     require(args, 0, 1)
     label, span = parse_period(args[0] if args else "")
-    board = await stats.dashboard(uow, stats.period(now, label, span, config))
+    async with reads() as uow:  # DATABASE_READ_URL when set
+        board = await stats.dashboard(uow, stats.period(now, label, span, config))
     await reply.text(views.stats(board, platform_zone(config)))

@@ -118,8 +118,9 @@ class Exporter:
         return f"{self.base_url}/downloads/{sign(record.file_name, record.expires_at, self.secret)}"
 
     async def export_orders(self, uow: UnitOfWork, start: date, end: date, fmt: str, *,
-                            requested_by: str, now: datetime) -> ExportRecord:
-        """Orders placed on local days start..end (inclusive) into a new file; its record."""
+                            requested_by: str, now: datetime, reads: UnitOfWork | None = None) -> ExportRecord:
+        """Orders placed on local days start..end (inclusive) into a new file; its record (written
+        through `uow`); the orders are read through `reads` (a read replica's) when given."""
         if fmt not in FORMATS:
             raise ValueError(f"format must be one of {', '.join(FORMATS)}")
         if not self.secret:
@@ -133,7 +134,7 @@ class Exporter:
         sink: _Sink = await asyncio.to_thread(_CsvSink if fmt == "csv" else _XlsxSink, path)
         count = 0
         try:
-            async for batch in iter_orders(uow, flt):
+            async for batch in iter_orders(reads or uow, flt):
                 cells = [_cells(row, self.zone) for row in batch]
                 await asyncio.to_thread(sink.write, cells)
                 count += len(cells)

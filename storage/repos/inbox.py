@@ -34,9 +34,11 @@ class InboxRepository:
                   payload: dict[str, Any], received_at: datetime) -> int | None:
         """Store a message; None when this provider id was stored before (a redelivery)."""
         return await self.conn.fetchval(
-            "INSERT INTO inbound_messages (provider, provider_id, phone, body, media, profile_name,"
-            " payload, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
-            " ON CONFLICT (provider, provider_id) DO NOTHING RETURNING id",
+            # the month-partitioned table cannot hold a unique key without its month: the key is kept apart
+            "WITH fresh AS (INSERT INTO inbound_message_ids (provider, provider_id, received_at)"
+            " VALUES ($1, $2, $8) ON CONFLICT DO NOTHING RETURNING 1)"
+            " INSERT INTO inbound_messages (provider, provider_id, phone, body, media, profile_name,"
+            " payload, received_at) SELECT $1, $2, $3, $4, $5::jsonb, $6, $7::jsonb, $8 FROM fresh RETURNING id",
             provider, provider_id, phone, body, media, profile_name, payload, received_at,
         )
 
@@ -50,12 +52,18 @@ class InboxRepository:
             provider, provider_id, phone)
         if status is not None and status != "received":
             return True
+        # stored as done unless its id is known (the dedupe key lives apart from the partitioned table)...
         await self.conn.execute(
-            "INSERT INTO inbound_messages (provider, provider_id, phone, body, media, profile_name, payload,"
-            " received_at, status, handled_at) VALUES ($1, $2, $3, '', '[]', NULL, $4, $5, 'done', $5)"
-            " ON CONFLICT (provider, provider_id) DO UPDATE SET status = 'done', handled_at = $5"
-            " WHERE inbound_messages.status = 'received'",
+            "WITH fresh AS (INSERT INTO inbound_message_ids (provider, provider_id, received_at)"
+            " VALUES ($1, $2, $5) ON CONFLICT DO NOTHING RETURNING 1)"
+            " INSERT INTO inbound_messages (provider, provider_id, phone, body, media, profile_name, payload,"
+            " received_at, status, handled_at) SELECT $1, $2, $3, '', '[]', NULL, $4::jsonb, $5, 'done', $5 FROM fresh",
             provider, provider_id, phone, {"edited_by": by}, at)
+        # ...and an original stored meanwhile, or before and still waiting, is settled as done
+        await self.conn.execute(
+            "UPDATE inbound_messages SET status = 'done', handled_at = $4"
+            " WHERE provider = $1 AND provider_id = $2 AND phone = $3 AND status = 'received'",
+            provider, provider_id, phone, at)
         return False
 
     async def lock_conversation(self, phone: str) -> None:

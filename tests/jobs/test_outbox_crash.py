@@ -35,7 +35,7 @@ async def _queue() -> set[tuple[str, str]]:
     conn = await connect(os.environ["DATABASE_URL"])
     try:
         await migrate(conn)
-        await conn.execute("TRUNCATE inbound_messages, outbound_messages CASCADE")
+        await conn.execute("TRUNCATE inbound_messages, inbound_message_ids, outbound_messages CASCADE")
         # each recipient wrote a minute ago: WhatsApp's 24-hour window is open for free text
         await conn.executemany("INSERT INTO inbound_messages (provider, provider_id, phone, status, received_at)"
                                " VALUES ('twilio', $1, $1, 'done', now() - interval '1 minute')",

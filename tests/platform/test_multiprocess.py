@@ -24,7 +24,7 @@ async def _seed() -> None:
     conn = await connect(os.environ["DATABASE_URL"])
     try:
         await migrate(conn)
-        await conn.execute("TRUNCATE inbound_messages, outbound_messages, conversations CASCADE")
+        await conn.execute("TRUNCATE inbound_messages, inbound_message_ids, outbound_messages, conversations CASCADE")
         users = UserRepository(conn)
         for i, phone in enumerate(PHONES):
             await users.add_retailer(phone, f"Shop {i}", Decimal(10000))

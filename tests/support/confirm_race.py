@@ -52,7 +52,8 @@ async def seed(database_url: str, orders: int, credit_for: int, stock_for: int) 
     conn = await connect(database_url)
     try:
         await migrate(conn)
-        await conn.execute("TRUNCATE orders, credit_ledger, inbound_messages, outbound_messages CASCADE")
+        await conn.execute("TRUNCATE orders, credit_ledger, inbound_messages, inbound_message_ids, outbound_messages"
+                           " CASCADE")
         await conn.execute("DELETE FROM vendor_products WHERE sku = $1", SKU)
         await conn.execute("INSERT INTO products (sku, name, unit, price) VALUES ($1, 'Race sugar', 'kg', $2)"
                            " ON CONFLICT (sku) DO UPDATE SET price = EXCLUDED.price, active = true", SKU, PRICE)

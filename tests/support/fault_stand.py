@@ -67,7 +67,7 @@ async def _seed(database_url: str, phones: list[str]) -> None:
     conn = await connect(database_url)
     try:
         await migrate(conn)
-        await conn.execute("TRUNCATE inbound_messages, outbound_messages, conversations CASCADE")
+        await conn.execute("TRUNCATE inbound_messages, inbound_message_ids, outbound_messages, conversations CASCADE")
         users = UserRepository(conn)
         for i, phone in enumerate(phones):
             await users.add_retailer(phone, f"Shop {i}", Decimal(10000))

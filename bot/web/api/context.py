@@ -18,5 +18,11 @@ def unit_of_work(request: web.Request) -> UnitOfWork:
     return make_unit_of_work(runtime.pool, runtime.texts, runtime.clock, request.app[CONFIG])
 
 
+def read_unit_of_work(request: web.Request) -> UnitOfWork:
+    """A unit of work on DATABASE_READ_URL (the primary without it) for views that only read."""
+    runtime = request.app[RUNTIME]
+    return make_unit_of_work(runtime.reads, runtime.texts, runtime.clock, request.app[CONFIG])
+
+
 def zone(request: web.Request) -> tzinfo:
     return platform_zone(request.app[CONFIG])

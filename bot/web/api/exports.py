@@ -8,7 +8,7 @@ from aiohttp import web
 
 from bot.appkeys import CONFIG, RUNTIME
 from bot.web.api.auth import authenticated, caller, error
-from bot.web.api.context import unit_of_work
+from bot.web.api.context import read_unit_of_work, unit_of_work
 from bot.web.api.jsonable import jsonable
 from bot.web.api.params import BadParam, bad_request, integer, parse_json
 from services.ops.audit import audit
@@ -42,8 +42,9 @@ async def create(request: web.Request) -> web.Response:
     except ValueError as exc:
         return bad_request(exc)
     exporter, now = Exporter.from_config(request.app[CONFIG]), runtime.clock.now()
-    async with unit_of_work(request) as uow:
-        record = await exporter.export_orders(uow, start, end, fmt, requested_by=caller(request), now=now)
+    async with unit_of_work(request) as uow, read_unit_of_work(request) as reads:
+        record = await exporter.export_orders(uow, start, end, fmt, requested_by=caller(request), now=now,
+                                              reads=reads)
         await audit(uow, caller(request), "api export", now, subject=f"export #{record.id}",
                     after={"file": record.file_name, "rows": record.rows})
     return web.json_response(_shown(record, exporter, now), status=201)

@@ -9,7 +9,7 @@ from aiohttp import web
 from bot.appkeys import CONFIG, RUNTIME
 from bot.web.api import params
 from bot.web.api.auth import authenticated
-from bot.web.api.context import unit_of_work, zone
+from bot.web.api.context import read_unit_of_work, unit_of_work, zone
 from bot.web.api.jsonable import jsonable
 from bot.web.api.params import BadParam, bad_request, integer, moment
 from domain.order_views import OrderFilter
@@ -32,7 +32,7 @@ async def dashboard(request: web.Request) -> web.Response:
     except (ValueError, OverflowError) as exc:  # OverflowError: a span no timedelta holds
         return bad_request(BadParam(f"period: {exc}"))
     period = stats.period(request.app[RUNTIME].clock.now(), label, span, request.app[CONFIG])
-    return web.json_response(jsonable(await stats.dashboard_side_by_side(lambda: unit_of_work(request), period)))
+    return web.json_response(jsonable(await stats.dashboard_side_by_side(lambda: read_unit_of_work(request), period)))
 
 
 async def _person_id(uow: UnitOfWork, request: web.Request, name: str) -> int | None:

@@ -9,7 +9,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.appkeys import CONFIG, RUNTIME
-from bot.web.api.context import unit_of_work, zone
+from bot.web.api.context import read_unit_of_work, unit_of_work, zone
 from bot.web.api.jsonable import jsonable
 from bot.web.console.session import admin_only
 from domain.dashboard import Period
@@ -63,8 +63,8 @@ async def overview(request: web.Request, session: WebSession) -> web.Response:
         period = _period(request)
     except UsageError as exc:
         return _bad(str(exc))
-    board = await stats.dashboard_side_by_side(lambda: unit_of_work(request), period)
-    async with unit_of_work(request) as uow:
+    board = await stats.dashboard_side_by_side(lambda: read_unit_of_work(request), period)
+    async with read_unit_of_work(request) as uow:
         days = await uow.analytics.per_day(period)
         statuses = await uow.analytics.by_status(period)
         hours = await uow.analytics.fulfilment_hours(period)
