@@ -20,7 +20,7 @@ class FeedPosition:
 
     version: int
     xmin: int
-    recent: frozenset[int] = frozenset()  # versions already read whose transactions are >= xmin
+    recent: frozenset[tuple[int, int]] = frozenset()  # (version, txid) read already, txid >= xmin
 
 
 @dataclass(frozen=True)
@@ -34,10 +34,11 @@ class CatalogChanges:
 _CHANGED = (
     "SELECT p.sku, p.name, p.unit, p.price, p.brand, p.category, p.active, p.version, p.txid::text AS txid,"
     " COALESCE((SELECT array_agg(a.alias ORDER BY a.alias) FROM product_aliases a WHERE a.sku = p.sku),"
-    " '{}') AS aliases FROM products p WHERE p.version > $1 OR p.txid >= $2::text::xid8 ORDER BY p.version"
+    " '{}') AS aliases FROM products p WHERE (p.version > $1 OR p.txid >= $2::text::xid8)"
+    " AND NOT p.version = ANY($3::bigint[]) ORDER BY p.version"
 )
 _TOMBSTONES = ("SELECT sku, version, txid::text AS txid FROM product_tombstones"
-               " WHERE version > $1 OR txid >= $2::text::xid8 ORDER BY version")
+               " WHERE (version > $1 OR txid >= $2::text::xid8) AND NOT version = ANY($3::bigint[]) ORDER BY version")
 
 
 class ProductRepository:
@@ -119,9 +120,9 @@ class ProductRepository:
         async with self.conn.transaction(isolation="repeatable_read", readonly=True):
             position = await self._position(0)
             recent = await self.conn.fetch(
-                "SELECT version FROM products WHERE txid >= $1::text::xid8 UNION ALL"
-                " SELECT version FROM product_tombstones WHERE txid >= $1::text::xid8", str(position.xmin))
-            position = dataclasses.replace(position, recent=frozenset(r["version"] for r in recent))
+                "SELECT version, txid::text AS txid FROM products WHERE txid >= $1::text::xid8 UNION ALL"
+                " SELECT version, txid::text FROM product_tombstones WHERE txid >= $1::text::xid8", str(position.xmin))
+            position = dataclasses.replace(position, recent=_recent(recent, position.xmin))
             return await self.all(), position
 
     async def changes_since(self, since: FeedPosition) -> CatalogChanges:
@@ -130,15 +131,15 @@ class ProductRepository:
         Rows of transactions that were running at `since` are read again whatever their version:
         applying a product twice is harmless, missing one is not."""
         async with self.conn.transaction(isolation="repeatable_read", readonly=True):
-            every = await self.conn.fetch(_CHANGED, since.version, str(since.xmin))
-            gone = await self.conn.fetch(_TOMBSTONES, since.version, str(since.xmin))
+            seen = [v for v, _ in since.recent]  # read already, not sent again
+            every = await self.conn.fetch(_CHANGED, since.version, str(since.xmin), seen)
+            gone = await self.conn.fetch(_TOMBSTONES, since.version, str(since.xmin), seen)
             top = max([since.version, *(r["version"] for r in every), *(r["version"] for r in gone)])
             position = await self._position(top)
         # rows this read may see again next time; rows seen last time are not applied twice
-        position = dataclasses.replace(position, recent=frozenset(
-            r["version"] for r in (*every, *gone) if int(r["txid"]) >= position.xmin))
-        rows = [r for r in every if r["version"] not in since.recent]
-        dropped = [r for r in gone if r["version"] not in since.recent]
+        position = dataclasses.replace(position, recent=_recent([*every, *gone], position.xmin)
+                                       | {(v, t) for v, t in since.recent if t >= position.xmin})
+        rows, dropped = every, gone
         if any(r["sku"] is None for r in dropped):
             return CatalogChanges([], [], position, reset=True)
         events = sorted([(r["version"], r["sku"], _product(r) if r["active"] else None) for r in rows]
@@ -160,6 +161,11 @@ class ProductRepository:
     async def skus(self) -> set[str]:
         """Every SKU in the catalogue, inactive ones too (stock imports)."""
         return {r["sku"] for r in await self.conn.fetch("SELECT sku FROM products")}
+
+
+def _recent(rows: Iterable[asyncpg.Record], xmin: int) -> frozenset[tuple[int, int]]:
+    """(version, txid) of the rows a reader at xmin may be sent again: their transaction is >= xmin."""
+    return frozenset((r["version"], int(r["txid"])) for r in rows if int(r["txid"]) >= xmin)
 
 
 def _product(row: asyncpg.Record) -> Product:
