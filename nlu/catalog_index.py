@@ -58,6 +58,7 @@ _UNEXPLAINED_PENALTY = 20.0
 # the base's products dead.
 _DELTA_LIMIT = 50_000
 _DEAD_SHARE = 0.2
+_VOCABULARIES = 100_000  # product vocabularies kept for queries
 _NOT_PLAIN = re.compile(r"[^a-z0-9]+")
 
 Key = tuple[str, str, "Amount | None", float]  # (text, skeleton, size said, weight)
@@ -113,9 +114,11 @@ class _Segment:
     postings: np.ndarray
     ntri: np.ndarray
 
-    def keys_of(self, product: int) -> np.ndarray:
-        at = int(np.searchsorted(self.members, product))
-        return self.member_keys[self.member_offsets[at]:self.member_offsets[at + 1]]
+    def keys_of(self, product: int) -> list[int]:
+        first = int(self.members[0])
+        at = product - first if int(self.members[-1]) - first == len(self.members) - 1 else \
+            int(np.searchsorted(self.members, product))
+        return self.member_keys[self.member_offsets[at]:self.member_offsets[at + 1]].tolist()
 
 
 def _segment(members: Sequence[int], key_lists: Sequence[list[Key]]) -> _Segment:
@@ -219,6 +222,7 @@ class CatalogIndex:
         self._delta_skus: dict[str, int] = {}
         self._alive = np.ones(n, dtype=bool)
         self._live = n
+        self._vocabularies: dict[int, tuple[tuple[str, str], ...]] = {}
         self._base_dead = 0
         self.size, self.size_kind = _sizes(key_lists)
         del key_lists
@@ -414,13 +418,21 @@ class CatalogIndex:
                 if (p not in best or v > best[p].score) and (all_alive or self._alive[p]):
                     best[p] = Match(p, max(0.0, min(100.0, v)), bool(seg.key_sized[k]))
 
-    def _vocabulary(self, product: int) -> list[tuple[str, str]]:
-        """Every word any key of a product says, as (spelling, skeleton): the product's vocabulary."""
-        seg = self._segment_of(product)
-        return list(dict.fromkeys(pair for k in seg.keys_of(product).tolist()
-                                  for pair in zip(seg.key_text[k].split(), seg.key_skel[k].split(), strict=True)))
+    def _vocabulary(self, product: int) -> tuple[tuple[str, str], ...]:
+        """Every word any key of a product says, as (spelling, skeleton): the product's vocabulary.
 
-    def _unexplained(self, q_pairs: list[tuple[str, str]], vocabulary: list[tuple[str, str]]) -> float:
+        Kept for the products queries meet (a product number always means the same product)."""
+        words = self._vocabularies.get(product)
+        if words is None:
+            seg = self._segment_of(product)
+            words = tuple(dict.fromkeys(pair for k in seg.keys_of(product) for pair in zip(
+                seg.key_text[k].split(), seg.key_skel[k].split(), strict=True)))
+            if len(self._vocabularies) >= _VOCABULARIES:
+                self._vocabularies.clear()
+            self._vocabularies[product] = words
+        return words
+
+    def _unexplained(self, q_pairs: list[tuple[str, str]], vocabulary: tuple[tuple[str, str], ...]) -> float:
         """IDF-weighted share of query words that no key of the product says (0 = all said)."""
         idf = self._idf.get
         default = self._idf_default
