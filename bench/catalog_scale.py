@@ -1,11 +1,14 @@
 """Product matching against a synthetic 1,000,000-SKU catalogue.
 
-    .venv/bin/python bench/catalog_scale.py [--skus 1000000] [--queries 2000]
+    .venv/bin/python bench/catalog_scale.py [--skus 1000000] [--queries 2000] [--baseline REV]
 
 Prints the index build time, its memory (RSS growth while building), p50/p99 latency of one
 item's top-5 lookup for queries with typos, transliteration variants and joined/split words,
 and recall@5 (the SKU asked for is among the five returned; "same words" also accepts a sibling
-whose words are identical, i.e. one that differs only in pack size).
+whose words are identical, i.e. one that differs only in pack size); then the time of
+CatalogIndex.apply for 1,000 changes (400 new SKUs, 400 renamed, 200 removed) and that the
+changes are found. With --baseline REV the same is first measured for nlu/catalog_index.py as it
+was at git revision REV, in the same run (e.g. --baseline f66009c, the index before segments).
 """
 
 from __future__ import annotations
@@ -24,6 +27,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import contextlib
+import dataclasses
+import importlib.util
+import subprocess
+import tempfile
 
 from domain.catalog import Product
 from nlu.catalog_csv import read_catalog_csv
@@ -111,24 +118,31 @@ def query_for(words: str, rng: random.Random) -> str:
     return " ".join(ws)
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--skus", type=int, default=1_000_000)
-    ap.add_argument("--queries", type=int, default=2000)
-    args = ap.parse_args()
-    t0 = time.perf_counter()
-    products, words = synthetic(args.skus)
-    print(f"generated {len(products):,} SKUs in {time.perf_counter() - t0:.1f} s")
+def _old_index(rev: str) -> type:
+    """CatalogIndex as nlu/catalog_index.py was at git revision rev."""
+    root = Path(__file__).resolve().parent.parent
+    source = subprocess.run(["git", "show", f"{rev}:nlu/catalog_index.py"], cwd=root, check=True,
+                            capture_output=True, text=True).stdout
+    with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as handle:
+        handle.write(source)
+    spec = importlib.util.spec_from_file_location("baseline_catalog_index", handle.name)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module.CatalogIndex
+
+
+def _measure(label: str, cls: type, products: list[Product], words: list[str], n_queries: int) -> object:
     _trim()
     rss0 = _rss_mb()
-    t0 = time.perf_counter()
-    index = CatalogIndex(products)
-    build = time.perf_counter() - t0
+    t0, c0 = time.perf_counter(), time.process_time()
+    index = cls(products)
+    build, build_cpu = time.perf_counter() - t0, time.process_time() - c0
     _trim()
-    print(f"index build {build:.1f} s, {len(index.key_text):,} keys, memory +{_rss_mb() - rss0:,.0f} MB RSS")
-
+    print(f"[{label}] index build {build:.1f} s wall, {build_cpu:.1f} s cpu, memory +{_rss_mb() - rss0:,.0f} MB RSS")
     rng = random.Random(5)
-    targets = rng.sample(range(len(products)), args.queries)
+    targets = rng.sample(range(len(products)), n_queries)
     queries = [query_for(words[t], rng) for t in targets]
     for q in queries[:50]:  # warm up
         index.search(index.query_words(q), limit=5)
@@ -141,16 +155,73 @@ def main() -> int:
         found = [m.product for m in top]
         strict += t in found
         loose += any(words[f] == words[t] for f in found)
-    for label, values in (("wall", latencies), ("cpu", cpu)):
+    for kind, values in (("wall", latencies), ("cpu", cpu)):
         values.sort()
         p99 = values[int(0.99 * (len(values) - 1))]
-        print(f"top-5 latency ({label} time) over {len(queries)} queries: p50 {statistics.median(values):.2f} ms, "
-              f"p99 {p99:.2f} ms, max {values[-1]:.2f} ms")
+        print(f"[{label}] top-5 latency ({kind} time) over {len(queries)} queries: p50 "
+              f"{statistics.median(values):.2f} ms, p99 {p99:.2f} ms, max {values[-1]:.2f} ms")
+    print(f"[{label}] recall@5: {strict / len(queries):.3f} (exact SKU), {loose / len(queries):.3f} (same words)")
+    return index
+
+
+def _word(i: int) -> str:
+    """A made-up word of its own for each number: "bak", "bek", ..."""
+    out = ""
+    while True:
+        i, r = divmod(i, 20)
+        out += "bdfghjklmnprstvz"[r % 16] + "aeiou"[r % 5]
+        if not i:
+            return out + "x"
+
+
+def _changes(index: CatalogIndex, products: list[Product]) -> None:
+    """1,000 changes through apply(): 400 new SKUs, 400 renamed, 200 removed; all must show."""
+    rng = random.Random(9)
+    picked = rng.sample(range(len(products)), 600)
+    added = [Product(sku=f"NEW{i:05d}", name=f"Zyxwa Quortle {_word(i)} Special 500 g", unit="packet",
+                     price=Decimal(50)) for i in range(400)]
+    renamed = [dataclasses.replace(products[i], name=f"Plimbo Vantrex {_word(i)} 1 kg") for i in picked[:400]]
+    removed = [products[i].sku for i in picked[400:]]
+    _trim()
+    rss0 = _rss_mb()
+    t0, c0 = time.perf_counter(), time.process_time()
+    changed = index.apply([*added, *renamed], removed)
+    took, took_cpu = time.perf_counter() - t0, time.process_time() - c0
+    print(f"apply 1,000 changes: {took * 1000:.0f} ms wall, {took_cpu * 1000:.0f} ms cpu, "
+          f"memory +{_rss_mb() - rss0:,.0f} MB RSS, {len(changed):,} products live")
+    def top(query: str) -> str:
+        found = changed.search(changed.query_words(query), limit=1)
+        return changed.products[found[0].product].sku if found else ""
+    new_ok = sum(top(p.name) == p.sku for p in added[:50])
+    renamed_ok = sum(top(p.name) == p.sku for p in renamed[:50])
+    gone_ok = sum(all(changed.products[m.product].sku != products[i].sku
+                      for m in changed.search(changed.query_words(products[i].name), limit=5))
+                  for i in picked[400:450])
+    print(f"after apply: new found {new_ok}/50, renamed found {renamed_ok}/50, removed absent {gone_ok}/50")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--skus", type=int, default=1_000_000)
+    ap.add_argument("--queries", type=int, default=2000)
+    ap.add_argument("--baseline", metavar="REV", help="also measure nlu/catalog_index.py of this git revision")
+    ap.add_argument("--only", metavar="REV", help=argparse.SUPPRESS)  # the baseline's own process
+    args = ap.parse_args()
+    if args.baseline:  # in a process of its own, so neither build's memory hides in the other's
+        subprocess.run([sys.executable, __file__, "--skus", str(args.skus), "--queries", str(args.queries),
+                        "--only", args.baseline], check=True)
+    t0 = time.perf_counter()
+    products, words = synthetic(args.skus)
+    print(f"generated {len(products):,} SKUs in {time.perf_counter() - t0:.1f} s")
+    if args.only:
+        _measure(f"baseline {args.only}", _old_index(args.only), products, words, args.queries)
+        return 0
+    index = _measure("segments", CatalogIndex, products, words, args.queries)
+    assert isinstance(index, CatalogIndex)
+    print(f"{index.key_count:,} keys")
+    _changes(index, products)
     print(f"load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "
           "(cpu time is what one query costs; wall time adds waiting for a shared core)")
-    print(f"recall@5: {strict / len(queries):.3f} (exact SKU), {loose / len(queries):.3f} (same words)")
-    print("examples:", "; ".join(f"{q!r} -> {words[t]!r}" for t, q in list(zip(targets, queries,
-                                                                               strict=True))[:4]))
     return 0
 
 

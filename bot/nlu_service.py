@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
+import logging
 import time
 from pathlib import Path
 from typing import Any
@@ -18,17 +20,24 @@ from nlu.normalize import prepare
 from nlu.pipeline import ITEM_INTENTS, OUT_OF_SCOPE, NluPipeline
 from nlu.types import Parse
 from storage import metrics
-from storage.repos.products import ProductRepository
+from storage.catalog_feed import CatalogListener
+from storage.repos.products import FeedPosition, ProductRepository
+
+log = logging.getLogger(__name__)
+_POLL_AT_LEAST = 1.0  # seconds between polls of the change feed, whatever check_every says
 
 
 class NluService:
-    def __init__(self, pipeline: NluPipeline, catalog_version: str, check_every: float,
+    def __init__(self, pipeline: NluPipeline, position: FeedPosition, check_every: float,
                  backend: Backend | None = None) -> None:
         self.pipeline = pipeline
         self.backend = backend  # asked only when the local pipeline is unsure (nlu.backend)
-        self._version = catalog_version
+        self._position = position
         self._check_every = check_every
         self._checked_at = time.monotonic()
+        self._lock = asyncio.Lock()
+        self._listener = CatalogListener()
+        self._follower: asyncio.Task[None] | None = None
 
     @classmethod
     async def load(cls, pool: asyncpg.Pool, config: Config, *, model_dir: Path | None = None,
@@ -37,14 +46,14 @@ class NluService:
         classifier = await asyncio.to_thread(load_or_train, None, model_dir)
         async with pool.acquire() as conn:
             repo = ProductRepository(conn)
-            products, version = await repo.all(), await repo.version()
+            products, position = await repo.all_with_position()
         index = await asyncio.to_thread(CatalogIndex, products)
         pipeline = NluPipeline(classifier, index, threshold=config.nlu.intent_threshold)
         await asyncio.to_thread(pipeline.parse, "namaste, 2 kg chini")  # loads the tokenizer now, not on a message
         secrets = config.secrets
         backend = make_backend(config.nlu.backend, rasa_url=config.nlu.rasa_url, openai_model=config.nlu.openai_model,
                                openai_api_key=secrets.openai_api_key, openai_base_url=secrets.openai_base_url)
-        return cls(pipeline, version, check_every, backend)
+        return cls(pipeline, position, check_every, backend)
 
     async def understand(self, text: str) -> Parse:
         """The local parse; when it is unsure and a backend is configured, the backend's intent (and
@@ -60,7 +69,30 @@ class NluService:
         return dataclasses.replace(parse, intent=intent, confidence=round(confidence, 3),
                                    items=resolved if intent in ITEM_INTENTS else [])
 
+    async def follow(self, pool: asyncpg.Pool, database_url: str) -> None:
+        """Apply catalogue changes as they are committed: at each NOTIFY product_changes, and every
+        `check_every` seconds in case one was missed (until close)."""
+        await self._listener.start(database_url)
+
+        async def run() -> None:
+            while True:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._listener.changed.wait(), max(self._check_every, _POLL_AT_LEAST))
+                self._listener.changed.clear()
+                try:
+                    await self.refresh(pool, force=True)
+                except (OSError, asyncpg.PostgresError) as exc:  # the next wake-up tries again
+                    log.warning("catalogue refresh failed: %r", exc)
+
+        self._follower = asyncio.create_task(run())
+
     async def close(self) -> None:
+        if self._follower is not None:
+            self._follower.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._follower
+            self._follower = None
+        await self._listener.close()
         if self.backend is not None:
             await self.backend.close()
 
@@ -69,19 +101,24 @@ class NluService:
             return self.pipeline.parse(text)
 
     async def refresh(self, pool: asyncpg.Pool, *, force: bool = False) -> bool:
-        """Re-index when the catalogue changed; checked at most every `check_every` seconds."""
+        """Apply the catalogue's changes since the last refresh to the index (no rebuild); checked
+        at most every `check_every` seconds unless forced. True if anything changed."""
         if not force and time.monotonic() - self._checked_at < self._check_every:
             return False
-        self._checked_at = time.monotonic()
-        async with pool.acquire() as conn:
-            repo = ProductRepository(conn)
-            version = await repo.version()
-            if version == self._version:
-                return False
-            products = await repo.all()
-        await asyncio.to_thread(self.pipeline.update_catalog, products)
-        self._version = version
-        return True
+        async with self._lock:
+            self._checked_at = time.monotonic()
+            async with pool.acquire() as conn:
+                changes = await ProductRepository(conn).changes_since(self._position)
+                if changes.reset:
+                    products, self._position = await ProductRepository(conn).all_with_position()
+            if changes.reset:
+                await asyncio.to_thread(self.pipeline.update_catalog, products)
+                return True
+            if changes.upserts or changes.removed:
+                await asyncio.to_thread(self.pipeline.apply_changes, changes.upserts, changes.removed)
+            moved = changes.upserts or changes.removed
+            self._position = changes.position
+            return bool(moved)
 
 
 

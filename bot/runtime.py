@@ -94,6 +94,7 @@ async def start_runtime(config: Config, *, clock: Clock | None = None, pool_size
     clock = clock or SystemClock()
     config = await with_link_key(pool, config, clock)
     nlu = await NluService.load(pool, config, check_every=nlu_check_every)
+    await nlu.follow(pool, secrets.database_url)
     texts = default_texts()
 
     def parse(text: str) -> Any:

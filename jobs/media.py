@@ -84,7 +84,7 @@ def _unparsed(nlu: Any, lines: list[str]) -> list[str]:
 
 async def read_media(engines: MediaEngines, nlu: Any, job: MediaJob, data: bytes, content_type: str) -> Reading:
     """The text of one photo or voice note; messy text is cleaned up by the LLM when one is configured."""
-    products = list(nlu.pipeline.index.products)
+    products = nlu.pipeline.index.live_products()
     if job.kind == IMAGE:
         result = await asyncio.to_thread(engines.ocr.read, data)
         reading = Reading([line.text for line in result.lines], result.text, result.confidence, result.backend)

@@ -6,6 +6,11 @@ binary search); otherwise a character-trigram inverted index over phonetic skele
 numpy CSR arrays, shortlists keys cheaply — the rarest trigrams first under a postings budget —
 and rapidfuzz re-scores only that shortlist. This keeps one query to a few milliseconds even
 with a million SKUs, where scoring every name with rapidfuzz takes ~0.5 s.
+
+Keys live in segments: the base one, built from the whole catalogue, and a small delta one for
+products added or changed since (CatalogIndex.apply). A changed or removed product is marked dead
+in the segment that held it, so a change of 1,000 SKUs costs keying those 1,000 and re-indexing the
+delta, not a rebuild; once the delta or the dead grow large, apply rebuilds the whole index.
 """
 
 from __future__ import annotations
@@ -13,8 +18,9 @@ from __future__ import annotations
 import hashlib
 import logging
 import math
+import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -25,7 +31,7 @@ from rapidfuzz.process import cdist
 from domain.catalog import Product
 from nlu.normalize import prepare, skeleton, tokenize
 from nlu.packs import multipack_count
-from nlu.quantities import key_words
+from nlu.quantities import Amount, key_words
 from nlu.units import MASS, UnitTable, default_units
 
 log = logging.getLogger(__name__)
@@ -48,6 +54,14 @@ _POSTINGS_BUDGET = 60_000
 # points: "chamal sona mansuli" is Sona Mansuli (its keys say sona, mansuli and chamal) rather
 # than plain Mansuli (no key of it says sona), though one key of each fits two of the words.
 _UNEXPLAINED_PENALTY = 20.0
+# apply() rebuilds the whole index past these: a delta of this many products, or this share of
+# the base's products dead.
+_DELTA_LIMIT = 50_000
+_DEAD_SHARE = 0.2
+_VOCABULARIES = 100_000  # product vocabularies kept for queries
+_NOT_PLAIN = re.compile(r"[^a-z0-9]+")
+
+Key = tuple[str, str, "Amount | None", float]  # (text, skeleton, size said, weight)
 
 
 @lru_cache(maxsize=200_000)
@@ -57,7 +71,7 @@ def _word_skeleton(word: str) -> str:
 
 
 def key_skeleton(text: str) -> str:
-    return " ".join(_word_skeleton(w) for w in text.split())
+    return " ".join(map(_word_skeleton, text.split()))
 
 
 def _trigram_codes(packed: np.ndarray) -> np.ndarray:
@@ -69,8 +83,7 @@ def _trigram_codes(packed: np.ndarray) -> np.ndarray:
 
 def _pack(text: str, skeleton_text: str) -> str:
     """Both spellings of a key, joined words, padded: trigrams of either can find it."""
-    plain = "".join(ch for ch in text if "a" <= ch <= "z" or "0" <= ch <= "9")
-    return f" {plain} \x02 {skeleton_text.replace(' ', '')} "
+    return f" {_NOT_PLAIN.sub('', text)} \x02 {skeleton_text.replace(' ', '')} "
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,8 +93,109 @@ class Match:
     sized_key: bool  # the best key was an alias written with a pack size
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class _Segment:
+    """The keys of some products and their exact-spelling and trigram indexes; never changed."""
+
+    key_text: list[str]
+    key_skel: list[str]
+    key_weight: np.ndarray  # float32 per key
+    key_sized: np.ndarray  # bool per key: an alias written with a pack size
+    owner_offsets: np.ndarray  # CSR: the products (global numbers) of key k
+    owners: np.ndarray
+    members: np.ndarray  # sorted global numbers of the products held here
+    member_offsets: np.ndarray  # CSR: the keys of members[i]
+    member_keys: np.ndarray
+    text_order: np.ndarray
+    text_hashes: np.ndarray
+    skel_order: np.ndarray
+    skel_hashes: np.ndarray
+    tri_offsets: np.ndarray
+    postings: np.ndarray
+    ntri: np.ndarray
+
+    def keys_of(self, product: int) -> list[int]:
+        first = int(self.members[0])
+        at = product - first if int(self.members[-1]) - first == len(self.members) - 1 else \
+            int(np.searchsorted(self.members, product))
+        return self.member_keys[self.member_offsets[at]:self.member_offsets[at + 1]].tolist()
+
+
+def _segment(members: Sequence[int], key_lists: Sequence[list[Key]]) -> _Segment:
+    """Index the keys of products `members` (ascending global numbers), key_lists[i] for members[i].
+
+    One key per distinct (text, weight, alias size): "coke" is a single key owned by every
+    Coca-Cola SKU, so siblings cannot crowd a shortlist and memory stays flat.
+    """
+    key_ids: dict[tuple[str, float, float], int] = {}
+    key_text: list[str] = []
+    key_skel: list[str] = []
+    owners: list[list[int]] = []
+    member_keys: list[int] = []
+    member_offsets = np.zeros(len(members) + 1, dtype=np.int64)
+    for i, (p, keys) in enumerate(zip(members, key_lists, strict=True)):
+        mine: list[int] = []
+        for j, (text, skel, size, w) in enumerate(keys):
+            if not text:
+                continue
+            ident = (text, w, size.base if size is not None and j > 0 else 0.0)
+            k = key_ids.setdefault(ident, len(key_ids))
+            if k == len(owners):
+                owners.append([p])
+                key_text.append(text)
+                key_skel.append(skel)
+            elif owners[k][-1] != p:
+                owners[k].append(p)
+            if k not in mine:
+                mine.append(k)
+        member_keys.extend(mine)
+        member_offsets[i + 1] = len(member_keys)
+    nkeys = len(key_text)
+    key_weight = np.fromiter((w for _, w, _ in key_ids), dtype=np.float32, count=nkeys)
+    key_sized = np.fromiter((s > 0 for _, _, s in key_ids), dtype=bool, count=nkeys)
+    del key_ids
+    lengths = np.fromiter(map(len, owners), dtype=np.int64, count=nkeys)
+    owner_offsets = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
+    owner_array = np.fromiter((i for o in owners for i in o), dtype=np.int32, count=int(lengths.sum()))
+    del owners
+    text_order, text_hashes = _sorted_hashes(np.fromiter(map(hash, key_text), dtype=np.int64, count=nkeys))
+    skel_order, skel_hashes = _sorted_hashes(np.fromiter(
+        (hash(s.replace(" ", "")) for s in key_skel), dtype=np.int64, count=nkeys))
+    tri_offsets, postings, ntri = _trigrams(key_text, key_skel)
+    return _Segment(key_text, key_skel, key_weight, key_sized, owner_offsets, owner_array,
+                    np.asarray(members, dtype=np.int32), member_offsets,
+                    np.asarray(member_keys, dtype=np.int32), text_order, text_hashes, skel_order, skel_hashes,
+                    tri_offsets, postings, ntri)
+
+
+def _trigrams(key_text: list[str], key_skel: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """CSR postings: the keys (ascending) holding each trigram code, once each; trigrams per key."""
+    nkeys = len(key_text)
+    if nkeys == 0:
+        return np.zeros(_ALPHABET**3 + 1, dtype=np.int64), np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int16)
+    packed = "\x01".join(map(_pack, key_text, key_skel)).encode("ascii", "replace")
+    arr = np.frombuffer(packed, dtype=np.uint8)
+    codes = _trigram_codes(arr)
+    key_of = np.cumsum(arr == 1, dtype=np.int32)[:-2]
+    keep = codes >= 0
+    codes, key_of = codes[keep].astype(np.uint16), key_of[keep]  # 38**3 codes fit 16 bits
+    order = np.argsort(codes, kind="stable")  # radix sort; keys stay ascending within a code
+    codes, key_of = codes[order], key_of[order]
+    del order
+    first = np.ones(codes.size, dtype=bool)  # a trigram once per key
+    first[1:] = (codes[1:] != codes[:-1]) | (key_of[1:] != key_of[:-1])
+    codes, postings = codes[first], key_of[first]
+    offsets = np.searchsorted(codes, np.arange(_ALPHABET**3 + 1)).astype(np.int64)
+    ntri = np.bincount(postings, minlength=nkeys).astype(np.int16)
+    return offsets, postings, ntri
+
+
 class CatalogIndex:
-    """Products searchable by what shop owners type. Rebuild whenever the catalogue changes."""
+    """Products searchable by what shop owners type.
+
+    rebuild() indexes a whole catalogue; apply() returns a new index with some products added,
+    changed or removed, sharing this one's unchanged arrays (this one keeps answering meanwhile).
+    """
 
     def __init__(self, products: Iterable[Product] = (), units: UnitTable | None = None) -> None:
         self.units = units or default_units()
@@ -97,9 +211,32 @@ class CatalogIndex:
         itself keeps it): one odd name must not take every other product down.
         """
         self._brand_keys: dict[str, str] = {}
-        self.products: list[Product] = []
+        spellings = self.units.spellings
+        self._is_unit = lambda word: spellings.get(word) is not None
         self.skipped: list[tuple[str, str]] = []  # (sku, why) of products left out
-        product_key_lists: list[list[tuple[str, object, float]]] = []
+        self.products, key_lists = self._keyed(products)
+        n = len(self.products)
+        self._base = _segment(range(n), key_lists)
+        self._delta: _Segment | None = None
+        self._delta_keys: dict[int, list[Key]] = {}  # live delta products -> their keys
+        self._delta_skus: dict[str, int] = {}
+        self._alive = np.ones(n, dtype=bool)
+        self._live = n
+        self._vocabularies: dict[int, tuple[tuple[str, str], ...]] = {}
+        self._base_dead = 0
+        self.size, self.size_kind = _sizes(key_lists)
+        del key_lists
+        self.multipack = np.fromiter((multipack_count(p.name) for p in self.products), dtype=np.int16, count=n)
+        self.sales = np.fromiter((p.sales for p in self.products), dtype=np.float64, count=n)
+        self._sku_order, self._sku_hashes = _sorted_hashes(np.fromiter(
+            (hash(p.sku) for p in self.products), dtype=np.int64, count=n))
+        self._build_idf()
+        self.phrases = _digit_phrases(self._base.key_text)
+        self.fingerprint = _fingerprint(self.products)
+
+    def _keyed(self, products: Iterable[Product]) -> tuple[list[Product], list[list[Key]]]:
+        kept: list[Product] = []
+        key_lists: list[list[Key]] = []
         for product in products:
             try:
                 keys = self._keys(product)
@@ -107,67 +244,25 @@ class CatalogIndex:
                 log.warning("catalogue index: product %r left out: %r", product.sku, exc)
                 self.skipped.append((product.sku, repr(exc)))
                 continue
-            self.products.append(product)
-            product_key_lists.append(keys)
-        n = len(self.products)
-        self.size = np.zeros(n, dtype=np.float32)  # pack size in g or ml, 0 if none
-        self.size_kind = np.zeros(n, dtype=np.int8)  # 1 mass, 2 volume
-        self.multipack = np.fromiter((multipack_count(p.name) for p in self.products), dtype=np.int16, count=n)
-        self.sales = np.fromiter((p.sales for p in self.products), dtype=np.float64, count=n)
-        # One key per distinct (text, weight, alias size): "coke" is a single key owned by every
-        # Coca-Cola SKU, so siblings cannot crowd a shortlist and memory stays flat.
-        key_ids: dict[tuple[str, float, float], int] = {}
-        owners: list[list[int]] = []
-        product_keys: list[list[int]] = [[] for _ in range(n)]
-        for i, keys in enumerate(product_key_lists):
-            for j, (text, size, w) in enumerate(keys):
-                if j == 0 and size is not None and size.unit is not None:
-                    self.size[i] = size.base
-                    self.size_kind[i] = 1 if size.unit.kind == MASS else 2
-                if not text:
-                    continue
-                ident = (text, w, size.base if size is not None and j > 0 else 0.0)
-                k = key_ids.setdefault(ident, len(key_ids))
-                product_keys[i].append(k)
-                if k == len(owners):
-                    owners.append([i])
-                elif owners[k][-1] != i:
-                    owners[k].append(i)
-        self.key_text = [text for text, _, _ in key_ids]
-        self.key_skel = [key_skeleton(t) for t in self.key_text]
-        self.key_weight = np.fromiter((w for _, w, _ in key_ids), dtype=np.float32, count=len(key_ids))
-        self.key_sized = np.fromiter((s > 0 for _, _, s in key_ids), dtype=bool, count=len(key_ids))
-        lengths = np.fromiter((len(o) for o in owners), dtype=np.int64, count=len(owners))
-        self._owner_offsets = np.concatenate(([0], np.cumsum(lengths)))
-        self._owners = np.fromiter((i for o in owners for i in o), dtype=np.int32, count=int(lengths.sum()))
-        del key_ids, owners, product_key_lists
-        # Every word any key of a product says (skeleton -> spelling): the product's vocabulary.
-        self._product_words: list[tuple[tuple[str, str], ...]] = []
-        interned: dict[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] = {}
-        for keys in product_keys:
-            pairs = tuple(sorted({(w, sk) for k in keys for w, sk in zip(
-                self.key_text[k].split(), self.key_skel[k].split(), strict=True)}))
-            self._product_words.append(interned.setdefault(pairs, pairs))
-        del product_keys, interned
-        self._build_exact()
-        self._build_trigrams()
-        self._build_idf()
-        self.phrases = self._digit_phrases()
-        self.fingerprint = _fingerprint(self.products)
+            kept.append(product)
+            key_lists.append(keys)
+        return kept, key_lists
 
-    def _keys(self, product: Product) -> list[tuple[str, object, float]]:
-        """(key text, size amount, weight) for the name, each alias and the brand."""
-        out: list[tuple[str, object, float]] = []
-        for _j, raw in enumerate((product.name, *product.aliases)):
+    def _keys(self, product: Product) -> list[Key]:
+        """(key text, skeleton, size said, weight) for the name, each alias and the brand."""
+        out: list[Key] = []
+        for raw in (product.name, *product.aliases):
             words, size = key_words(tokenize(prepare(raw), self._is_unit), self.units)
             # a pack count left bare, "Shikhar packet (20)", is not a product word; "2pm" is
             words = [w for k, w in enumerate(words) if k == 0 or not w.replace(".", "").isdigit()]
-            out.append((" ".join(words), size, 1.0))
+            text = " ".join(words)
+            out.append((text, key_skeleton(text), size, 1.0))
         if product.brand:
-            out.append((self._brand_key(product.brand), None, _BRAND_WEIGHT))
-        for text, _, _ in out:
-            if len(text.split()) != len(key_skeleton(text).split()):
-                raise ValueError(f"key {text!r} does not pair with its skeleton {key_skeleton(text)!r}")
+            text = self._brand_key(product.brand)
+            out.append((text, key_skeleton(text), None, _BRAND_WEIGHT))
+        for text, skel, _, _ in out:
+            if len(text.split()) != len(skel.split()):
+                raise ValueError(f"key {text!r} does not pair with its skeleton {skel!r}")
         return out
 
     def _brand_key(self, brand: str) -> str:
@@ -177,100 +272,165 @@ class CatalogIndex:
             self._brand_keys[brand] = key
         return key
 
-    def _is_unit(self, word: str) -> bool:
-        return self.units.lookup(word) is not None
-
-    def _build_exact(self) -> None:
-        n = len(self.key_text)
-        text_hashes = np.fromiter((hash(t) for t in self.key_text), dtype=np.int64, count=n)
-        skel_hashes = np.fromiter((hash(s.replace(" ", "")) for s in self.key_skel), dtype=np.int64, count=n)
-        self._text_order, self._text_hashes = _sorted_hashes(text_hashes)
-        self._skel_order, self._skel_hashes = _sorted_hashes(skel_hashes)
-
     def _build_idf(self) -> None:
         """Inverse document frequency of skeleton words: "sona" tells more than "chamal"."""
         counts: dict[str, int] = {}
-        for skel in self.key_skel:
+        for skel in self._base.key_skel:
             for w in set(skel.split()):
                 counts[w] = counts.get(w, 0) + 1
-        total = max(len(self.key_skel), 1)
+        total = max(len(self._base.key_skel), 1)
         self._idf = {w: math.log(1 + total / c) for w, c in counts.items()}
         self._idf_default = math.log(1 + total)
 
-    def _build_trigrams(self) -> None:
-        nkeys = len(self.key_skel)
-        if nkeys == 0:
-            self._offsets = np.zeros(_ALPHABET**3 + 1, dtype=np.int64)
-            self._postings = np.zeros(0, dtype=np.int32)
-            self._ntri = np.zeros(0, dtype=np.int16)
-            return
-        packed = "\x01".join(_pack(t, s) for t, s in zip(self.key_text, self.key_skel, strict=True)
-                              ).encode("ascii", "replace")
-        arr = np.frombuffer(packed, dtype=np.uint8)
-        codes = _trigram_codes(arr)
-        key_of = np.cumsum(arr == 1, dtype=np.int64)[:-2]
-        keep = codes >= 0
-        pairs = np.sort(codes[keep].astype(np.int64) * nkeys + key_of[keep])
-        pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))]  # a trigram once per key
-        codes_sorted = pairs // nkeys
-        self._postings = (pairs % nkeys).astype(np.int32)
-        self._offsets = np.searchsorted(codes_sorted, np.arange(_ALPHABET**3 + 1)).astype(np.int64)
-        self._ntri = np.bincount(self._postings, minlength=nkeys).astype(np.int16)
+    # --- changing -----------------------------------------------------------------------------
 
-    def _digit_phrases(self) -> dict[str, list[tuple[str, ...]]]:
-        """Names that start with a number ("2 pm", "5 star"): the splitter keeps them whole."""
-        phrases: dict[str, list[tuple[str, ...]]] = {}
-        for text in set(self.key_text):
-            words = text.split()
-            if len(words) > 1 and words[0].replace(".", "").isdigit():
-                phrases.setdefault(words[0], []).append((words[0], words[1]))
-        return {first: sorted(set(options)) for first, options in phrases.items()}
+    def apply(self, upserts: Iterable[Product] = (), removed: Iterable[str] = ()) -> CatalogIndex:
+        """A new index with `upserts` added or replacing the products of their SKUs and the SKUs
+        `removed` gone; this one is left as it was. Word statistics (IDF) stay the base's until
+        the next rebuild, which happens here once the changes since the last one grow large."""
+        latest = {p.sku: p for p in upserts}
+        gone = set(removed) | latest.keys()
+        new = object.__new__(CatalogIndex)
+        new.__dict__.update(self.__dict__)
+        new._local = threading.local()
+        new.skipped = list(self.skipped)
+        fresh, key_lists = new._keyed(latest.values())
+        dead = np.fromiter((i for i in map(self._number, gone) if i is not None), dtype=np.int64)
+        base_dead = self._base_dead + int((dead < len(self._base.members)).sum())
+        dead_set = set(dead.tolist())
+        delta_keys = {i: k for i, k in self._delta_keys.items() if i not in dead_set}
+        if len(delta_keys) + len(fresh) > _DELTA_LIMIT or base_dead > _DEAD_SHARE * max(len(self._base.members), 1):
+            new.rebuild([*(p for p in self.live_products() if p.sku not in gone), *fresh])
+            return new
+        start = len(self.products)
+        numbers = range(start, start + len(fresh))
+        new.products = self.products + fresh
+        alive = np.concatenate((self._alive, np.ones(len(fresh), dtype=bool)))
+        alive[dead] = False
+        new._alive = alive
+        new._live = self._live - dead.size + len(fresh)
+        new._base_dead = base_dead
+        size, kind = _sizes(key_lists)
+        new.size = np.concatenate((self.size, size))
+        new.size_kind = np.concatenate((self.size_kind, kind))
+        new.multipack = np.concatenate((self.multipack, np.fromiter(
+            (multipack_count(p.name) for p in fresh), dtype=np.int16, count=len(fresh))))
+        new.sales = np.concatenate((self.sales, np.fromiter((p.sales for p in fresh), dtype=np.float64,
+                                                            count=len(fresh))))
+        delta_keys.update(zip(numbers, key_lists, strict=True))
+        new._delta_keys = delta_keys
+        new._delta_skus = {s: i for s, i in self._delta_skus.items() if s not in gone}
+        new._delta_skus.update((p.sku, i) for i, p in zip(numbers, fresh, strict=True))
+        members = sorted(delta_keys)
+        new._delta = _segment(members, [delta_keys[i] for i in members]) if members else None
+        new.phrases = _merge_phrases(self.phrases, _digit_phrases(new._delta.key_text if new._delta else []))
+        new.fingerprint = _fingerprint(fresh, seed=f"{self.fingerprint}\x1e{sorted(gone)}")
+        return new
+
+    def _number(self, sku: str) -> int | None:
+        """The live product number of sku, or None."""
+        i = self._delta_skus.get(sku)
+        if i is not None:
+            return i
+        h = hash(sku)
+        lo = int(np.searchsorted(self._sku_hashes, h, side="left"))
+        hi = int(np.searchsorted(self._sku_hashes, h, side="right"))
+        for i in self._sku_order[lo:hi].tolist():
+            if self._alive[i] and self.products[i].sku == sku:
+                return int(i)
+        return None
+
+    def live_products(self) -> list[Product]:
+        """The products the index holds now (removed and replaced ones left out)."""
+        if self._live == len(self.products):
+            return list(self.products)
+        return [p for p, alive in zip(self.products, self._alive.tolist(), strict=True) if alive]
+
+    @property
+    def key_count(self) -> int:
+        return len(self._base.key_text) + (len(self._delta.key_text) if self._delta else 0)
+
+    def _segments(self) -> tuple[_Segment, ...]:
+        return (self._base,) if self._delta is None else (self._base, self._delta)
+
+    def _segment_of(self, product: int) -> _Segment:
+        return self._base if product < len(self._base.members) or self._delta is None else self._delta
 
     # --- searching ----------------------------------------------------------------------------
 
     def search(self, query: str, *, limit: int = 10, sized_query: bool = False) -> list[Match]:
         """Products whose keys best match query (normalised product words), best first."""
         query = " ".join(query.split())
-        if not query or not self.key_text:
+        if not query or not self._live:
             return []
         qs = key_skeleton(query)
-        scored: dict[int, float] = {}
-        for k in self._lookup(self._text_order, self._text_hashes, query,
-                              lambda k: self.key_text[k] == query):
-            scored[k] = 100.0
         joined = qs.replace(" ", "")
-        for k in self._lookup(self._skel_order, self._skel_hashes, joined,
-                              lambda k: self.key_skel[k].replace(" ", "") == joined):
-            scored.setdefault(k, _SKELETON_EXACT)
+        segments = self._segments()
+        exact = [self._exact(seg, query, joined) for seg in segments]
         # An exact spelling settles it (siblings share their key words, so all are here);
         # fuzzy matching is only for what nobody wrote down.
-        shortlist = self._shortlist(query, qs) if not scored else np.zeros(0, dtype=np.int32)
-        if shortlist.size:
-            fuzzy = self._rerank(query, qs, shortlist)
-            for k, v in zip(shortlist.tolist(), fuzzy.tolist(), strict=True):
-                if v > scored.get(k, -1.0):
-                    scored[k] = v
-        if not scored:
-            return []
-        keys = np.fromiter(scored, dtype=np.int32, count=len(scored))
-        scores = np.fromiter(scored.values(), dtype=np.float32, count=len(scored)) * self.key_weight[keys]
-        if not sized_query:
-            scores = scores - _SIZED_ALIAS_PENALTY * self.key_sized[keys]
+        settled = any(exact)
         best: dict[int, Match] = {}
-        for k, v in sorted(zip(keys.tolist(), scores.tolist(), strict=True), key=lambda kv: -kv[1]):
-            if len(best) >= limit and v < min(m.score for m in best.values()):
-                break
-            lo, hi = self._owner_offsets[k], self._owner_offsets[k + 1]
-            for p in self._owners[lo:hi].tolist():
-                if p not in best or v > best[p].score:
-                    best[p] = Match(p, max(0.0, min(100.0, v)), bool(self.key_sized[k]))
+        for seg, scored in zip(segments, exact, strict=True):
+            shortlist = self._shortlist(seg, query, qs) if not settled else np.zeros(0, dtype=np.int32)
+            if shortlist.size:
+                fuzzy = self._rerank(seg, query, qs, shortlist)
+                for k, v in zip(shortlist.tolist(), fuzzy.tolist(), strict=True):
+                    if v > scored.get(k, -1.0):
+                        scored[k] = v
+            if scored:
+                self._collect(seg, scored, limit, sized_query, best)
         q_pairs = list(dict.fromkeys(zip(query.split(), qs.split(), strict=True)))
         if len(q_pairs) > 1 and len(best) > 1:
             for p, m in best.items():
-                missing = self._unexplained(q_pairs, self._product_words[p])
+                missing = self._unexplained(q_pairs, self._vocabulary(p))
                 if missing:
                     best[p] = Match(p, max(0.0, m.score - _UNEXPLAINED_PENALTY * missing), m.sized_key)
         return sorted(best.values(), key=lambda m: -m.score)[:limit]
+
+    def _exact(self, seg: _Segment, query: str, joined: str) -> dict[int, float]:
+        """Keys of seg spelt as the query (100) or sounding as it (_SKELETON_EXACT), with a live owner."""
+        scored: dict[int, float] = {}
+        for k in _lookup(seg.text_order, seg.text_hashes, query):
+            if seg.key_text[k] == query and self._owned(seg, k):
+                scored[k] = 100.0
+        for k in _lookup(seg.skel_order, seg.skel_hashes, joined):
+            if seg.key_skel[k].replace(" ", "") == joined and self._owned(seg, k):
+                scored.setdefault(k, _SKELETON_EXACT)
+        return scored
+
+    def _owned(self, seg: _Segment, k: int) -> bool:
+        return bool(self._alive[seg.owners[seg.owner_offsets[k]:seg.owner_offsets[k + 1]]].any())
+
+    def _collect(self, seg: _Segment, scored: dict[int, float], limit: int, sized_query: bool,
+                 best: dict[int, Match]) -> None:
+        """Key scores of seg -> the best score of each live product owning one, into `best`."""
+        keys = np.fromiter(scored, dtype=np.int32, count=len(scored))
+        scores = np.fromiter(scored.values(), dtype=np.float32, count=len(scored)) * seg.key_weight[keys]
+        if not sized_query:
+            scores = scores - _SIZED_ALIAS_PENALTY * seg.key_sized[keys]
+        all_alive = self._live == len(self.products)
+        for k, v in sorted(zip(keys.tolist(), scores.tolist(), strict=True), key=lambda kv: -kv[1]):
+            if len(best) >= limit and v < min(m.score for m in best.values()):
+                break
+            lo, hi = seg.owner_offsets[k], seg.owner_offsets[k + 1]
+            for p in seg.owners[lo:hi].tolist():
+                if (p not in best or v > best[p].score) and (all_alive or self._alive[p]):
+                    best[p] = Match(p, max(0.0, min(100.0, v)), bool(seg.key_sized[k]))
+
+    def _vocabulary(self, product: int) -> tuple[tuple[str, str], ...]:
+        """Every word any key of a product says, as (spelling, skeleton): the product's vocabulary.
+
+        Kept for the products queries meet (a product number always means the same product)."""
+        words = self._vocabularies.get(product)
+        if words is None:
+            seg = self._segment_of(product)
+            words = tuple(dict.fromkeys(pair for k in seg.keys_of(product) for pair in zip(
+                seg.key_text[k].split(), seg.key_skel[k].split(), strict=True)))
+            if len(self._vocabularies) >= _VOCABULARIES:
+                self._vocabularies.clear()
+            self._vocabularies[product] = words
+        return words
 
     def _unexplained(self, q_pairs: list[tuple[str, str]], vocabulary: tuple[tuple[str, str], ...]) -> float:
         """IDF-weighted share of query words that no key of the product says (0 = all said)."""
@@ -284,24 +444,18 @@ class CatalogIndex:
                 missing += weight
         return missing / total if total else 0.0
 
-    @staticmethod
-    def _lookup(order: np.ndarray, hashes: np.ndarray, text: str, same) -> list[int]:
-        h = hash(text)
-        lo, hi = np.searchsorted(hashes, h, side="left"), np.searchsorted(hashes, h, side="right")
-        return [k for k in order[lo:hi].tolist() if same(k)]
-
-    def _scratch(self) -> np.ndarray:
+    def _scratch(self, size: int) -> np.ndarray:
         scratch = getattr(self._local, "scratch", None)
-        if scratch is None or scratch.size != len(self.key_text):
-            scratch = np.zeros(len(self.key_text), dtype=np.int16)
+        if scratch is None or scratch.size < size:
+            scratch = np.zeros(size, dtype=np.int16)
             self._local.scratch = scratch
         return scratch
 
-    def _shortlist(self, query: str, qs: str) -> np.ndarray:
+    def _shortlist(self, seg: _Segment, query: str, qs: str) -> np.ndarray:
         packed = np.frombuffer(_pack(query, qs).encode("ascii", "replace"), dtype=np.uint8)
         codes = np.unique(_trigram_codes(packed))
         codes = codes[codes >= 0]
-        starts, ends = self._offsets[codes], self._offsets[codes + 1]
+        starts, ends = seg.tri_offsets[codes], seg.tri_offsets[codes + 1]
         df = ends - starts
         order = np.argsort(df[df > 0], kind="stable")
         starts, ends = starts[df > 0][order], ends[df > 0][order]
@@ -309,9 +463,8 @@ class CatalogIndex:
             return np.zeros(0, dtype=np.int32)
         # Rarest trigrams first; common ones are skipped once the budget is spent.
         used = max(1, int(np.searchsorted(np.cumsum(ends - starts), _POSTINGS_BUDGET, side="right")))
-        scratch = self._scratch()
-        lists = [self._postings[s:e] for s, e in zip(starts[:used].tolist(), ends[:used].tolist(),
-                                                      strict=True)]
+        scratch = self._scratch(len(seg.key_text))
+        lists = [seg.postings[s:e] for s, e in zip(starts[:used].tolist(), ends[:used].tolist(), strict=True)]
         for lst in lists:
             scratch[lst] += 1
         cat = np.concatenate(lists)
@@ -325,16 +478,16 @@ class CatalogIndex:
         keys, first = np.unique(cat, return_index=True)
         full = hits[first].astype(np.float32)
         for s, e in zip(starts[used:].tolist(), ends[used:].tolist(), strict=True):
-            postings = self._postings[s:e]
+            postings = seg.postings[s:e]
             at = np.searchsorted(postings, keys)
             full += postings[np.minimum(at, postings.size - 1)] == keys
-        jaccard = full / (codes.size + self._ntri[keys] - full)
+        jaccard = full / (codes.size + seg.ntri[keys] - full)
         order = np.argsort(-jaccard, kind="stable")[:_SHORTLIST]
         return keys[order]
 
-    def _rerank(self, query: str, qs: str, keys: np.ndarray) -> np.ndarray:
-        texts = [self.key_text[k] for k in keys.tolist()]
-        skels = [self.key_skel[k] for k in keys.tolist()]
+    def _rerank(self, seg: _Segment, query: str, qs: str, keys: np.ndarray) -> np.ndarray:
+        texts = [seg.key_text[k] for k in keys.tolist()]
+        skels = [seg.key_skel[k] for k in keys.tolist()]
         plain = 0.65 * cdist([query], texts, scorer=fuzz.token_set_ratio)[0] + \
             0.35 * cdist([query], texts, scorer=fuzz.token_sort_ratio)[0]
         phonetic = 0.65 * cdist([qs], skels, scorer=fuzz.token_set_ratio)[0] + \
@@ -399,7 +552,7 @@ class CatalogIndex:
         return abs(float(self.size[product]) - base) <= 0.02 * base
 
     def __len__(self) -> int:
-        return len(self.products)
+        return self._live
 
 
 def _sorted_hashes(hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -407,8 +560,46 @@ def _sorted_hashes(hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return order, hashes[order]
 
 
-def _fingerprint(products: list[Product]) -> str:
-    digest = hashlib.sha1()
+def _lookup(order: np.ndarray, hashes: np.ndarray, text: str) -> list[int]:
+    """Keys whose hash is text's (the caller compares the text itself)."""
+    h = hash(text)
+    lo, hi = np.searchsorted(hashes, h, side="left"), np.searchsorted(hashes, h, side="right")
+    return order[lo:hi].tolist()
+
+
+def _sizes(key_lists: Sequence[list[Key]]) -> tuple[np.ndarray, np.ndarray]:
+    """Pack size in g or ml (0 if none) and its kind (1 mass, 2 volume) of each product, by its name."""
+    n = len(key_lists)
+    size = np.zeros(n, dtype=np.float32)
+    kind = np.zeros(n, dtype=np.int8)
+    for i, keys in enumerate(key_lists):
+        said = keys[0][2] if keys else None
+        if said is not None and said.unit is not None:
+            size[i] = said.base
+            kind[i] = 1 if said.unit.kind == MASS else 2
+    return size, kind
+
+
+def _digit_phrases(key_text: Iterable[str]) -> dict[str, list[tuple[str, ...]]]:
+    """Names that start with a number ("2 pm", "5 star"): the splitter keeps them whole."""
+    phrases: dict[str, list[tuple[str, ...]]] = {}
+    for text in set(key_text):
+        words = text.split()
+        if len(words) > 1 and words[0].replace(".", "").isdigit():
+            phrases.setdefault(words[0], []).append((words[0], words[1]))
+    return {first: sorted(set(options)) for first, options in phrases.items()}
+
+
+def _merge_phrases(*parts: dict[str, list[tuple[str, ...]]]) -> dict[str, list[tuple[str, ...]]]:
+    merged: dict[str, set[tuple[str, ...]]] = {}
+    for part in parts:
+        for first, options in part.items():
+            merged.setdefault(first, set()).update(options)
+    return {first: sorted(options) for first, options in merged.items()}
+
+
+def _fingerprint(products: Iterable[Product], seed: str = "") -> str:
+    digest = hashlib.sha1(seed.encode())
     for p in products:
         digest.update(f"{p.sku}\x1f{p.name}\x1f{p.unit}\x1f{'|'.join(p.aliases)}\x1f{p.brand}\n".encode())
     return digest.hexdigest()

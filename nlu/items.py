@@ -50,8 +50,7 @@ class _Scored:
 class ItemResolver:
     def __init__(self, index: CatalogIndex) -> None:
         self.index = index
-        self._bulk_for = ""
-        self._bulk: list[bool] = []
+        self._bulk: dict[int, bool] = {}  # product number -> sold in bulk packs (numbers never change)
 
     def resolve(self, span: Span) -> ParsedItem | None:
         """The item a span orders or names; None when it names nothing the catalogue knows."""
@@ -199,10 +198,10 @@ class ItemResolver:
         return _Scored(match, product, score)
 
     def _is_bulk(self, i: int) -> bool:
-        if self._bulk_for != self.index.fingerprint:
-            self._bulk = [self._bulk_product(j, p) for j, p in enumerate(self.index.products)]
-            self._bulk_for = self.index.fingerprint
-        return self._bulk[i]
+        bulk = self._bulk.get(i)
+        if bulk is None:
+            bulk = self._bulk[i] = self._bulk_product(i, self.index.products[i])
+        return bulk
 
     def _bulk_product(self, i: int, product: Product) -> bool:
         counted = product.unit not in ("kg", "g", "l", "ml")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 
 def words(text: str) -> frozenset[str]:
@@ -78,6 +79,7 @@ FILLER_WORDS = words("""
 _SUFFIXES = ("ko", "को", "का", "की")
 
 
+@lru_cache(maxsize=100_000)
 def strip_suffix(word: str) -> str:
     """Drop a possessive joined to a noun: "chiniko" -> "chini", "तोरीको" -> "तोरी"."""
     for suffix in _SUFFIXES:

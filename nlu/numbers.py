@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 DEVANAGARI_DIGITS = str.maketrans("०१२३४५६७८९", "0123456789")
 
@@ -44,6 +45,7 @@ MULTIPLIERS = {"hundred": 100, "saya": 100, "sau": 100, "सय": 100, "सौ":
 _NUMERAL = re.compile(r"^\d+(?:\.\d+)?$|^\d+/\d+$")
 
 
+@lru_cache(maxsize=100_000)
 def parse_numeral(token: str) -> float | None:
     """Value of a numeral token: "12", "1.5", "1/2", "१२"; None for anything else."""
     token = token.translate(DEVANAGARI_DIGITS)

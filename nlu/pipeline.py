@@ -12,7 +12,7 @@ from nlu.entities import confirmation, extract_entities, inquiry_kind
 from nlu.items import ItemResolver
 from nlu.normalize import detect_language, encodable, prepare, tokenize
 from nlu.packs import without_price_points
-from nlu.splitter import Splitter
+from nlu.splitter import Splitter, protected_names
 from nlu.types import Parse, ParsedItem
 
 ORDER = "order"
@@ -38,6 +38,7 @@ class _State:
     splitter: Splitter
     resolver: ItemResolver
     categories: frozenset[str]
+    protected: frozenset[str]  # names the splitter keeps whole (see splitter.protected_names)
 
 
 class IntentPredictor(Protocol):
@@ -61,11 +62,23 @@ class NluPipeline:
         """
         self._install(CatalogIndex(products, self.index.units))
 
-    def _install(self, index: CatalogIndex) -> None:
-        protected = {a.lower() for p in index.products for a in (p.name, *p.aliases, p.brand) if a}
+    def apply_changes(self, upserts: Iterable[Product], removed: Iterable[str] = ()) -> None:
+        """Add, change or remove some products without re-indexing the rest (CatalogIndex.apply),
+        swapped in the same way as update_catalog. Categories and protected names of removed
+        products linger until the next full update (they only keep a phrase whole)."""
+        upserts = list(upserts)
+        old = self._state
+        self._install(old.index.apply(upserts, removed), upserts, old)
+
+    def _install(self, index: CatalogIndex, added: Iterable[Product] | None = None,
+                 previous: _State | None = None) -> None:
+        products = index.products if previous is None or added is None else added
+        protected = protected_names(a for p in products for a in (p.name, *p.aliases, p.brand) if a)
+        categories = frozenset(p.category for p in products if p.category)
+        if previous is not None and added is not None:
+            protected, categories = protected | previous.protected, categories | previous.categories
         splitter = Splitter(index.units, index.phrases, protected)
-        categories = frozenset(p.category for p in index.products if p.category)
-        self._state = _State(index, splitter, ItemResolver(index), categories)
+        self._state = _State(index, splitter, ItemResolver(index), categories, protected)
 
     @property
     def index(self) -> CatalogIndex:

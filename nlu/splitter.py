@@ -31,13 +31,18 @@ class Span:
     hints: list[str]  # unit names said without a number
 
 
+def protected_names(names: Iterable[str]) -> frozenset[str]:
+    """The names (lower-cased) holding a word that would split them ("Bread and Butter")."""
+    separators = SEPARATOR_WORDS | {"&"}
+    return frozenset(n for n in map(str.lower, names) if not separators.isdisjoint(n.split()))
+
+
 class Splitter:
     def __init__(self, units: UnitTable, phrases: dict[str, list[tuple[str, ...]]] | None = None,
                  protected: Iterable[str] = ()) -> None:
         self.units = units
         self.phrases = phrases or {}
-        joined = sorted({p for p in protected if set(p.split()) & (SEPARATOR_WORDS | {"&"})}, key=len,
-                        reverse=True)
+        joined = sorted(protected_names(protected), key=len, reverse=True)
         self._protect = re.compile(
             "|".join(r"\b" + r"\s*(?:and|&|\+)?\s*".join(map(re.escape, _content(p))) + r"\b"
                      for p in joined)) if joined else None

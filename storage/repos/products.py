@@ -2,13 +2,43 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
 import asyncpg
 
 from domain.catalog import Product
+
+
+@dataclass(frozen=True)
+class FeedPosition:
+    """Where a reader of the catalogue's change feed stands: the highest version it has applied, and
+    the oldest transaction still running when it read (its rows may carry a lower version)."""
+
+    version: int
+    xmin: int
+    recent: frozenset[tuple[int, int]] = frozenset()  # (version, txid) read already, txid >= xmin
+
+
+@dataclass(frozen=True)
+class CatalogChanges:
+    upserts: list[Product]  # active products added or changed since the position
+    removed: list[str]  # SKUs deleted or deactivated since
+    position: FeedPosition
+    reset: bool = False  # the table was emptied meanwhile: load the whole catalogue again
+
+
+_CHANGED = (
+    "SELECT p.sku, p.name, p.unit, p.price, p.brand, p.category, p.active, p.version, p.txid::text AS txid,"
+    " COALESCE((SELECT array_agg(a.alias ORDER BY a.alias) FROM product_aliases a WHERE a.sku = p.sku),"
+    " '{}') AS aliases FROM products p WHERE (p.version > $1 OR p.txid >= $2::text::xid8)"
+    " AND NOT p.version = ANY($3::bigint[]) ORDER BY p.version"
+)
+_TOMBSTONES = ("SELECT sku, version, txid::text AS txid FROM product_tombstones"
+               " WHERE (version > $1 OR txid >= $2::text::xid8) AND NOT version = ANY($3::bigint[]) ORDER BY version")
 
 
 class ProductRepository:
@@ -87,9 +117,57 @@ class ProductRepository:
         )
         return f"{row['n']}:{row['at']}:{row['aliases']}"
 
+    async def all_with_position(self) -> tuple[list[Product], FeedPosition]:
+        """The active catalogue and the change-feed position it reflects (one snapshot)."""
+        async with self.conn.transaction(isolation="repeatable_read", readonly=True):
+            position = await self._position(0)
+            recent = await self.conn.fetch(
+                "SELECT version, txid::text AS txid FROM products WHERE txid >= $1::text::xid8 UNION ALL"
+                " SELECT version, txid::text FROM product_tombstones WHERE txid >= $1::text::xid8", str(position.xmin))
+            position = dataclasses.replace(position, recent=_recent(recent, position.xmin))
+            return await self.all(), position
+
+    async def changes_since(self, since: FeedPosition) -> CatalogChanges:
+        """What changed after `since` (a product changed twice is given once, as it is now).
+
+        Rows of transactions that were running at `since` are read again whatever their version:
+        applying a product twice is harmless, missing one is not."""
+        async with self.conn.transaction(isolation="repeatable_read", readonly=True):
+            seen = [v for v, _ in since.recent]  # read already, not sent again
+            every = await self.conn.fetch(_CHANGED, since.version, str(since.xmin), seen)
+            gone = await self.conn.fetch(_TOMBSTONES, since.version, str(since.xmin), seen)
+            top = max([since.version, *(r["version"] for r in every), *(r["version"] for r in gone)])
+            position = await self._position(top)
+        # rows this read may see again next time; rows seen last time are not applied twice
+        position = dataclasses.replace(position, recent=_recent([*every, *gone], position.xmin)
+                                       | {(v, t) for v, t in since.recent if t >= position.xmin})
+        rows, dropped = every, gone
+        if any(r["sku"] is None for r in dropped):
+            return CatalogChanges([], [], position, reset=True)
+        events = sorted([(r["version"], r["sku"], _product(r) if r["active"] else None) for r in rows]
+                        + [(r["version"], r["sku"], None) for r in dropped], key=lambda e: e[0])
+        latest: dict[str, Product | None] = {}
+        for _, sku, product in events:
+            latest[sku] = product
+        return CatalogChanges([p for p in latest.values() if p is not None],
+                              [sku for sku, p in latest.items() if p is None], position)
+
+    async def _position(self, version: int) -> FeedPosition:
+        row = await self.conn.fetchrow(
+            "SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin,"
+            " (SELECT COALESCE(max(version), 0) FROM products) AS p,"
+            " (SELECT COALESCE(max(version), 0) FROM product_tombstones) AS t")
+        top = version or max(row["p"], row["t"])
+        return FeedPosition(top, int(row["xmin"]))
+
     async def skus(self) -> set[str]:
         """Every SKU in the catalogue, inactive ones too (stock imports)."""
         return {r["sku"] for r in await self.conn.fetch("SELECT sku FROM products")}
+
+
+def _recent(rows: Iterable[asyncpg.Record], xmin: int) -> frozenset[tuple[int, int]]:
+    """(version, txid) of the rows a reader at xmin may be sent again: their transaction is >= xmin."""
+    return frozenset((r["version"], int(r["txid"])) for r in rows if int(r["txid"]) >= xmin)
 
 
 def _product(row: asyncpg.Record) -> Product:

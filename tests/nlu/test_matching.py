@@ -75,3 +75,28 @@ def test_rebuild_changes_fingerprint_and_results(demo_products):
 def test_empty_catalogue():
     index = CatalogIndex([])
     assert index.search("chini") == []
+
+
+def test_apply_adds_changes_and_removes_without_touching_the_old_index(demo_products):
+    index = CatalogIndex(demo_products)
+    def top(ix: CatalogIndex, text: str) -> str | None:
+        found = ix.search(ix.query_words(text), limit=1)
+        return ix.products[found[0].product].sku if found and found[0].score >= 90 else None
+    chini = top(index, "chini")
+    assert chini is not None
+    first = next(p for p in demo_products if p.sku != chini)
+    renamed = replace(first, name="Zabrino Noodles", aliases=())
+    added = replace(first, sku="NEW-1", name="Quortle Biscuit", aliases=("kwortal",))
+    changed = index.apply([renamed, added], [chini])
+    assert top(changed, "quortle biscuit") == "NEW-1" and top(changed, "kwortal") == "NEW-1"
+    assert top(changed, "zabrino noodles") == first.sku
+    assert chini not in {changed.products[m.product].sku for m in changed.search("chini", limit=10)}
+    assert len(changed) == len(index) and changed.fingerprint != index.fingerprint
+    assert sorted(p.sku for p in changed.live_products()) == sorted(
+        {p.sku for p in demo_products} - {chini} | {"NEW-1"})
+    # the old index answers as before
+    assert top(index, "chini") == chini and top(index, "quortle biscuit") is None
+    # changing a delta product again, and removing it
+    again = changed.apply([replace(added, name="Vrelmo Biscuit", aliases=())])
+    assert top(again, "vrelmo biscuit") == "NEW-1" and top(again, "kwortal") is None
+    assert top(again.apply((), ["NEW-1"]), "vrelmo biscuit") is None
