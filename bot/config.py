@@ -22,8 +22,8 @@ from domain.delivery import minutes_of
 from domain.durations import parse_duration
 from domain.formatting import DEFAULT_TIMEZONE, zone_named
 from domain.retention import at_least_one
-from storage.redis_connection import RedisTarget, parse_sentinels
 from domain.service_window import Template
+from storage.redis_connection import RedisTarget, parse_sentinels
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = ROOT / "config.yml"
