@@ -82,7 +82,7 @@ class LanguagesConfig:
 @dataclass(frozen=True)
 class NluConfig:
     backend: str = "local"
-    intent_threshold: float = 0.45
+    intent_threshold: float | None = None  # None: the model's own, cross-validated at training
     match_threshold: float = 80.0
     ambiguity_margin: float = 4.0
     rasa_url: str = "http://127.0.0.1:5005"
@@ -292,7 +292,10 @@ def _convert(value: Any, hint: Any, key: str, problems: list[str]) -> Any:
             raise ValueError(f"expected a mapping, got {value!r}")
         return dict(value)
     if origin in (types.UnionType, typing.Union):
-        return value
+        args = [a for a in typing.get_args(hint) if a is not type(None)]
+        if value is None or len(args) != 1:
+            return value
+        return _convert(value, args[0], key, problems)  # "float | None": a number or null
     return value
 
 
