@@ -42,7 +42,9 @@ def main() -> int:
     if not args.no_classifier:
         from nlu.intent import load_or_train
         classifier = load_or_train()
-    pipeline = NluPipeline(classifier, CatalogIndex(read_catalog_csv(args.catalog)[0]))
+    # the product's threshold: the model's own (cross-validated at training), as bot/nlu_service.py
+    threshold = classifier.threshold if classifier is not None else 0.5
+    pipeline = NluPipeline(classifier, CatalogIndex(read_catalog_csv(args.catalog)[0]), threshold=threshold)
     rows = [json.loads(line) for line in args.path.read_text(encoding="utf-8").splitlines() if line.strip()]
     intents_right = 0
     tp = n_pred = n_gold = sku_tp = 0

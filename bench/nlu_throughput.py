@@ -3,7 +3,10 @@
     .venv/bin/python bench/nlu_throughput.py [--skus 5000] [--runs 5] [--seconds 2]
 
 Intent classification is left out (rules only) unless --with-intent is given, so the figure is
-the cost of normalisation, splitting, quantities and product matching. Prints the median.
+the cost of normalisation, splitting, quantities and product matching. With --with-intent the
+product's model (TF-IDF heads + gated sentence-embedding head) runs too, and the share of messages
+that needed the embedding is printed; --no-embed-cache turns off the embedder's memory of recent
+messages, so every gated-through message runs the ONNX model each time. Prints the median.
 """
 
 from __future__ import annotations
@@ -68,6 +71,7 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--seconds", type=float, default=2.0)
     ap.add_argument("--with-intent", action="store_true")
+    ap.add_argument("--no-embed-cache", action="store_true")
     args = ap.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
@@ -77,6 +81,11 @@ def main() -> int:
     if args.with_intent:
         from nlu.intent import load_or_train
         classifier = load_or_train()
+        if args.no_embed_cache and classifier.embed_head is not None:
+            from nlu.embed import SentenceEmbedder
+            classifier._embedder = SentenceEmbedder(memory=0)
+        embedded = [m for m in MESSAGES if classifier.embeds(m)]
+        print(f"messages that need the embedding: {len(embedded)}/{len(MESSAGES)} {embedded}")
     pipeline = NluPipeline(classifier, CatalogIndex(products))
     for m in MESSAGES:  # warm caches
         pipeline.parse(m)

@@ -89,7 +89,7 @@ class LanguagesConfig:
 @dataclass(frozen=True)
 class NluConfig:
     backend: str = "local"
-    intent_threshold: float = 0.45
+    intent_threshold: float | None = None  # None: the model's own, cross-validated at training
     match_threshold: float = 80.0
     ambiguity_margin: float = 4.0
     alias_agree: int = 3  # retailers choosing the same SKU for a phrase before it means that SKU for everyone
@@ -334,7 +334,10 @@ def _convert(value: Any, hint: Any, key: str, problems: list[str]) -> Any:
             return {str(k): _build(item_hint, v, f"{key}{k}.", problems) for k, v in value.items()}
         return dict(value)
     if origin in (types.UnionType, typing.Union):
-        return value
+        args = [a for a in typing.get_args(hint) if a is not type(None)]
+        if value is None or len(args) != 1:
+            return value
+        return _convert(value, args[0], key, problems)  # "float | None": a number or null
     return value
 
 

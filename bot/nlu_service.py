@@ -48,7 +48,8 @@ class NluService:
             repo = ProductRepository(conn)
             products, position = await repo.all_with_position()
         index = await asyncio.to_thread(CatalogIndex, products)
-        pipeline = NluPipeline(classifier, index, threshold=config.nlu.intent_threshold)
+        threshold = config.nlu.intent_threshold
+        pipeline = NluPipeline(classifier, index, threshold=classifier.threshold if threshold is None else threshold)
         await asyncio.to_thread(pipeline.parse, "namaste, 2 kg chini")  # loads the tokenizer now, not on a message
         secrets = config.secrets
         backend = make_backend(config.nlu.backend, rasa_url=config.nlu.rasa_url, openai_model=config.nlu.openai_model,

@@ -185,7 +185,16 @@ class Vectoriser:
 
     def row(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """Column indices and values of one text's feature vector."""
+        idx, vals, _known = self.row_and_known(text)
+        return idx, vals
+
+    def row_and_known(self, text: str) -> tuple[np.ndarray, np.ndarray, float]:
+        """``row`` and the share of the text's words (with a letter in them) that the training data
+        had, 0.0 for none: little of a message known means the heads' confidence rests on character
+        n-grams and numbers alone ("covid19", "000a00")."""
         words, chars = self.featurizer.analyse(text)
+        unigrams = [w for w in words if " " not in w and not w.startswith("#") and len(w) > 1 and not w.isdigit()]
+        known = sum(w in self._words for w in unigrams) / len(unigrams) if unigrams else 0.0
         idx: list[int] = []
         vals: list[float] = []
         _collect(self._words, words, idx, vals)
@@ -196,7 +205,7 @@ class Vectoriser:
             norm = float(np.sqrt(block @ block))
             if norm:
                 block *= weight / norm  # views: scales v in place
-        return np.array(idx, dtype=np.intp), v
+        return np.array(idx, dtype=np.intp), v, known
 
     def matrix(self, texts: Sequence[str]) -> sparse.csr_matrix:
         rows = [self.row(t) for t in texts]
@@ -239,3 +248,14 @@ def augment_with_lookups(
             for _ in range(per_example):
                 extra.append((rx.sub(lambda _m, es=entries: rng.choice(es), text), intent))
     return extra
+
+
+def noise_examples(texts: Sequence[str], count: int, seed: int = 0) -> list[str]:
+    """Gibberish messages (one to three 5-12 letter 'words' drawn from the letters of ``texts``),
+    to teach the heads that text like none of the training data is out of scope."""
+    rng = random.Random(seed)
+    letters = [c for t in texts for c in normalise(t) if c.isalpha()]
+    if not letters:
+        return []
+    return [" ".join("".join(rng.choice(letters) for _ in range(rng.randint(5, 12)))
+                     for _ in range(rng.randint(1, 3))) for _ in range(count)]

@@ -1,13 +1,18 @@
-"""Intent classifier: spaCy tokens -> word + char n-gram TF-IDF -> calibrated heads.
+"""Intent classifier: TF-IDF heads and a sentence-embedding head, with a threshold from cross-validation.
 
-Heads: a linear SVM (scikit-learn) whose scores are softmax-calibrated with a temperature fitted on
-cross-validated scores, logistic regression, or a one-hidden-layer network (nlu.intent_mlp). Their
-probabilities are averaged; below ``threshold`` the answer is ``oos_label``. Prediction is a sparse
-row gather, tens of microseconds per message.
+Heads over spaCy-token word + char n-gram TF-IDF: a linear SVM (scikit-learn) whose scores are
+softmax-calibrated with a temperature fitted on cross-validated scores, logistic regression, or a
+one-hidden-layer network (nlu.intent_mlp); their probabilities are averaged. A logistic-regression
+head over all-MiniLM-L6-v2 sentence embeddings (nlu.embed) is mixed in at ``embed_weight``. It is
+what makes the confidence mean something on messages unlike the training data (other domains,
+chit-chat, gibberish), but costs milliseconds, so a message is embedded only when the TF-IDF heads
+disagree, are below ``embed_gate`` or know less than ``known_gate`` of its words; the rest (most
+order messages) cost tens of microseconds.
 
-Optionally ("embed" in the learner) a logistic-regression head over all-MiniLM-L6-v2 sentence
-embeddings (nlu.embed) is mixed in with weight ``embed_weight``. It is far more accurate on broad
-data (CLINC150) but costs milliseconds per message, so the product's default learner leaves it out.
+Below ``threshold`` the answer is ``oos_label``. Unless given, the threshold is chosen on the
+training data alone (:func:`cv_threshold`): folds that hide whole intents as well as examples, so
+the held-out part has messages the model never saw the like of; the threshold with the best
+Matthews correlation there is kept. The same rule runs for every data set.
 """
 
 from __future__ import annotations
@@ -26,9 +31,11 @@ from typing import Any
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import matthews_corrcoef
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.svm import LinearSVC
 
+from nlu.embed import readable
 from nlu.features import (
     FeatureConfig,
     Featurizer,
@@ -36,18 +43,28 @@ from nlu.features import (
     Vectoriser,
     augment_with_lookups,
     augment_with_typos,
+    noise_examples,
 )
 from nlu.intent_mlp import MlpOptions, fit_mlp, softmax
 from nlu.rasa_data import load_nlu_files
 
 log = logging.getLogger(__name__)
 
-CODE_VERSION = "intent-5"  # bump when features or training change, so cached models are retrained
+CODE_VERSION = "intent-7"  # bump when features or training change, so cached models are retrained
 OOS_LABEL = "out_of_scope"
-DEFAULT_THRESHOLD = 0.3
+DEFAULT_THRESHOLD = 0.3  # only when there are too few intents to hide some in cross-validation
 REPO = Path(__file__).resolve().parents[1]
 LEARNERS = ("svm", "logreg", "mlp", "embed")  # heads; "svm+mlp" averages both
-DEFAULT_LEARNER = "svm+mlp"
+DEFAULT_LEARNER = "svm+mlp+embed"
+# Defaults of the embedding head, chosen on CLINC150's validation part (bench/clinc150.py --val).
+EMBED_DEFAULTS = {"embed_weight": 0.7, "c_embed": 50.0, "embed_oos_weight": 10.0}
+EMBED_GATE = 0.9
+KNOWN_GATE = 0.75
+MIN_EPOCHS, EPOCH_EXAMPLES = 3, 50_000  # the MLP's passes: 10, or fewer so that passes x examples stay below
+NOISE_SHARE = 0.02  # gibberish examples (labelled oos_label) added to training, per example
+CV_FOLDS = 3
+CV_HIDDEN_INTENTS = 0.2  # share of the intents each fold hides (they stand for out-of-scope traffic)
+CV_HELD_OUT = 0.2  # share of the other intents' examples each fold holds out
 
 
 @dataclass
@@ -67,7 +84,7 @@ class Head:
         return softmax(self.temperature * scores)
 
 
-@dataclass
+@dataclass(repr=False)
 class IntentClassifier:
     labels: list[str]
     vectoriser: Vectoriser
@@ -77,6 +94,8 @@ class IntentClassifier:
     info: dict[str, Any] = field(default_factory=dict)
     embed_head: Head | None = None  # over sentence embeddings (nlu.embed), not the TF-IDF row
     embed_weight: float = 0.5  # its share of the probability when there are TF-IDF heads too
+    embed_gate: float = EMBED_GATE  # TF-IDF heads agreeing at least this sure skip the embedding
+    known_gate: float = KNOWN_GATE  # ... when at least this share of the message's words is known
     _embedder: Any = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -88,6 +107,10 @@ class IntentClassifier:
         ends = np.cumsum([h.weights.shape[1] for h in self.heads]).tolist()
         self._slices = [slice(a, b) for a, b in zip([0, *ends[:-1]], ends, strict=True)]
 
+    def __repr__(self) -> str:  # the arrays would make it megabytes long
+        return (f"IntentClassifier({len(self.labels)} labels, threshold={self.threshold}, "
+                f"learner={self.info.get('learner')!r}, features={self.vectoriser.dim})")
+
     def ranking(self, text: str) -> list[tuple[str, float]]:
         """Every label with its probability, best first (before the threshold)."""
         probs = self._proba_row(text)
@@ -98,43 +121,61 @@ class IntentClassifier:
         return self._decide(self._proba_row(text))
 
     def predict_many(self, texts: list[str]) -> list[tuple[str, float]]:
+        return [self._decide(p) for p in self.proba_many(texts)]
+
+    def proba_many(self, texts: list[str], embedded: np.ndarray | None = None) -> np.ndarray:
+        """Probabilities of every label for each text (rows), embedding only the texts the gate
+        lets through; ``embedded`` gives their sentence embeddings, if known."""
         if not texts:
-            return []
-        first = np.asarray(self.vectoriser.matrix(texts) @ self._first) if self.heads else None
-        return [self._decide(p) for p in self._proba(first, self._embed_proba(texts))]
+            return np.zeros((0, len(self.labels)), np.float32)
+        if not self.heads:
+            return self._embed_proba(texts, embedded)
+        cheap = [self._cheap(t) for t in texts]
+        out = np.vstack([probs for probs, _ in cheap])
+        if self.embed_head is None:
+            return out
+        todo = np.array([i for i, (_, sure) in enumerate(cheap) if not sure and readable(texts[i])], np.intp)
+        if len(todo):
+            mixed = self._embed_proba([texts[i] for i in todo], None if embedded is None else embedded[todo])
+            out[todo] = (1.0 - self.embed_weight) * out[todo] + self.embed_weight * mixed
+        return out
 
     def _proba_row(self, text: str) -> np.ndarray:
-        first = None
-        if self.heads:
-            idx, vals = self.vectoriser.row(text)
-            first = vals @ self._first[idx]
-        embedded = self._embed_proba([text])
-        return self._proba(first, None if embedded is None else embedded[0])
+        if not self.heads:
+            return self._embed_proba([text])[0]
+        probs, sure = self._cheap(text)
+        if self.embed_head is None or sure or not readable(text):
+            return probs
+        return (1.0 - self.embed_weight) * probs + self.embed_weight * self._embed_proba([text])[0]
 
-    def _embed_proba(self, texts: list[str]) -> np.ndarray | None:
-        if self.embed_head is None:
-            return None
-        if self._embedder is None:
-            from nlu.embed import SentenceEmbedder
+    def embeds(self, text: str) -> bool:
+        """Whether predicting this message runs the sentence-embedding model."""
+        if self.embed_head is None or not self.heads:
+            return self.embed_head is not None
+        return not self._cheap(text)[1] and readable(text)
 
-            self._embedder = SentenceEmbedder()
-        emb = self._embedder.encode(texts)
-        return self.embed_head.proba(emb @ self.embed_head.weights + self.embed_head.bias)
+    def _cheap(self, text: str) -> tuple[np.ndarray, bool]:
+        """The TF-IDF heads' mean probabilities, and whether they are sure enough to skip the
+        embedding: all heads pick the same label, the mean reaches ``embed_gate``, and at least
+        ``known_gate`` of the message's words were in the training data."""
+        idx, vals, known = self.vectoriser.row_and_known(text)
+        first = vals @ self._first[idx] + self._bias
+        probs = [h.proba(first[cols]) for h, cols in zip(self.heads, self._slices, strict=True)]
+        mean = probs[0] if len(probs) == 1 else sum(probs[1:], probs[0]) / len(probs)
+        top = int(np.argmax(mean))
+        sure = (known >= self.known_gate and float(mean[top]) >= self.embed_gate
+                and all(int(np.argmax(p)) == top for p in probs))
+        return mean, sure
 
-    def _proba(self, first: np.ndarray | None, embedded: np.ndarray | None = None) -> np.ndarray:
-        """Mean of the TF-IDF heads' probabilities, given their stacked first layer (bias not yet
-        added), mixed with the embedding head's probabilities at ``embed_weight``."""
-        if first is None:
-            assert embedded is not None
-            return embedded
-        first = first + self._bias
-        total = self.heads[0].proba(first[..., self._slices[0]])
-        for head, cols in zip(self.heads[1:], self._slices[1:], strict=True):
-            total = total + head.proba(first[..., cols])
-        total = total / len(self.heads) if len(self.heads) > 1 else total
+    def _embed_proba(self, texts: list[str], embedded: np.ndarray | None = None) -> np.ndarray:
+        assert self.embed_head is not None
         if embedded is None:
-            return total
-        return (1.0 - self.embed_weight) * total + self.embed_weight * embedded
+            if self._embedder is None:
+                from nlu.embed import SentenceEmbedder
+
+                self._embedder = SentenceEmbedder()
+            embedded = self._embedder.encode(texts)
+        return self.embed_head.proba(embedded @ self.embed_head.weights + self.embed_head.bias)
 
     def _decide(self, probs: np.ndarray) -> tuple[str, float]:
         best = int(np.argmax(probs))
@@ -153,6 +194,7 @@ class IntentClassifier:
             "oos_label": self.oos_label, "info": self.info, "feature_config": asdict(fz.config),
             "synonyms": fz.synonyms, "lookups": fz.lookups, "regexes": fz.regexes,
             "temperatures": [h.temperature for h in self.heads], "embed_weight": self.embed_weight,
+            "embed_gate": self.embed_gate, "known_gate": self.known_gate,
             "word_vocab": list(self.vectoriser.words.vocab), "char_vocab": list(self.vectoriser.chars.vocab),
         }
         arrays = {"word_idf": self.vectoriser.words.idf, "char_idf": self.vectoriser.chars.idf}
@@ -186,7 +228,7 @@ class IntentClassifier:
                  for i, t in enumerate(meta["temperatures"])]
         embed_head = Head(arrays["ew"], arrays["eb"]) if "ew" in arrays else None
         return cls(meta["labels"], vec, heads, meta["threshold"], meta["oos_label"], meta.get("info", {}),
-                   embed_head, float(meta.get("embed_weight", 0.5)))
+                   embed_head, float(meta["embed_weight"]), float(meta["embed_gate"]), float(meta["known_gate"]))
 
 
 def _fit_temperature(scores: np.ndarray, y: np.ndarray) -> float:
@@ -207,10 +249,12 @@ def _head(coef: np.ndarray, intercept: np.ndarray, temperature: float = 1.0) -> 
     return Head(np.ascontiguousarray(coef.T, dtype=np.float32), intercept.astype(np.float32), temperature)
 
 
-def _svm_head(x: Any, y: np.ndarray, c: float, seed: int) -> Head:
+def _svm_head(x: Any, y: np.ndarray, c: float, seed: int, temperature: float | None = None) -> Head:
     svm = LinearSVC(C=c, class_weight="balanced", random_state=seed)
     folds = min(3, int(np.bincount(y).min()))
-    if folds >= 2:
+    if temperature is not None:
+        pass  # a cross-validation fold reuses the whole model's temperature
+    elif folds >= 2:
         cv = StratifiedKFold(folds, shuffle=True, random_state=seed)
         held_out = cross_val_predict(svm, x, y, cv=cv, method="decision_function")
         if held_out.ndim == 1:
@@ -228,12 +272,25 @@ def _logreg_head(x: Any, y: np.ndarray, c: float) -> Head:
     return _head(lr.coef_, lr.intercept_)
 
 
-def _embed_head(texts: list[str], y: np.ndarray, c: float, class_weight: dict[int, float] | None) -> Head:
-    """Logistic regression over sentence embeddings (raises ImportError if nlu.embed's packages are missing)."""
-    from nlu.embed import SentenceEmbedder
+class _Embeddings:
+    """Sentence embeddings of the training texts, each computed once for the model and its folds."""
 
+    def __init__(self) -> None:
+        from nlu.embed import SentenceEmbedder  # raises ImportError naming the packages to install
+
+        self.embedder = SentenceEmbedder(threads=0, memory=0)
+        self.known: dict[str, np.ndarray] = {}
+
+    def of(self, texts: list[str]) -> np.ndarray:
+        missing = list(dict.fromkeys(t for t in texts if t not in self.known))
+        if missing:
+            self.known.update(zip(missing, self.embedder.encode(missing), strict=True))
+        return np.vstack([self.known[t] for t in texts]) if texts else np.zeros((0, 0), np.float32)
+
+
+def _embed_head(vectors: np.ndarray, y: np.ndarray, c: float, class_weight: dict[int, float] | None) -> Head:
     lr = LogisticRegression(C=c, max_iter=2000, class_weight=class_weight)
-    lr.fit(SentenceEmbedder().encode(texts), y)
+    lr.fit(vectors, y)
     return _head(lr.coef_, lr.intercept_)
 
 
@@ -246,56 +303,137 @@ def _mlp_head(x: Any, y: np.ndarray, n_labels: int, opts: dict[str, Any]) -> Hea
 def train(examples: list[tuple[str, str]], **opts: Any) -> IntentClassifier:
     """Train on (text, intent) pairs.
 
-    Options: ``learner`` (heads "svm", "logreg", "mlp", "embed" joined by "+"; default "svm+mlp"),
-    ``c_svm``, ``c_logreg``, ``c_embed``, ``embed_weight`` (the "embed" head's share of the
-    probability, default 0.5), ``embed_oos_weight`` (its class weight for ``oos_label`` examples,
-    default 1), :class:`MlpOptions` fields (``hidden``, ``epochs``...),
-    ``threshold``, ``oos_label``, ``synonyms``/``lookups``/``regexes`` (Rasa lexicon), ``augment``
-    (extra examples per lookup match), ``typos`` (extra misspelt copies per example), ``seed`` and
-    any :class:`FeatureConfig` field.
+    Options: ``learner`` (heads "svm", "logreg", "mlp", "embed" joined by "+"; default
+    "svm+mlp+embed"), ``c_svm``, ``c_logreg``, ``c_embed``, ``embed_weight`` (the "embed" head's
+    share of the probability), ``embed_oos_weight`` (its class weight for ``oos_label`` examples),
+    ``embed_gate``/``known_gate`` (when a message skips the embedding), :class:`MlpOptions` fields
+    (``hidden``, ``epochs``...), ``threshold`` (default: chosen by :func:`cv_threshold`),
+    ``oos_label``, ``synonyms``/``lookups``/``regexes`` (Rasa lexicon), ``augment`` (extra examples
+    per lookup match), ``typos`` (extra misspelt copies per example), ``noise`` (gibberish out-of-scope examples
+    per example, default 0.02), ``seed`` and any
+    :class:`FeatureConfig` field.
     """
+    started = time.perf_counter()
+    kinds = _learner(opts)
+    if "embed" in kinds:
+        opts = {**EMBED_DEFAULTS, **opts}
+    table = _Embeddings() if "embed" in kinds else None
+    model = _fit(list(examples), opts, table)
+    if "threshold" not in opts:
+        temperatures = [h.temperature for h in model.heads]
+        model.threshold, model.info["cv"] = cv_threshold(list(examples), opts, table, temperatures)
+    model.info["train_seconds"] = round(time.perf_counter() - started, 2)
+    return model
+
+
+def _learner(opts: dict[str, Any]) -> list[str]:
     learner = opts.get("learner", DEFAULT_LEARNER)
     kinds = learner.split("+")
     if not kinds or set(kinds) - set(LEARNERS):
         raise ValueError(f"learner must be one or more of {'|'.join(LEARNERS)} joined by '+', not {learner!r}")
+    if kinds.count("embed") > 1:
+        raise ValueError("learner can have at most one 'embed' head")
+    return kinds
+
+
+def _fit(examples: list[tuple[str, str]], opts: dict[str, Any], table: _Embeddings | None) -> IntentClassifier:
+    """One model on these examples at ``opts["threshold"]`` (or the default)."""
+    kinds = _learner(opts)
     config = FeatureConfig(**{f.name: opts[f.name] for f in fields(FeatureConfig) if f.name in opts})
     lookups = opts.get("lookups") or {}
     featurizer = Featurizer(opts.get("synonyms") or {}, lookups, opts.get("regexes") or {}, config)
     seed = int(opts.get("seed", 0))
+    oos = str(opts.get("oos_label", OOS_LABEL))
+    noise = round(len(examples) * float(opts.get("noise", NOISE_SHARE)))
     examples = (list(examples) + augment_with_lookups(examples, lookups, int(opts.get("augment", 0)), seed)
-                + augment_with_typos(examples, int(opts.get("typos", 0)), seed))
+                + augment_with_typos(examples, int(opts.get("typos", 0)), seed)
+                + [(t, oos) for t in noise_examples([t for t, _ in examples], noise, seed)])
     texts = [t for t, _ in examples]
     labels, y = np.unique([i for _, i in examples], return_inverse=True)
     if len(labels) < 2:
         raise ValueError("need examples of at least two intents")
-    started = time.perf_counter()
     vec = Vectoriser.fit(featurizer, texts)
     x = vec.matrix(texts)
-    if kinds.count("embed") > 1:
-        raise ValueError("learner can have at most one 'embed' head")
-    heads = []
     embed_head = None
-    if "embed" in kinds:
-        oos = str(opts.get("oos_label", OOS_LABEL))
+    if table is not None:
         oos_weight = float(opts.get("embed_oos_weight", 1.0))
         weights = {int(np.flatnonzero(labels == oos)[0]): oos_weight} if oos in labels and oos_weight != 1.0 else None
-        embed_head = _embed_head(texts, y, float(opts.get("c_embed", 50.0)), weights)
+        embed_head = _embed_head(table.of(texts), y, float(opts.get("c_embed", 50.0)), weights)
+    heads = []
+    temperatures = opts.get("temperatures")
+    if "epochs" not in opts:  # big data sets need fewer passes, and would take too long otherwise
+        opts = {**opts, "epochs": max(MIN_EPOCHS, min(MlpOptions.epochs, EPOCH_EXAMPLES // len(examples)))}
     for n, kind in enumerate(kinds):  # a repeated kind ("svm+mlp+mlp") trains again with another seed
-        if kind == "embed":
-            continue
         if kind == "svm":
-            heads.append(_svm_head(x, y, float(opts.get("c_svm", 1.0)), seed + n))
+            temperature = None if temperatures is None else temperatures[len(heads)]
+            heads.append(_svm_head(x, y, float(opts.get("c_svm", 1.0)), seed + n, temperature))
         elif kind == "logreg":
             heads.append(_logreg_head(x, y, float(opts.get("c_logreg", 20.0))))
-        else:
+        elif kind == "mlp":
             heads.append(_mlp_head(x, y, len(labels), {**opts, "seed": seed + n}))
-    info = {"examples": len(examples), "features": vec.dim, "learner": learner,
-            "train_seconds": round(time.perf_counter() - started, 2)}
+    info = {"examples": len(examples), "features": vec.dim, "learner": "+".join(kinds)}
     return IntentClassifier(
-        [str(lbl) for lbl in labels], vec, heads,
-        float(opts.get("threshold", DEFAULT_THRESHOLD)), str(opts.get("oos_label", OOS_LABEL)), info,
-        embed_head, float(opts.get("embed_weight", 0.5)),
+        [str(lbl) for lbl in labels], vec, heads, float(opts.get("threshold", DEFAULT_THRESHOLD)), oos, info,
+        embed_head, float(opts.get("embed_weight", 0.5)), float(opts.get("embed_gate", EMBED_GATE)),
+        float(opts.get("known_gate", KNOWN_GATE)),
     )
+
+
+def cv_threshold(examples: list[tuple[str, str]], opts: dict[str, Any], table: _Embeddings | None = None,
+                 temperatures: list[float] | None = None) -> tuple[float, dict[str, Any]]:
+    """The confidence threshold with the best Matthews correlation on held-out training data.
+
+    Each of ``CV_FOLDS`` folds hides a different ``CV_HIDDEN_INTENTS`` share of the intents from
+    training, and holds out ``CV_HELD_OUT`` of every intent's examples; a fold model trained on the
+    rest then answers the held-out messages, whose gold label is ``oos_label`` for the hidden
+    intents (and for examples labelled so). The MCC is over all labels, out-of-scope included.
+    ``temperatures`` (the whole model's SVM ones) spare the folds their own calibration runs.
+    """
+    oos = str(opts.get("oos_label", OOS_LABEL))
+    rng = np.random.default_rng(int(opts.get("seed", 0)))
+    by_label: dict[str, list[int]] = {}
+    for i, (_, label) in enumerate(examples):
+        by_label.setdefault(label, []).append(i)
+    intents = sorted(k for k in by_label if k != oos)
+    hide = max(1, round(len(intents) * float(opts.get("cv_hidden_intents", CV_HIDDEN_INTENTS))))
+    if len(intents) - hide < 2:
+        return DEFAULT_THRESHOLD, {"rule": f"fixed: {len(intents)} intents are too few to hide some"}
+    order = [intents[i] for i in rng.permutation(len(intents))]
+    shuffled = {k: [v[i] for i in rng.permutation(len(v))] for k, v in by_label.items()}
+    gold: list[str] = []
+    best: list[str] = []
+    conf: list[float] = []
+    for fold in range(CV_FOLDS):
+        hidden = {order[(fold * hide + j) % len(order)] for j in range(hide)}
+        train_rows: list[int] = []
+        held: list[int] = []
+        for label, rows in shuffled.items():
+            n_out = max(1, round(len(rows) * CV_HELD_OUT)) if len(rows) >= 2 else 0
+            start = (fold * n_out) % max(len(rows), 1)
+            out = set((rows + rows)[start : start + n_out])
+            held.extend(out)
+            if label not in hidden:
+                train_rows.extend(r for r in rows if r not in out)
+        model = _fit([examples[i] for i in train_rows], {**opts, "threshold": 0.0, "temperatures": temperatures}, table)
+        texts = [examples[i][0] for i in held]
+        probs = model.proba_many(texts, table.of(texts) if table is not None and model.embed_head else None)
+        top = probs.argmax(axis=1)
+        best.extend(model.labels[j] for j in top)
+        conf.extend(probs[np.arange(len(top)), top].tolist())
+        gold.extend(oos if examples[i][1] in hidden else examples[i][1] for i in held)
+    g, b, c = np.array(gold), np.array(best), np.array(conf)
+    grid = np.round(np.arange(0.0, 1.0, 0.01), 2)
+    scores = [matthews_corrcoef(g, np.where(c < t, oos, b)) for t in grid]
+    pick = int(np.argmax(scores))
+    threshold = float(grid[pick])
+    pred = np.where(c < threshold, oos, b)
+    ins = g != oos
+    report = {"rule": "max MCC over leave-intents-out folds", "threshold": threshold,
+              "mcc": round(float(scores[pick]), 4), "folds": CV_FOLDS, "hidden_intents_per_fold": hide,
+              "held_out_messages": len(g), "held_out_oos": int((~ins).sum()),
+              "in_scope_accuracy": round(float((pred[ins] == g[ins]).mean()), 4),
+              "oos_recall": round(float((pred[~ins] == oos).mean()), 4) if (~ins).any() else None}
+    return threshold, report
 
 
 def train_from_files(paths: Sequence[Path], **opts: Any) -> IntentClassifier:

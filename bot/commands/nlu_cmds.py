@@ -37,7 +37,8 @@ def make_pipeline(model_dir: Path | None, catalog_csv: Path | None) -> Any:
     classifier = IntentClassifier.load(model_dir) if model_dir else load_or_train()
     products = read_catalog_csv(catalog_csv)[0] if catalog_csv else load_db_products()
     threshold = load_config(env={}).nlu.intent_threshold
-    return NluPipeline(classifier, CatalogIndex(products), threshold=threshold)
+    return NluPipeline(classifier, CatalogIndex(products),
+                       threshold=classifier.threshold if threshold is None else threshold)
 
 
 def default_catalog(args: argparse.Namespace) -> None:

@@ -24,7 +24,8 @@ def register(subparsers: argparse._SubParsersAction, make_pipeline: MakePipeline
     tr = actions.add_parser("train", help="train the intent model from Rasa NLU YAML files")
     tr.add_argument("--data", type=Path, nargs="+", required=True, help="Rasa NLU YAML file(s)")
     tr.add_argument("--out", type=Path, required=True, help="folder to write the model to")
-    tr.add_argument("--threshold", type=float, help="confidence below which the answer is out_of_scope")
+    tr.add_argument("--threshold", type=float, help="confidence below which the answer is out_of_scope"
+                    " (default: chosen by cross-validation on the training data)")
     tr.set_defaults(run=lambda args, _config: run_train(args), sync=True)
 
     ev = actions.add_parser("eval", help="measure intents (Rasa YAML) or intents and items (JSONL)")
@@ -42,7 +43,8 @@ def run_train(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
     opts = {} if args.threshold is None else {"threshold": args.threshold}
     model = train_from_files(args.data, **opts)
     model.save(args.out)
-    out.write(json.dumps({"out": str(args.out), "labels": model.labels, **model.info}) + "\n")
+    out.write(json.dumps({"out": str(args.out), "labels": model.labels, "threshold": model.threshold,
+                          **model.info}) + "\n")
     return 0
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from nlu.intent import IntentClassifier, load_or_train, train, train_from_files
+from nlu.intent import IntentClassifier, load_or_train, train
 from nlu.rasa_data import load_nlu_files
 
 REPO = Path(__file__).resolve().parents[2]
@@ -66,7 +66,7 @@ def assert_same(got: list[tuple[str, float]], want: list[tuple[str, float]]) -> 
 
 @pytest.fixture(scope="module")
 def model() -> IntentClassifier:
-    return train_from_files(DATA)
+    return load_or_train(DATA)  # train_from_files(DATA), cached under var/models between runs
 
 
 def test_held_out_phrasings_are_not_training_examples():
