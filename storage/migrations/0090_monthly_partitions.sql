@@ -94,7 +94,12 @@ CREATE TABLE outbound_messages (
     last_error       text,
     created_at       timestamptz NOT NULL,
     sent_at          timestamptz,
-    interactive      jsonb
+    interactive      jsonb,
+    text_ref         jsonb,
+    sent_as          text,
+    order_id         bigint,
+    delivered_at     timestamptz,
+    read_at          timestamptz
 ) PARTITION BY RANGE (created_at);
 
 CREATE TABLE audit_log (
@@ -130,9 +135,10 @@ INSERT INTO inbound_messages (id, provider, provider_id, phone, body, media, pro
            handled_at, attempts FROM inbound_messages_unpartitioned;
 INSERT INTO outbound_messages (id, recipient, channel, body, media_url, template, kind, inbound_id, status,
                                tries, next_attempt_at, claimed_at, provider_sid, provider_status, last_error,
-                               created_at, sent_at, interactive)
+                               created_at, sent_at, interactive, text_ref, sent_as, order_id, delivered_at, read_at)
     SELECT id, recipient, channel, body, media_url, template, kind, inbound_id, status, tries, next_attempt_at,
-           claimed_at, provider_sid, provider_status, last_error, created_at, sent_at, interactive
+           claimed_at, provider_sid, provider_status, last_error, created_at, sent_at, interactive, text_ref,
+           sent_as, order_id, delivered_at, read_at
     FROM outbound_messages_unpartitioned;
 INSERT INTO audit_log (id, actor, action, subject, before, after, at)
     SELECT id, actor, action, subject, before, after, at FROM audit_log_unpartitioned;
@@ -157,6 +163,7 @@ CREATE INDEX inbound_pending ON inbound_messages (phone, id) WHERE status = 'rec
 CREATE INDEX inbound_received_at ON inbound_messages (received_at);
 CREATE INDEX inbound_failed ON inbound_messages (handled_at) WHERE status = 'failed';
 CREATE INDEX inbound_sender_recent ON inbound_messages (phone, received_at);
+CREATE INDEX inbound_window ON inbound_messages (phone, provider, received_at DESC);
 
 ALTER TABLE outbound_messages ADD PRIMARY KEY (id, created_at);
 CREATE INDEX outbound_ready ON outbound_messages (next_attempt_at, id) WHERE status = 'queued';
@@ -164,6 +171,8 @@ CREATE INDEX outbound_recipient_open ON outbound_messages (recipient, id) WHERE 
 CREATE INDEX outbound_sent_at ON outbound_messages (sent_at) WHERE sent_at IS NOT NULL;
 CREATE INDEX outbound_recipient_latest ON outbound_messages (recipient, id DESC);
 CREATE INDEX outbound_provider_sid ON outbound_messages (provider_sid) WHERE provider_sid IS NOT NULL;
+CREATE INDEX outbound_held ON outbound_messages (recipient, id) WHERE status = 'held';
+CREATE INDEX outbound_order ON outbound_messages (order_id, id) WHERE order_id IS NOT NULL;
 
 ALTER TABLE audit_log ADD PRIMARY KEY (id, at);
 CREATE INDEX audit_log_at ON audit_log (at);
