@@ -6,6 +6,7 @@
                         times the catalogue cost or under 1/ABSURD_FACTOR of it (a typo such as 1020
                         for 102, or a carton's price given for a packet)
     per_unit(price, quantity) -> Decimal            a price for `quantity` SKU units as one unit's price
+                                                    (ValueError: no amount of money at all)
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from domain.money import money
 
 PRICE_MAX = Decimal(1_000_000)   # a unit price column is numeric(12, 2)
 ABSURD_FACTOR = Decimal(10)
+NOT_MONEY = 15                   # digits before the point past which a figure is no price, even an absurd one
 
 
 def check_price(price: Decimal, catalogue: Decimal | None) -> str | None:
@@ -32,4 +34,9 @@ def per_unit(price: Decimal, quantity: Decimal) -> Decimal:
     """The price of one SKU unit when `price` buys `quantity` of them (money, 2 places)."""
     if quantity <= 0:
         raise ValueError("quantity must be positive")
-    return money(price / quantity)
+    if not price.is_finite():
+        raise ValueError("not an amount of money")
+    each = price / quantity
+    if each.adjusted() >= NOT_MONEY:
+        raise ValueError("not an amount of money")
+    return money(each)

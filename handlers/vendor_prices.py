@@ -46,7 +46,11 @@ async def set_prices(reply: Reply, lines: list[PriceLine], uow: UnitOfWork, user
             unread.append(f"• {line.text}")
             continue
         assert line.price is not None and line.per is not None and line.sku is not None
-        price = per_unit(line.price, line.per)
+        try:
+            price = per_unit(line.price, line.per)
+        except ValueError:   # a figure no price could be: not understood
+            unread.append(f"• {line.text}")
+            continue
         why = await refused_price(uow, line.sku, price)
         if why:
             product = catalogue[line.sku]

@@ -77,7 +77,7 @@ def test_the_old_offset_key_names_its_replacement(tmp_path: Path) -> None:
 def test_templates_are_read_per_text_and_language(tmp_path: Path) -> None:
     shipped = load_config(env={}).templates
     reminder = shipped.messages["reorder_reminder"]
-    assert reminder.variables == ["name", "order_id", "lines"] and reminder.languages["hi"].code == "hi"
+    assert reminder.variables == ["name", "every", "lines"] and reminder.languages["hi"].code == "hi"
     text = ("templates:\n  messages:\n    order_dispatched:\n      variables: [order_id, order_id]\n"
             "      languages: {en: {code: en}, xx: {sid: HX1}}\n")
     with pytest.raises(ConfigError) as caught:
