@@ -18,16 +18,16 @@ import contextlib
 import itertools
 import json
 import time
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aiohttp import web
 
+from tests.support.window_keeping import KeepsWindows
+
 TYPES = ("text", "template", "image", "audio", "video", "document", "interactive")
 
 
-class GraphStub:
+class GraphStub(KeepsWindows):
     def __init__(self, access_token: str, phone_number_id: str) -> None:
         self.access_token = access_token
         self.phone_number_id = phone_number_id
@@ -39,17 +39,9 @@ class GraphStub:
         self._ids = itertools.count(1)
         self.arrived = asyncio.Event()
         self.templates: dict[tuple[str, str], int] = {}   # (name, language code) -> body parameters
-        self.windows: dict[str, datetime] | None = None   # "9779800000001" -> when it last wrote; None: not checked
-        self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
 
-    def track_windows(self, clock: Callable[[], datetime] | None = None) -> None:
-        """From now on only templates reach numbers that did not write in the last 24 hours."""
-        self.windows = {}
-        self.clock = clock or self.clock
-
-    def customer_wrote(self, phone: str) -> None:
-        if self.windows is not None:
-            self.windows[phone.lstrip("+")] = self.clock()
+    def window_address(self, phone: str) -> str:
+        return phone.lstrip("+")
 
     def approve(self, name: str, language: str, parameters: int) -> None:
         self.templates[(name, language)] = parameters
@@ -70,11 +62,9 @@ class GraphStub:
                    for p in parameters):
                 return 132018, "Param text cannot have new-line/tab characters or more than 4 consecutive spaces"
             return None
-        if self.windows is not None:
-            wrote = self.windows.get(body["to"])
-            if wrote is None or self.clock() - wrote >= timedelta(hours=24):
-                return 131047, ("Re-engagement message: more than 24 hours have passed since the recipient"
-                                " last replied to the sender number")
+        if not self.window_open(body["to"]):
+            return 131047, ("Re-engagement message: more than 24 hours have passed since the recipient"
+                            " last replied to the sender number")
         return None
 
     def app(self) -> web.Application:

@@ -25,13 +25,14 @@ import contextlib
 import itertools
 import json
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
 
 from aiohttp import web
+
+from tests.support.window_keeping import KeepsWindows
 
 
 @dataclass
@@ -48,7 +49,7 @@ class StubMessage:
     date_sent: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
-class TwilioStub:
+class TwilioStub(KeepsWindows):
     def __init__(self, account_sid: str, auth_token: str, media_dir: Path | None = None) -> None:
         self.account_sid = account_sid
         self.auth_token = auth_token
@@ -66,25 +67,13 @@ class TwilioStub:
         self.arrived = asyncio.Event()
         self.contents: dict[str, dict] = {}    # content SID -> the create request's JSON
         self.approved: dict[str, int] = {}     # approved template content SID -> how many variables it has
-        self.windows: dict[str, datetime] | None = None  # "whatsapp:+977…" -> when it last wrote; None: not checked
-        self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
 
-    def track_windows(self, clock: Callable[[], datetime] | None = None) -> None:
-        """From now on free-form messages only reach numbers that wrote in the last 24 hours."""
-        self.windows = {}
-        self.clock = clock or self.clock
-
-    def customer_wrote(self, phone: str) -> None:
-        if self.windows is not None:
-            self.windows["whatsapp:" + phone] = self.clock()
+    def window_address(self, phone: str) -> str:
+        return "whatsapp:" + phone
 
     def approve(self, sid: str, variables: int) -> None:
         """A WhatsApp-approved template with `variables` placeholders ({{1}} … {{n}})."""
         self.approved[sid] = variables
-
-    def _window_open(self, to: str) -> bool:
-        wrote = None if self.windows is None else self.windows.get(to)
-        return self.windows is None or (wrote is not None and self.clock() - wrote < timedelta(hours=24))
 
     def _expected_variables(self, sid: str) -> int | None:
         if sid in self.approved:
@@ -182,7 +171,7 @@ class TwilioStub:
             self.rejected.append(f"ContentVariables has {given} variables, the template {content_sid} {expected}")
             return web.json_response({"code": 63028, "status": 400, "message": "Number of parameters provided"
                                       " does not match the expected number of parameters"}, status=400)
-        if not self._window_open(str(to)) and str(content_sid or "") not in self.approved:
+        if not self.window_open(str(to)) and str(content_sid or "") not in self.approved:
             self.rejected.append(f"free-form message to {to} outside the 24-hour window")
             return web.json_response({"code": 63016, "status": 400, "message": "Failed to send freeform message"
                                       " because you are outside the allowed window. Please use a Template."},
