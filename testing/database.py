@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncpg
+
 from bot.runtime import Runtime
 from storage.db import connect
 
@@ -31,7 +33,15 @@ async def reset_database(runtime: Runtime) -> None:
     """Empty every table (order numbers start again at 1001) and the runtime's Redis keys."""
     async with runtime.pool.acquire() as conn:
         tables = [r["tablename"] for r in await conn.fetch(_TABLES)]
-        await conn.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+        for attempt in range(5):
+            # the catalogue follower's poll locks products and their aliases in another order than
+            # TRUNCATE does: PostgreSQL may pick the TRUNCATE to break the deadlock; it is then redone
+            try:
+                await conn.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+                break
+            except asyncpg.DeadlockDetectedError:
+                if attempt == 4:
+                    raise
         await conn.execute("ALTER SEQUENCE order_numbers RESTART WITH 1001")
     async for key in runtime.redis.scan_iter(match="khaacho:*"):
         await runtime.redis.delete(key)
