@@ -49,8 +49,8 @@ async def replica_url() -> AsyncIterator[str]:
     await replica.execute(f'GRANT USAGE ON SCHEMA public TO "{role}";'
                           f' GRANT SELECT ON ALL TABLES IN SCHEMA public TO "{role}"')
     await replica.close()
-    parts = urlsplit(owner_url)
-    yield urlunsplit(parts._replace(netloc=f"{role}@{parts.hostname}:{parts.port or 5432}"))
+    parts = urlsplit(owner_url)   # the same server as the owner (host and port, or a socket in the query)
+    yield urlunsplit(parts._replace(netloc=f"{role}@{parts.netloc.rpartition('@')[2]}"))
     conn = await asyncpg.connect(admin)
     await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     await conn.execute(f'DROP ROLE IF EXISTS "{role}"')
