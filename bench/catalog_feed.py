@@ -29,13 +29,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from catalog_scale import _word, synthetic
-from dashboard import with_database
+from databases import fresh_database
 
 from bot.config import load_config
 from bot.nlu_service import NluService
 from domain.catalog import Product
 from nlu.catalog_index import CatalogIndex
-from storage.db import connect, migrate
+from storage.db import connect
 from storage.repos.products import ProductRepository
 
 DB = "khaacho_bench_feed"
@@ -66,17 +66,10 @@ async def main() -> int:
     if not base:
         print("DATABASE_URL must be set")
         return 2
-    admin = await asyncpg.connect(base)
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
-        await admin.execute(f'CREATE DATABASE "{DB}"')
-    finally:
-        await admin.close()
-    url = with_database(base, DB)
+    url = await fresh_database(base, DB)
     products, _ = synthetic(args.skus)
     conn = await connect(url)
     try:
-        await migrate(conn)
         async with conn.transaction():
             await ProductRepository(conn).upsert_many(products, NOW)
     finally:
