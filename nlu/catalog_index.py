@@ -15,14 +15,18 @@ delta, not a rebuild; once the delta or the dead grow large, apply rebuilds the 
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import math
 import re
 import threading
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -93,14 +97,37 @@ class Match:
     sized_key: bool  # the best key was an alias written with a pack size
 
 
+class _Strings:
+    """Many short strings in one UTF-8 buffer: a tenth of the memory of a list of str objects."""
+
+    __slots__ = ("_blob", "_offsets")
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        joined = "\x01".join(texts)  # key words never hold control characters
+        self._blob = joined.encode("utf-8")
+        lengths = np.fromiter(map(len, texts) if len(self._blob) == len(joined) else
+                              (len(t.encode("utf-8")) for t in texts), dtype=np.int64, count=len(texts))
+        self._offsets = np.zeros(len(texts) + 1, dtype=np.int64)
+        np.cumsum(lengths + 1, out=self._offsets[1:])
+
+    def __getitem__(self, k: int) -> str:
+        return self._blob[self._offsets[k]:self._offsets[k + 1] - 1].decode("utf-8")
+
+    def __len__(self) -> int:
+        return self._offsets.size - 1
+
+    def all(self) -> list[str]:
+        return self._blob.decode("utf-8").split("\x01") if len(self) else []
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class _Segment:
     """The keys of some products and their exact-spelling and trigram indexes; never changed."""
 
-    key_text: list[str]
-    key_skel: list[str]
+    key_text: _Strings
+    key_skel: _Strings
     key_weight: np.ndarray  # float32 per key
-    key_sized: np.ndarray  # bool per key: an alias written with a pack size
+    key_size: np.ndarray  # float64 per key: grams or ml an alias was written with (0 if none)
     owner_offsets: np.ndarray  # CSR: the products (global numbers) of key k
     owners: np.ndarray
     members: np.ndarray  # sorted global numbers of the products held here
@@ -113,12 +140,40 @@ class _Segment:
     tri_offsets: np.ndarray
     postings: np.ndarray
     ntri: np.ndarray
+    words: Counter[str]  # skeleton word -> how many keys say it
+
+    @property
+    def nkeys(self) -> int:
+        return len(self.key_text)
 
     def keys_of(self, product: int) -> list[int]:
-        first = int(self.members[0])
-        at = product - first if int(self.members[-1]) - first == len(self.members) - 1 else \
-            int(np.searchsorted(self.members, product))
+        at = self._at(np.asarray([product]))[0]
         return self.member_keys[self.member_offsets[at]:self.member_offsets[at + 1]].tolist()
+
+    def keys_of_all(self, products: np.ndarray) -> np.ndarray:
+        """The keys of these member products, concatenated."""
+        at = self._at(products)
+        return _ranges(self.member_keys, self.member_offsets[at], self.member_offsets[at + 1])
+
+    def _at(self, products: np.ndarray) -> np.ndarray:
+        return np.searchsorted(self.members, products)
+
+    def find(self, text: str, weight: float, size: float) -> int:
+        """The key of this identity here, or -1."""
+        for k in _lookup(self.text_order, self.text_hashes, text):
+            if self.key_weight[k] == np.float32(weight) and self.key_size[k] == size and self.key_text[k] == text:
+                return k
+        return -1
+
+
+def _ranges(values: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """values[starts[0]:ends[0]], values[starts[1]:ends[1]], ... concatenated."""
+    counts = ends - starts
+    total = int(counts.sum())
+    if not total:
+        return values[:0]
+    shift = np.repeat(starts - np.cumsum(counts) + counts, counts)
+    return values[np.arange(total) + shift]
 
 
 def _segment(members: Sequence[int], key_lists: Sequence[list[Key]]) -> _Segment:
@@ -127,45 +182,46 @@ def _segment(members: Sequence[int], key_lists: Sequence[list[Key]]) -> _Segment
     One key per distinct (text, weight, alias size): "coke" is a single key owned by every
     Coca-Cola SKU, so siblings cannot crowd a shortlist and memory stays flat.
     """
-    key_ids: dict[tuple[str, float, float], int] = {}
-    key_text: list[str] = []
-    key_skel: list[str] = []
-    owners: list[list[int]] = []
-    member_keys: list[int] = []
+    idents: list[tuple[str, float, float]] = []
+    skels: list[str] = []
+    per_member = np.zeros(len(members), dtype=np.int64)
+    for i, keys in enumerate(key_lists):
+        mine = [(text, w, size.base if size is not None and j > 0 else 0.0)
+                for j, (text, _, size, w) in enumerate(keys) if text]
+        idents.extend(mine)
+        skels.extend(skel for text, skel, _, _ in keys if text)
+        per_member[i] = len(mine)
+    ids: dict[tuple[str, float, float], int] = {}
+    occ_key = np.fromiter((ids.setdefault(x, len(ids)) for x in idents), dtype=np.int32, count=len(idents))
+    nkeys = len(ids)
+    del ids
+    _, firsts = np.unique(occ_key, return_index=True)  # key ids number keys in order of first use
+    key_text = [idents[i][0] for i in firsts.tolist()]
+    key_skel = [skels[i] for i in firsts.tolist()]
+    key_weight = np.fromiter((idents[i][1] for i in firsts.tolist()), dtype=np.float32, count=nkeys)
+    key_size = np.fromiter((idents[i][2] for i in firsts.tolist()), dtype=np.float64, count=nkeys)
+    del idents, skels, firsts
+    local = np.repeat(np.arange(len(members), dtype=np.int32), per_member)
+    member_array = np.asarray(members, dtype=np.int32)
+    # a key once per product, in the order the product names them
+    pair = local.astype(np.int64) * max(nkeys, 1) + occ_key
+    _, first = np.unique(pair, return_index=True)
+    first.sort()
+    local, occ_key = local[first], occ_key[first]
     member_offsets = np.zeros(len(members) + 1, dtype=np.int64)
-    for i, (p, keys) in enumerate(zip(members, key_lists, strict=True)):
-        mine: list[int] = []
-        for j, (text, skel, size, w) in enumerate(keys):
-            if not text:
-                continue
-            ident = (text, w, size.base if size is not None and j > 0 else 0.0)
-            k = key_ids.setdefault(ident, len(key_ids))
-            if k == len(owners):
-                owners.append([p])
-                key_text.append(text)
-                key_skel.append(skel)
-            elif owners[k][-1] != p:
-                owners[k].append(p)
-            if k not in mine:
-                mine.append(k)
-        member_keys.extend(mine)
-        member_offsets[i + 1] = len(member_keys)
-    nkeys = len(key_text)
-    key_weight = np.fromiter((w for _, w, _ in key_ids), dtype=np.float32, count=nkeys)
-    key_sized = np.fromiter((s > 0 for _, _, s in key_ids), dtype=bool, count=nkeys)
-    del key_ids
-    lengths = np.fromiter(map(len, owners), dtype=np.int64, count=nkeys)
-    owner_offsets = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
-    owner_array = np.fromiter((i for o in owners for i in o), dtype=np.int32, count=int(lengths.sum()))
-    del owners
+    np.cumsum(np.bincount(local, minlength=len(members)), out=member_offsets[1:])
+    by_key = np.argsort(occ_key, kind="stable")  # products stay ascending within a key
+    owner_offsets = np.zeros(nkeys + 1, dtype=np.int64)
+    np.cumsum(np.bincount(occ_key, minlength=nkeys), out=owner_offsets[1:])
+    owners = member_array[local[by_key]]
     text_order, text_hashes = _sorted_hashes(np.fromiter(map(hash, key_text), dtype=np.int64, count=nkeys))
     skel_order, skel_hashes = _sorted_hashes(np.fromiter(
         (hash(s.replace(" ", "")) for s in key_skel), dtype=np.int64, count=nkeys))
     tri_offsets, postings, ntri = _trigrams(key_text, key_skel)
-    return _Segment(key_text, key_skel, key_weight, key_sized, owner_offsets, owner_array,
-                    np.asarray(members, dtype=np.int32), member_offsets,
-                    np.asarray(member_keys, dtype=np.int32), text_order, text_hashes, skel_order, skel_hashes,
-                    tri_offsets, postings, ntri)
+    words: Counter[str] = Counter(chain.from_iterable(map(set, map(str.split, key_skel))))
+    return _Segment(_Strings(key_text), _Strings(key_skel), key_weight, key_size, owner_offsets, owners,
+                    member_array, member_offsets, occ_key, text_order, text_hashes, skel_order, skel_hashes,
+                    tri_offsets, postings, ntri, words)
 
 
 def _trigrams(key_text: list[str], key_skel: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -214,9 +270,10 @@ class CatalogIndex:
         spellings = self.units.spellings
         self._is_unit = lambda word: spellings.get(word) is not None
         self.skipped: list[tuple[str, str]] = []  # (sku, why) of products left out
-        self.products, key_lists = self._keyed(products)
-        n = len(self.products)
-        self._base = _segment(range(n), key_lists)
+        with _gc_paused():
+            self.products, key_lists = self._keyed(products)
+            n = len(self.products)
+            self._base = _segment(range(n), key_lists)
         self._delta: _Segment | None = None
         self._delta_keys: dict[int, list[Key]] = {}  # live delta products -> their keys
         self._delta_skus: dict[str, int] = {}
@@ -224,14 +281,21 @@ class CatalogIndex:
         self._live = n
         self._vocabularies: dict[int, tuple[tuple[str, str], ...]] = {}
         self._base_dead = 0
+        # Live owners of each base key, and how many keys (live ones, each identity once, delta
+        # included) say each skeleton word: the IDF an index built from scratch would have.
+        self._base_live = np.diff(self._base.owner_offsets).astype(np.int32)
+        self._base_words = self._base.words
+        self._base_keys = self._base.nkeys
+        self._delta_words: Counter[str] = Counter()
+        self._delta_extra = 0
+        self._set_idf_total()
         self.size, self.size_kind = _sizes(key_lists)
+        self.phrases = _digit_phrases(key[0] for keys in key_lists for key in keys)
         del key_lists
         self.multipack = np.fromiter((multipack_count(p.name) for p in self.products), dtype=np.int16, count=n)
         self.sales = np.fromiter((p.sales for p in self.products), dtype=np.float64, count=n)
         self._sku_order, self._sku_hashes = _sorted_hashes(np.fromiter(
             (hash(p.sku) for p in self.products), dtype=np.int64, count=n))
-        self._build_idf()
-        self.phrases = _digit_phrases(self._base.key_text)
         self.fingerprint = _fingerprint(self.products)
 
     def _keyed(self, products: Iterable[Product]) -> tuple[list[Product], list[list[Key]]]:
@@ -272,22 +336,22 @@ class CatalogIndex:
             self._brand_keys[brand] = key
         return key
 
-    def _build_idf(self) -> None:
-        """Inverse document frequency of skeleton words: "sona" tells more than "chamal"."""
-        counts: dict[str, int] = {}
-        for skel in self._base.key_skel:
-            for w in set(skel.split()):
-                counts[w] = counts.get(w, 0) + 1
-        total = max(len(self._base.key_skel), 1)
-        self._idf = {w: math.log(1 + total / c) for w, c in counts.items()}
-        self._idf_default = math.log(1 + total)
+    def _set_idf_total(self) -> None:
+        self._idf_total = max(self._base_keys + self._delta_extra, 1)
+        self._idf_default = math.log(1 + self._idf_total)
+
+    def _idf(self, word: str) -> float:
+        """Inverse document frequency of a skeleton word over keys: "sona" tells more than "chamal"."""
+        count = self._base_words.get(word, 0) + self._delta_words.get(word, 0)
+        return math.log(1 + self._idf_total / count) if count > 0 else self._idf_default
 
     # --- changing -----------------------------------------------------------------------------
 
     def apply(self, upserts: Iterable[Product] = (), removed: Iterable[str] = ()) -> CatalogIndex:
         """A new index with `upserts` added or replacing the products of their SKUs and the SKUs
-        `removed` gone; this one is left as it was. Word statistics (IDF) stay the base's until
-        the next rebuild, which happens here once the changes since the last one grow large."""
+        `removed` gone; this one is left as it was. It answers as an index built from scratch on
+        the resulting catalogue would; once the changes since the last rebuild grow large, it is
+        one (keying only the new products, the delta segment is rebuilt each time)."""
         latest = {p.sku: p for p in upserts}
         gone = set(removed) | latest.keys()
         new = object.__new__(CatalogIndex)
@@ -310,6 +374,7 @@ class CatalogIndex:
         new._alive = alive
         new._live = self._live - dead.size + len(fresh)
         new._base_dead = base_dead
+        new._forget_base(dead[dead < len(self._base.members)])
         size, kind = _sizes(key_lists)
         new.size = np.concatenate((self.size, size))
         new.size_kind = np.concatenate((self.size_kind, kind))
@@ -323,9 +388,40 @@ class CatalogIndex:
         new._delta_skus.update((p.sku, i) for i, p in zip(numbers, fresh, strict=True))
         members = sorted(delta_keys)
         new._delta = _segment(members, [delta_keys[i] for i in members]) if members else None
-        new.phrases = _merge_phrases(self.phrases, _digit_phrases(new._delta.key_text if new._delta else []))
+        new._count_delta()
+        new.phrases = _merge_phrases(self.phrases, _digit_phrases(new._delta.key_text.all() if new._delta else []))
         new.fingerprint = _fingerprint(fresh, seed=f"{self.fingerprint}\x1e{sorted(gone)}")
         return new
+
+    def _forget_base(self, dead: np.ndarray) -> None:
+        """Base products `dead` no longer own their keys; words of keys left with no owner stop counting."""
+        if not dead.size:
+            return
+        keys = self._base.keys_of_all(dead)
+        live = self._base_live.copy()
+        np.subtract.at(live, keys, 1)
+        self._base_live = live
+        keys = np.unique(keys)
+        vanished = keys[live[keys] == 0].tolist()
+        if vanished:
+            skel = self._base.key_skel
+            self._base_words = self._base_words.copy()
+            self._base_words.subtract(chain.from_iterable(set(skel[k].split()) for k in vanished))
+            self._base_keys -= len(vanished)
+
+    def _count_delta(self) -> None:
+        """The delta's keys that no live base key already is count towards the IDF."""
+        self._delta_words = Counter()
+        self._delta_extra = 0
+        seg = self._delta
+        for k in range(seg.nkeys if seg is not None else 0):
+            assert seg is not None
+            text, skel = seg.key_text[k], seg.key_skel[k]
+            b = self._base.find(text, float(seg.key_weight[k]), float(seg.key_size[k]))
+            if b < 0 or not self._base_live[b]:
+                self._delta_extra += 1
+                self._delta_words.update(set(skel.split()))
+        self._set_idf_total()
 
     def _number(self, sku: str) -> int | None:
         """The live product number of sku, or None."""
@@ -348,7 +444,7 @@ class CatalogIndex:
 
     @property
     def key_count(self) -> int:
-        return len(self._base.key_text) + (len(self._delta.key_text) if self._delta else 0)
+        return self._base.nkeys + (self._delta.nkeys if self._delta else 0)
 
     def _segments(self) -> tuple[_Segment, ...]:
         return (self._base,) if self._delta is None else (self._base, self._delta)
@@ -370,7 +466,6 @@ class CatalogIndex:
         # An exact spelling settles it (siblings share their key words, so all are here);
         # fuzzy matching is only for what nobody wrote down.
         settled = any(exact)
-        best: dict[int, Match] = {}
         for seg, scored in zip(segments, exact, strict=True):
             shortlist = self._shortlist(seg, query, qs) if not settled else np.zeros(0, dtype=np.int32)
             if shortlist.size:
@@ -378,8 +473,7 @@ class CatalogIndex:
                 for k, v in zip(shortlist.tolist(), fuzzy.tolist(), strict=True):
                     if v > scored.get(k, -1.0):
                         scored[k] = v
-            if scored:
-                self._collect(seg, scored, limit, sized_query, best)
+        best = self._collect(list(zip(segments, exact, strict=True)), limit, sized_query)
         q_pairs = list(dict.fromkeys(zip(query.split(), qs.split(), strict=True)))
         if len(q_pairs) > 1 and len(best) > 1:
             for p, m in best.items():
@@ -400,23 +494,42 @@ class CatalogIndex:
         return scored
 
     def _owned(self, seg: _Segment, k: int) -> bool:
-        return bool(self._alive[seg.owners[seg.owner_offsets[k]:seg.owner_offsets[k + 1]]].any())
+        return seg is not self._base or bool(self._base_live[k])
 
-    def _collect(self, seg: _Segment, scored: dict[int, float], limit: int, sized_query: bool,
-                 best: dict[int, Match]) -> None:
-        """Key scores of seg -> the best score of each live product owning one, into `best`."""
-        keys = np.fromiter(scored, dtype=np.int32, count=len(scored))
-        scores = np.fromiter(scored.values(), dtype=np.float32, count=len(scored)) * seg.key_weight[keys]
-        if not sized_query:
-            scores = scores - _SIZED_ALIAS_PENALTY * seg.key_sized[keys]
-        all_alive = self._live == len(self.products)
-        for k, v in sorted(zip(keys.tolist(), scores.tolist(), strict=True), key=lambda kv: -kv[1]):
-            if len(best) >= limit and v < min(m.score for m in best.values()):
-                break
-            lo, hi = seg.owner_offsets[k], seg.owner_offsets[k + 1]
-            for p in seg.owners[lo:hi].tolist():
-                if (p not in best or v > best[p].score) and (all_alive or self._alive[p]):
-                    best[p] = Match(p, max(0.0, min(100.0, v)), bool(seg.key_sized[k]))
+    def _collect(self, scored: list[tuple[_Segment, dict[int, float]]], limit: int,
+                 sized_query: bool) -> dict[int, Match]:
+        """Key scores -> the best score of each live product owning one: every product scoring at
+        least the limit-th best, best first (ties: the catalogue's order, then an unsized key)."""
+        products, values, sized = [], [], []
+        for seg, by_key in scored:
+            if not by_key:
+                continue
+            keys = np.fromiter(by_key, dtype=np.int64, count=len(by_key))
+            size = seg.key_size[keys] > 0
+            v = np.fromiter(by_key.values(), dtype=np.float32, count=len(by_key)) * seg.key_weight[keys]
+            if not sized_query:
+                v = v - _SIZED_ALIAS_PENALTY * size
+            starts, ends = seg.owner_offsets[keys], seg.owner_offsets[keys + 1]
+            counts = ends - starts
+            products.append(_ranges(seg.owners, starts, ends))
+            values.append(np.repeat(v, counts))
+            sized.append(np.repeat(size, counts))
+        if not products:
+            return {}
+        p, v, s = np.concatenate(products), np.concatenate(values), np.concatenate(sized)
+        if self._live != len(self.products):
+            keep = self._alive[p]
+            p, v, s = p[keep], v[keep], s[keep]
+        order = np.lexsort((s, p, -v))
+        p, v, s = p[order], v[order], s[order]
+        _, first = np.unique(p, return_index=True)  # each product's best key
+        first.sort()
+        p, v, s = p[first], v[first], s[first]
+        if p.size > limit:
+            cut = int(np.searchsorted(-v, -v[limit - 1], side="right"))
+            p, v, s = p[:cut], v[:cut], s[:cut]
+        return {int(i): Match(int(i), max(0.0, min(100.0, float(x))), bool(z))
+                for i, x, z in zip(p.tolist(), v.tolist(), s.tolist(), strict=True)}
 
     def _vocabulary(self, product: int) -> tuple[tuple[str, str], ...]:
         """Every word any key of a product says, as (spelling, skeleton): the product's vocabulary.
@@ -434,11 +547,10 @@ class CatalogIndex:
 
     def _unexplained(self, q_pairs: list[tuple[str, str]], vocabulary: tuple[tuple[str, str], ...]) -> float:
         """IDF-weighted share of query words that no key of the product says (0 = all said)."""
-        idf = self._idf.get
-        default = self._idf_default
+        idf = self._idf
         total = missing = 0.0
         for q in q_pairs:
-            weight = idf(q[1], default)
+            weight = idf(q[1])
             total += weight
             if not any(q[1] == sk or fuzz.ratio(q[0], w) >= 75 for w, sk in vocabulary):
                 missing += weight
@@ -463,7 +575,7 @@ class CatalogIndex:
             return np.zeros(0, dtype=np.int32)
         # Rarest trigrams first; common ones are skipped once the budget is spent.
         used = max(1, int(np.searchsorted(np.cumsum(ends - starts), _POSTINGS_BUDGET, side="right")))
-        scratch = self._scratch(len(seg.key_text))
+        scratch = self._scratch(seg.nkeys)
         lists = [seg.postings[s:e] for s, e in zip(starts[:used].tolist(), ends[:used].tolist(), strict=True)]
         for lst in lists:
             scratch[lst] += 1
@@ -477,6 +589,9 @@ class CatalogIndex:
             cat, hits = cat[top], hits[top]
         keys, first = np.unique(cat, return_index=True)
         full = hits[first].astype(np.float32)
+        if seg is self._base and self._base_dead:  # keys no live product owns take no place
+            owned = self._base_live[keys] > 0
+            keys, full = keys[owned], full[owned]
         for s, e in zip(starts[used:].tolist(), ends[used:].tolist(), strict=True):
             postings = seg.postings[s:e]
             at = np.searchsorted(postings, keys)
@@ -517,20 +632,19 @@ class CatalogIndex:
             r = fuzz.ratio(a[0], b[0]) / 100.0
             return r if r >= 0.75 else 0.0
 
-        idf = self._idf.get
-        default = self._idf_default
+        idf = self._idf
         q_total = q_found = 0.0
         used: set[int] = set()
         for q in dict.fromkeys(q_pairs):
-            weight = idf(q[1], default)
+            weight = idf(q[1])
             sims = [alike(q, k) for k in k_pairs]
             best = max(sims, default=0.0)
             q_total += weight
             q_found += weight * best
             used.update(i for i, v in enumerate(sims) if v > 0)
         k_unique = dict.fromkeys(range(len(k_pairs)))
-        k_total = sum(idf(k_pairs[i][1], default) for i in k_unique)
-        k_found = sum(idf(k_pairs[i][1], default) for i in k_unique if i in used)
+        k_total = sum(idf(k_pairs[i][1]) for i in k_unique)
+        k_found = sum(idf(k_pairs[i][1]) for i in k_unique if i in used)
         if not q_total or not k_total:
             return 0.0
         return 100.0 * ((q_found / q_total) ** 0.7) * ((k_found / k_total) ** 0.3)
@@ -553,6 +667,18 @@ class CatalogIndex:
 
     def __len__(self) -> int:
         return self._live
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No cyclic collection while millions of small containers are made (they hold no cycles)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _sorted_hashes(hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
