@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 from unittest import mock
 
 from hypothesis import HealthCheck, given, settings
@@ -45,7 +46,7 @@ def _answers(index: CatalogIndex, query: str, sized: bool) -> list[tuple[str, fl
 @given(initial=st.lists(_products, min_size=1, max_size=6),
        batches=st.lists(st.lists(_step, min_size=1, max_size=4), min_size=1, max_size=4))
 def test_changes_applied_one_batch_at_a_time_answer_as_a_fresh_build(
-        initial: list[tuple[str, str | None, str]], batches: list[list[tuple]]) -> None:  # type: ignore[type-arg]
+        initial: list[tuple[str, str | None, str]], batches: list[list[tuple[Any, ...]]]) -> None:
     catalogue = {f"S{i}": _product(f"S{i}", *p) for i, p in enumerate(initial)}
     # never the rebuild apply() falls back to past a size: the incremental path is what is tested
     with mock.patch.object(catalog_index, "_DELTA_LIMIT", 10**9), \
