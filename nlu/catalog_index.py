@@ -41,12 +41,13 @@ from nlu.units import MASS, UnitTable, default_units
 log = logging.getLogger(__name__)
 
 _ALPHABET = 38  # pad/space, a-z, 0-9, other
-_LUT = np.full(256, 37, dtype=np.int32)
+_TRIGRAMS = _ALPHABET**3  # codes fit 16 bits
+_LUT = np.full(256, 37, dtype=np.uint16)
 _LUT[ord(" ")] = 0
 _LUT[ord("a"): ord("z") + 1] = np.arange(1, 27)
 _LUT[ord("0"): ord("9") + 1] = np.arange(27, 37)
-_LUT[1] = -1  # separator between keys
-_LUT[2] = -1  # separator between the two spellings of one key
+_KEY_SEP, _SPELLING_SEP = 1, 2  # between keys; between the two spellings of one key (no trigram spans them)
+_TRIGRAM_CHUNK = 100_000  # keys whose trigrams are sorted at once: bounds the build's peak memory
 _BRAND_WEIGHT = 0.92  # a brand alone fits every product of the brand: never beat a real alias
 _SIZED_ALIAS_PENALTY = 8.0  # alias "tokla 1 kg" should not win when no size was said
 _SKELETON_EXACT = 97.0  # same phonetic key, different spelling: cheeni / chini / चिनी
@@ -78,11 +79,14 @@ def key_skeleton(text: str) -> str:
     return " ".join(map(_word_skeleton, text.split()))
 
 
-def _trigram_codes(packed: np.ndarray) -> np.ndarray:
+def _trigram_codes(packed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The code of the trigram starting at each byte of packed but the last two, and whether it is one."""
     c = _LUT[packed]
-    codes = c[:-2] * _ALPHABET * _ALPHABET + c[1:-1] * _ALPHABET + c[2:]
-    valid = (c[:-2] >= 0) & (c[1:-1] >= 0) & (c[2:] >= 0)
-    return np.where(valid, codes, -1)
+    codes = c[:-2] * np.uint16(_ALPHABET * _ALPHABET)
+    codes += c[1:-1] * np.uint16(_ALPHABET)
+    codes += c[2:]
+    plain = packed > _SPELLING_SEP
+    return codes, plain[:-2] & plain[1:-1] & plain[2:]
 
 
 def _pack(text: str, skeleton_text: str) -> str:
@@ -225,23 +229,35 @@ def _segment(members: Sequence[int], key_lists: Sequence[list[Key]]) -> _Segment
 
 
 def _trigrams(key_text: list[str], key_skel: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """CSR postings: the keys (ascending) holding each trigram code, once each; trigrams per key."""
+    """CSR postings: the keys (ascending) holding each trigram code, once each; trigrams per key.
+
+    Sorted a chunk of keys at a time, then each chunk's postings are placed after the earlier
+    chunks' ones of the same code."""
     nkeys = len(key_text)
-    if nkeys == 0:
-        return np.zeros(_ALPHABET**3 + 1, dtype=np.int64), np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int16)
-    packed = "\x01".join(map(_pack, key_text, key_skel)).encode("ascii", "replace")
-    arr = np.frombuffer(packed, dtype=np.uint8)
-    codes = _trigram_codes(arr)
-    key_of = np.cumsum(arr == 1, dtype=np.int32)[:-2]
-    keep = codes >= 0
-    codes, key_of = codes[keep].astype(np.uint16), key_of[keep]  # 38**3 codes fit 16 bits
-    order = np.argsort(codes, kind="stable")  # radix sort; keys stay ascending within a code
-    codes, key_of = codes[order], key_of[order]
-    del order
-    first = np.ones(codes.size, dtype=bool)  # a trigram once per key
-    first[1:] = (codes[1:] != codes[:-1]) | (key_of[1:] != key_of[:-1])
-    codes, postings = codes[first], key_of[first]
-    offsets = np.searchsorted(codes, np.arange(_ALPHABET**3 + 1)).astype(np.int64)
+    parts = []
+    for lo in range(0, nkeys, _TRIGRAM_CHUNK):
+        hi = min(lo + _TRIGRAM_CHUNK, nkeys)
+        packed = "\x01".join(map(_pack, key_text[lo:hi], key_skel[lo:hi])).encode("ascii", "replace")
+        arr = np.frombuffer(packed, dtype=np.uint8)
+        codes, valid = _trigram_codes(arr)
+        key_of = np.cumsum(arr == _KEY_SEP, dtype=np.int32)[:-2]
+        codes, key_of = codes[valid], key_of[valid] + np.int32(lo)
+        del arr, valid
+        order = np.argsort(codes, kind="stable")  # radix sort; keys stay ascending within a code
+        codes, key_of = codes[order], key_of[order]
+        del order
+        first = np.ones(codes.size, dtype=bool)  # a trigram once per key
+        first[1:] = (codes[1:] != codes[:-1]) | (key_of[1:] != key_of[:-1])
+        codes, key_of = codes[first], key_of[first]
+        parts.append((codes, key_of, np.bincount(codes, minlength=_TRIGRAMS)))
+    offsets = np.zeros(_TRIGRAMS + 1, dtype=np.int64)
+    np.cumsum(sum((n for _, _, n in parts), np.zeros(_TRIGRAMS, dtype=np.int64)), out=offsets[1:])
+    postings = np.empty(int(offsets[-1]), dtype=np.int32)
+    free = offsets[:-1].copy()  # next free place of each code
+    for codes, key_of, counts in parts:
+        within = np.arange(codes.size, dtype=np.int64) - (np.cumsum(counts) - counts)[codes]
+        postings[free[codes] + within] = key_of
+        free += counts
     ntri = np.bincount(postings, minlength=nkeys).astype(np.int16)
     return offsets, postings, ntri
 
@@ -565,8 +581,8 @@ class CatalogIndex:
 
     def _shortlist(self, seg: _Segment, query: str, qs: str) -> np.ndarray:
         packed = np.frombuffer(_pack(query, qs).encode("ascii", "replace"), dtype=np.uint8)
-        codes = np.unique(_trigram_codes(packed))
-        codes = codes[codes >= 0]
+        codes, valid = _trigram_codes(packed)
+        codes = np.unique(codes[valid]).astype(np.int64)
         starts, ends = seg.tri_offsets[codes], seg.tri_offsets[codes + 1]
         df = ends - starts
         order = np.argsort(df[df > 0], kind="stable")
