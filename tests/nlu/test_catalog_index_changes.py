@@ -42,15 +42,19 @@ def _answers(index: CatalogIndex, query: str, sized: bool) -> list[tuple[str, fl
             for m in index.search(index.query_words(query), limit=5, sized_query=sized)]
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(initial=st.lists(_products, min_size=1, max_size=6),
        batches=st.lists(st.lists(_step, min_size=1, max_size=4), min_size=1, max_size=4))
 def test_changes_applied_one_batch_at_a_time_answer_as_a_fresh_build(
         initial: list[tuple[str, str | None, str]], batches: list[list[tuple[Any, ...]]]) -> None:
     catalogue = {f"S{i}": _product(f"S{i}", *p) for i, p in enumerate(initial)}
-    # never the rebuild apply() falls back to past a size: the incremental path is what is tested
+    # Never the rebuild apply() falls back to past a size: the incremental path is what is tested.
+    # The shortlist (40 keys) and the refinement (8) are cut per segment, so past those an index
+    # with a delta may rank a different tail than one built whole; lifted, every key is scored.
     with mock.patch.object(catalog_index, "_DELTA_LIMIT", 10**9), \
-            mock.patch.object(catalog_index, "_DEAD_SHARE", 10.0):
+            mock.patch.object(catalog_index, "_DEAD_SHARE", 10.0), \
+            mock.patch.object(catalog_index, "_SHORTLIST", 10**6), \
+            mock.patch.object(catalog_index, "_REFINE", 10**6):
         index = CatalogIndex(catalogue.values())
         base = index._base
         fresh = len(catalogue)
