@@ -64,6 +64,7 @@ _UNEXPLAINED_PENALTY = 20.0
 _DELTA_LIMIT = 50_000
 _DEAD_SHARE = 0.2
 _VOCABULARIES = 100_000  # product vocabularies kept for queries
+_NO_KEYS = np.zeros(0, dtype=np.int32)
 _NOT_PLAIN = re.compile(r"[^a-z0-9]+")
 
 Key = tuple[str, str, "Amount | None", float]  # (text, skeleton, size said, weight)
@@ -151,7 +152,9 @@ class _Segment:
         return len(self.key_text)
 
     def keys_of(self, product: int) -> list[int]:
-        at = self._at(np.asarray([product]))[0]
+        first = int(self.members[0])
+        at = product - first if int(self.members[-1]) - first == len(self.members) - 1 else \
+            int(np.searchsorted(self.members, product))
         return self.member_keys[self.member_offsets[at]:self.member_offsets[at + 1]].tolist()
 
     def keys_of_all(self, products: np.ndarray) -> np.ndarray:
@@ -482,14 +485,16 @@ class CatalogIndex:
         # An exact spelling settles it (siblings share their key words, so all are here);
         # fuzzy matching is only for what nobody wrote down.
         settled = any(exact)
+        close: list[dict[int, float]] = []  # trigram overlap of shortlisted keys: breaks ties
         for seg, scored in zip(segments, exact, strict=True):
-            shortlist = self._shortlist(seg, query, qs) if not settled else np.zeros(0, dtype=np.int32)
+            shortlist, overlap = self._shortlist(seg, query, qs) if not settled else (_NO_KEYS, _NO_KEYS)
+            close.append(dict(zip(shortlist.tolist(), overlap.tolist(), strict=True)))
             if shortlist.size:
                 fuzzy = self._rerank(seg, query, qs, shortlist)
                 for k, v in zip(shortlist.tolist(), fuzzy.tolist(), strict=True):
                     if v > scored.get(k, -1.0):
                         scored[k] = v
-        best = self._collect(list(zip(segments, exact, strict=True)), limit, sized_query)
+        best = self._collect(list(zip(segments, exact, close, strict=True)), limit, sized_query)
         q_pairs = list(dict.fromkeys(zip(query.split(), qs.split(), strict=True)))
         if len(q_pairs) > 1 and len(best) > 1:
             for p, m in best.items():
@@ -512,12 +517,13 @@ class CatalogIndex:
     def _owned(self, seg: _Segment, k: int) -> bool:
         return seg is not self._base or bool(self._base_live[k])
 
-    def _collect(self, scored: list[tuple[_Segment, dict[int, float]]], limit: int,
+    def _collect(self, scored: list[tuple[_Segment, dict[int, float], dict[int, float]]], limit: int,
                  sized_query: bool) -> dict[int, Match]:
         """Key scores -> the best score of each live product owning one: every product scoring at
-        least the limit-th best, best first (ties: the catalogue's order, then an unsized key)."""
-        products, values, sized = [], [], []
-        for seg, by_key in scored:
+        least the limit-th best, best first (ties: the key closer in trigrams, the catalogue's
+        order, an unsized key)."""
+        products, values, sized, closeness = [], [], [], []
+        for seg, by_key, close in scored:
             if not by_key:
                 continue
             keys = np.fromiter(by_key, dtype=np.int64, count=len(by_key))
@@ -530,13 +536,16 @@ class CatalogIndex:
             products.append(_ranges(seg.owners, starts, ends))
             values.append(np.repeat(v, counts))
             sized.append(np.repeat(size, counts))
+            closeness.append(np.repeat(np.fromiter((close.get(k, 1.0) for k in by_key), dtype=np.float32,
+                                                   count=len(by_key)), counts))
         if not products:
             return {}
         p, v, s = np.concatenate(products), np.concatenate(values), np.concatenate(sized)
+        c = np.concatenate(closeness)
         if self._live != len(self.products):
             keep = self._alive[p]
-            p, v, s = p[keep], v[keep], s[keep]
-        order = np.lexsort((s, p, -v))
+            p, v, s, c = p[keep], v[keep], s[keep], c[keep]
+        order = np.lexsort((s, p, -c, -v))
         p, v, s = p[order], v[order], s[order]
         _, first = np.unique(p, return_index=True)  # each product's best key
         first.sort()
@@ -579,7 +588,8 @@ class CatalogIndex:
             self._local.scratch = scratch
         return scratch
 
-    def _shortlist(self, seg: _Segment, query: str, qs: str) -> np.ndarray:
+    def _shortlist(self, seg: _Segment, query: str, qs: str) -> tuple[np.ndarray, np.ndarray]:
+        """The keys of seg most alike the query in trigrams, and their overlap (Jaccard)."""
         packed = np.frombuffer(_pack(query, qs).encode("ascii", "replace"), dtype=np.uint8)
         codes, valid = _trigram_codes(packed)
         codes = np.unique(codes[valid]).astype(np.int64)
@@ -588,7 +598,7 @@ class CatalogIndex:
         order = np.argsort(df[df > 0], kind="stable")
         starts, ends = starts[df > 0][order], ends[df > 0][order]
         if not starts.size:
-            return np.zeros(0, dtype=np.int32)
+            return _NO_KEYS, _NO_KEYS
         # Rarest trigrams first; common ones are skipped once the budget is spent.
         used = max(1, int(np.searchsorted(np.cumsum(ends - starts), _POSTINGS_BUDGET, side="right")))
         scratch = self._scratch(seg.nkeys)
@@ -614,7 +624,7 @@ class CatalogIndex:
             full += postings[np.minimum(at, postings.size - 1)] == keys
         jaccard = full / (codes.size + seg.ntri[keys] - full)
         order = np.argsort(-jaccard, kind="stable")[:_SHORTLIST]
-        return keys[order]
+        return keys[order], jaccard[order]
 
     def _rerank(self, seg: _Segment, query: str, qs: str, keys: np.ndarray) -> np.ndarray:
         texts = [seg.key_text[k] for k in keys.tolist()]
