@@ -42,7 +42,7 @@ async def accept(app: web.Application, message: InboundMessage) -> None:
         metrics.REJECTED.labels(message.provider).inc()
         raise web.HTTPServiceUnavailable(text="busy, try again", headers={"Retry-After": str(RETRY_AFTER_S)})
     spool = app[SPOOL]
-    if not spool.pending():
+    if not spool.has_pending():
         try:
             await _store(app, message)
             metrics.MESSAGES_RECEIVED.labels(message.provider).inc()
@@ -69,7 +69,7 @@ async def replay(app: web.Application) -> int:
 async def _replayer(app: web.Application) -> None:
     while True:
         try:
-            if app[SPOOL].pending():
+            if app[SPOOL].has_pending():
                 await replay(app)
         except Exception:  # the replayer must outlive anything (a full disk, a bug): it is the only one
             log.exception("spool replay failed")
