@@ -48,7 +48,9 @@ class Intake:
         self._storing: asyncio.Task[None] | None = None
         # handling holds a connection per conversation: it leaves STORE_RESERVE of the pool to the
         # webhooks' stores, which would otherwise wait behind every conversation being handled
-        self._slots = asyncio.Semaphore(max(1, pool.get_max_size() - STORE_RESERVE))
+        self.slots = max(1, pool.get_max_size() - STORE_RESERVE)
+        self._slots = asyncio.Semaphore(self.slots)
+        self._active = 0  # conversations holding a slot
         self._running: set[str] = set()   # senders with a scheduled task
         self._again: set[str] = set()     # of those, senders whose new messages arrived meanwhile
 
@@ -87,6 +89,11 @@ class Intake:
         """Conversations this process is handling or about to handle."""
         return len(self._running)
 
+    @property
+    def waiting(self) -> int:
+        """Conversations scheduled here that wait for a handling slot."""
+        return max(0, len(self._running) - self._active)
+
     def schedule(self, phone: str) -> None:
         """Handle the sender's pending messages in the background, keeping the task referenced.
 
@@ -124,7 +131,11 @@ class Intake:
         short backoff; when the database stays away the message is left for the sweep, nobody blamed.
         """
         async with self._slots:
-            return await self._process(phone)
+            self._active += 1
+            try:
+                return await self._process(phone)
+            finally:
+                self._active -= 1
 
     async def _process(self, phone: str) -> int:
         handled = 0

@@ -1,7 +1,8 @@
 """Taking an inbound message from a webhook: stored and scheduled, or spooled while PostgreSQL is down.
 
-A process already handling MAX_IN_FLIGHT conversations answers 503 with Retry-After at once
-(backpressure: the provider retries) rather than queue for seconds. A message is answered 200
+A process already handling MAX_IN_FLIGHT conversations, or with WAITING_ROUNDS rounds of its handling
+slots already waiting, answers 503 with Retry-After at once (backpressure: the provider retries)
+rather than queue for seconds. A message is answered 200
 only once it is durable: in `inbound_messages`, or in the disk spool
 (bot/spool.py) when the database does not answer. While anything is spooled, new messages join the
 spool behind it, so each conversation keeps its order; a background task replays the spool every
@@ -31,6 +32,7 @@ REPLAY_EVERY = 1.0
 # Conversations one process handles at once before webhooks get 503 + Retry-After (the providers
 # retry): past this, queueing only turns into seconds of latency for everyone.
 MAX_IN_FLIGHT = 256
+WAITING_ROUNDS = 2      # conversations waiting for a handling slot, in multiples of the slots
 RETRY_AFTER_S = 1
 DATABASE_DOWN = (OSError, TimeoutError, asyncpg.PostgresConnectionError, asyncpg.exceptions.OperatorInterventionError,
                  asyncpg.InterfaceError, asyncpg.exceptions.TooManyConnectionsError)
@@ -38,7 +40,8 @@ DATABASE_DOWN = (OSError, TimeoutError, asyncpg.PostgresConnectionError, asyncpg
 
 async def accept(app: web.Application, message: InboundMessage) -> None:
     """Make `message` durable (database, else spool) and schedule its handling."""
-    if app[RUNTIME].intake.in_flight >= MAX_IN_FLIGHT:
+    intake = app[RUNTIME].intake
+    if intake.in_flight >= MAX_IN_FLIGHT or intake.waiting >= WAITING_ROUNDS * intake.slots:
         metrics.REJECTED.labels(message.provider).inc()
         raise web.HTTPServiceUnavailable(text="busy, try again", headers={"Retry-After": str(RETRY_AFTER_S)})
     spool = app[SPOOL]
