@@ -194,7 +194,7 @@ async def check(mix: Mix, start: float) -> dict[str, float]:
             first_reply[row["provider_id"]] = min(m.received, first_reply.get(row["provider_id"], m.received))
     out_of_order = sum(1 for got in received.values() if [i for _, i in sorted(got)] != sorted(i for _, i in got))
     latencies = [first_reply[sid] - at for sid, (_, at, _) in mix.posted.items() if sid in first_reply]
-    times = [t for t in first_reply.values()]
+    times = [first_reply[sid] for sid in mix.posted if sid in first_reply]
     return {"messages": len(mix.posted), "handled": handled, "outbox": len(rows),
             "delivered": len(mix.stub.messages), "not_sent": sum(1 for r in rows if not r["provider_sid"]),
             "unanswered": sum(1 for sid in mix.posted if sid not in first_reply),
