@@ -27,7 +27,8 @@ import asyncpg
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.webhook_load import one_round, prepare_database, reset, start_stub  # noqa: E402
+from bench.load_common import prepare_database, reset, start_stub  # noqa: E402
+from bench.webhook_load import one_round  # noqa: E402
 from domain.retention import month_start  # noqa: E402
 from storage.embedded import ensure_services  # noqa: E402
 from tests.support.processes import khaacho_processes  # noqa: E402

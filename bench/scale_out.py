@@ -30,7 +30,7 @@ import asyncpg
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.webhook_load import PUBLIC, TOKEN, bare_processes, bare_round, prepare_database, reset, start_stub  # noqa: E402
+from bench.load_common import PUBLIC, TOKEN, bare_processes, bare_round, prepare_database, reset, start_stub  # noqa: E402
 from storage.embedded import ensure_services  # noqa: E402
 from tests.support.processes import khaacho_processes  # noqa: E402
 from tests.support.signing import sign, twilio_form  # noqa: E402

@@ -69,13 +69,13 @@ class Dispatcher:
         """Who sent the message, their conversation, what the message says and the language to answer
         in: the turn, the reply and the rest of what handlers may name."""
         uow, record = deps["uow"], deps["record"]
-        user = await uow.users.by_phone(record.phone)
-        convo = await uow.conversations.load(record.phone)
+        start = await uow.conversations.turn_start(record.phone)
+        user, convo = start.user, start.convo
         convo.last_inbound_at = record.received_at
         payload = record.payload.get("button_payload")
         text = record.body.strip()
         if payload is None and text and not text.startswith("/"):
-            payload = tapped(await uow.outbox.last_interactive(record.phone), text)
+            payload = tapped(start.last_interactive, text)
         turn = Turn(
             message_id=record.id, phone=record.phone, text=typed(payload) or text,
             role=user.role if user else UNKNOWN, user=user, convo=convo, media=record.media,

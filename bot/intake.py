@@ -21,7 +21,7 @@ from bot.logs import handling
 from services.bootstrap import unit_of_work
 from storage import metrics
 from storage.clock import Clock
-from storage.repos.inbox import InboundRecord, InboxRepository
+from storage.repos.inbox import InboundRecord, InboxRepository, NewInbound
 from storage.transient import is_transient
 from storage.uow import UnitOfWork
 
@@ -32,6 +32,8 @@ BACKOFF_SECONDS = 0.05    # before the first retry; doubled for each next one (0
 MAX_ATTEMPTS = 3          # a message that fails for real is handled this many times (by the sweep)
 SENDER_LIMIT = 30         # messages one number may send in SENDER_WINDOW; more are stored, not handled,
 SENDER_WINDOW = timedelta(minutes=1)  # and the sender is asked once to slow down
+STORE_BATCH = 500         # messages stored by one statement at most
+STORE_RESERVE = 2         # pool connections handling leaves free for storing and the rest
 
 
 class Intake:
@@ -42,24 +44,55 @@ class Intake:
         self.dispatcher = dispatcher
         self.clock = clock
         self._tasks: set[asyncio.Task[int]] = set()
+        self._to_store: list[tuple[NewInbound, asyncio.Future[int | None]]] = []
+        self._storing: asyncio.Task[None] | None = None
+        # handling holds a connection per conversation: it leaves STORE_RESERVE of the pool to the
+        # webhooks' stores, which would otherwise wait behind every conversation being handled
+        self.slots = max(1, pool.get_max_size() - STORE_RESERVE)
+        self._slots = asyncio.Semaphore(self.slots)
+        self._active = 0  # conversations holding a slot
         self._running: set[str] = set()   # senders with a scheduled task
         self._again: set[str] = set()     # of those, senders whose new messages arrived meanwhile
 
     async def receive(self, inbound: InboundMessage) -> int | None:
-        """Store a message; its id, or None when the provider sent this message before."""
-        async with self.pool.acquire() as conn:
-            return await InboxRepository(conn).add(
-                provider=inbound.provider, provider_id=inbound.provider_id, phone=inbound.phone,
-                body=inbound.text, media=[{"url": m.url, "content_type": m.content_type} for m in inbound.media],
-                profile_name=inbound.profile_name,
-                payload={"button_payload": inbound.button_payload, **inbound.extra},
-                received_at=self.clock.now(),
-            )
+        """Store a message; its id, or None when the provider sent this message before.
+
+        Messages that arrive while a store is under way are stored together by the next one (one
+        statement and one commit for all of them), in arrival order."""
+        stored: asyncio.Future[int | None] = asyncio.get_running_loop().create_future()
+        self._to_store.append((NewInbound(
+            provider=inbound.provider, provider_id=inbound.provider_id, phone=inbound.phone, body=inbound.text,
+            media=[{"url": m.url, "content_type": m.content_type} for m in inbound.media],
+            profile_name=inbound.profile_name, payload={"button_payload": inbound.button_payload, **inbound.extra},
+            received_at=self.clock.now()), stored))
+        if self._storing is None or self._storing.done():
+            self._storing = asyncio.get_running_loop().create_task(self._store_queued())
+        return await stored
+
+    async def _store_queued(self) -> None:
+        while self._to_store:
+            batch, self._to_store = self._to_store[:STORE_BATCH], self._to_store[STORE_BATCH:]
+            try:
+                async with self.pool.acquire() as conn:
+                    ids = await InboxRepository(conn).add_many([message for message, _ in batch])
+            except Exception as exc:  # each waiting webhook decides (e.g. spools: the database is down)
+                for _, stored in batch:
+                    if not stored.done():
+                        stored.set_exception(exc)
+                continue
+            for (_, stored), message_id in zip(batch, ids, strict=True):
+                if not stored.done():  # a webhook that gave up waiting spools its message: deduped on replay
+                    stored.set_result(message_id)
 
     @property
     def in_flight(self) -> int:
         """Conversations this process is handling or about to handle."""
         return len(self._running)
+
+    @property
+    def waiting(self) -> int:
+        """Conversations scheduled here that wait for a handling slot."""
+        return max(0, len(self._running) - self._active)
 
     def schedule(self, phone: str) -> None:
         """Handle the sender's pending messages in the background, keeping the task referenced.
@@ -97,6 +130,14 @@ class Intake:
         A transient database failure (lost race, dropped connection) runs the message again after a
         short backoff; when the database stays away the message is left for the sweep, nobody blamed.
         """
+        async with self._slots:
+            self._active += 1
+            try:
+                return await self._process(phone)
+            finally:
+                self._active -= 1
+
+    async def _process(self, phone: str) -> int:
         handled = 0
         if self.before_handling is not None:
             await self.before_handling()
@@ -106,7 +147,8 @@ class Intake:
             try:
                 async with self._unit_of_work() as uow:
                     await uow.inbox.lock_conversation(phone)
-                    record = await uow.inbox.next_pending(phone)  # a statement after the lock: fresh snapshot
+                    # a statement after the lock: fresh snapshot
+                    record = await uow.inbox.next_pending(phone, SENDER_WINDOW)
                     if record is None:
                         return handled
                     message_id = record.id
@@ -149,7 +191,8 @@ class Intake:
 
     async def _over_limit(self, uow: UnitOfWork, record: InboundRecord) -> bool:
         """Whether the sender passed SENDER_LIMIT; the first message over it asks them to slow down."""
-        sent, limited = await uow.inbox.burst(record, (record.received_at or self.clock.now()) - SENDER_WINDOW)
+        sent, limited = record.burst or await uow.inbox.burst(
+            record, (record.received_at or self.clock.now()) - SENDER_WINDOW)
         if sent <= SENDER_LIMIT:
             return False
         if not limited:

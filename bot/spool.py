@@ -48,6 +48,14 @@ class Spool:
                     extra={"provider_id": message.provider_id, "spool": str(final)})
         return final
 
+    def has_pending(self) -> bool:
+        """Whether any message waits here: asked by every webhook, so it stops at the first file found."""
+        try:
+            with os.scandir(self.folder) as entries:
+                return any(e.name.endswith(".json") and not e.name.startswith(".") for e in entries)
+        except FileNotFoundError:
+            return False
+
     def pending(self) -> list[Path]:
         if not self.folder.is_dir():
             return []

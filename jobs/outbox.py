@@ -68,6 +68,15 @@ class _Retry:
 
 
 @dataclass(frozen=True)
+class _Sent:
+    """The provider took the row: recorded with the rest of its batch."""
+
+    sid: str
+    status: str
+    how: Delivery
+
+
+@dataclass(frozen=True)
 class _Plan:
     """How a claimed row goes out: the message, and as what (or HOLD, with no message)."""
 
@@ -122,7 +131,8 @@ class OutboxSender:
                 return sent
             results = await asyncio.gather(*(self._send(record, plan) for record, plan in zip(batch, plans,
                                                                                                 strict=True)))
-            sent += sum(r is True for r in results)
+            sent += await self._record_sent([(record, result) for record, result in zip(batch, results, strict=True)
+                                             if isinstance(result, _Sent)])
             for record, result in zip(batch, results, strict=True):  # after the batch: did anything go out?
                 if isinstance(result, _Retry):
                     await self._failed(record, result.error, transient=True, retry_after=result.retry_after)
@@ -145,7 +155,19 @@ class OutboxSender:
             return _Plan(how, _as_template(message, filled))
         return _Plan(how, message, filled)
 
-    async def _send(self, record: OutboundRecord, plan: _Plan) -> bool | _Retry:
+    async def _record_sent(self, sent: list[tuple[OutboundRecord, _Sent]]) -> int:
+        """One statement for the batch's sent rows (a crash before it leaves them `sending`: reconciled)."""
+        if not sent:
+            return 0
+        async with self.pool.acquire() as conn:
+            repo = OutboxRepository(conn)
+            await repo.mark_sent_many([(r.id, s.sid, s.status, s.how.value) for r, s in sent], self.clock.now())
+            if self._outage:  # the provider is back: what waited out the outage need not wait out its backoff
+                self._outage = False
+                await repo.retry_now(self.clock.now())
+        return len(sent)
+
+    async def _send(self, record: OutboundRecord, plan: _Plan) -> _Sent | bool | _Retry:
         if plan.how is Delivery.HOLD:
             await self._hold(record, HELD)
             return False
@@ -179,15 +201,9 @@ class OutboxSender:
             return _Retry(f"{type(exc).__name__}: {exc}", getattr(exc, "retry_after", None))
         metrics.OUTBOX_SENDS.labels("sent").inc()
         self._last_ok = self.clock.now()
-        async with self.pool.acquire() as conn:
-            repo = OutboxRepository(conn)
-            await repo.mark_sent(record.id, result.sid, result.status, self.clock.now(), sent_as=how.value)
-            if self._outage:  # the provider is back: what waited out the outage need not wait out its backoff
-                self._outage = False
-                await repo.retry_now(self.clock.now())
         if self.paused:
             await self._resume()
-        return True
+        return _Sent(result.sid, result.status or "queued", how)
 
     @property
     def _opening(self) -> list[str]:

@@ -1,7 +1,8 @@
 """Taking an inbound message from a webhook: stored and scheduled, or spooled while PostgreSQL is down.
 
-A process already handling MAX_IN_FLIGHT conversations answers 503 with Retry-After at once
-(backpressure: the provider retries) rather than queue for seconds. A message is answered 200
+A process already handling MAX_IN_FLIGHT conversations, or with WAITING_ROUNDS rounds of its handling
+slots already waiting, answers 503 with Retry-After at once (backpressure: the provider retries)
+rather than queue for seconds. A message is answered 200
 only once it is durable: in `inbound_messages`, or in the disk spool
 (bot/spool.py) when the database does not answer. While anything is spooled, new messages join the
 spool behind it, so each conversation keeps its order; a background task replays the spool every
@@ -31,6 +32,7 @@ REPLAY_EVERY = 1.0
 # Conversations one process handles at once before webhooks get 503 + Retry-After (the providers
 # retry): past this, queueing only turns into seconds of latency for everyone.
 MAX_IN_FLIGHT = 256
+WAITING_ROUNDS = 2      # conversations waiting for a handling slot, in multiples of the slots
 RETRY_AFTER_S = 1
 DATABASE_DOWN = (OSError, TimeoutError, asyncpg.PostgresConnectionError, asyncpg.exceptions.OperatorInterventionError,
                  asyncpg.InterfaceError, asyncpg.exceptions.TooManyConnectionsError)
@@ -38,11 +40,12 @@ DATABASE_DOWN = (OSError, TimeoutError, asyncpg.PostgresConnectionError, asyncpg
 
 async def accept(app: web.Application, message: InboundMessage) -> None:
     """Make `message` durable (database, else spool) and schedule its handling."""
-    if app[RUNTIME].intake.in_flight >= MAX_IN_FLIGHT:
+    intake = app[RUNTIME].intake
+    if intake.in_flight >= MAX_IN_FLIGHT or intake.waiting >= WAITING_ROUNDS * intake.slots:
         metrics.REJECTED.labels(message.provider).inc()
         raise web.HTTPServiceUnavailable(text="busy, try again", headers={"Retry-After": str(RETRY_AFTER_S)})
     spool = app[SPOOL]
-    if not spool.pending():
+    if not spool.has_pending():
         try:
             await _store(app, message)
             metrics.MESSAGES_RECEIVED.labels(message.provider).inc()
@@ -69,7 +72,7 @@ async def replay(app: web.Application) -> int:
 async def _replayer(app: web.Application) -> None:
     while True:
         try:
-            if app[SPOOL].pending():
+            if app[SPOOL].has_pending():
                 await replay(app)
         except Exception:  # the replayer must outlive anything (a full disk, a bug): it is the only one
             log.exception("spool replay failed")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import asyncpg
@@ -20,9 +21,28 @@ class InboundRecord:
     profile_name: str | None = None
     payload: dict[str, Any] = field(default_factory=dict)
     received_at: datetime | None = None
+    burst: tuple[int, int] | None = None  # (sent, limited) over the sender window, when read with it
+
+
+@dataclass(frozen=True)
+class NewInbound:
+    """A message as a webhook hands it over, before it has an id."""
+
+    provider: str
+    provider_id: str
+    phone: str
+    body: str
+    media: list[dict[str, Any]]
+    profile_name: str | None
+    payload: dict[str, Any]
+    received_at: datetime
 
 
 _COLUMNS = "id, provider, provider_id, phone, body, media, profile_name, payload, received_at"
+
+
+_BURST = ("SELECT count(*) FILTER (WHERE id <= {message}) AS sent, count(*) FILTER (WHERE status = 'limited')"
+          " AS limited FROM inbound_messages WHERE phone = $1 AND received_at > {since}")
 
 
 class InboxRepository:
@@ -33,14 +53,34 @@ class InboxRepository:
                   media: list[dict[str, Any]], profile_name: str | None,
                   payload: dict[str, Any], received_at: datetime) -> int | None:
         """Store a message; None when this provider id was stored before (a redelivery)."""
-        return await self.conn.fetchval(
+        (stored,) = await self.add_many([NewInbound(provider, provider_id, phone, body, media, profile_name,
+                                                    payload, received_at)])
+        return stored
+
+    async def add_many(self, messages: list[NewInbound]) -> list[int | None]:
+        """Store messages in one statement, ids in the order given; None for a provider id stored before
+        (or earlier in the same list)."""
+        if not messages:
+            return []
+        rows = await self.conn.fetch(
             # the month-partitioned table cannot hold a unique key without its month: the key is kept apart
-            "WITH fresh AS (INSERT INTO inbound_message_ids (provider, provider_id, received_at)"
-            " VALUES ($1, $2, $8) ON CONFLICT DO NOTHING RETURNING 1)"
-            " INSERT INTO inbound_messages (provider, provider_id, phone, body, media, profile_name,"
-            " payload, received_at) SELECT $1, $2, $3, $4, $5::jsonb, $6, $7::jsonb, $8 FROM fresh RETURNING id",
-            provider, provider_id, phone, body, media, profile_name, payload, received_at,
-        )
+            "WITH input AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[],"
+            " $6::text[], $7::text[], $8::timestamptz[]) WITH ORDINALITY"
+            " AS t(provider, provider_id, phone, body, media, profile_name, payload, received_at, ord)),"
+            " first AS (SELECT DISTINCT ON (provider, provider_id) * FROM input ORDER BY provider, provider_id, ord),"
+            " fresh AS (INSERT INTO inbound_message_ids (provider, provider_id, received_at)"
+            " SELECT provider, provider_id, received_at FROM first ORDER BY ord"
+            " ON CONFLICT DO NOTHING RETURNING provider, provider_id)"
+            " INSERT INTO inbound_messages (provider, provider_id, phone, body, media, profile_name, payload,"
+            " received_at) SELECT f.provider, f.provider_id, f.phone, f.body, f.media::jsonb, f.profile_name,"
+            " f.payload::jsonb, f.received_at FROM first f JOIN fresh USING (provider, provider_id) ORDER BY f.ord"
+            " RETURNING id, provider, provider_id",
+            [m.provider for m in messages], [m.provider_id for m in messages], [m.phone for m in messages],
+            [m.body for m in messages], [json.dumps(m.media) for m in messages],
+            [m.profile_name for m in messages], [json.dumps(m.payload) for m in messages],
+            [m.received_at for m in messages])
+        ids = {(r["provider"], r["provider_id"]): r["id"] for r in rows}
+        return [ids.pop((m.provider, m.provider_id), None) for m in messages]  # a repeat in the list: None
 
     async def settle_original(self, *, provider: str, provider_id: str, phone: str, by: int,
                               at: datetime) -> bool:
@@ -70,13 +110,23 @@ class InboxRepository:
         """Serialise the handling of one sender's messages across processes (until commit)."""
         await self.conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", "convo:" + phone)
 
-    async def next_pending(self, phone: str) -> InboundRecord | None:
+    async def next_pending(self, phone: str, window: timedelta | None = None) -> InboundRecord | None:
+        """The sender's oldest unhandled message; with `window`, its `burst` over that window comes along
+        (read in the same statement)."""
+        if window is None:
+            row = await self.conn.fetchrow(
+                f"SELECT {_COLUMNS} FROM inbound_messages WHERE phone = $1 AND status = 'received'"
+                " ORDER BY id LIMIT 1", phone)
+            return InboundRecord(**row) if row else None
         row = await self.conn.fetchrow(
-            f"SELECT {_COLUMNS} FROM inbound_messages WHERE phone = $1 AND status = 'received'"
-            " ORDER BY id LIMIT 1",
-            phone,
-        )
-        return InboundRecord(**row) if row else None
+            f"SELECT m.*, b.sent, b.limited FROM (SELECT {_COLUMNS} FROM inbound_messages"
+            " WHERE phone = $1 AND status = 'received' ORDER BY id LIMIT 1) m, LATERAL ("
+            + _BURST.format(message="m.id", since="m.received_at - $2::interval") + ") b", phone, window)
+        if row is None:
+            return None
+        values = dict(row)
+        burst = (values.pop("sent"), values.pop("limited"))
+        return InboundRecord(**values, burst=burst)
 
     async def finish(self, message: InboundRecord, at: datetime, status: str = "done") -> bool:
         """Mark a message handled (or `status`); whether more of its sender's messages are waiting."""
@@ -88,9 +138,7 @@ class InboxRepository:
 
     async def burst(self, message: InboundRecord, since: datetime) -> tuple[int, int]:
         """Messages its sender sent since `since` up to this one, and how many of them were over the limit."""
-        row = await self.conn.fetchrow(
-            "SELECT count(*) FILTER (WHERE id <= $3) AS sent, count(*) FILTER (WHERE status = 'limited') AS limited"
-            " FROM inbound_messages WHERE phone = $1 AND received_at > $2", message.phone, since, message.id)
+        row = await self.conn.fetchrow(_BURST.format(message="$3", since="$2"), message.phone, since, message.id)
         return row["sent"], row["limited"]
 
     async def mark(self, message_id: int, status: str, at: datetime, error: str | None = None) -> None:

@@ -87,11 +87,16 @@ class OutboxRepository:
 
     async def mark_sent(self, row_id: int, sid: str, status: str, at: datetime, sent_as: str | None = None) -> None:
         """The provider took the row (`sent_as`: text or template, as the window decided)."""
+        await self.mark_sent_many([(row_id, sid, status, sent_as)], at)
+
+    async def mark_sent_many(self, sent: list[tuple[int, str, str, str | None]], at: datetime) -> None:
+        """`mark_sent` for each (row id, sid, status, sent_as), in one statement."""
         await self.conn.execute(
-            "UPDATE outbound_messages SET status = 'sent', provider_sid = $2, provider_status = $3,"
-            " sent_at = $4, last_error = NULL, sent_as = COALESCE($5, sent_as) WHERE id = $1",
-            row_id, sid, status, at, sent_as,
-        )
+            "UPDATE outbound_messages o SET status = 'sent', provider_sid = s.sid, provider_status = s.status,"
+            " sent_at = $5, last_error = NULL, sent_as = COALESCE(s.sent_as, o.sent_as)"
+            " FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) AS s(id, sid, status, sent_as)"
+            " WHERE o.id = s.id",
+            [r[0] for r in sent], [r[1] for r in sent], [r[2] for r in sent], [r[3] for r in sent], at)
 
     async def windows_opened(self, recipients: list[str], channels: list[str]) -> dict[str, datetime]:
         """Each recipient's latest message to us on one of `channels`: when its 24-hour window opened."""

@@ -24,6 +24,7 @@ from handlers.admin.framework import Audit, UsageError, admin_command
 from handlers.context import Turn
 from handlers.routing import ADMIN, RETAILER, UNKNOWN, Handler, Router
 from storage.clock import FakeClock
+from storage.repos.conversations import TurnStart
 from storage.repos.inbox import InboundRecord
 from tests.conftest import make_config
 
@@ -40,7 +41,7 @@ class FakeUnitOfWork:
         self.log: list[tuple[Any, ...]] = []
         self.user, self.convo = user, convo or Conversation(PHONE)
         self.users = SimpleNamespace(by_phone=self._by_phone)
-        self.conversations = SimpleNamespace(load=self._load, save=self._save)
+        self.conversations = SimpleNamespace(load=self._load, save=self._save, turn_start=self._turn_start)
         self.audit = SimpleNamespace(record=self._audit)
         self.savepoint = self._savepoint
         self.notifier = SimpleNamespace(sender=None, texts=None, reply=self._reply)
@@ -55,6 +56,9 @@ class FakeUnitOfWork:
 
     async def _load(self, phone: str) -> Conversation:
         return self.convo
+
+    async def _turn_start(self, phone: str) -> TurnStart:
+        return TurnStart(await self._by_phone(phone), await self._load(phone), await self._last_interactive(phone))
 
     async def _save(self, convo: Conversation, at: datetime) -> None:
         self.log.append(("saved", convo.state, dict(convo.data), convo.language, at))

@@ -42,3 +42,14 @@ async def test_at_capacity_the_webhook_refuses_fast_and_recovers(app_client, stu
     assert (await post(app_client, "namaste")).status == 200  # the provider's retry gets through
     await stub.wait_for(1, timeout=10)
     assert [m.to for m in stub.messages] == [f"whatsapp:{RAM}"]
+
+
+async def test_with_rounds_of_conversations_waiting_for_a_slot_the_webhook_refuses(app_client, stub) -> None:
+    intake = app_client.app[RUNTIME].intake
+    waiting = {f"+97798000{n:05d}" for n in range(inbound.WAITING_ROUNDS * intake.slots)}
+    intake._running |= waiting  # scheduled, none holding a slot yet
+    assert intake.waiting == len(waiting) < inbound.MAX_IN_FLIGHT
+    assert (await post(app_client, "namaste")).status == 503
+    intake._running -= waiting
+    assert (await post(app_client, "namaste")).status == 200
+    await stub.wait_for(1, timeout=10)
