@@ -40,7 +40,8 @@ _PLACED_IN_RANGES = "o.confirmed_at IS NOT NULL AND " + ORDERS_IN_RANGES
 SUMMARY_SQL = f"""
 SELECT COALESCE(sum(orders) FILTER (WHERE cur), 0)::bigint AS orders, COALESCE(sum(gmv) FILTER (WHERE cur), 0) AS gmv,
        COALESCE(sum(delivered) FILTER (WHERE cur), 0)::bigint AS delivered,
-       COALESCE(sum(failed) FILTER (WHERE cur), 0)::bigint AS failed, COALESCE(sum(open) FILTER (WHERE cur), 0)::bigint AS open,
+       COALESCE(sum(failed) FILTER (WHERE cur), 0)::bigint AS failed,
+       COALESCE(sum(open) FILTER (WHERE cur), 0)::bigint AS open,
        COALESCE(sum(orders) FILTER (WHERE NOT cur), 0)::bigint AS previous_orders,
        COALESCE(sum(gmv) FILTER (WHERE NOT cur), 0) AS previous_gmv
 FROM (SELECT d.day >= $4::date AS cur, d.orders, d.gmv, d.delivered, d.failed, d.open
