@@ -135,14 +135,16 @@ async def roll_up(url: str, days: float, wanted: bool) -> None:
             print("  roll-up emptied: every metric is computed from the order tables")
             return
         last = local_day(NOW, ZONE)
-        have = await conn.fetchval("SELECT count(*) FROM analytics_daily WHERE updated_at = $1", NOW)
+        have = await conn.fetchval("SELECT count(*) FROM analytics_daily WHERE updated_at = $1"
+                                   " AND open IS NOT NULL", NOW)  # open: every figure (migration 0105)
         if have >= int(days):
             return
         started = time.monotonic()
         for back in range(int(days) + 2):
             async with conn.transaction():
                 await roll_up_day(conn, last - timedelta(days=back), NOW, ZONE)
-        await conn.execute("VACUUM ANALYZE analytics_daily, analytics_daily_products")
+        await conn.execute("VACUUM ANALYZE analytics_daily, analytics_daily_products, analytics_daily_failures,"
+                           " analytics_daily_vendors")
         print(f"  daily roll-up of {int(days) + 2} days: {time.monotonic() - started:.1f} s", flush=True)
     finally:
         await conn.close()

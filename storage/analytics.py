@@ -14,12 +14,15 @@ within [start, end). Five reads:
     standings      every vendor's outcomes and response times (offered_at → responded_at of accepts and
                    rejects), from which domain.dashboard ranks the most reliable and the fastest
 
-Every query is bounded by the period on an indexed timestamp (see migration 0003_ops.sql).
+Whole local days whose roll-up is final (storage.rollup, storage.product_sales.final_days) are read
+from the roll-up tables and only the rest of the period (today, the partial days at its edges, days
+not rolled up) from the order tables, on an indexed timestamp (see migration 0003_ops.sql); both
+parts are counted by the same SQL (storage.dashboard_sql).
 """
 
 from __future__ import annotations
 
-from datetime import date, tzinfo
+from datetime import date, datetime, tzinfo
 from decimal import Decimal
 
 import asyncpg
@@ -28,53 +31,95 @@ from domain.dashboard import TOP, FailureCause, Fulfilment, Period, ProductSales
 from domain.metrics import success_rate, trend
 from domain.orders import LIVE, UNFULFILLED
 from storage import product_sales
+from storage.dashboard_sql import FAILURE_CAUSE, OFFERS_IN_RANGES, ORDERS_IN_RANGES, RANGES, VENDOR_ROWS
 
 _PLACED = "o.confirmed_at IS NOT NULL AND o.created_at >= $1 AND o.created_at < $2"
+_PLACED_IN_RANGES = "o.confirmed_at IS NOT NULL AND " + ORDERS_IN_RANGES
+
+# $1 rolled days, $2/$3 the live ranges' bounds (storage.dashboard_sql.RANGES), then each read's own.
+SUMMARY_SQL = f"""
+SELECT COALESCE(sum(orders) FILTER (WHERE cur), 0)::bigint AS orders, COALESCE(sum(gmv) FILTER (WHERE cur), 0) AS gmv,
+       COALESCE(sum(delivered) FILTER (WHERE cur), 0)::bigint AS delivered,
+       COALESCE(sum(failed) FILTER (WHERE cur), 0)::bigint AS failed,
+       COALESCE(sum(open) FILTER (WHERE cur), 0)::bigint AS open,
+       COALESCE(sum(orders) FILTER (WHERE NOT cur), 0)::bigint AS previous_orders,
+       COALESCE(sum(gmv) FILTER (WHERE NOT cur), 0) AS previous_gmv
+FROM (SELECT d.day >= $4::date AS cur, d.orders, d.gmv, d.delivered, d.failed, d.open
+      FROM analytics_daily d WHERE d.day = ANY($1::date[])
+      UNION ALL
+      SELECT o.created_at >= $5 AS cur, count(*), sum(o.total) FILTER (WHERE o.status <> ALL($7)),
+             count(*) FILTER (WHERE o.status = 'DELIVERED'), count(*) FILTER (WHERE o.status = ANY($7)),
+             count(*) FILTER (WHERE o.status = ANY($6))
+      FROM orders o{RANGES} WHERE {_PLACED_IN_RANGES} GROUP BY 1) parts
+"""
+FAILURES_SQL = f"""
+SELECT status, cause, sum(orders)::bigint AS orders, sum(value) AS value
+FROM (SELECT d.status, d.cause, d.orders, d.value FROM analytics_daily_failures d WHERE d.day = ANY($1::date[])
+      UNION ALL
+      SELECT o.status, {FAILURE_CAUSE}, count(*), sum(o.total)
+      FROM orders o{RANGES} WHERE {_PLACED_IN_RANGES} AND o.status = ANY($4) GROUP BY 1, 2) parts
+GROUP BY 1, 2 ORDER BY orders DESC, value DESC, 1, 2 LIMIT $5
+"""
+FULFILMENT_SQL = f"""
+SELECT count(*) AS delivered, avg(s) AS average, percentile_cont(0.5) WITHIN GROUP (ORDER BY s) AS p50,
+       percentile_cont(0.9) WITHIN GROUP (ORDER BY s) AS p90
+FROM (SELECT unnest(d.fulfilment) AS s FROM analytics_daily d WHERE d.day = ANY($1::date[])
+      UNION ALL
+      SELECT extract(epoch FROM o.delivered_at - o.confirmed_at)::float8
+      FROM orders o{RANGES}
+      WHERE {_PLACED_IN_RANGES} AND o.status = 'DELIVERED' AND o.delivered_at IS NOT NULL) parts
+"""
+_LIVE_VENDORS = VENDOR_ROWS.format(join=RANGES, orders_in=ORDERS_IN_RANGES, offers_in=OFFERS_IN_RANGES)
+STANDINGS_SQL = f"""
+WITH parts AS (
+    SELECT d.vendor_id, d.delivered, d.failed, d.offers, d.backed_out, d.expired, d.answered, d.responses
+    FROM analytics_daily_vendors d WHERE d.day = ANY($1::date[])
+    UNION ALL ({_LIVE_VENDORS})
+), times AS (
+    SELECT p.vendor_id, avg(s) AS response_avg, percentile_cont(0.5) WITHIN GROUP (ORDER BY s) AS response_p50
+    FROM parts p, unnest(p.responses) s GROUP BY p.vendor_id
+)
+SELECT u.id, u.name, u.phone, t.delivered, t.failed, t.backed_out, t.offers, t.answered, t.expired,
+       m.response_avg, m.response_p50
+FROM (SELECT vendor_id, sum(delivered)::bigint AS delivered, sum(failed)::bigint AS failed,
+             sum(offers)::bigint AS offers, sum(backed_out)::bigint AS backed_out, sum(expired)::bigint AS expired,
+             sum(answered)::bigint AS answered
+      FROM parts GROUP BY vendor_id) t
+LEFT JOIN times m ON m.vendor_id = t.vendor_id
+JOIN users u ON u.id = t.vendor_id
+ORDER BY u.id
+"""
 
 
 class Analytics:
     def __init__(self, conn: asyncpg.Connection) -> None:
         self.conn = conn
 
+    async def _split(self, start: datetime, end: datetime, split: datetime,
+                     zone: tzinfo) -> tuple[list[date], list[datetime], list[datetime]]:
+        """[start, end) as the rolled-up days to read and the live ranges' lower and upper bounds."""
+        days = await product_sales.final_days(self.conn, start, end, split, zone)
+        ranges = product_sales.live_ranges(start, end, days, zone)
+        return days, [low for low, _ in ranges], [high for _, high in ranges]
+
     async def summary(self, period: Period) -> Summary:
         prev = period.previous
-        row = await self.conn.fetchrow(
-            f"""
-            SELECT count(*) FILTER (WHERE cur) AS orders,
-                   COALESCE(sum(o.total) FILTER (WHERE cur AND NOT failed), 0) AS gmv,
-                   count(*) FILTER (WHERE cur AND o.status = 'DELIVERED') AS delivered,
-                   count(*) FILTER (WHERE cur AND failed) AS failed,
-                   count(*) FILTER (WHERE cur AND o.status = ANY($4)) AS open,
-                   count(*) FILTER (WHERE NOT cur) AS previous_orders,
-                   COALESCE(sum(o.total) FILTER (WHERE NOT cur AND NOT failed), 0) AS previous_gmv
-            FROM orders o,
-                 LATERAL (SELECT o.created_at >= $3 AS cur, o.status = ANY($5) AS failed) f
-            WHERE {_PLACED}
-            """, prev.start, period.end, period.start, list(LIVE), list(UNFULFILLED))
+        parts = await self._split(prev.start, period.end, period.start, period.zone)
+        row = await self.conn.fetchrow(SUMMARY_SQL, *parts, period.start.astimezone(period.zone).date(),
+                                       period.start, list(LIVE), list(UNFULFILLED))
         done = row["delivered"] + row["failed"]
         return Summary(row["orders"], row["gmv"], row["delivered"], row["failed"], row["open"],
                        success_rate(row["delivered"], done), row["previous_orders"], row["previous_gmv"],
                        trend(float(row["gmv"]), float(row["previous_gmv"])))
 
     async def failures(self, period: Period, limit: int = 8) -> list[FailureCause]:
-        rows = await self.conn.fetch(
-            f"""
-            SELECT o.status, COALESCE(NULLIF(lower(trim(split_part(o.failure_reason, ':', 1))), ''), 'unspecified')
-                     AS cause, count(*) AS orders, sum(o.total) AS value
-            FROM orders o WHERE {_PLACED} AND o.status = ANY($3)
-            GROUP BY 1, 2 ORDER BY orders DESC, value DESC, 1, 2 LIMIT $4
-            """, period.start, period.end, list(UNFULFILLED), limit)
+        parts = await self._split(period.start, period.end, period.start, period.zone)
+        rows = await self.conn.fetch(FAILURES_SQL, *parts, list(UNFULFILLED), limit)
         return [FailureCause(r["status"], r["cause"], r["orders"], r["value"]) for r in rows]
 
     async def fulfilment(self, period: Period) -> Fulfilment:
-        row = await self.conn.fetchrow(
-            f"""
-            SELECT count(*) AS delivered, avg(s) AS average,
-                   percentile_cont(0.5) WITHIN GROUP (ORDER BY s) AS p50,
-                   percentile_cont(0.9) WITHIN GROUP (ORDER BY s) AS p90
-            FROM orders o, LATERAL (SELECT extract(epoch FROM o.delivered_at - o.confirmed_at)::float8 AS s) d
-            WHERE {_PLACED} AND o.status = 'DELIVERED' AND o.delivered_at IS NOT NULL
-            """, period.start, period.end)
+        parts = await self._split(period.start, period.end, period.start, period.zone)
+        row = await self.conn.fetchrow(FULFILMENT_SQL, *parts)
         return Fulfilment(row["delivered"], row["average"], row["p50"], row["p90"])
 
     async def top_products(self, period: Period, limit: int = TOP) -> list[ProductSales]:
@@ -83,32 +128,8 @@ class Analytics:
 
     async def vendor_standings(self, period: Period) -> list[VendorStanding]:
         """Every vendor with orders or offers in the period: outcomes and response times."""
-        rows = await self.conn.fetch(
-            f"""
-            WITH outcomes AS (
-                SELECT o.vendor_id, count(*) FILTER (WHERE o.status = 'DELIVERED') AS delivered,
-                       count(*) FILTER (WHERE o.status IN ('CANCELLED', 'FAILED') AND o.accepted_at IS NOT NULL)
-                         AS failed
-                FROM orders o WHERE {_PLACED} AND o.vendor_id IS NOT NULL GROUP BY o.vendor_id
-            ), answers AS (
-                SELECT f.vendor_id, count(*) AS offers,
-                       count(*) FILTER (WHERE f.status = 'WITHDRAWN') AS backed_out,
-                       count(*) FILTER (WHERE f.status = 'EXPIRED') AS expired,
-                       count(r.s) AS answered, avg(r.s) AS response_avg,
-                       percentile_cont(0.5) WITHIN GROUP (ORDER BY r.s) AS response_p50
-                FROM order_offers f
-                LEFT JOIN LATERAL (SELECT extract(epoch FROM f.responded_at - f.offered_at)::float8 AS s
-                                   WHERE f.status IN ('ACCEPTED', 'REJECTED', 'WITHDRAWN')) r ON true
-                WHERE f.offered_at >= $1 AND f.offered_at < $2 GROUP BY f.vendor_id
-            )
-            SELECT u.id, u.name, u.phone, COALESCE(t.delivered, 0) AS delivered, COALESCE(t.failed, 0) AS failed,
-                   COALESCE(a.backed_out, 0) AS backed_out, COALESCE(a.offers, 0) AS offers,
-                   COALESCE(a.answered, 0) AS answered, COALESCE(a.expired, 0) AS expired,
-                   a.response_avg, a.response_p50
-            FROM outcomes t FULL JOIN answers a ON a.vendor_id = t.vendor_id
-            JOIN users u ON u.id = COALESCE(t.vendor_id, a.vendor_id)
-            ORDER BY u.id
-            """, period.start, period.end)
+        parts = await self._split(period.start, period.end, period.start, period.zone)
+        rows = await self.conn.fetch(STANDINGS_SQL, *parts)
         return [VendorStanding(r["id"], r["name"], r["phone"], r["delivered"], r["failed"], r["backed_out"],
                                r["offers"], r["answered"], r["expired"], r["response_avg"], r["response_p50"])
                 for r in rows]

@@ -1,5 +1,7 @@
 """The daily roll-up behind the dashboard: one row per local day (orders, GMV, delivered, failed,
-cancelled, retailers) and one per day and product (quantity, GMV), rewritten whole on each run, so
+cancelled, open, retailers, the fulfilment times), one per day and product (quantity, GMV), one per
+day, status and root cause of failure, and one per day and vendor (outcomes, answers to offers made
+that day and their response times), rewritten whole on each run, so
 running it twice for a day gives the same rows. Days are local days of the platform's zone (the
 caller passes it). Counting follows storage.analytics: an order counts on
 the day it was created if it was placed (confirmed); GMV leaves out orders that ended unfulfilled."""
@@ -10,17 +12,23 @@ from datetime import date, datetime, time, timedelta, tzinfo
 
 import asyncpg
 
-from domain.orders import UNFULFILLED
+from domain.orders import LIVE, UNFULFILLED
+from storage.dashboard_sql import FAILURE_CAUSE, VENDOR_ROWS
 
 DAY_SQL = """
-INSERT INTO analytics_daily (day, orders, gmv, delivered, failed, cancelled, retailers, updated_at)
-SELECT $1::date, count(*), COALESCE(sum(total) FILTER (WHERE status <> ALL($4)), 0),
-       count(*) FILTER (WHERE status = 'DELIVERED'), count(*) FILTER (WHERE status = ANY($4)),
-       count(*) FILTER (WHERE status = 'CANCELLED'), count(DISTINCT retailer_id), $5
-FROM orders WHERE confirmed_at IS NOT NULL AND created_at >= $2 AND created_at < $3
+INSERT INTO analytics_daily (day, orders, gmv, delivered, failed, cancelled, open, retailers, fulfilment,
+                             updated_at)
+SELECT $1::date, count(*), COALESCE(sum(o.total) FILTER (WHERE o.status <> ALL($4)), 0),
+       count(*) FILTER (WHERE o.status = 'DELIVERED'), count(*) FILTER (WHERE o.status = ANY($4)),
+       count(*) FILTER (WHERE o.status = 'CANCELLED'), count(*) FILTER (WHERE o.status = ANY($6)),
+       count(DISTINCT o.retailer_id),
+       COALESCE(array_agg(f.s ORDER BY f.s) FILTER (WHERE f.s IS NOT NULL), '{}'), $5
+FROM orders o LEFT JOIN LATERAL (SELECT extract(epoch FROM o.delivered_at - o.confirmed_at)::float8 AS s
+                                  WHERE o.status = 'DELIVERED') f ON true
+WHERE o.confirmed_at IS NOT NULL AND o.created_at >= $2 AND o.created_at < $3
 ON CONFLICT (day) DO UPDATE SET orders = EXCLUDED.orders, gmv = EXCLUDED.gmv, delivered = EXCLUDED.delivered,
-    failed = EXCLUDED.failed, cancelled = EXCLUDED.cancelled, retailers = EXCLUDED.retailers,
-    updated_at = EXCLUDED.updated_at
+    failed = EXCLUDED.failed, cancelled = EXCLUDED.cancelled, open = EXCLUDED.open,
+    retailers = EXCLUDED.retailers, fulfilment = EXCLUDED.fulfilment, updated_at = EXCLUDED.updated_at
 """
 PRODUCTS_SQL = """
 INSERT INTO analytics_daily_products (day, sku, quantity, gmv)
@@ -29,6 +37,18 @@ FROM orders o JOIN order_items i ON i.order_id = o.id
 WHERE o.confirmed_at IS NOT NULL AND o.created_at >= $2 AND o.created_at < $3 AND o.status <> ALL($4)
 GROUP BY i.sku
 """
+FAILURES_SQL = f"""
+INSERT INTO analytics_daily_failures (day, status, cause, orders, value)
+SELECT $1::date, o.status, {FAILURE_CAUSE} AS cause, count(*), sum(o.total)
+FROM orders o WHERE o.confirmed_at IS NOT NULL AND o.created_at >= $2 AND o.created_at < $3 AND o.status = ANY($4)
+GROUP BY 2, 3
+"""
+VENDORS_SQL = """
+INSERT INTO analytics_daily_vendors (day, vendor_id, delivered, failed, offers, backed_out, expired, answered,
+                                     responses)
+SELECT $1::date, v.* FROM ({rows}) v
+""".format(rows=VENDOR_ROWS.format(join="", orders_in="o.created_at >= $2 AND o.created_at < $3",
+                                   offers_in="f.offered_at >= $2 AND f.offered_at < $3"))
 
 
 def day_bounds(day: date, zone: tzinfo) -> tuple[datetime, datetime]:
@@ -46,6 +66,9 @@ async def roll_up_day(conn: asyncpg.Connection, day: date, now: datetime, zone: 
     start, end = day_bounds(day, zone)
     failed = list(UNFULFILLED)
     await conn.execute("SELECT pg_advisory_xact_lock(hashtext('khaacho:rollup'), $1)", day.toordinal())
-    await conn.execute(DAY_SQL, day, start, end, failed, now)
-    await conn.execute("DELETE FROM analytics_daily_products WHERE day = $1", day)
+    await conn.execute(DAY_SQL, day, start, end, failed, now, list(LIVE))
+    for table in ("analytics_daily_products", "analytics_daily_failures", "analytics_daily_vendors"):
+        await conn.execute(f"DELETE FROM {table} WHERE day = $1", day)
     await conn.execute(PRODUCTS_SQL, day, start, end, failed)
+    await conn.execute(FAILURES_SQL, day, start, end, failed)
+    await conn.execute(VENDORS_SQL, day, start, end)

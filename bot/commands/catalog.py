@@ -1,24 +1,24 @@
-"""`catalog import FILE.csv`: upsert by SKU in batches, bad rows reported with their line numbers.
+"""`catalog import FILE.csv`: upsert by SKU in one transaction, bad rows reported with their line numbers.
 `catalog export --format meta FILE.csv`: the active products as a Meta Commerce Manager feed."""
 
 from __future__ import annotations
 
 import argparse
 import csv
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 from tqdm import tqdm
 
 from bot.config import Config
-from domain.catalog import Product
 from domain.catalog_feed import FEED_HEADER, feed_row
 from nlu.catalog_csv import CatalogFileError, iter_catalog_csv
 from storage.clock import SystemClock
 from storage.db import connect, migrate
-from storage.repos.products import ProductRepository
+from storage.repos.products import ProductRepository, StagedRecord, staged_record
 from storage.repos.retailer_views import RetailerViews
 
-BATCH = 20_000
+PROGRESS_EVERY = 10_000  # rows between updates of the progress bar
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -41,38 +41,38 @@ def _count_lines(path: Path) -> int:
 
 
 async def import_catalog(path: Path, database_url: str, *, progress: bool = True) -> tuple[int, list]:
-    """Import a catalogue file; returns (products imported, [(line, error)])."""
+    """Import a catalogue file in one transaction; returns (products read, [(line, error)]).
+
+    One streaming pass validates the rows (bad ones go to the errors with their line numbers) and
+    COPYs the good ones into a staging table while PostgreSQL takes them in; then one set-based
+    upsert writes only the products that changed (ProductRepository.merge_staged)."""
     errors: list[tuple[int, str]] = []
-    imported = 0
+    skus: set[str] = set()
     conn = await connect(database_url)
     try:
         await migrate(conn)
         repo = ProductRepository(conn)
         bar = tqdm(total=_count_lines(path) - 1, unit="rows", unit_scale=True, disable=not progress,
                    desc="importing")
-        batch: dict[str, Product] = {}
-        last_line = 1
 
-        async def flush() -> None:
-            nonlocal imported
-            if batch:
-                async with conn.transaction():
-                    await repo.upsert_many(list(batch.values()), SystemClock().now())
-                imported += len(batch)
-                batch.clear()
+        async def records() -> AsyncIterator[StagedRecord]:
+            last_line = 1
+            for line, product in iter_catalog_csv(path, errors):
+                skus.add(product.sku)
+                yield staged_record(line, product)
+                if line - last_line >= PROGRESS_EVERY:
+                    bar.update(line - last_line)
+                    last_line = line
 
-        for line, product in iter_catalog_csv(path, errors):
-            batch[product.sku] = product  # a later row of the same SKU wins
-            if len(batch) >= BATCH:
-                await flush()
-                bar.update(line - last_line)
-                last_line = line
-        await flush()
-        bar.update(bar.total - bar.n)
+        async with conn.transaction():
+            await repo.stage(records())
+            bar.update(bar.total - bar.n)
+            bar.set_description("writing changes")
+            await repo.merge_staged(SystemClock().now())
         bar.close()
     finally:
         await conn.close()
-    return imported, errors
+    return len(skus), errors
 
 
 async def run_import(args: argparse.Namespace, config: Config) -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Sequence
+from collections.abc import AsyncIterable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -41,6 +41,29 @@ _TOMBSTONES = ("SELECT sku, version, txid::text AS txid FROM product_tombstones"
                " WHERE (version > $1 OR txid >= $2::text::xid8) AND NOT version = ANY($3::bigint[]) ORDER BY version")
 
 
+# A staged product: its line in the file, then the columns of _STAGE_COLUMNS after it.
+StagedRecord = tuple[int, str, str, str, str, str, Decimal, list[str], Decimal | None, Decimal]
+_STAGE_COLUMNS = ("line", "sku", "name", "brand", "category", "unit", "price", "aliases", "weight_kg", "sales")
+_STAGE = ("CREATE TEMP TABLE product_stage (line bigint, sku text, name text, brand text, category text, unit text,"
+          " price numeric, aliases text[], weight_kg numeric, sales numeric) ON COMMIT DROP")
+_MERGE = (
+    "INSERT INTO products (sku, name, brand, category, unit, price, weight_kg, sales, updated_at)"
+    " SELECT sku, name, brand, category, unit, price, weight_kg, COALESCE(sales, 0), $1 FROM product_load"
+    " ON CONFLICT (sku) DO UPDATE SET name = EXCLUDED.name, brand = EXCLUDED.brand,"
+    " category = EXCLUDED.category, unit = EXCLUDED.unit, price = EXCLUDED.price,"
+    " weight_kg = EXCLUDED.weight_kg, sales = EXCLUDED.sales, active = true, updated_at = EXCLUDED.updated_at"
+    " WHERE (products.name, products.brand, products.category, products.unit, products.price,"
+    " products.weight_kg, products.sales) IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.brand, EXCLUDED.category,"
+    " EXCLUDED.unit, EXCLUDED.price, EXCLUDED.weight_kg, EXCLUDED.sales)"
+)
+_NO_SALES = Decimal(0)
+
+
+def staged_record(line: int, p: Product) -> StagedRecord:
+    return (line, p.sku, p.name, p.brand, p.category, p.unit, p.price, list(p.aliases), p.weight_kg,
+            Decimal(str(p.sales)) if p.sales else _NO_SALES)
+
+
 class ProductRepository:
     def __init__(self, conn: asyncpg.Connection) -> None:
         self.conn = conn
@@ -55,31 +78,26 @@ class ProductRepository:
             " AND alias ~ '[\u0900-\u097F]' ORDER BY sku, length(alias), alias", list(skus))
         return {r["sku"]: r["alias"] for r in rows}
 
-    async def upsert_many(self, products: Sequence[Product], at: datetime) -> None:
-        """Insert or update by SKU; a product's aliases become exactly the ones given."""
+    async def upsert_many(self, products: Sequence[Product], at: datetime) -> int:
+        """Insert or update by SKU (call in a transaction); a product's aliases become exactly the ones
+        given. Returns how many products were added or changed."""
+        await self.stage(staged_record(n, p) for n, p in enumerate(products))
+        return await self.merge_staged(at)
+
+    async def stage(self, records: Iterable[StagedRecord] | AsyncIterable[StagedRecord]) -> None:
+        """COPY (line, product) records into this transaction's staging table, streamed."""
+        await self.conn.execute(_STAGE)
+        await self.conn.copy_records_to_table("product_stage", records=records, columns=_STAGE_COLUMNS)
+
+    async def merge_staged(self, at: datetime) -> int:
+        """Upsert the staged products (of a SKU staged twice, the later line) in one statement each
+        for products and aliases: rows equal to the stored ones are left alone, so only products that
+        changed take a new version (the change feed's one notification per transaction)."""
         await self.conn.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS product_load (sku text, name text, brand text,"
-            " category text, unit text, price numeric, aliases text[], weight_kg numeric, sales numeric)"
-            " ON COMMIT DROP"
-        )
-        await self.conn.execute("TRUNCATE product_load")
-        await self.conn.copy_records_to_table(
-            "product_load",
-            records=[(p.sku, p.name, p.brand, p.category, p.unit, p.price, list(p.aliases), p.weight_kg,
-                      Decimal(str(p.sales))) for p in products],
-        )
-        await self.conn.execute(
-            "INSERT INTO products (sku, name, brand, category, unit, price, weight_kg, sales, updated_at)"
-            " SELECT DISTINCT ON (sku) sku, name, brand, category, unit, price, weight_kg, COALESCE(sales, 0), $1"
-            " FROM product_load"
-            " ON CONFLICT (sku) DO UPDATE SET name = EXCLUDED.name, brand = EXCLUDED.brand,"
-            " category = EXCLUDED.category, unit = EXCLUDED.unit, price = EXCLUDED.price,"
-            " weight_kg = EXCLUDED.weight_kg, sales = EXCLUDED.sales, active = true, updated_at = EXCLUDED.updated_at"
-            " WHERE (products.name, products.brand, products.category, products.unit, products.price,"
-            " products.weight_kg, products.sales) IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.brand, EXCLUDED.category,"
-            " EXCLUDED.unit, EXCLUDED.price, EXCLUDED.weight_kg, EXCLUDED.sales)",
-            at,
-        )
+            "CREATE TEMP TABLE product_load ON COMMIT DROP AS"
+            " SELECT DISTINCT ON (sku) * FROM product_stage ORDER BY sku, line DESC;"
+            " ANALYZE product_load")
+        status = await self.conn.execute(_MERGE, at)
         await self.conn.execute(
             "DELETE FROM product_aliases a USING product_load l WHERE a.sku = l.sku"
             " AND NOT a.alias = ANY(l.aliases)"
@@ -88,6 +106,8 @@ class ProductRepository:
             "INSERT INTO product_aliases (sku, alias) SELECT DISTINCT sku, unnest(aliases) FROM product_load"
             " ON CONFLICT DO NOTHING"
         )
+        await self.conn.execute("DROP TABLE product_stage, product_load")
+        return int(status.split()[-1])
 
     async def all(self) -> list[Product]:
         rows = await self.conn.fetch(
