@@ -1,0 +1,53 @@
+"""A brand line's sales: the SKUs of one product in every pack size ("Coca-Cola Orange Soft Drink"
+in 250 ml, 500 ml, 1.25 L ...), and the words their names say.
+
+When a shop leaves the variant out, the variant that sells best overall is meant, whatever pack it
+names: the line's sales decide between lines, a SKU's own sales between the packs of one line.
+"""
+
+from __future__ import annotations
+
+import weakref
+
+from nlu.catalog_index import CatalogIndex
+from nlu.normalize import prepare
+
+
+class Lines:
+    """Per product: its line's total sales and the plain words of its name (one index)."""
+
+    def __init__(self, index: CatalogIndex) -> None:
+        self.fingerprint = index.fingerprint
+        # the key words without numbers: "... Shampoo 16x6 ml Sachet" keeps a "16" there
+        keys = [" ".join(w for w in index.query_words(p.name).split() if not w.isdigit()) for p in index.products]
+        totals: dict[str, float] = {}
+        for key, sales in zip(keys, index.sales, strict=True):
+            totals[key] = totals.get(key, 0.0) + float(sales)
+        self.line = keys
+        self.sales = [totals[k] for k in keys]
+        self.vocabulary = frozenset(w for p in index.products for n in (p.name, *p.aliases)
+                                    for w in prepare(n).split())
+        self._plain: dict[int, frozenset[str]] = {}
+        self._index = index
+
+    def plain_words(self, product: int) -> frozenset[str]:
+        """The name's words as written ("sachet", "jar", "tin" included)."""
+        words = self._plain.get(product)
+        if words is None:
+            words = self._plain[product] = frozenset(prepare(self._index.products[product].name).split())
+        return words
+
+
+_LINES: weakref.WeakKeyDictionary[CatalogIndex, Lines] = weakref.WeakKeyDictionary()
+
+
+def lines_for(index: CatalogIndex) -> Lines:
+    """The index's lines, built once per catalogue (again after a rebuild)."""
+    known = _LINES.get(index)
+    if known is None or known.fingerprint != index.fingerprint:
+        known = Lines(index)
+        _LINES[index] = known
+    return known
+
+
+__all__ = ["Lines", "lines_for"]
