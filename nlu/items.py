@@ -120,8 +120,11 @@ class ItemResolver:
         family = brand_matches(self.index, words)
         if not family:
             return matches
-        family = [m for m in family if m.score >= family[0].score - FAMILY_KEEP][:FAMILY_LIMIT]
-        if matches and matches[0].product in {m.product for m in family}:
+        members = {m.product for m in family}
+        # best sellers first among equals: a big brand's regional copies must not crowd them out
+        family = sorted((m for m in family if m.score >= family[0].score - FAMILY_KEEP),
+                        key=lambda m: (-m.score, -float(self.index.sales[m.product])))[:FAMILY_LIMIT]
+        if matches and matches[0].product in members:
             # the search agrees on the brand: the brand's scores, and a name or alias said exactly
             # ("wai wai" is the alias of one Wai Wai) keeps its lead
             exact = {m.product for m in matches if m.score >= max(EXACT_KEY, matches[0].score - 0.5)}
@@ -204,13 +207,13 @@ class ItemResolver:
 
     def _price_packs(self, matches: list[Match], said: float) -> list[float]:
         """The pack a shelf price names: the size of the best match carrying that price, else the
-        small pack at the price's place on the ladder (nlu.packs.PRICE_LADDER)."""
+        brand's single pack at the price's place on the ladder (nlu.packs.PRICE_LADDER)."""
         top = self._top(matches)
         priced = [p for p in top if price_fits(float(self.index.products[p].price), said)]
         if priced:
             return [float(self.index.size[priced[0]])] if self.index.size[priced[0]] else []
         rank = ladder_rank(said)
-        sizes = sorted({float(self.index.size[p]) for p in top if self.index.size[p] and not self.index.multipack[p]})
+        sizes = lines_for(self.index).brand_packs(top[0])  # a brand prices its packs alike across variants
         return [sizes[rank]] if rank is not None and rank < len(sizes) else []
 
     def _top(self, matches: list[Match]) -> list[int]:
