@@ -20,8 +20,8 @@ from nlu.packs import (
     word_packs,
 )
 from nlu.quantities import Amount, is_count
-from nlu.shop_words import catalogue_words
-from nlu.sku_choice import brand_matches
+from nlu.shop_words import SHOP_WORDS, catalogue_words
+from nlu.sku_choice import brand_matches, families_for
 from nlu.sku_lines import lines_for
 from nlu.splitter import Span
 from nlu.types import Candidate, ParsedItem
@@ -46,6 +46,7 @@ FAMILY_LIMIT = 80
 EXACT_KEY = 95.0  # a search score this high (and the best) is a name or alias said (near) exactly
 EXACT_BONUS = 5.0
 NAME_UNIT_BONUS = 6.0  # a pack word said that the name says too ("sachet", "jar", "tin")
+SHORT_WORD = 3  # a query of words this short matches only names saying one of them ("run" is no "nun")
 NEAR_SIZE = 0.15  # with no sibling of the size said, one this close is it ("2 litre" for 2.25 L)
 _BULK_SIZE = 5000.0  # g or ml: a 15 l jar or a 25 kg bag is bulk
 _CASE_UNITS = frozenset({*BULK_UNITS, "box"})
@@ -80,6 +81,8 @@ class ItemResolver:
             if again and (not matches or again[0].score > matches[0].score):
                 matches = again
         matches = self._with_brand(matches, words)
+        if all(len(w) <= SHORT_WORD for w in words):
+            matches = [m for m in matches if self._says_exactly(m.product, words)]
         if not matches:
             return None
         quantity = self._pack_not_quantity(span, matches, quantity)
@@ -192,6 +195,12 @@ class ItemResolver:
             elif t in kept:
                 out.append(t)
         return out + span.words[j:]
+
+    def _says_exactly(self, product: int, words: list[str]) -> bool:
+        """Whether the product's names say one of the words (or its catalogue word) as it is."""
+        names = {*families_for(self.index).name_words(product),
+                 *self.index.query_words(self.index.products[product].brand).split()}
+        return any(w in names or SHOP_WORDS.get(w) in names for w in words)
 
     def _prices_said(self, matches: list[Match], packs: list[float],
                      prices: list[float]) -> tuple[list[float], list[float]]:

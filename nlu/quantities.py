@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 from nlu.lexicon import CONNECTORS, STOPWORDS, strip_suffix
@@ -72,9 +73,11 @@ def _describes_pack(tokens: list[str], i: int, units: UnitTable) -> bool:
     after = tokens[i + 1] if i + 1 < len(tokens) else ""
     if after in CONNECTORS or after == "x":
         return True
-    rest = tokens[i + 1:]
-    return any(parse_numeral(a) is not None and units.lookup(b) is not None and units.lookup(b).kind in (COUNT, DOZEN)
-               for a, b in zip(rest, rest[1:], strict=False))
+    for a, b in itertools.pairwise(tokens[i + 1:]):
+        unit = units.lookup(b)
+        if parse_numeral(a) is not None and unit is not None and unit.kind in (COUNT, DOZEN):
+            return True
+    return False
 
 
 def _merge_compound(amounts: list[Amount]) -> list[Amount]:

@@ -13,7 +13,6 @@ import weakref
 from nlu.catalog_index import CatalogIndex
 from nlu.normalize import prepare
 
-
 _PROMO = re.compile(r"\([^)]*\)")
 
 
