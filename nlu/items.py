@@ -95,7 +95,9 @@ class ItemResolver:
             packs = self._smallest(matches)
             single = True
         near = size is not None and not any(self.index.size_matches(m.product, size.base) for m in matches)
-        said_units = [t for t in span.tokens if self.index.units.lookup(t) is not None]
+        counted = {k for a in span.amounts for k in range(a.start, a.end)}
+        said_units = [t for k, t in enumerate(span.tokens)  # pack words said without a number
+                      if k not in counted and self.index.units.lookup(t) is not None]
         scored = sorted((self._score(m, quantity, size, span.hints, packs, single, near, said_units)
                          for m in matches), key=lambda s: -s.adjusted)
         best = scored[0]

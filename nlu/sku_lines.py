@@ -48,7 +48,8 @@ class Lines:
         """The name's words as written ("sachet", "jar", "tin" included)."""
         words = self._plain.get(product)
         if words is None:
-            words = self._plain[product] = frozenset(prepare(self._index.products[product].name).split())
+            name = _PROMO.sub(" ", self._index.products[product].name)  # "(24 bottles)" is no pack word
+            words = self._plain[product] = frozenset(prepare(name).split())
         return words
 
 
