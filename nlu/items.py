@@ -46,7 +46,7 @@ FAMILY_LIMIT = 80
 EXACT_KEY = 95.0  # a search score this high (and the best) is a name or alias said (near) exactly
 EXACT_BONUS = 5.0
 NAME_UNIT_BONUS = 6.0  # a pack word said that the name says too ("sachet", "jar", "tin")
-SHORT_WORD = 3  # a query of words this short matches only names saying one of them ("run" is no "nun")
+SHORT_WORD = 3  # a query of Roman words this short matches only names saying one ("run" is no "nun")
 NEAR_SIZE = 0.15  # with no sibling of the size said, one this close is it ("2 litre" for 2.25 L)
 _BULK_SIZE = 5000.0  # g or ml: a 15 l jar or a 25 kg bag is bulk
 _CASE_UNITS = frozenset({*BULK_UNITS, "box"})
@@ -81,7 +81,7 @@ class ItemResolver:
             if again and (not matches or again[0].score > matches[0].score):
                 matches = again
         matches = self._with_brand(matches, words)
-        if all(len(w) <= SHORT_WORD for w in words):
+        if all(len(w) <= SHORT_WORD and w.isascii() for w in words):  # Devanagari is matched as sounds
             matches = [m for m in matches if self._says_exactly(m.product, words)]
         if not matches:
             return None
