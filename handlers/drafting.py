@@ -170,7 +170,7 @@ async def show_draft(reply: Reply, uow: UnitOfWork, user: Any, convo: Any, draft
     available = await credit_available(uow, user.id)
     await reply("order_draft", lines=await render_lines(uow, reply.language, draft.lines), order_id=draft.id,
                 total=amount(draft.total), available=amount(available), interactive=draft_buttons(titles(reply)))
-    convo.set(CONFIRM, order_id=draft.id)
+    convo.set(CONFIRM, order_id=draft.id, said=said_lines(convo, {li.sku for li in draft.lines}))
 
 
 async def candidate_list(reply: Reply, uow: UnitOfWork, options: Sequence[dict[str, Any]]) -> Interactive:
@@ -201,7 +201,22 @@ async def ask_next(reply: Reply, uow: UnitOfWork, user: Any, convo: Any, now: da
                             for n, o in enumerate(question["options"], 1))
         await reply("order_choose", text=question["text"], options=options,
                     interactive=await candidate_list(reply, uow, question["options"]))
-        convo.set(CHOOSE, questions=questions)
+        convo.set(CHOOSE, questions=questions, said=said_lines(convo))
     else:
         await reply("order_ask_quantity", name=question["name"], unit=question["unit"])
-        convo.set(QUANTITY, questions=questions)
+        convo.set(QUANTITY, questions=questions, said=said_lines(convo))
+
+
+def said_lines(convo: Any, skus: Iterable[str] | None = None) -> dict[str, list[Any]]:
+    """What the retailer said for each draft line (sku -> [text, quantity]), kept in the
+    conversation while the draft is open (services.learned_aliases.remember_switch); only the
+    lines in `skus` when given."""
+    said = dict(convo.data.get("said") or {})
+    return said if skus is None else {k: v for k, v in said.items() if k in skus}
+
+
+def note_said(convo: Any, items: Iterable[Any]) -> None:
+    """Keep what was said for the items going into the draft."""
+    said = said_lines(convo)
+    said.update({i.sku: [i.text, i.quantity] for i in items if i.sku})
+    convo.data["said"] = said

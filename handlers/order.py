@@ -24,7 +24,9 @@ from handlers.drafting import (
     ask_next,
     message_items,
     named_skus,
+    note_said,
     number_in,
+    said_lines,
     selling_units,
     show_draft,
     sort_items,
@@ -36,7 +38,7 @@ from nlu.types import ParsedItem
 from services import UnitOfWork
 from services.catalogue import products
 from services.drafts import current_draft, discard_draft, edit_draft
-from services.learned_aliases import apply_learned, remember_choice
+from services.learned_aliases import apply_learned, remember_choice, remember_switch
 from services.notifications import render_lines
 from services.order_history import latest_order
 from services.ordering import Confirmed, confirm_order
@@ -152,6 +154,7 @@ async def choose(reply: Reply, uow: UnitOfWork, user: Any, convo: Any, turn: Tur
     await remember_choice(uow, user.id, questions[0]["text"], quantity, picked["sku"], now)
     unit = (await products(uow, [picked["sku"]]))[picked["sku"]].unit
     item = ParsedItem(questions[0]["text"], picked["sku"], picked["name"], quantity, unit, 100.0)
+    note_said(convo, [item])
     done = sort_items([item], mode, {picked["sku"]: unit})
     await tell_rounded(reply, done.rounded)
     await apply_items(uow, user, now, config, done.ready)
@@ -209,6 +212,12 @@ async def take_order(reply: Reply, uow: UnitOfWork, user: Any, convo: Any, items
         await reply("order_not_found_items", items=", ".join(f'"{text}"' for text in done.unknown))
     await tell_rounded(reply, done.rounded)
     if done.ready or done.remove:
+        if done.remove:  # one line out and one new SKU in: the line was switched to it
+            before = await current_draft(uow, user.id)
+            lines = {li.sku for li in before.lines} if before else set()
+            await remember_switch(uow, user.id, said_lines(convo), done.remove,
+                                  [sku for sku, _, _ in done.ready if sku not in lines], now)
+        note_said(convo, [i for i in items if i.sku in {sku for sku, _, _ in done.ready}])
         await apply_items(uow, user, now, config, done.ready, done.remove)
     if done.ready or done.remove or done.questions:
         await ask_next(reply, uow, user, convo, now, config, done.questions)

@@ -8,11 +8,21 @@ from dataclasses import dataclass
 
 from domain.catalog import Product
 from nlu.catalog_index import CatalogIndex, Match
-from nlu.lexicon import CONNECTORS
-from nlu.packs import pack_fits, pack_numbers, single_pack, small_pack, word_packs
+from nlu.lexicon import CONNECTORS, NAME_FILLERS, strip_suffix
+from nlu.packs import (
+    ladder_rank,
+    pack_fits,
+    pack_numbers,
+    price_fits,
+    price_points,
+    single_pack,
+    small_pack,
+    word_packs,
+)
 from nlu.quantities import Amount, is_count
-from nlu.shop_words import catalogue_words
-from nlu.sku_choice import brand_matches
+from nlu.shop_words import SHOP_WORDS, catalogue_words
+from nlu.sku_choice import brand_matches, families_for
+from nlu.sku_lines import lines_for
 from nlu.splitter import Span
 from nlu.types import Candidate, ParsedItem
 from nlu.units import BULK_UNITS, COUNT, DOZEN, GENERIC_COUNT, MASS, VOLUME, same_family
@@ -35,6 +45,9 @@ FAMILY_KEEP = 12.0  # ...those this close to the best of them are scored
 FAMILY_LIMIT = 80
 EXACT_KEY = 95.0  # a search score this high (and the best) is a name or alias said (near) exactly
 EXACT_BONUS = 5.0
+NAME_UNIT_BONUS = 6.0  # a pack word said that the name says too ("sachet", "jar", "tin")
+SHORT_WORD = 3  # a query of Roman words this short matches only names saying one ("run" is no "nun")
+NEAR_SIZE = 0.15  # with no sibling of the size said, one this close is it ("2 litre" for 2.25 L)
 _BULK_SIZE = 5000.0  # g or ml: a 15 l jar or a 25 kg bag is bulk
 _CASE_UNITS = frozenset({*BULK_UNITS, "box"})
 _PACK_COUNT = re.compile(r"\(\s*\d+\s*[a-z]")
@@ -54,27 +67,39 @@ class ItemResolver:
 
     def resolve(self, span: Span) -> ParsedItem | None:
         """The item a span orders or names; None when it names nothing the catalogue knows."""
-        query = " ".join(span.words)
+        prices, words = price_points(self._product_words(span))
+        if not words:
+            return None
+        query = " ".join(words)
         quantity, size = _quantity_and_size(span.amounts, self._describes(span), span.tokens)
         packs = pack_numbers(span.tokens, span.amounts, quantity)
         sized = bool(size or packs or (quantity and quantity.is_measure))
         matches = self.index.search(query, limit=12, sized_query=sized)
-        translated = catalogue_words(span.words) if not matches or matches[0].score < CLEAR_MATCH else None
+        translated = catalogue_words(words) if not matches or matches[0].score < CLEAR_MATCH else None
         if translated:  # "ilam chiya": the catalogue says "Ilam Dust Tea"
             again = self.index.search(" ".join(translated), limit=12, sized_query=sized)
             if again and (not matches or again[0].score > matches[0].score):
                 matches = again
-        matches = self._with_brand(matches, span.words)
+        matches = self._with_brand(matches, words)
+        if all(len(w) <= SHORT_WORD and w.isascii() for w in words):  # Devanagari is matched as sounds
+            matches = [m for m in matches if self._says_exactly(m.product, words)]
         if not matches:
             return None
         quantity = self._pack_not_quantity(span, matches, quantity)
         packs = pack_numbers(span.tokens, span.amounts, quantity) + (word_packs(span.tokens) if size is None else [])
+        packs, prices = self._prices_said(matches, packs, prices)
         single = single_pack(span.tokens)
+        if prices and size is None and not packs:
+            packs = self._price_packs(matches, prices[0])
         if small_pack(span.tokens) and size is None and not packs:
             packs = self._smallest(matches)
             single = True
-        scored = sorted((self._score(m, quantity, size, span.hints, packs, single) for m in matches),
-                        key=lambda s: -s.adjusted)
+        near = size is not None and not any(self.index.size_matches(m.product, size.base) for m in matches)
+        counted = {k for a in span.amounts for k in range(a.start, a.end)}
+        said_units = [t for k, t in enumerate(span.tokens)  # pack words said without a number
+                      if k not in counted and self.index.units.lookup(t) is not None]
+        scored = sorted((self._score(m, quantity, size, span.hints, packs, single, near, said_units)
+                         for m in matches), key=lambda s: -s.adjusted)
         best = scored[0]
         close = [s for s in scored[1:] if s.adjusted >= best.adjusted - AMBIGUOUS_MARGIN]
         best, close = self._best_seller(best, close)
@@ -100,8 +125,11 @@ class ItemResolver:
         family = brand_matches(self.index, words)
         if not family:
             return matches
-        family = [m for m in family if m.score >= family[0].score - FAMILY_KEEP][:FAMILY_LIMIT]
-        if matches and matches[0].product in {m.product for m in family}:
+        members = {m.product for m in family}
+        # best sellers first among equals: a big brand's regional copies must not crowd them out
+        family = sorted((m for m in family if m.score >= family[0].score - FAMILY_KEEP),
+                        key=lambda m: (-m.score, -float(self.index.sales[m.product])))[:FAMILY_LIMIT]
+        if matches and matches[0].product in members:
             # the search agrees on the brand: the brand's scores, and a name or alias said exactly
             # ("wai wai" is the alias of one Wai Wai) keeps its lead
             exact = {m.product for m in matches if m.score >= max(EXACT_KEY, matches[0].score - 0.5)}
@@ -125,7 +153,7 @@ class ItemResolver:
         bare = [a for a in span.amounts if is_count(a) and a is not quantity and not _names_pack(a, span.tokens)]
         if len(bare) != 1:
             return quantity
-        top = [m.product for m in matches[:FAMILY_LIMIT] if m.score >= matches[0].score - FAMILY_KEEP]
+        top = self._top(matches)
 
         def fits(value: float) -> bool:
             return any(pack_fits(float(self.index.size[p]), int(self.index.multipack[p]), value) for p in top)
@@ -142,11 +170,65 @@ class ItemResolver:
             close = tied
             if not close:
                 return best, close
-        ranked = sorted([best, *close], key=lambda s: -float(self.index.sales[s.match.product]))
-        top, runner = (float(self.index.sales[s.match.product]) for s in ranked[:2])
+        lines = lines_for(self.index)
+        ranked = sorted([best, *close], key=lambda s: (-lines.sales[s.match.product],
+                                                       -float(self.index.sales[s.match.product])))
+        first, second = (s.match.product for s in ranked[:2])
+        if lines.line[first] != lines.line[second]:  # two variants: the one that sells best overall
+            top, runner = lines.sales[first], lines.sales[second]
+        else:  # two packs of one variant
+            top, runner = float(self.index.sales[first]), float(self.index.sales[second])
         if top > 0 and top >= BEST_SELLER * runner:
             return ranked[0], []
         return best, close
+
+    def _product_words(self, span: Span) -> list[str]:
+        """The span's product words, with the filler words this catalogue's names say ("Chik Total
+        Repair Shampoo": "total" is no filler here), in the order said."""
+        kept = NAME_FILLERS & lines_for(self.index).vocabulary
+        if kept.isdisjoint(span.tokens):
+            return span.words
+        out: list[str] = []
+        j = 0
+        for t in span.tokens:
+            if j < len(span.words) and span.words[j] in (t, strip_suffix(t)):
+                out.append(span.words[j])
+                j += 1
+            elif t in kept:
+                out.append(t)
+        return out + span.words[j:]
+
+    def _says_exactly(self, product: int, words: list[str]) -> bool:
+        """Whether the product's names say one of the words (or its catalogue word) as it is."""
+        names = {*families_for(self.index).name_words(product),
+                 *self.index.query_words(self.index.products[product].brand).split()}
+        return any(w in names or SHOP_WORDS.get(w) in names for w in words)
+
+    def _prices_said(self, matches: list[Match], packs: list[float],
+                     prices: list[float]) -> tuple[list[float], list[float]]:
+        """A number tied to what follows ("10 ko") that is no pack of the best matches but the
+        price of one of them names that price, not a pack."""
+        top = self._top(matches)
+        for n in list(packs):
+            if not any(pack_fits(float(self.index.size[p]), int(self.index.multipack[p]), n) for p in top) \
+                    and any(price_fits(float(self.index.products[p].price), n) for p in top):
+                packs = [x for x in packs if x != n]
+                prices = [*prices, n]
+        return packs, prices
+
+    def _price_packs(self, matches: list[Match], said: float) -> list[float]:
+        """The pack a shelf price names: the size of the best match carrying that price, else the
+        brand's single pack at the price's place on the ladder (nlu.packs.PRICE_LADDER)."""
+        top = self._top(matches)
+        priced = [p for p in top if price_fits(float(self.index.products[p].price), said)]
+        if priced:
+            return [float(self.index.size[priced[0]])] if self.index.size[priced[0]] else []
+        rank = ladder_rank(said)
+        sizes = lines_for(self.index).brand_packs(top[0])  # a brand prices its packs alike across variants
+        return [sizes[rank]] if rank is not None and rank < len(sizes) else []
+
+    def _top(self, matches: list[Match]) -> list[int]:
+        return [m.product for m in matches[:FAMILY_LIMIT] if m.score >= matches[0].score - FAMILY_KEEP]
 
     def _sold_by_measure(self, product: Product) -> bool:
         unit = self.index.units.unit(product.unit)
@@ -158,10 +240,15 @@ class ItemResolver:
         tokens = span.tokens
         return [a.is_measure and a.end < len(tokens) and tokens[a.end] in CONNECTORS for a in span.amounts]
 
-    def _score(self, match: Match, quantity: Amount | None, size: Amount | None,
-               hints: list[str], packs: list[float], single: bool = False) -> _Scored:
+    def _score(self, match: Match, quantity: Amount | None, size: Amount | None, hints: list[str],
+               packs: list[float], single: bool = False, near: bool = False,
+               said_units: list[str] | None = None) -> _Scored:
         product = self.index.products[match.product]
         score = match.score
+        if said_units:
+            plain = lines_for(self.index).plain_words(match.product)
+            if any(u in plain or u.rstrip("s") in plain for u in said_units):
+                score += NAME_UNIT_BONUS
         wanted = _wanted_unit(quantity, hints)
         bulk = self._is_bulk(match.product)
         if wanted and product.unit == wanted:
@@ -175,6 +262,9 @@ class ItemResolver:
                     for n in packs]
             if all(said):
                 score += SIZE_BONUS
+                if self.index.multipack[match.product] and \
+                        not any(abs(n - int(self.index.multipack[match.product])) < 1e-9 for n in packs):
+                    score -= MULTIPACK_UNSAID  # "bourbon 50": the 50 g pack, not the 12x50 g
             elif any(said):  # "12x70" said, a single 70 g pack fits only half of it
                 score += SIZE_BONUS / 4
             elif said[0] is False:
@@ -182,6 +272,8 @@ class ItemResolver:
         multipack = int(self.index.multipack[match.product])
         if size is not None:
             fits = self.index.size_matches(match.product, size.base)
+            if near and fits is False:
+                fits = abs(float(self.index.size[match.product]) - size.base) <= NEAR_SIZE * size.base
             score += {True: SIZE_BONUS, False: -SIZE_PENALTY, None: 0.0}[fits]
             if fits and multipack and not any(abs(n - multipack) < 1e-9 for n in packs):
                 score -= MULTIPACK_UNSAID  # "70 gm" is the single 70 g pack, not the 4x70 g
@@ -251,6 +343,9 @@ def _quantity_and_size(amounts: list[Amount], describes: list[bool],
     ordering = [a for a in counts if not _names_pack(a, tokens)]
     if ordering and len(ordering) < len(counts):
         counts = ordering  # "maggi 12 wala 5 packet", "50 carton lux 4 wala", "6 poka ... 12x50"
+    counted = [a for a in counts if a.unit is not None]
+    if counted and len(counted) < len(counts):
+        counts = counted  # "1 pc tokla chai 250": the count with a unit is the quantity, 250 the pack
     measures = [a for a in amounts if a.is_measure]
     if counts:
         return counts[-1], (measures[0] if measures else None)

@@ -119,6 +119,10 @@ ALSO_WORDS = words("pani bhi पनि भी")
 # and "more", "plus" is also part of names ("clinic plus").
 MORE_OR_AND = words("aur और plus")
 
+# Filler words in chat that a catalogue's names may also say ("Total Repair", "Extra Strong",
+# "New Formula", "Malai Kulfi"): product words where the catalogue's names have them.
+NAME_FILLERS = words("total extra new malai")
+
 # Words of a question, a request or an edit that never name a product.
 NOT_PRODUCT = (STOPWORDS | PRICE_WORDS | STOCK_WORDS | QUESTION_WORDS | NEGATIONS | FILLER_WORDS
                | ADD_VERBS | REDUCE_VERBS | REMOVE_VERBS | SET_VERBS | (MORE_OR_AND - {"plus"}))

@@ -12,6 +12,7 @@ import re
 from nlu.lexicon import CONNECTORS
 from nlu.quantities import Amount
 
+MULTIPACK_UNIT = "packet"  # "4 pack": the unit a multipack's count is said in
 _MULTIPACK = re.compile(r"(?<![\d.])(\d{1,3})\s*[x×]\s*\d+(?:\.\d+)?\s*(?:g|gm|gms|ml|kg|l|ltr)\b", re.I)
 
 
@@ -23,10 +24,13 @@ def multipack_count(name: str) -> int:
 
 def pack_numbers(tokens: list[str], amounts: list[Amount], quantity: Amount | None) -> list[float]:
     """Bare numbers of a span that can only name the pack: not the quantity ordered, or tied to
-    what follows by a connector ("12 wala 5 packet": 12 is the pack, 5 the quantity)."""
+    what follows by a connector ("12 wala 5 packet": 12 is the pack, 5 the quantity); and a count
+    of packs beside the quantity ("mayos 4 pack 24 pkt": four to the pack)."""
     out: list[float] = []
     for a in amounts:
-        if a.unit is not None or (a is quantity and not _tied(tokens, a)):
+        if a is quantity and not _tied(tokens, a):
+            continue
+        if a.unit is not None and (a is quantity or a.unit.name != MULTIPACK_UNIT or quantity is None):
             continue
         if a.value > 0 and a.value < 100_000:
             out.append(a.value)
@@ -42,15 +46,39 @@ SMALL_WORDS = frozenset({"chota", "chhota", "chhoto", "choto", "sano", "saano", 
                          "छोटा", "सानो"})
 
 
-_PRICE_POINT = re.compile(r"(?<!\S)(?:rs\.?\s*)?\d+\s*(?:rs|rupees?|rupaiya\w*|रुपैयाँ)?\.?\s+"
+_PRICE_POINT = re.compile(r"(?<!\S)(?:rs\.?\s*)?(\d+)\s*(?:rs|rupees?|rupaiya\w*|रुपैयाँ)?\.?\s+"
                           r"(?:wala|wali|vala|waala|ko|वाला)(?=\s|$)", re.I)
 _HAS_CURRENCY = re.compile(r"rs|rupee|rupaiya|रुपैयाँ", re.I)
+_PRICE_MARK = "mrp"  # "10 rupee wala" becomes the one word "mrp10" for the item resolver
+_PRICE_WORD = re.compile(rf"{_PRICE_MARK}(\d+)")
+# Shelf prices of the small packs, cheapest first: a brand line's single packs from the smallest up
+# ("5 rupee wala" the smallest, "10 rupee wala" the next) when no SKU carries that price.
+PRICE_LADDER = (5.0, 10.0, 20.0, 50.0, 100.0)
 
 
 def without_price_points(text: str) -> str:
-    """The text without a pack named by its shelf price ("10 rupee wala", "rs 5 wala"): that number
-    is neither the quantity nor a size, and "rupee wala" is no product."""
-    return _PRICE_POINT.sub(lambda m: " " if _HAS_CURRENCY.search(m.group()) else m.group(), text)
+    """The text with a pack named by its shelf price ("10 rupee wala", "rs 5 wala") as one word
+    "mrp10": that number is neither the quantity nor a size, and "rupee wala" is no product."""
+    return _PRICE_POINT.sub(lambda m: f" {_PRICE_MARK}{m.group(1)} " if _HAS_CURRENCY.search(m.group())
+                            else m.group(), text)
+
+
+def price_points(words: list[str]) -> tuple[list[float], list[str]]:
+    """The shelf prices said (see without_price_points) and the words without them."""
+    prices = [float(m.group(1)) for w in words if (m := _PRICE_WORD.fullmatch(w))]
+    return prices, ([w for w in words if not _PRICE_WORD.fullmatch(w)] if prices else words)
+
+
+def price_fits(price: float, said: float) -> bool:
+    """Whether a catalogue price is the shelf price said (paise and rounding aside)."""
+    return price > 0 and abs(price - said) <= max(0.5, 0.02 * said)
+
+
+def ladder_rank(said: float) -> int | None:
+    """The place of a shelf price among the small packs' prices (0: the smallest pack)."""
+    if said < PRICE_LADDER[0]:
+        return 0
+    return PRICE_LADDER.index(said) if said in PRICE_LADDER else None
 
 
 def word_packs(tokens: list[str]) -> list[float]:
@@ -83,5 +111,5 @@ def pack_fits(size: float, count: int, number: float) -> bool | None:
     return bool(size) and (abs(size - number) <= 0.02 * number or abs(size - number * 1000) <= 20 * number)
 
 
-__all__ = ["PACK_WORDS", "multipack_count", "pack_fits", "pack_numbers", "single_pack", "small_pack",
-           "without_price_points", "word_packs"]
+__all__ = ["PACK_WORDS", "PRICE_LADDER", "ladder_rank", "multipack_count", "pack_fits", "pack_numbers",
+           "price_fits", "price_points", "single_pack", "small_pack", "without_price_points", "word_packs"]

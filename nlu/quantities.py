@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
-from nlu.lexicon import STOPWORDS, strip_suffix
+from nlu.lexicon import CONNECTORS, STOPWORDS, strip_suffix
 from nlu.numbers import parse_numeral
 from nlu.units import COUNT, DOZEN, MASS, VOLUME, Unit, UnitTable
 
@@ -56,13 +57,27 @@ def find_amounts(tokens: list[str], units: UnitTable) -> tuple[list[Amount], lis
             amounts.append(Amount(value, unit, i, i + 2))
             i += 2
             continue
-        if hints and hints[-1].index == i - 1 and hints[-1].unit.name in _UNIT_FIRST:
+        if hints and hints[-1].index == i - 1 and hints[-1].unit.name in _UNIT_FIRST \
+                and not _describes_pack(tokens, i, units):
             hint = hints.pop()
             amounts.append(Amount(value, hint.unit, i - 1, i + 1))
         else:
             amounts.append(Amount(value, None, i, i + 1))
         i += 1
     return _merge_compound(amounts), hints
+
+
+def _describes_pack(tokens: list[str], i: int, units: UnitTable) -> bool:
+    """Whether the number at i after a unit word is the pack, not the count of that unit: tied to
+    what follows ("bar 4 wala", "bar 4x150") or followed by the count ("bar 250 10 pc")."""
+    after = tokens[i + 1] if i + 1 < len(tokens) else ""
+    if after in CONNECTORS or after == "x":
+        return True
+    for a, b in itertools.pairwise(tokens[i + 1:]):
+        unit = units.lookup(b)
+        if parse_numeral(a) is not None and unit is not None and unit.kind in (COUNT, DOZEN):
+            return True
+    return False
 
 
 def _merge_compound(amounts: list[Amount]) -> list[Amount]:

@@ -117,7 +117,9 @@ class BrandFamilies:
 
 
 # Shop words that stand for more than one catalogue word: "sabun" is a soap or a detergent bar.
-_MORE_WORDS = {"sabun": ("bar",), "saban": ("bar",), "surf": ("powder",), "drink": ("soft",)}
+# "masala" is a spice powder as well as the word of "Meat Masala".
+_MORE_WORDS = {"sabun": ("bar",), "saban": ("bar",), "surf": ("powder",), "drink": ("soft",),
+               "masala": ("spice",)}
 
 
 def _explained(word: str, names: tuple[str, ...]) -> float:

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from domain.catalog import Product
 from nlu.types import Candidate, ParsedItem
-from services.learned_aliases import apply_learned, forget, learned_summary, remember_choice
+from services.learned_aliases import apply_learned, forget, learned_summary, remember_choice, remember_switch
 from tests.services.conftest import World
 
 
@@ -42,6 +42,27 @@ async def test_own_choice_first_then_everyone_when_enough_agree(world: World) ->
         assert await forget(uow, "Coke", "SUGAR-LOOSE") == 0
         assert await forget(uow, "Coke") == 3
     assert await _settled(world, world.ram, "6 bottle coke") is None
+
+
+async def test_a_line_switched_to_another_sku_teaches_its_phrase(world: World) -> None:
+    now = world.clock.now()
+    found = ParsedItem("2 bottle coke thulo", "COKE-1500-BTL", "Coca-Cola 1.5 l bottle", 2, "bottle", 100.0)
+    said = {"COKE-1500-BTL": ["2 bottle coke thulo", 2]}
+    async with world.uow() as uow:
+        # not one line out and one SKU in: nothing learned
+        assert await remember_switch(uow, world.ram, said, ["COKE-1500-BTL"], [], now) == ""
+        assert await remember_switch(uow, world.ram, said, ["COKE-1500-BTL"], ["COKE-500-BTL", "SUGAR-LOOSE"],
+                                     now) == ""
+        assert await remember_switch(uow, world.ram, {}, ["COKE-1500-BTL"], ["COKE-500-BTL"], now) == ""
+        assert await learned_summary(uow) == []
+        phrase = await remember_switch(uow, world.ram, said, ["COKE-1500-BTL"], ["COKE-500-BTL"], now)
+        assert phrase == "coke thulo"
+        [mine] = await apply_learned(uow, world.ram, [found])
+        [theirs] = await apply_learned(uow, world.hari, [found])
+    # the matcher's sure answer gives way to what the phrase means to this retailer, not to others
+    assert (mine.sku, mine.name, mine.quantity) == ("COKE-500-BTL", "Coca-Cola 500 ml bottle", 2)
+    assert theirs.sku == "COKE-1500-BTL"
+    assert await _settled(world, world.ram, "coke thulo 3", 3) == "COKE-500-BTL"  # and it settles a question
 
 
 async def test_a_retailer_changing_their_mind_keeps_one_vote(world: World) -> None:
