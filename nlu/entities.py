@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from nlu.lexicon import (
     AFFIRM_WORDS,
@@ -25,6 +26,7 @@ _METHODS = {
 }
 _METHOD_RES = {m: re.compile("|".join(rf"(?<!\w){re.escape(w)}(?!\w)" for w in words))
                for m, words in _METHODS.items()}
+_ANY_METHOD = re.compile("|".join(p.pattern for p in _METHOD_RES.values()))  # one pass for most messages
 _CURRENCY = r"(?:rs\.?|npr\.?|nrs\.?|रु\.?|रू\.?|₹|inr)"
 _NUMBER = r"(\d{1,3}(?:,\d{2,3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 _AMOUNT_WITH_CURRENCY = re.compile(rf"{_CURRENCY}\s*{_NUMBER}|{_NUMBER}\s*(?:{_CURRENCY}|rupees?|rupaiya\w*|रुपैयाँ)")
@@ -60,6 +62,8 @@ def extract_entities(prepared: str, tokens: list[str], categories: Iterable[str]
 
 
 def payment_method(prepared: str) -> str | None:
+    if not _ANY_METHOD.search(prepared):
+        return None
     return next((method for method, pattern in _METHOD_RES.items() if pattern.search(prepared)), None)
 
 
@@ -73,12 +77,18 @@ def payment_amount(prepared: str, exclude: set[str] | None = None) -> float | No
 
 
 def category_of(tokens: list[str], categories: Iterable[str] = ()) -> str | None:
-    known = {c.lower() for c in categories}
+    known = _lowered(categories) if isinstance(categories, frozenset) else {c.lower() for c in categories}
     words = set(tokens)
     for category, synonyms in _CATEGORY_SETS.items():
         if (not known or category in known) and words & synonyms:
             return category
     return next((c for c in known if c in words), None)
+
+
+@lru_cache(maxsize=8)
+def _lowered(categories: frozenset[str]) -> set[str]:
+    """A catalogue's categories in lower case (the pipeline passes the same set for every message)."""
+    return {c.lower() for c in categories}
 
 
 def confirmation(tokens: list[str]) -> str | None:

@@ -11,8 +11,8 @@ from nlu.catalog_index import CatalogIndex
 from nlu.entities import confirmation, extract_entities, inquiry_kind
 from nlu.items import ItemResolver
 from nlu.normalize import detect_language, encodable, prepare, tokenize
-from nlu.packs import without_price_points
-from nlu.splitter import Splitter, protected_names
+from nlu.fast_path import FastPath, FastRoute
+from nlu.splitter import Span, Splitter, protected_names
 from nlu.types import Parse, ParsedItem
 
 ORDER = "order"
@@ -39,6 +39,7 @@ class _State:
     resolver: ItemResolver
     categories: frozenset[str]
     protected: frozenset[str]  # names the splitter keeps whole (see splitter.protected_names)
+    fast: FastPath
 
 
 class IntentPredictor(Protocol):
@@ -49,9 +50,10 @@ class IntentPredictor(Protocol):
 
 class NluPipeline:
     def __init__(self, classifier: IntentPredictor | None, index: CatalogIndex, *,
-                 threshold: float = 0.5) -> None:
+                 threshold: float = 0.5, fast_path: bool = True) -> None:
         self.classifier = classifier
         self.threshold = threshold
+        self.fast_path = fast_path  # typical order messages skip the fuzzy search (nlu.fast_path)
         self._install(index)
 
     def update_catalog(self, products: Iterable[Product]) -> None:
@@ -78,7 +80,8 @@ class NluPipeline:
         if previous is not None and added is not None:
             protected, categories = protected | previous.protected, categories | previous.categories
         splitter = Splitter(index.units, index.phrases, protected)
-        self._state = _State(index, splitter, ItemResolver(index), categories, protected)
+        resolver = ItemResolver(index)
+        self._state = _State(index, splitter, resolver, categories, protected, FastPath(index, splitter, resolver))
 
     @property
     def index(self) -> CatalogIndex:
@@ -88,32 +91,46 @@ class NluPipeline:
         state = self._state
         text = encodable(text)  # spaCy hashes words as UTF-8
         prepared = prepare(text)
+        fast = self._route(state, text, prepared)
         tokens = tokenize(prepared, state.splitter.is_unit)
         normalized = " ".join(tokens)
-        items = self._items(state, prepared)
+        if fast is None:
+            items = self._items(state.resolver, state.splitter.item_spans(prepared))
+        else:
+            items = self._items(fast.resolver, fast.spans)
         entities = extract_entities(prepared, tokens, state.categories)
-        intent, confidence = self._intent(text, prepared, tokens, items, entities)
+        intent, confidence = self._intent(text, prepared, tokens, items, entities,
+                                          fast.intent if fast is not None else None)
         kept = items if intent in ITEM_INTENTS else []
         if intent in INQUIRIES:
             kept = [i for i in kept if i.sku or i.candidates]
-        return Parse(text=text, normalized=normalized, language=detect_language(text), intent=intent,
+        return Parse(text=text, normalized=normalized, language=detect_language(text, prepared), intent=intent,
                      confidence=round(confidence, 3), items=kept, entities=entities)
+
+    def takes_fast_path(self, text: str) -> bool:
+        """Whether parse(text) takes the fast path (nlu.fast_path)."""
+        text = encodable(text)
+        return self._route(self._state, text, prepare(text)) is not None
+
+    def _route(self, state: _State, text: str, prepared: str) -> FastRoute | None:
+        return state.fast.route(text, prepared, self.classifier) if self.fast_path else None
 
     def items(self, prepared: str) -> list[ParsedItem]:
         """Every item a prepared message (normalize.prepare) orders or names, in message order."""
-        return self._items(self._state, prepared)
+        state = self._state
+        return self._items(state.resolver, state.splitter.item_spans(prepared))
 
     def items_among(self, prepared: str, products: Iterable[Product]) -> list[ParsedItem]:
         """The items a prepared message names among a few products only (an order's own lines)."""
         return NluPipeline(None, CatalogIndex(products, self.index.units)).items(prepared)
 
     @staticmethod
-    def _items(state: _State, prepared: str) -> list[ParsedItem]:
+    def _items(resolver: ItemResolver, spans: list[Span]) -> list[ParsedItem]:
         out: list[ParsedItem] = []
-        for span in state.splitter.split(without_price_points(prepared)):
+        for span in spans:
             if not span.words:
                 continue
-            item = state.resolver.resolve(span)
+            item = resolver.resolve(span)
             if item is None:
                 continue
             if not span.amounts and (item.score < NAMED_ITEM or not (item.sku or item.ambiguous)):
@@ -124,11 +141,14 @@ class NluPipeline:
         return out
 
     def _intent(self, text: str, prepared: str, tokens: list[str], items: list[ParsedItem],
-                entities: dict[str, object]) -> tuple[str, float]:
+                entities: dict[str, object], predicted: tuple[str, float] | None = None) -> tuple[str, float]:
         answer = confirmation(tokens)
         if answer:
             return answer, 0.99
-        label, confidence = self.classifier.predict(text) if self.classifier else (OUT_OF_SCOPE, 0.0)
+        if predicted is not None:  # the fast path's: what classifier.predict says of this text
+            label, confidence = predicted
+        else:
+            label, confidence = self.classifier.predict(text) if self.classifier else (OUT_OF_SCOPE, 0.0)
         # An amount and a way of paying ("२०० नगद", "5000 esewa bata") make a payment claim unless the
         # model is sure of something else ("esewa bata 5000 tirna baki cha?" stays a balance question).
         if entities.keys() >= PAYMENT_EVIDENCE and (label == OUT_OF_SCOPE or confidence < SURE_OTHERWISE):

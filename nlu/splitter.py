@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from nlu.edits import is_also
 from nlu.lexicon import CONNECTORS, NEGATIONS, NOT_PRODUCT, SEPARATOR_WORDS, STOPWORDS, strip_suffix
 from nlu.normalize import tokenize
+from nlu.packs import without_price_points
 from nlu.quantities import Amount, find_amounts
 from nlu.units import UnitTable
 
@@ -49,6 +50,10 @@ class Splitter:
 
     def is_unit(self, word: str) -> bool:
         return self.units.lookup(word) is not None
+
+    def item_spans(self, prepared: str) -> list[Span]:
+        """The spans the pipeline resolves into items: split() of the text without price points."""
+        return self.split(without_price_points(prepared))
 
     def split(self, prepared: str) -> list[Span]:
         """Item spans of a prepared message (see normalize.prepare), in order."""
