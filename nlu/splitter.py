@@ -47,6 +47,9 @@ class Splitter:
         self._protect = re.compile(
             "|".join(r"\b" + r"\s*(?:and|&|\+)?\s*".join(map(re.escape, _content(p))) + r"\b"
                      for p in joined)) if joined else None
+        # Every name the pattern finds has its longest word in the line: most lines have none.
+        longest = [max(_content(p), key=len, default="") for p in joined]
+        self._protect_words = tuple(sorted(set(longest))) if all(longest) else ("",)
 
     def is_unit(self, word: str) -> bool:
         return self.units.lookup(word) is not None
@@ -60,7 +63,7 @@ class Splitter:
         spans: list[Span] = []
         for line in prepared.split("\n"):
             line = _LIST_MARKER.sub(" ", line)
-            if self._protect is not None:
+            if self._protect is not None and any(w in line for w in self._protect_words):
                 line = self._protect.sub(lambda m: _GLUE.join(m.group(0).split()), line)
             parts = [self._span(p) for p in _SEPARATORS.split(line)]
             spans.extend(_merge_bare_amounts([s for s in parts if s is not None]))
