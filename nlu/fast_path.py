@@ -41,18 +41,18 @@ class FastRoute:
 class _KeyedIndex(CatalogIndex):
     """The catalogue index itself (same arrays), whose search of an exact key is done once."""
 
-    def __init__(self, index: CatalogIndex) -> None:  # noqa: super().__init__ would re-index
+    def __init__(self, index: CatalogIndex) -> None:  # the same index: no super().__init__, which would re-index
         self.__dict__.update(index.__dict__)
-        self._keys: dict[str, bool] = {}
+        self._exact_queries: dict[str, bool] = {}
         self._found: dict[tuple[str, int, bool], list[Match]] = {}
         self._held: set[int] = set()  # ids of the lists in _found, which keeps them alive
 
     def is_key(self, query: str) -> bool:
-        known = self._keys.get(query)
+        known = self._exact_queries.get(query)
         if known is None:
             known = super().is_key(query)
             if known:  # only keys are kept: at most as many entries as the catalogue has keys
-                self._keys[query] = True
+                self._exact_queries[query] = True
         return known
 
     def search(self, query: str, *, limit: int = 10, sized_query: bool = False) -> list[Match]:
@@ -78,7 +78,7 @@ class _KeyedResolver(ItemResolver):
         super().__init__(index)
         self._keyed = index
         self._full = full
-        self._bulk = full._bulk  # noqa: same catalogue, same answers
+        self._bulk = full._bulk  # same catalogue, same answers
         self._chosen: dict[tuple[tuple[str, ...], int], tuple[list[Match], list[Match]]] = {}
 
     def _with_brand(self, matches: list[Match], words: list[str]) -> list[Match]:

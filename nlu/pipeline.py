@@ -9,9 +9,9 @@ from typing import Protocol
 from domain.catalog import Product
 from nlu.catalog_index import CatalogIndex
 from nlu.entities import confirmation, extract_entities, inquiry_kind
+from nlu.fast_path import FastPath, FastRoute
 from nlu.items import ItemResolver
 from nlu.normalize import detect_language, encodable, prepare, tokenize
-from nlu.fast_path import FastPath, FastRoute
 from nlu.splitter import Span, Splitter, protected_names
 from nlu.types import Parse, ParsedItem
 

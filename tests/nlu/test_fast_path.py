@@ -170,7 +170,7 @@ def _item(draw, products):
     product = draw(st.sampled_from(products))
     said = draw(st.sampled_from([a for a in (*product.aliases, product.name.lower()) if a.isascii()]
                                 or [product.name.lower()]))
-    unit = draw(st.sampled_from(_UNIT_SPELLINGS.get(product.unit, [product.unit]) + ["", "ota", "packet"]))
+    unit = draw(st.sampled_from([*_UNIT_SPELLINGS.get(product.unit, [product.unit]), "", "ota", "packet"]))
     quantity = draw(st.sampled_from(["1", "2", "3", "5", "10", "12", "1.5", "24", "50", "ek", "dui"]))
     amount = f"{quantity} {unit}".strip()
     return draw(st.sampled_from([f"{said} {amount}", f"{amount} {said}", said]))
