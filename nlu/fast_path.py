@@ -17,6 +17,7 @@ from typing import Protocol
 
 from nlu.catalog_index import CatalogIndex, Match
 from nlu.items import ItemResolver
+from nlu.shop_words import catalogue_words
 from nlu.splitter import Span, Splitter
 
 # Lower-case letters, digits, spaces, lines, and the marks of lists and decimals.
@@ -39,12 +40,14 @@ class FastRoute:
 
 
 class _KeyedIndex(CatalogIndex):
-    """The catalogue index itself (same arrays), whose search of an exact key is done once."""
+    """The catalogue index itself (same arrays), whose search of an exact key (or of its
+    translation into catalogue words) is done once."""
 
     def __init__(self, index: CatalogIndex) -> None:  # the same index: no super().__init__, which would re-index
         self.__dict__.update(index.__dict__)
         self._exact_queries: dict[str, bool] = {}
         self._found: dict[tuple[str, int, bool], list[Match]] = {}
+        self._translations: set[str] = set()  # keys said in catalogue words (nlu.shop_words)
         self._held: set[int] = set()  # ids of the lists in _found, which keeps them alive
 
     def is_key(self, query: str) -> bool:
@@ -53,6 +56,9 @@ class _KeyedIndex(CatalogIndex):
             known = super().is_key(query)
             if known:  # only keys are kept: at most as many entries as the catalogue has keys
                 self._exact_queries[query] = True
+                translated = catalogue_words(query.split())
+                if translated:  # the resolver searches "tori oil" too when "tori tel" is unsure
+                    self._translations.add(" ".join(translated))
         return known
 
     def search(self, query: str, *, limit: int = 10, sized_query: bool = False) -> list[Match]:
@@ -60,7 +66,7 @@ class _KeyedIndex(CatalogIndex):
         found = self._found.get(ident)
         if found is None:
             found = super().search(query, limit=limit, sized_query=sized_query)
-            if self.is_key(query):
+            if self.is_key(query) or query in self._translations:
                 self._found[ident] = found
                 self._held.add(id(found))
         return found
