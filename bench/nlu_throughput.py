@@ -6,14 +6,15 @@
 The messages: the 16 hand-written shapes below plus --orders order messages generated from the
 catalogue (seeded; different products, aliases, quantities, unit spellings, joiners and filler
 words, so no handful of texts repeats; two items in three name the demo catalogue's everyday
-products, the rest any of the 5,000). Each run parses all of them, in turns, with the fast path
-(nlu/fast_path.py) on and off over the same index, so the ratio of the two is measured under the
-same load. Rules only first (normalisation, splitting, quantities, product matching), then with
-the product's intent model (TF-IDF heads + gated sentence-embedding head) unless --no-intent.
-Printed per mode: the fast path's share of the messages, the medians in messages per CPU-second of
-the whole parse with and without the fast path and their ratio, and the rate on the messages the
-fast path takes alone. --no-embed-cache turns off the embedder's memory of recent messages;
---profile prints pyinstrument's top lines of the whole parse with the fast path (rules only).
+products, the rest any of the 5,000). Each run parses them in batches, in turns, with the fast
+path (nlu/fast_path.py) on and off over the same index, so the ratio of the two is measured under
+the same load. Rules only first (normalisation, splitting, quantities, product matching), then
+with the product's intent model (TF-IDF heads + gated sentence-embedding head) unless --no-intent.
+Printed per mode, for the 16 shapes and the generated orders apart: the fast path's share, the
+medians in messages per CPU-second of the whole parse with and without the fast path and their
+ratio, and the same on the messages the fast path takes alone. --no-embed-cache turns off the
+embedder's memory of recent messages; --profile prints pyinstrument's top lines of the whole
+parse with the fast path (rules only).
 """
 
 from __future__ import annotations
@@ -175,16 +176,19 @@ def main() -> int:
     if args.profile:
         _profile(index, messages, args.seconds)
         return 0
-    _measure("rules only", index, None, messages, args)
+    sets = {"16 shapes": MESSAGES, "generated orders": messages[len(MESSAGES):]}
+    for name, texts in sets.items():
+        _measure(f"rules only, {name}", index, None, texts, args)
     if not args.no_intent:
         from nlu.intent import load_or_train
         classifier = load_or_train()
         if args.no_embed_cache and classifier.embed_head is not None:
             from nlu.embed import SentenceEmbedder
             classifier._embedder = SentenceEmbedder(memory=0)
-        embedded = sum(classifier.embeds(m) for m in messages)
-        print(f"[intent model] messages that need the embedding: {embedded}/{len(messages)}")
-        _measure("intent model", index, classifier, messages, args)
+        for name, texts in sets.items():
+            embedded = sum(classifier.embeds(m) for m in texts)
+            print(f"[intent model, {name}] messages that need the embedding: {embedded}/{len(texts)}")
+            _measure(f"intent model, {name}", index, classifier, texts, args)
     print(f"load average {', '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
     return 0
 
