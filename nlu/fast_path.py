@@ -1,19 +1,19 @@
 """The fast path of the NLU pipeline: typical order messages, with no fuzzy search and no embedding.
 
-A message takes it when it is plain ASCII words, numbers, commas and lines; the product words of
-each item span are a key of the catalogue index, spelt or sounding exactly as said; and, with an
-intent model, its TF-IDF heads agree with a clear margin (IntentClassifier.predict_cheap). Then the
-one costly step of such a parse, the search and brand choice of each span, is looked up once per
+A message takes it when it is plain ASCII words, numbers, commas and lines, and the product words
+of each item span are a key of the catalogue index, spelt or sounding exactly as said. Then the
+costly step of such a parse, the search and brand choice of each span, is looked up once per
 catalogue key and kept with the catalogue; every other step is the full pipeline's own code (the
-same splitter, resolver, lexicon, aliases and units), so the answer is the full pipeline's. A
-message it is unsure of gets None, and the full pipeline parses it.
+same splitter, resolver, lexicon, aliases and units), so the answer is the full pipeline's. The
+intent model is asked as always: its TF-IDF heads answer alone when they agree with a clear margin,
+and only otherwise does it run the sentence embedding. A message it is unsure of gets None, and the
+full pipeline parses it.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Protocol
 
 from nlu.catalog_index import CatalogIndex, Match
 from nlu.items import ItemResolver
@@ -24,19 +24,12 @@ from nlu.splitter import Span, Splitter
 _TYPICAL = re.compile(r"[a-z0-9 ,.()\n-]*")
 
 
-class CheapIntent(Protocol):
-    """What the fast path needs from nlu.intent.IntentClassifier."""
-
-    def predict_cheap(self, text: str) -> tuple[str, float] | None: ...
-
-
 @dataclass(frozen=True, slots=True)
 class FastRoute:
     """What the pipeline parses a typical message with instead of its full steps."""
 
     spans: list[Span]
     resolver: ItemResolver
-    intent: tuple[str, float] | None  # the model's answer; None when there is no model
 
 
 class _KeyedIndex(CatalogIndex):
@@ -106,7 +99,7 @@ class FastPath:
         self._index = _KeyedIndex(index)
         self.resolver = _KeyedResolver(self._index, resolver)
 
-    def route(self, text: str, prepared: str, classifier: object | None) -> FastRoute | None:
+    def route(self, text: str, prepared: str) -> FastRoute | None:
         """How to parse a typical order message (text as given, prepared by normalize.prepare);
         None when the message is not one, or the fast path is unsure of it."""
         if not text.isascii() or not _TYPICAL.fullmatch(prepared):
@@ -114,13 +107,7 @@ class FastPath:
         spans = self.splitter.item_spans(prepared)
         if not spans or not all(self._index.is_key(" ".join(s.words)) for s in spans if s.words):
             return None
-        intent = None
-        if classifier is not None:
-            cheap = getattr(classifier, "predict_cheap", None)
-            intent = cheap(text) if cheap is not None else None
-            if intent is None:
-                return None
-        return FastRoute(spans, self.resolver, intent)
+        return FastRoute(spans, self.resolver)
 
 
-__all__ = ["CheapIntent", "FastPath", "FastRoute"]
+__all__ = ["FastPath", "FastRoute"]

@@ -148,14 +148,6 @@ class IntentClassifier:
             return probs
         return (1.0 - self.embed_weight) * probs + self.embed_weight * self._embed_proba([text])[0]
 
-    def predict_cheap(self, text: str) -> tuple[str, float] | None:
-        """predict(text) when the TF-IDF heads agree and are sure (the gate that skips the
-        embedding), else None."""
-        if not self.heads:
-            return None
-        probs, sure = self._cheap(text)
-        return self._decide(probs) if sure else None
-
     def embeds(self, text: str) -> bool:
         """Whether predicting this message runs the sentence-embedding model."""
         if self.embed_head is None or not self.heads:

@@ -99,8 +99,7 @@ class NluPipeline:
         else:
             items = self._items(fast.resolver, fast.spans)
         entities = extract_entities(prepared, tokens, state.categories)
-        intent, confidence = self._intent(text, prepared, tokens, items, entities,
-                                          fast.intent if fast is not None else None)
+        intent, confidence = self._intent(text, prepared, tokens, items, entities)
         kept = items if intent in ITEM_INTENTS else []
         if intent in INQUIRIES:
             kept = [i for i in kept if i.sku or i.candidates]
@@ -108,12 +107,16 @@ class NluPipeline:
                      confidence=round(confidence, 3), items=kept, entities=entities)
 
     def takes_fast_path(self, text: str) -> bool:
-        """Whether parse(text) takes the fast path (nlu.fast_path)."""
+        """Whether parse(text) takes the fast path (nlu.fast_path) and the intent model, if any,
+        answers from its TF-IDF heads alone (no sentence embedding)."""
         text = encodable(text)
-        return self._route(self._state, text, prepare(text)) is not None
+        if self._route(self._state, text, prepare(text)) is None:
+            return False
+        embeds = getattr(self.classifier, "embeds", None)
+        return not (embeds is not None and embeds(text))
 
     def _route(self, state: _State, text: str, prepared: str) -> FastRoute | None:
-        return state.fast.route(text, prepared, self.classifier) if self.fast_path else None
+        return state.fast.route(text, prepared) if self.fast_path else None
 
     def items(self, prepared: str) -> list[ParsedItem]:
         """Every item a prepared message (normalize.prepare) orders or names, in message order."""
@@ -141,14 +144,11 @@ class NluPipeline:
         return out
 
     def _intent(self, text: str, prepared: str, tokens: list[str], items: list[ParsedItem],
-                entities: dict[str, object], predicted: tuple[str, float] | None = None) -> tuple[str, float]:
+                entities: dict[str, object]) -> tuple[str, float]:
         answer = confirmation(tokens)
         if answer:
             return answer, 0.99
-        if predicted is not None:  # the fast path's: what classifier.predict says of this text
-            label, confidence = predicted
-        else:
-            label, confidence = self.classifier.predict(text) if self.classifier else (OUT_OF_SCOPE, 0.0)
+        label, confidence = self.classifier.predict(text) if self.classifier else (OUT_OF_SCOPE, 0.0)
         # An amount and a way of paying ("२०० नगद", "5000 esewa bata") make a payment claim unless the
         # model is sure of something else ("esewa bata 5000 tirna baki cha?" stays a balance question).
         if entities.keys() >= PAYMENT_EVIDENCE and (label == OUT_OF_SCOPE or confidence < SURE_OTHERWISE):

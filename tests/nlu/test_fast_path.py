@@ -84,42 +84,29 @@ def test_what_is_not_a_typical_order_falls_through(demo_pair, text):
 
 
 class _Model:
-    """An intent model whose TF-IDF heads are sure only of some messages."""
+    """An intent model whose TF-IDF heads are sure of a message or not (then it would embed it)."""
 
     def __init__(self, sure: bool) -> None:
         self.sure = sure
-        self.calls: list[str] = []
+        self.calls = 0
 
     def predict(self, text: str) -> tuple[str, float]:
-        self.calls.append("predict")
+        self.calls += 1
         return "order", 0.6
 
-    def predict_cheap(self, text: str) -> tuple[str, float] | None:
-        self.calls.append("cheap")
-        return ("order", 0.6) if self.sure else None
+    def embeds(self, text: str) -> bool:
+        return not self.sure
 
 
-def test_the_fast_path_takes_the_intent_only_from_sure_cheap_heads(demo_products):
+@pytest.mark.parametrize("sure", [True, False])
+def test_the_intent_model_is_asked_once_and_only_sure_heads_count_as_fast(demo_products, sure):
     text = "wai wai 2 carton"
-    unsure = _Model(sure=False)
-    fast, full = _pair(demo_products, unsure)
-    assert not fast.takes_fast_path(text)
-    assert fast.parse(text) == full.parse(text)
-    sure = _Model(sure=True)
-    fast, full = _pair(demo_products, sure)
-    assert fast.takes_fast_path(text)
-    sure.calls.clear()
-    assert fast.parse(text) == full.parse(text)
-    assert sure.calls == ["cheap", "predict"]  # the fast pipeline's one call, then the full one's
-
-
-def test_a_model_without_cheap_heads_never_takes_the_fast_path(demo_products):
-    class Plain:
-        def predict(self, text: str) -> tuple[str, float]:
-            return "order", 0.9
-
-    fast, _ = _pair(demo_products, Plain())
-    assert not fast.takes_fast_path("wai wai 2 carton")
+    model = _Model(sure)
+    fast, full = _pair(demo_products, model)
+    assert fast.takes_fast_path(text) is sure
+    answer = fast.parse(text)
+    assert model.calls == 1
+    assert answer == full.parse(text)
 
 
 def test_the_product_intent_model_answers_alike(demo_products):
