@@ -503,6 +503,12 @@ class CatalogIndex:
                     best[p] = Match(p, max(0.0, m.score - _UNEXPLAINED_PENALTY * missing), m.sized_key)
         return sorted(best.values(), key=lambda m: -m.score)[:limit]
 
+    def is_key(self, query: str) -> bool:
+        """Whether search(query) is settled by a key spelt or sounding exactly as the query."""
+        query = " ".join(query.split())
+        joined = key_skeleton(query).replace(" ", "")
+        return bool(query) and any(self._exact(seg, query, joined) for seg in self._segments())
+
     def _exact(self, seg: _Segment, query: str, joined: str) -> dict[int, float]:
         """Keys of seg spelt as the query (100) or sounding as it (_SKELETON_EXACT), with a live owner."""
         scored: dict[int, float] = {}

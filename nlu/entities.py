@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from nlu.lexicon import (
     AFFIRM_WORDS,
@@ -25,11 +26,15 @@ _METHODS = {
 }
 _METHOD_RES = {m: re.compile("|".join(rf"(?<!\w){re.escape(w)}(?!\w)" for w in words))
                for m, words in _METHODS.items()}
+_METHOD_WORDS = tuple(w for words in _METHODS.values() for w in words)
 _CURRENCY = r"(?:rs\.?|npr\.?|nrs\.?|रु\.?|रू\.?|₹|inr)"
 _NUMBER = r"(\d{1,3}(?:,\d{2,3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 _AMOUNT_WITH_CURRENCY = re.compile(rf"{_CURRENCY}\s*{_NUMBER}|{_NUMBER}\s*(?:{_CURRENCY}|rupees?|rupaiya\w*|रुपैयाँ)")
 _ANY_NUMBER = re.compile(rf"(?<![#\d])(?<![^\W\d_]){_NUMBER}(?!\s*(?:kg|g|gm|l|ltr|ml|%)\b)")
 _ORDER_REF = re.compile(r"#\s*(\d{3,8})\b|(?:order|ordr|odr|अर्डर)\s*(?:no\.?|number|num|id|#)?\s*[:#]?\s*(\d{3,8})\b")
+# What each pattern needs somewhere in the text: most messages hold none of it, and skip the pattern.
+_ORDER_MARKS = ("#", "order", "ordr", "odr", "अर्डर")
+_CURRENCY_MARKS = ("rs", "npr", "nrs", "inr", "रु", "रू", "₹", "rupee", "rupaiya", "रुपैयाँ")
 _CATEGORY_WORDS = {
     "noodles": "noodles chauchau chowmein noodle", "biscuits": "biscuit biscuits biskut cookies",
     "oil": "oil tel", "pulses": "dal daal pulses lentils", "rice": "rice chamal chawal",
@@ -47,7 +52,7 @@ def extract_entities(prepared: str, tokens: list[str], categories: Iterable[str]
     method = payment_method(prepared)
     if method:
         entities["method"] = method
-    refs = [a or b for a, b in _ORDER_REF.findall(prepared)]
+    refs = [a or b for a, b in _ORDER_REF.findall(prepared)] if any(m in prepared for m in _ORDER_MARKS) else []
     if refs:
         entities["order_ref"] = refs[0]
     amount = payment_amount(prepared, exclude=set(refs))
@@ -60,12 +65,15 @@ def extract_entities(prepared: str, tokens: list[str], categories: Iterable[str]
 
 
 def payment_method(prepared: str) -> str | None:
+    if not any(w in prepared for w in _METHOD_WORDS):  # most messages: no pattern can match
+        return None
     return next((method for method, pattern in _METHOD_RES.items() if pattern.search(prepared)), None)
 
 
 def payment_amount(prepared: str, exclude: set[str] | None = None) -> float | None:
     """A sum of money: one marked with Rs/रु first, else the largest plain number (not a ref)."""
-    marked = [a or b for a, b in _AMOUNT_WITH_CURRENCY.findall(prepared)]
+    marked = [a or b for a, b in _AMOUNT_WITH_CURRENCY.findall(prepared)] \
+        if any(m in prepared for m in _CURRENCY_MARKS) else []
     found = marked or [n for n in _ANY_NUMBER.findall(prepared) if n not in (exclude or set())]
     values = [float(n.replace(",", "")) for n in found]
     values = [v for v in values if v >= 10]
@@ -73,12 +81,18 @@ def payment_amount(prepared: str, exclude: set[str] | None = None) -> float | No
 
 
 def category_of(tokens: list[str], categories: Iterable[str] = ()) -> str | None:
-    known = {c.lower() for c in categories}
+    known = _lowered(categories) if isinstance(categories, frozenset) else {c.lower() for c in categories}
     words = set(tokens)
     for category, synonyms in _CATEGORY_SETS.items():
         if (not known or category in known) and words & synonyms:
             return category
     return next((c for c in known if c in words), None)
+
+
+@lru_cache(maxsize=8)
+def _lowered(categories: frozenset[str]) -> set[str]:
+    """A catalogue's categories in lower case (the pipeline passes the same set for every message)."""
+    return {c.lower() for c in categories}
 
 
 def confirmation(tokens: list[str]) -> str | None:

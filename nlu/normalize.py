@@ -191,9 +191,10 @@ def _cues(words: list[str], vocabulary: tuple[frozenset[str], frozenset[str]],
     return hindi, nepali
 
 
-def guess_language(text: str) -> LanguageGuess:
-    """The language and script of a message, and whether the guess is safe to answer in."""
-    prepared = prepare(text)
+def guess_language(text: str, prepared: str | None = None) -> LanguageGuess:
+    """The language and script of a message, and whether the guess is safe to answer in
+    (`prepared`: prepare(text), when the caller has it)."""
+    prepared = prepare(text) if prepared is None else prepared
     tokens = _TOKEN_RE.findall(prepared)
     deva = len(_DEVA_RE.findall(prepared))
     if deva and deva >= len(_LATIN_RE.findall(prepared)) / 2:
@@ -211,9 +212,9 @@ def guess_language(text: str) -> LanguageGuess:
     return LanguageGuess("ne", nepali - hindi >= _CONFIDENT_LEAD and nepali >= english)
 
 
-def detect_language(text: str) -> str:
+def detect_language(text: str, prepared: str | None = None) -> str:
     """"en", "ne" (Roman Nepali), "ne-deva", "hi" (Roman Hindi) or "hi-deva"; Nepali when the cues tie."""
-    return guess_language(text).language
+    return guess_language(text, prepared).language
 
 
 # --- phonetic key ---------------------------------------------------------------------------

@@ -42,6 +42,8 @@ _BEFORE_UNIT: dict[str, float] = {
 MULTIPLIERS = {"hundred": 100, "saya": 100, "sau": 100, "सय": 100, "सौ": 100,
                "thousand": 1000, "hajar": 1000, "hazar": 1000, "हजार": 1000}
 
+_NUMBER_WORDS = frozenset(_PLAIN) | frozenset(_BEFORE_UNIT)
+
 _NUMERAL = re.compile(r"^\d+(?:\.\d+)?$|^\d+/\d+$")
 
 
@@ -72,6 +74,8 @@ def format_number(value: float) -> str:
 
 def replace_number_words(tokens: list[str], is_unit: Callable[[str], bool]) -> list[str]:
     """Turn number words into numerals, combining "dui saya" -> 200, "ek hajar paanch saya" -> 1500."""
+    if _NUMBER_WORDS.isdisjoint(tokens):
+        return tokens  # most messages: nothing to turn
     out: list[str] = []
     total = 0.0
     pending: float | None = None  # value being built from consecutive number words

@@ -9,10 +9,10 @@ from typing import Protocol
 from domain.catalog import Product
 from nlu.catalog_index import CatalogIndex
 from nlu.entities import confirmation, extract_entities, inquiry_kind
+from nlu.fast_path import FastPath, FastRoute
 from nlu.items import ItemResolver
 from nlu.normalize import detect_language, encodable, prepare, tokenize
-from nlu.packs import without_price_points
-from nlu.splitter import Splitter, protected_names
+from nlu.splitter import Span, Splitter, protected_names
 from nlu.types import Parse, ParsedItem
 
 ORDER = "order"
@@ -39,6 +39,7 @@ class _State:
     resolver: ItemResolver
     categories: frozenset[str]
     protected: frozenset[str]  # names the splitter keeps whole (see splitter.protected_names)
+    fast: FastPath
 
 
 class IntentPredictor(Protocol):
@@ -49,9 +50,10 @@ class IntentPredictor(Protocol):
 
 class NluPipeline:
     def __init__(self, classifier: IntentPredictor | None, index: CatalogIndex, *,
-                 threshold: float = 0.5) -> None:
+                 threshold: float = 0.5, fast_path: bool = True) -> None:
         self.classifier = classifier
         self.threshold = threshold
+        self.fast_path = fast_path  # typical order messages skip the fuzzy search (nlu.fast_path)
         self._install(index)
 
     def update_catalog(self, products: Iterable[Product]) -> None:
@@ -78,7 +80,8 @@ class NluPipeline:
         if previous is not None and added is not None:
             protected, categories = protected | previous.protected, categories | previous.categories
         splitter = Splitter(index.units, index.phrases, protected)
-        self._state = _State(index, splitter, ItemResolver(index), categories, protected)
+        resolver = ItemResolver(index)
+        self._state = _State(index, splitter, resolver, categories, protected, FastPath(index, splitter, resolver))
 
     @property
     def index(self) -> CatalogIndex:
@@ -88,32 +91,49 @@ class NluPipeline:
         state = self._state
         text = encodable(text)  # spaCy hashes words as UTF-8
         prepared = prepare(text)
+        fast = self._route(state, text, prepared)
         tokens = tokenize(prepared, state.splitter.is_unit)
         normalized = " ".join(tokens)
-        items = self._items(state, prepared)
+        if fast is None:
+            items = self._items(state.resolver, state.splitter.item_spans(prepared))
+        else:
+            items = self._items(fast.resolver, fast.spans)
         entities = extract_entities(prepared, tokens, state.categories)
         intent, confidence = self._intent(text, prepared, tokens, items, entities)
         kept = items if intent in ITEM_INTENTS else []
         if intent in INQUIRIES:
             kept = [i for i in kept if i.sku or i.candidates]
-        return Parse(text=text, normalized=normalized, language=detect_language(text), intent=intent,
+        return Parse(text=text, normalized=normalized, language=detect_language(text, prepared), intent=intent,
                      confidence=round(confidence, 3), items=kept, entities=entities)
+
+    def takes_fast_path(self, text: str) -> bool:
+        """Whether parse(text) takes the fast path (nlu.fast_path) and the intent model, if any,
+        answers from its TF-IDF heads alone (no sentence embedding)."""
+        text = encodable(text)
+        if self._route(self._state, text, prepare(text)) is None:
+            return False
+        embeds = getattr(self.classifier, "embeds", None)
+        return not (embeds is not None and embeds(text))
+
+    def _route(self, state: _State, text: str, prepared: str) -> FastRoute | None:
+        return state.fast.route(text, prepared) if self.fast_path else None
 
     def items(self, prepared: str) -> list[ParsedItem]:
         """Every item a prepared message (normalize.prepare) orders or names, in message order."""
-        return self._items(self._state, prepared)
+        state = self._state
+        return self._items(state.resolver, state.splitter.item_spans(prepared))
 
     def items_among(self, prepared: str, products: Iterable[Product]) -> list[ParsedItem]:
         """The items a prepared message names among a few products only (an order's own lines)."""
         return NluPipeline(None, CatalogIndex(products, self.index.units)).items(prepared)
 
     @staticmethod
-    def _items(state: _State, prepared: str) -> list[ParsedItem]:
+    def _items(resolver: ItemResolver, spans: list[Span]) -> list[ParsedItem]:
         out: list[ParsedItem] = []
-        for span in state.splitter.split(without_price_points(prepared)):
+        for span in spans:
             if not span.words:
                 continue
-            item = state.resolver.resolve(span)
+            item = resolver.resolve(span)
             if item is None:
                 continue
             if not span.amounts and (item.score < NAMED_ITEM or not (item.sku or item.ambiguous)):

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from nlu.edits import is_also
 from nlu.lexicon import CONNECTORS, NEGATIONS, NOT_PRODUCT, SEPARATOR_WORDS, STOPWORDS, strip_suffix
 from nlu.normalize import tokenize
+from nlu.packs import without_price_points
 from nlu.quantities import Amount, find_amounts
 from nlu.units import UnitTable
 
@@ -46,16 +47,23 @@ class Splitter:
         self._protect = re.compile(
             "|".join(r"\b" + r"\s*(?:and|&|\+)?\s*".join(map(re.escape, _content(p))) + r"\b"
                      for p in joined)) if joined else None
+        # Every name the pattern finds has its longest word in the line: most lines have none.
+        longest = [max(_content(p), key=len, default="") for p in joined]
+        self._protect_words = tuple(sorted(set(longest))) if all(longest) else ("",)
 
     def is_unit(self, word: str) -> bool:
         return self.units.lookup(word) is not None
+
+    def item_spans(self, prepared: str) -> list[Span]:
+        """The spans the pipeline resolves into items: split() of the text without price points."""
+        return self.split(without_price_points(prepared))
 
     def split(self, prepared: str) -> list[Span]:
         """Item spans of a prepared message (see normalize.prepare), in order."""
         spans: list[Span] = []
         for line in prepared.split("\n"):
             line = _LIST_MARKER.sub(" ", line)
-            if self._protect is not None:
+            if self._protect is not None and any(w in line for w in self._protect_words):
                 line = self._protect.sub(lambda m: _GLUE.join(m.group(0).split()), line)
             parts = [self._span(p) for p in _SEPARATORS.split(line)]
             spans.extend(_merge_bare_amounts([s for s in parts if s is not None]))
