@@ -91,7 +91,9 @@ def main(argv: list[str] | None = None) -> int:
         "threshold": threshold, "train_seconds": round(train_seconds, 1),
         "train_cpu_seconds": round(train_cpu, 1), "load_average": round(os.getloadavg()[0], 1),
         "val_in_scope_accuracy": round(val[0], 4), "val_oos_recall": round(val[1], 4),
-        "test_in_scope_accuracy": round(in_scope, 4), "test_oos_recall": round(oos_recall, 4),
+        "test_in_scope_accuracy": round(in_scope, 4),
+        "test_in_scope_accuracy_no_threshold": round(at_threshold(*test_scores, 0.0)[0], 4),
+        "test_oos_recall": round(oos_recall, 4),
         "test_mcc": round(float(mcc), 4), "predict_many_us_per_message": round(per_message_us, 1),
     }
     if args.val_threshold:

@@ -172,3 +172,15 @@ def test_devanagari_messages_are_left_to_the_tfidf_heads(product, monkeypatch):
     for text in ("मेरो हिसाब कति भयो", "अस्दफ ग्हज", "चिनी २ केजी"):
         assert not product.embeds(text)
         product.predict(text)
+
+
+@given(st.lists(st.floats(0.5, 0.99), min_size=3, max_size=30), st.lists(st.floats(0.0, 0.45), min_size=3, max_size=30))
+@settings(max_examples=30, deadline=None)
+def test_threshold_rule_separates_what_the_folds_separate(sure, unsure):
+    # held-out answers right and sure, out-of-scope ones unsure: a threshold between them is perfect
+    gold = np.array(["a", "b", "c"] * len(sure) + ["out_of_scope"] * len(unsure))
+    best = np.array(["a", "b", "c"] * len(sure) + ["a"] * len(unsure))
+    conf = np.array(sure * 3 + unsure)
+    threshold, report = intent_mod.pick_threshold(gold, best, conf, "out_of_scope")
+    assert max(unsure) < threshold <= min(sure)
+    assert report["mcc"] == 1.0 and report["oos_recall"] == 1.0 and report["in_scope_accuracy"] == 1.0
