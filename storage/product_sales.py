@@ -47,14 +47,15 @@ def _day_start(day: date, zone: tzinfo) -> datetime:
 
 async def final_days(conn: asyncpg.Connection, start: datetime, end: datetime, split: datetime,
                      zone: tzinfo) -> list[date]:
-    """Local days wholly inside [start, end), not straddling `split`, whose roll-up is final (written
-    after the day ended, with every figure the dashboard reads)."""
+    """Local days wholly inside [start, end), not straddling `split`, whose roll-up is final: written
+    after the day ended, with every figure the dashboard reads, and none of the day's orders open then
+    (an open order's day is read from the orders until the daily job finds it settled)."""
     first = start.astimezone(zone).date() + timedelta(days=1)
     last = end.astimezone(zone).date() - timedelta(days=1)
     if first > last:
         return []
     rows = await conn.fetch("SELECT day, updated_at FROM analytics_daily WHERE day BETWEEN $1 AND $2"
-                            " AND open IS NOT NULL ORDER BY day", first, last)  # open: see migration 0105
+                            " AND open = 0 ORDER BY day", first, last)  # open: see migration 0105
     split_day = split.astimezone(zone).date()
     straddled = split_day if _day_start(split_day, zone) != split else None
     return [r["day"] for r in rows

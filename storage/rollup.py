@@ -61,6 +61,23 @@ def local_day(now: datetime, zone: tzinfo) -> date:
     return now.astimezone(zone).date()
 
 
+UNSETTLED_SQL = """
+SELECT d::date AS day FROM generate_series($1::date, $2::date, interval '1 day') d
+LEFT JOIN analytics_daily a ON a.day = d::date
+WHERE a.day IS NULL OR a.open IS NULL OR a.open > 0 ORDER BY 1
+"""
+
+
+async def unsettled_days(conn: asyncpg.Connection, before: date, zone: tzinfo) -> list[date]:
+    """Local days before `before`, from the first order's on, whose roll-up may still change: never
+    written, written without the open count, or with orders still open then."""
+    first = await conn.fetchval("SELECT min(created_at) FROM orders WHERE confirmed_at IS NOT NULL")
+    if first is None or local_day(first, zone) >= before:
+        return []
+    rows = await conn.fetch(UNSETTLED_SQL, local_day(first, zone), before - timedelta(days=1))
+    return [r["day"] for r in rows]
+
+
 async def roll_up_day(conn: asyncpg.Connection, day: date, now: datetime, zone: tzinfo) -> None:
     """Rewrite the roll-up rows of one local day in `zone` (call in a transaction)."""
     start, end = day_bounds(day, zone)

@@ -14,13 +14,13 @@ from hypothesis import strategies as st
 from bot.runtime import Runtime
 from domain.dashboard import period_ending
 from domain.formatting import zone_named
-from domain.orders import OrderStatus
+from domain.orders import LIVE, OrderStatus
 from services import UnitOfWork
 from services.ops import stats
 from storage.analytics import Analytics
 from storage.clock import FakeClock
 from storage.product_sales import final_days
-from storage.rollup import local_day, roll_up_day
+from storage.rollup import local_day, roll_up_day, unsettled_days
 from tests.ops.conftest import seed_ops_data
 
 KATHMANDU = zone_named("Asia/Kathmandu")
@@ -115,7 +115,11 @@ async def test_rolled_up_days_give_the_figures_of_the_order_tables(runtime: Runt
                 async with conn.transaction():
                     await roll_up_day(conn, local_day(NOW, KATHMANDU) - timedelta(days=back), NOW, KATHMANDU)
             week = periods[1]
-            assert len(await final_days(conn, week.start, week.end, week.start, week.zone)) == 6
+            open_days = {local_day(NOW - timedelta(minutes=o["minutes_back"], seconds=1), KATHMANDU)
+                         for o in orders if o["confirmed"] and o["status"] in LIVE}
+            whole = [local_day(week.start, KATHMANDU) + timedelta(days=n) for n in range(1, 7)]
+            assert await final_days(conn, week.start, week.end, week.start, week.zone) == [
+                d for d in whole if d not in open_days]
         assert await _figures(runtime, periods) == live, orders
 
 
@@ -126,3 +130,33 @@ async def test_a_day_rolled_up_before_it_ended_is_read_from_the_orders(runtime: 
     async with runtime.pool.acquire() as conn, conn.transaction():
         await roll_up_day(conn, local_day(early, KATHMANDU), early, KATHMANDU)
         assert await final_days(conn, week.start, week.end, week.start, week.zone) == []
+
+
+async def test_a_day_with_open_orders_follows_them_until_they_end(runtime: Runtime) -> None:
+    """Rolled up while one of its orders was open, a day is read from the orders, so the order's later
+    delivery shows at once; the daily job rolls it up again and only then is it read from the roll-up."""
+    await seed_ops_data(runtime)
+    week = period_ending(NOW, "7d", timedelta(days=7), KATHMANDU)
+    day = local_day(NOW, KATHMANDU) - timedelta(days=3)
+    async with runtime.pool.acquire() as conn:
+        await conn.execute("TRUNCATE analytics_daily, orders CASCADE")
+        retailer = await conn.fetchval("SELECT user_id FROM retailers ORDER BY user_id LIMIT 1")
+        vendors = [r["user_id"] for r in await conn.fetch("SELECT user_id FROM vendors ORDER BY user_id")]
+        order = {"minutes_back": 3 * 1440, "status": "PENDING_VENDOR", "confirmed": True, "total": 50_000,
+                 "vendor": 0, "accepted": False, "delivered_after": None, "reason": None, "offer": None}
+        await _insert(conn, [order], retailer, vendors)
+        assert local_day(NOW - timedelta(days=3, seconds=1), KATHMANDU) == day
+        async with conn.transaction():
+            assert day in await unsettled_days(conn, local_day(NOW, KATHMANDU), KATHMANDU)
+            await roll_up_day(conn, day, NOW, KATHMANDU)
+        assert day not in await final_days(conn, week.start, week.end, week.start, week.zone)
+        await conn.execute("UPDATE orders SET status = 'DELIVERED', delivered_at = confirmed_at + interval '1 hour'")
+    delivered = await _figures(runtime, [week])
+    assert delivered[0][0]["summary"]["delivered"] == 1, delivered
+    async with runtime.pool.acquire() as conn:
+        async with conn.transaction():
+            assert day in await unsettled_days(conn, local_day(NOW, KATHMANDU), KATHMANDU)
+            await roll_up_day(conn, day, NOW, KATHMANDU)
+        assert day in await final_days(conn, week.start, week.end, week.start, week.zone)
+        assert day not in await unsettled_days(conn, local_day(NOW, KATHMANDU), KATHMANDU)
+    assert await _figures(runtime, [week]) == delivered
