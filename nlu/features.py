@@ -22,6 +22,7 @@ from scipy import sparse
 _REPEATS = re.compile(r"(\D)\1{2,}")  # "hiiii" -> "hii", "okkk" -> "okk"
 _DIGIT_LETTER = re.compile(r"(?<=\d)(?=[^\d\s.,])|(?<=[^\d\s.,])(?=\d)")  # "2kg" -> "2 kg"
 _DIGITS = str.maketrans({chr(z + d): "0" for z in (0x30, 0x660, 0x6F0, 0x966, 0x9E6) for d in range(10)})
+_NUMBER = re.compile(r"0+(?:[.,]0+)*")  # after _DIGITS: "1,000.50" and "7" are both "0"
 _TOKENIZER = None
 
 
@@ -33,8 +34,9 @@ def _tokenizer():  # one shared blank multi-language tokenizer; nothing is downl
 
 
 def normalise(text: str) -> str:
-    """Lower-case, unify Unicode forms, map every digit (Devanagari too) to '0', split '2kg'."""
-    text = unicodedata.normalize("NFKC", text).lower().translate(_DIGITS)
+    """Lower-case, unify Unicode forms, map every number (Devanagari digits too) to '0', split '2kg'.
+    Which number a message holds, or how long it is, says nothing of what the message wants."""
+    text = _NUMBER.sub("0", unicodedata.normalize("NFKC", text).lower().translate(_DIGITS))
     return _REPEATS.sub(r"\1\1", _DIGIT_LETTER.sub(" ", text))
 
 

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from nlu.features import normalise
 from nlu.intent import IntentClassifier, load_or_train, train
 from nlu.rasa_data import load_nlu_files
 
@@ -168,3 +174,26 @@ def test_embed_learner_without_its_packages_says_what_to_install(monkeypatch):
     with pytest.raises(ImportError, match="pip install"):
         train(examples, learner="svm+embed")
     assert train(examples, learner="svm").predict("hello")[0] == "greeting"  # other learners unaffected
+
+
+
+@functools.cache
+def _embedder() -> Any:
+    from nlu.embed import SentenceEmbedder
+
+    return SentenceEmbedder()
+
+
+@given(st.integers(0, 10**9), st.integers(0, 10**9))
+@settings(max_examples=20, deadline=None)
+def test_which_number_a_message_names_does_not_move_its_intent(a: int, b: int) -> None:
+    """An order number's or an amount's digits say nothing of the intent: `accept 1002` and
+    `accept 987654` are read alike, so a refusal cannot tell an existing order from a missing one."""
+    try:
+        embedder = _embedder()
+    except ImportError:
+        pytest.skip("the embedding model's packages are not installed")
+    texts = [f"accept {a}", f"accept {b}", f"paid rs {a:,} by esewa for {b}", f"paid rs {b}.50 by esewa for {a}"]
+    vectors = embedder.encode(texts)
+    assert np.array_equal(vectors[0], vectors[1]) and np.array_equal(vectors[2], vectors[3])
+    assert normalise(texts[0]) == normalise(texts[1]) and normalise(texts[2]) == normalise(texts[3])

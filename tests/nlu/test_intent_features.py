@@ -23,7 +23,7 @@ from nlu.intent_mlp import MlpOptions, fit_mlp, softmax
         ("Chini 2KG", "chini 0 kg"),
         ("चिनी २ केजी", "चिनी 0 केजी"),
         ("okkkk 👍👍", "okk 👍👍"),
-        ("5000 pathaye", "0000 pathaye"),
+        ("5000 pathaye", "0 pathaye"), ("rs 1,000.50 ra 7", "rs 0 ra 0"),
     ],
 )
 def test_normalise(raw, expected):
