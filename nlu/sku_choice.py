@@ -10,7 +10,6 @@ is soap). Variants left out tie, and the tie goes to the best seller (items.py).
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -19,6 +18,7 @@ from rapidfuzz import fuzz
 from nlu.catalog_index import CatalogIndex, Match
 from nlu.lexicon import CONNECTORS
 from nlu.normalize import prepare
+from nlu.per_catalogue import PerCatalogue
 from nlu.shop_words import SHOP_WORDS
 
 BRAND_SIMILAR = 80.0  # a said word this alike to a brand word (or with the same skeleton) names it
@@ -151,16 +151,8 @@ def _consonants(word: str) -> str:
     return "".join(ch for ch in word if ch not in "aeiouy")
 
 
-_FAMILIES: weakref.WeakKeyDictionary[CatalogIndex, BrandFamilies] = weakref.WeakKeyDictionary()
-
-
-def families_for(index: CatalogIndex) -> BrandFamilies:
-    """The index's brand families, built once per catalogue (again after a rebuild)."""
-    known = _FAMILIES.get(index)
-    if known is None or known.fingerprint != index.fingerprint:
-        known = BrandFamilies(index)
-        _FAMILIES[index] = known
-    return known
+families_for = PerCatalogue(BrandFamilies)
+"""The index's brand families, built once per catalogue (again after a rebuild)."""
 
 
 def brand_matches(index: CatalogIndex, words: list[str]) -> list[Match] | None:

@@ -8,10 +8,10 @@ names: the line's sales decide between lines, a SKU's own sales between the pack
 from __future__ import annotations
 
 import re
-import weakref
 
 from nlu.catalog_index import CatalogIndex
 from nlu.normalize import prepare
+from nlu.per_catalogue import PerCatalogue
 
 _PROMO = re.compile(r"\([^)]*\)")
 
@@ -53,16 +53,8 @@ class Lines:
         return words
 
 
-_LINES: weakref.WeakKeyDictionary[CatalogIndex, Lines] = weakref.WeakKeyDictionary()
-
-
-def lines_for(index: CatalogIndex) -> Lines:
-    """The index's lines, built once per catalogue (again after a rebuild)."""
-    known = _LINES.get(index)
-    if known is None or known.fingerprint != index.fingerprint:
-        known = Lines(index)
-        _LINES[index] = known
-    return known
+lines_for = PerCatalogue(Lines)
+"""The index's lines, built once per catalogue (again after a rebuild)."""
 
 
 __all__ = ["Lines", "lines_for"]
