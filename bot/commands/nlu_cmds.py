@@ -8,6 +8,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+import asyncpg
+
 from domain.catalog import Product
 from storage.db import connect
 from storage.repos.products import ProductRepository
@@ -20,6 +22,9 @@ def load_db_products() -> list[Product]:
         conn = await connect(os.environ["DATABASE_URL"])
         try:
             return await ProductRepository(conn).all()
+        except asyncpg.UndefinedTableError:
+            raise SystemExit("this database has no catalogue yet: run `khaacho db migrate` and `khaacho catalog"
+                             " import FILE.csv` (or `khaacho seed --demo`), or pass --catalog FILE.csv") from None
         finally:
             await conn.close()
 

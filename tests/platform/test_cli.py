@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import pytest
@@ -72,3 +73,21 @@ def test_chat_reads_piped_stdin_through_the_pipeline() -> None:
     assert result.returncode == 0, result.stderr
     assert "bot> Namaste Chat Pasal" in result.stdout
     assert "Here is what I can do" in result.stdout
+
+
+def test_parse_on_a_database_without_a_catalogue_says_what_to_do() -> None:
+    """A fresh, unmigrated database: one line naming the commands to run, not a traceback."""
+    import asyncio
+    import uuid
+
+    name = f"khaacho_test_empty_{uuid.uuid4().hex[:8]}"
+    asyncio.run(fetch(f"CREATE DATABASE {name}"))
+    try:
+        url = urlunsplit(urlsplit(os.environ["DATABASE_URL"])._replace(path=f"/{name}"))  # a socket URL too
+        result = subprocess.run([sys.executable, "-m", "bot.cli", "parse", "--no-intent", "2 kg chini"], cwd=ROOT,
+                                text=True, capture_output=True, timeout=120,
+                                env={**os.environ, "DATABASE_URL": url})
+    finally:
+        asyncio.run(fetch(f"DROP DATABASE {name}"))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr and "khaacho db migrate" in result.stderr
