@@ -27,14 +27,19 @@ _METHODS = {
 _METHOD_RES = {m: re.compile("|".join(rf"(?<!\w){re.escape(w)}(?!\w)" for w in words))
                for m, words in _METHODS.items()}
 _METHOD_WORDS = tuple(w for words in _METHODS.values() for w in words)
-_CURRENCY = r"(?:rs\.?|npr\.?|nrs\.?|रु\.?|रू\.?|₹|inr)"
+_CURRENCY_SIGNS = ("rs", "npr", "nrs", "रु", "रू", "₹", "inr")  # each may end in a dot
+_RUPEE_WORDS = ("rupee", "rupaiya", "रुपैयाँ")  # and their endings: rupees, rupaiyaa
+_CURRENCY = "(?:" + "|".join(rf"{re.escape(w)}\.?" for w in _CURRENCY_SIGNS) + ")"
 _NUMBER = r"(\d{1,3}(?:,\d{2,3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
-_AMOUNT_WITH_CURRENCY = re.compile(rf"{_CURRENCY}\s*{_NUMBER}|{_NUMBER}\s*(?:{_CURRENCY}|rupees?|rupaiya\w*|रुपैयाँ)")
+_AMOUNT_WITH_CURRENCY = re.compile(
+    rf"{_CURRENCY}\s*{_NUMBER}|{_NUMBER}\s*(?:{_CURRENCY}|" + "|".join(rf"{w}\w*" for w in _RUPEE_WORDS) + ")")
 _ANY_NUMBER = re.compile(rf"(?<![#\d])(?<![^\W\d_]){_NUMBER}(?!\s*(?:kg|g|gm|l|ltr|ml|%)\b)")
-_ORDER_REF = re.compile(r"#\s*(\d{3,8})\b|(?:order|ordr|odr|अर्डर)\s*(?:no\.?|number|num|id|#)?\s*[:#]?\s*(\d{3,8})\b")
+_ORDER_WORDS = ("order", "ordr", "odr", "अर्डर")
+_ORDER_REF = re.compile(r"#\s*(\d{3,8})\b|(?:" + "|".join(_ORDER_WORDS)
+                        + r")\s*(?:no\.?|number|num|id|#)?\s*[:#]?\s*(\d{3,8})\b")
 # What each pattern needs somewhere in the text: most messages hold none of it, and skip the pattern.
-_ORDER_MARKS = ("#", "order", "ordr", "odr", "अर्डर")
-_CURRENCY_MARKS = ("rs", "npr", "nrs", "inr", "रु", "रू", "₹", "rupee", "rupaiya", "रुपैयाँ")
+_ORDER_MARKS = ("#", *_ORDER_WORDS)
+_CURRENCY_MARKS = (*_CURRENCY_SIGNS, *_RUPEE_WORDS)
 _CATEGORY_WORDS = {
     "noodles": "noodles chauchau chowmein noodle", "biscuits": "biscuit biscuits biskut cookies",
     "oil": "oil tel", "pulses": "dal daal pulses lentils", "rice": "rice chamal chawal",
