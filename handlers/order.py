@@ -52,6 +52,10 @@ NO = re.compile(r"^\s*(?:no|n|nope|hoina|pardaina|chaidaina|cancel|nai|nahi|❌|
 
 
 def is_yes(turn: Turn) -> bool:
+    """YES, or the intent model's "affirm" on a message without items, unless it is the exact EDIT
+    word (the Edit button's title): the word is certain, the intent a guess."""
+    if is_edit(turn):
+        return False
     return bool(YES.match(turn.text)) or (not turn.parse.items and turn.parse.intent == "affirm")
 
 

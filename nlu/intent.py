@@ -50,7 +50,7 @@ from nlu.rasa_data import load_nlu_files
 
 log = logging.getLogger(__name__)
 
-CODE_VERSION = "intent-9"  # bump when features or training change, so cached models are retrained
+CODE_VERSION = "intent-10"  # bump when features or training change, so cached models are retrained
 OOS_LABEL = "out_of_scope"
 DEFAULT_THRESHOLD = 0.3  # only when there are too few intents to hide some in cross-validation
 REPO = Path(__file__).resolve().parents[1]
