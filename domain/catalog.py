@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from domain.money import PRICE_MAX
+
 SELLING_UNITS = frozenset({
     "kg", "g", "l", "ml", "piece", "packet", "bottle", "can", "box", "crate", "carton", "sack", "dozen",
     "jar", "tube", "bar", "pouch", "bag",
@@ -58,6 +60,8 @@ def product_from_row(row: dict[str, str | None]) -> Product:
         raise CatalogRowError(f"price {row.get('price')!r} is not a number") from exc
     if not price.is_finite() or price < 0:
         raise CatalogRowError(f"price {row.get('price')!r} must be zero or more")
+    if price > PRICE_MAX:
+        raise CatalogRowError(f"price {row.get('price')!r} is more than {PRICE_MAX} a unit")
     aliases = tuple(dict.fromkeys(a.strip() for a in (row.get("aliases") or "").split("|") if a.strip()))
     return Product(sku=sku, name=name, unit=unit, price=price.quantize(Decimal("0.01")), aliases=aliases,
                    brand=(row.get("brand") or "").strip(),

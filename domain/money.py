@@ -13,6 +13,7 @@ from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
 PAISA = Decimal("0.01")
 ZERO = Decimal("0.00")
+PRICE_MAX = Decimal(1_000_000)  # the most one unit may cost (price columns are numeric(12, 2))
 
 
 def to_decimal(value: Decimal | int | float | str) -> Decimal:

@@ -13,9 +13,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from domain.money import money
+from domain.money import PRICE_MAX, money
 
-PRICE_MAX = Decimal(1_000_000)   # a unit price column is numeric(12, 2)
 ABSURD_FACTOR = Decimal(10)
 NOT_MONEY = 15                   # digits before the point past which a figure is no price, even an absurd one
 

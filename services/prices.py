@@ -15,8 +15,8 @@ from typing import Any
 
 from domain.catalog import Product
 from domain.market import Spread, is_outlier, spread, suggest_retail, trend
-from domain.money import to_decimal
-from domain.vendor_prices import ABSURD_FACTOR, PRICE_MAX, check_price
+from domain.money import PRICE_MAX, to_decimal
+from domain.vendor_prices import ABSURD_FACTOR, check_price
 from services.drafts import pricing_policy
 from services.events import PriceOffMarket
 from storage.uow import UnitOfWork

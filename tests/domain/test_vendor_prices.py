@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.vendor_prices import PRICE_MAX, check_price, per_unit
+from domain.money import PRICE_MAX
+from domain.vendor_prices import check_price, per_unit
 
 
 def test_a_pack_price_is_shared_out_per_unit_to_the_paisa() -> None:
