@@ -44,6 +44,21 @@ class PlatformConfig:
 
 
 @dataclass(frozen=True)
+class DatabaseConfig:
+    # connections each `serve` or `worker` process may open; keep processes × pool_size + 10 within
+    # PostgreSQL's max_connections (README "Connection-pool math")
+    pool_size: int = 20
+
+
+MIN_POOL_SIZE = 3  # one for handling and the two it leaves for storing (bot.intake.STORE_RESERVE)
+
+
+def _pool_size(value: int) -> None:
+    if value < MIN_POOL_SIZE:
+        raise ValueError(f"must be at least {MIN_POOL_SIZE}, got {value}")
+
+
+@dataclass(frozen=True)
 class WebConfig:
     port: int = 8080
     max_body_bytes: int = 65536
@@ -263,6 +278,7 @@ class MarketConfig:
 @dataclass(frozen=True)
 class Config:
     platform: PlatformConfig = field(default_factory=PlatformConfig)
+    database: DatabaseConfig = field(default_factory=DatabaseConfig)
     web: WebConfig = field(default_factory=WebConfig)
     channels: ChannelsConfig = field(default_factory=ChannelsConfig)
     languages: LanguagesConfig = field(default_factory=LanguagesConfig)
@@ -295,7 +311,7 @@ _CHOICES = {
     "media.extraction": {"auto", "off", "openai"},
 }
 # Values checked by a function that raises ValueError with the reason.
-_CHECKS = {"retention.months": at_least_one, "retention.months_ahead": at_least_one,
+_CHECKS = {"database.pool_size": _pool_size, "retention.months": at_least_one, "retention.months_ahead": at_least_one,
            "platform.timezone": zone_named, "routing.day_starts": minutes_of, "routing.day_ends": minutes_of}
 # Keys that are gone, and what took their place.
 _REPLACED = {"reminders.timezone_offset_minutes": "platform.timezone, an IANA name like Asia/Kathmandu",

@@ -75,12 +75,27 @@ async def with_link_key(pool: asyncpg.Pool, config: Config, clock: Clock) -> Con
     return dataclasses.replace(config, secrets=dataclasses.replace(config.secrets, khaacho_secret_key=key))
 
 
-async def start_runtime(config: Config, *, clock: Clock | None = None, pool_size: int = 20,
+async def warn_if_pool_too_large(pool: asyncpg.Pool, pool_size: int) -> None:
+    """Log when this pool could not fill up beside the connections PostgreSQL already serves: past
+    max_connections the last processes to start get TooManyConnectionsError under load, not at start."""
+    async with pool.acquire() as conn:
+        row = await conn.fetchrow(
+            "SELECT current_setting('max_connections')::int - current_setting('superuser_reserved_connections')::int"
+            " AS most, (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend') AS used")
+    if pool_size > row["most"] - row["used"] + pool.get_size():  # this pool's open connections are counted in used
+        log.warning("database.pool_size %d is more than PostgreSQL has free (max_connections %d, %d in use):"
+                    " lower it, raise max_connections or put PgBouncer in front", pool_size, row["most"], row["used"])
+
+
+async def start_runtime(config: Config, *, clock: Clock | None = None, pool_size: int | None = None,
                         nlu_check_every: float = 5.0) -> Runtime:
+    """The process's services; `pool_size` defaults to config.yml's database.pool_size."""
     secrets = config.secrets
     if not secrets.database_url or not (secrets.redis_url or secrets.redis_sentinels):
         raise RuntimeError("DATABASE_URL and REDIS_URL must be set (or use the embedded services)")
+    pool_size = pool_size or config.database.pool_size
     pool = await create_pool(secrets.database_url, max_size=pool_size)
+    await warn_if_pool_too_large(pool, pool_size)
     read_pool = (await create_pool(secrets.database_read_url, min_size=1, max_size=max(2, pool_size // 4))
                  if secrets.database_read_url else pool)
     async with pool.acquire() as conn:
