@@ -48,8 +48,7 @@ class NluService:
             repo = ProductRepository(conn)
             products, position = await repo.all_with_position()
         index = await asyncio.to_thread(CatalogIndex, products)
-        threshold = config.nlu.intent_threshold
-        pipeline = NluPipeline(classifier, index, threshold=classifier.threshold if threshold is None else threshold)
+        pipeline = NluPipeline(classifier, index, threshold=config.nlu.intent_threshold)
         await asyncio.to_thread(pipeline.parse, "namaste, 2 kg chini")  # loads the tokenizer now, not on a message
         secrets = config.secrets
         backend = make_backend(config.nlu.backend, rasa_url=config.nlu.rasa_url, openai_model=config.nlu.openai_model,

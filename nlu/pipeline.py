@@ -50,9 +50,10 @@ class IntentPredictor(Protocol):
 
 class NluPipeline:
     def __init__(self, classifier: IntentPredictor | None, index: CatalogIndex, *,
-                 threshold: float = 0.5, fast_path: bool = True) -> None:
+                 threshold: float | None = None, fast_path: bool = True) -> None:
         self.classifier = classifier
-        self.threshold = threshold
+        # None: the classifier's own threshold (cross-validated when it was trained); 0.5 without one
+        self.threshold = threshold if threshold is not None else float(getattr(classifier, "threshold", 0.5))
         self.fast_path = fast_path  # typical order messages skip the fuzzy search (nlu.fast_path)
         self._install(index)
 

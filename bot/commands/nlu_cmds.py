@@ -33,7 +33,6 @@ def load_db_products() -> list[Product]:
 
 def make_pipeline(model_dir: Path | None, catalog_csv: Path | None) -> Any:
     """The product's pipeline, from a trained model folder and a catalogue file (or the database)."""
-    from bot.config import load_config
     from nlu.catalog_csv import read_catalog_csv
     from nlu.catalog_index import CatalogIndex
     from nlu.intent import IntentClassifier, load_or_train
@@ -41,9 +40,14 @@ def make_pipeline(model_dir: Path | None, catalog_csv: Path | None) -> Any:
 
     classifier = IntentClassifier.load(model_dir) if model_dir else load_or_train()
     products = read_catalog_csv(catalog_csv)[0] if catalog_csv else load_db_products()
-    threshold = load_config(env={}).nlu.intent_threshold
-    return NluPipeline(classifier, CatalogIndex(products),
-                       threshold=classifier.threshold if threshold is None else threshold)
+    return NluPipeline(classifier, CatalogIndex(products), threshold=configured_threshold())
+
+
+def configured_threshold() -> float | None:
+    """config.yml's nlu.intent_threshold (None: the model's own)."""
+    from bot.config import load_config
+
+    return load_config(env={}).nlu.intent_threshold
 
 
 def default_catalog(args: argparse.Namespace) -> None:
@@ -59,5 +63,5 @@ def default_catalog(args: argparse.Namespace) -> None:
 def register(sub: argparse._SubParsersAction) -> None:
     from nlu.commands import parse, train_eval
 
-    parse.register(sub, load_db_products)
+    parse.register(sub, load_db_products, configured_threshold)
     train_eval.register(sub, make_pipeline)

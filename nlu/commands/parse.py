@@ -17,18 +17,20 @@ from nlu.pipeline import IntentPredictor, NluPipeline
 from nlu.types import Parse
 
 
-def register(subparsers: argparse._SubParsersAction, load_db_products: Callable[[], list[Product]]) -> None:
+def register(subparsers: argparse._SubParsersAction, load_db_products: Callable[[], list[Product]],
+             configured_threshold: Callable[[], float | None] = lambda: None) -> None:
     parser = subparsers.add_parser("parse", help="show what the NLU understands in a message")
     parser.add_argument("text", nargs="?", help="the message (or use --file)")
     parser.add_argument("--file", type=Path, help="one message per line, or JSONL with a 'text' field")
     parser.add_argument("--catalog", type=Path, help="catalogue CSV (default: the database's products)")
     parser.add_argument("--json", action="store_true", help="one JSON object per message")
     parser.add_argument("--no-intent", action="store_true", help="skip the intent model (rules only)")
-    parser.set_defaults(run=lambda args, _config: run(args, load_db_products), sync=True)
+    parser.set_defaults(run=lambda args, _config: run(args, load_db_products, configured_threshold()), sync=True)
 
 
 def run(args: argparse.Namespace, load_db_products: Callable[[], list[Product]],
-        out: TextIO = sys.stdout) -> int:
+        threshold: float | None = None, out: TextIO = sys.stdout) -> int:
+    """Parse as the product does: the same intent threshold (config.yml's, else the model's own)."""
     if (args.text is None) == (args.file is None):
         print("error: give a message TEXT or --file FILE", file=sys.stderr)
         return 2
@@ -38,7 +40,7 @@ def run(args: argparse.Namespace, load_db_products: Callable[[], list[Product]],
             print(f"{args.catalog}:{line}: skipped: {error}", file=sys.stderr)
     else:
         products = load_db_products()
-    pipeline = NluPipeline(None if args.no_intent else _classifier(), CatalogIndex(products))
+    pipeline = NluPipeline(None if args.no_intent else _classifier(), CatalogIndex(products), threshold=threshold)
     messages = [args.text] if args.text is not None else list(read_messages(args.file))
     for message in messages:
         parse = pipeline.parse(message)

@@ -66,3 +66,23 @@ def test_file_gives_one_json_line_per_input_line(tmp_path):
     assert code == 0 and len(records) == len(lines) + 1
     assert [r["text"] for r in records[:len(lines)]] == [str(json.loads(t)["text"]) if t.startswith('{"') else t
                                                          for t in lines]
+
+
+class _CalibratedIntent:
+    """A model sure of "greeting" at 0.6, whose own cross-validated threshold is 0.65."""
+
+    threshold = 0.65
+
+    def predict(self, text):
+        return "greeting", 0.6
+
+
+def test_parse_uses_the_models_threshold_as_the_product_does(monkeypatch):
+    monkeypatch.setattr(parse_command, "_classifier", _CalibratedIntent)
+    message = ["parse", "blorp zinga", "--catalog", str(DEMO_CSV), "--json"]
+    assert json.loads(_run(message)[1])["intent"] != "greeting"  # 0.6 is under the model's 0.65
+    parser = argparse.ArgumentParser()
+    parse_command.register(parser.add_subparsers(dest="command"), lambda: [])
+    out = io.StringIO()
+    parse_command.run(parser.parse_args(message), lambda: [], threshold=0.5, out=out)  # config.yml's, when set
+    assert json.loads(out.getvalue())["intent"] == "greeting"

@@ -99,3 +99,12 @@ def test_update_catalog(make, demo_products):
     pipeline.update_catalog([p for p in demo_products if not p.sku.startswith("RARA")])
     items = pipeline.parse("rara 10 packet").items
     assert all(not c.sku.startswith("RARA") for i in items for c in i.candidates)
+
+
+def test_the_threshold_is_the_models_own_unless_given(demo_products) -> None:
+    index = CatalogIndex(demo_products)
+    calibrated = FixedIntent("order", 0.9)
+    calibrated.threshold = 0.72  # type: ignore[attr-defined]
+    assert NluPipeline(calibrated, index).threshold == 0.72
+    assert NluPipeline(calibrated, index, threshold=0.4).threshold == 0.4
+    assert NluPipeline(FixedIntent("order", 0.9), index).threshold == 0.5
