@@ -145,6 +145,7 @@ class OutboxConfig:
     max_tries: int = 5
     batch_size: int = 200
     stale_after: timedelta = timedelta(minutes=1)
+    held_for: timedelta = timedelta(days=7)  # a reply held for the 24-hour window this long is dead, never sent
 
 
 @dataclass(frozen=True)

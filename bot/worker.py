@@ -55,7 +55,8 @@ def make_outbox(runtime: Any, sender: Any) -> OutboxSender:
     return OutboxSender(runtime.pool, sender, runtime.clock, limiter=limiter,
                         max_tries=cfg.max_tries, batch_size=cfg.batch_size, texts=runtime.texts,
                         redis=runtime.redis, channel=window_channel(runtime.config, sender),
-                        templates=templates.messages, fallback_language=templates.fallback_language)
+                        templates=templates.messages, fallback_language=templates.fallback_language,
+                        held_for=cfg.held_for)
 
 
 def window_channel(config: Config, sender: Any) -> str | None:

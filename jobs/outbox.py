@@ -14,7 +14,8 @@ waiting with growing backoff instead of being lost to the outage.
 WhatsApp's 24-hour window is decided here, for every row, by `domain.service_window.delivery`: free
 text inside it; outside it the template configured for the row's reply text, filled with its
 parameters; with none, the row is `held` and queued again as soon as the recipient writes on the
-channel (ahead of the reply to that message, so held rows go out first and in order). A provider that
+channel (ahead of the reply to that message, so held rows go out first and in order), unless it was
+held longer than `outbox.held_for` (7 days): such news is stale, and the row becomes a dead letter. A provider that
 still refuses free text (131047, 63016) gets the template when there is one, else the row is held.
 The local chat (`channel` None) has no window; a message typed in the simulator or the terminal chat
 counts as the number writing (bot.channels.base.LOCAL_PROVIDERS).
@@ -90,8 +91,9 @@ class OutboxSender:
                  max_tries: int = 5, batch_size: int = 200, texts: Texts | None = None,
                  redis: aioredis.Redis | None = None, probe_every: timedelta = timedelta(seconds=30),
                  channel: str | None = None, templates: Mapping[str, Template] | None = None,
-                 fallback_language: str = "en") -> None:
+                 fallback_language: str = "en", held_for: timedelta = timedelta(days=7)) -> None:
         self.pool = pool
+        self.held_for = held_for  # a row held for the window longer than this is dead, not sent late
         self.channel = channel  # the provider whose 24-hour window applies (None: the local chat)
         self.templates = templates or {}
         self.fallback_language = fallback_language
@@ -122,7 +124,7 @@ class OutboxSender:
             async with self.pool.acquire() as conn:
                 repo = OutboxRepository(conn)
                 if self.channel:
-                    await repo.release_held(self._opening, self.clock.now())
+                    await self._release_held(repo)
                 batch = await repo.claim(self.clock.now(), allowed)
                 plans = await self._plans(repo, batch, self.clock.now())
             if self.limiter and len(batch) < allowed:
@@ -136,6 +138,13 @@ class OutboxSender:
             for record, result in zip(batch, results, strict=True):  # after the batch: did anything go out?
                 if isinstance(result, _Retry):
                     await self._failed(record, result.error, transient=True, retry_after=result.retry_after)
+
+    async def _release_held(self, repo: OutboxRepository) -> None:
+        now = self.clock.now()
+        _, expired = await repo.release_held(self._opening, now, now - self.held_for)
+        if expired:
+            metrics.OUTBOX_SENDS.labels("expired").inc(expired)
+            log.warning("held messages expired unsent", extra={"count": expired})
 
     async def _plans(self, repo: OutboxRepository, batch: list[OutboundRecord], at: datetime) -> list[_Plan]:
         """The window's decision for each claimed row, at `at`."""

@@ -36,7 +36,8 @@ WAIT_SECONDS = Histogram("khaacho_message_wait_seconds", "From a message's arriv
                          ["channel"], buckets=_LATENCY)
 NLU_SECONDS = Histogram("khaacho_nlu_parse_seconds", "One local NLU parse",
                         buckets=(0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1))
-OUTBOX_SENDS = Counter("khaacho_outbox_sends", "Provider calls of the outbox (result: sent | retry | failed | refused)",
+OUTBOX_SENDS = Counter("khaacho_outbox_sends",
+                       "Provider calls of the outbox (result: sent | retry | failed | refused | held | expired)",
                        ["result"])
 OUTBOX_SEND_SECONDS = Histogram("khaacho_outbox_send_seconds", "One provider call of the outbox", buckets=_LATENCY)
 JOBS = Counter("khaacho_jobs", "Background job runs (outcome: ok | failed)", ["job", "outcome"])

@@ -43,6 +43,9 @@ _COLUMNS = ("id, recipient, body, media_url, template, tries, kind, claimed_at, 
             " text_ref")
 
 
+HELD_TOO_LONG = "held outside the 24-hour window past outbox.held_for: the recipient never wrote again"
+
+
 class OutboxRepository:
     def __init__(self, conn: asyncpg.Connection) -> None:
         self.conn = conn
@@ -114,14 +117,19 @@ class OutboxRepository:
             "UPDATE outbound_messages SET status = 'held', tries = greatest(tries - 1, 0), last_error = $2"
             " WHERE id = $1", row_id, reason)
 
-    async def release_held(self, channels: list[str], at: datetime) -> int:
+    async def release_held(self, channels: list[str], at: datetime, held_since: datetime) -> tuple[int, int]:
         """Held rows whose recipient wrote on one of `channels` since they were held are queued again, due at
-        `at`; ahead of the reply to that message (older ids), so they go out first and in order."""
-        result = await self.conn.execute(
-            "UPDATE outbound_messages o SET status = 'queued', next_attempt_at = $2 WHERE o.status = 'held'"
-            " AND EXISTS (SELECT 1 FROM inbound_messages i WHERE i.phone = o.recipient AND i.provider = ANY($1)"
-            " AND i.received_at >= o.claimed_at)", channels, at)
-        return int(result.split()[-1])
+        `at`; ahead of the reply to that message (older ids), so they go out first and in order. Rows held
+        before `held_since` are stale news by now: dead letters instead. Returns (released, expired)."""
+        row = await self.conn.fetchrow(
+            "WITH expired AS (UPDATE outbound_messages SET status = 'dead', last_error = $4"
+            " WHERE status = 'held' AND claimed_at < $3 RETURNING 1),"
+            " released AS (UPDATE outbound_messages o SET status = 'queued', next_attempt_at = $2"
+            " WHERE o.status = 'held' AND o.claimed_at >= $3 AND EXISTS (SELECT 1 FROM inbound_messages i"
+            " WHERE i.phone = o.recipient AND i.provider = ANY($1) AND i.received_at >= o.claimed_at) RETURNING 1)"
+            " SELECT (SELECT count(*) FROM released) AS released, (SELECT count(*) FROM expired) AS expired",
+            channels, at, held_since, HELD_TOO_LONG)
+        return row["released"], row["expired"]
 
     async def retry_later(self, row_id: int, error: str, at: datetime) -> None:
         await self.conn.execute(

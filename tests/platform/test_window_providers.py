@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, timedelta
 from typing import Any
 
 import pytest
@@ -169,6 +169,23 @@ async def test_outside_the_window_without_a_template_it_waits_for_the_customer(p
     assert "Order #1002 was cancelled" in cancelled.text
     assert "Ram Kirana" in greeting.text, "held messages go first, in order, then the reply"
     assert [r["sent_as"] for r in await provider.settled(3)] == ["text"] * 3
+
+
+async def test_a_message_held_longer_than_held_for_is_a_dead_letter_not_sent_late(provider) -> None:
+    await provider.notify(RAM, "order_accepted", vendor="Sita Traders", order_id=1001, lines="• Sugar: 2 kg",
+                          total="226.80")
+    await provider.notify(RAM, "order_cancelled_for_you", order_id=1002, reason="out of stock")
+    await provider.settled(2)
+    held_for = provider.client.app[RUNTIME].config.outbox.held_for
+    async with provider.client.app[RUNTIME].pool.acquire() as conn:  # the first was held a week and a minute ago
+        await conn.execute("UPDATE outbound_messages SET claimed_at = claimed_at - $1::interval"
+                           " WHERE body LIKE '%1001%'", held_for + timedelta(minutes=1))
+    await provider.customer_writes(RAM, "namaste")
+    await provider.stub.wait_for(2)
+    cancelled, greeting = provider.sent()
+    assert "Order #1002 was cancelled" in cancelled.text and "Ram Kirana" in greeting.text
+    first = (await provider.rows())[0]
+    assert first["status"] == "dead" and "held_for" in first["last_error"] and "1001" in first["body"]
 
 
 async def test_a_refusal_from_the_provider_sends_the_template_or_holds(provider) -> None:
