@@ -87,15 +87,16 @@ class StockRepository:
             " WHERE vendor_id = $1 AND sku = $2 AND stock IS NOT NULL",
             [(vendor_id, sku, quantity) for sku, quantity in items])
 
-    async def set_level(self, vendor_id: int, sku: str, quantity: Decimal, price: Decimal | None = None) -> None:
-        """Set a vendor's stock of a SKU (listing it if needed); a price of None keeps the current one."""
+    async def set_level(self, vendor_id: int, sku: str, quantity: Decimal, *,
+                        reorder_pack: Decimal | None = None) -> None:
+        """Set a vendor's stock of a SKU (listing it if needed); a reorder pack of None keeps the current one."""
         await self.conn.execute(
-            "INSERT INTO vendor_products (vendor_id, sku, stock, price) VALUES ($1, $2, $3, $4)"
+            "INSERT INTO vendor_products (vendor_id, sku, stock, reorder_pack) VALUES ($1, $2, $3, COALESCE($4, 1))"
             " ON CONFLICT (vendor_id, sku) DO UPDATE SET stock = EXCLUDED.stock,"
-            " price = COALESCE(EXCLUDED.price, vendor_products.price),"
+            " reorder_pack = COALESCE($4, vendor_products.reorder_pack),"
             " low_stock_alerted = EXCLUDED.stock < vendor_products.low_stock_threshold"
             "   AND vendor_products.low_stock_alerted",
-            vendor_id, sku, quantity, price)
+            vendor_id, sku, quantity, reorder_pack)
 
     async def listed_count(self, vendor_id: int) -> int:
         """How many products the vendor lists."""
