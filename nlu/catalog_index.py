@@ -25,7 +25,6 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
 from itertools import chain
 
 import numpy as np
@@ -33,9 +32,10 @@ from rapidfuzz import fuzz
 from rapidfuzz.process import cdist
 
 from domain.catalog import Product
-from nlu.normalize import prepare, skeleton, tokenize
+from nlu.catalog_keys import Key, NameKeyer, key_skeleton
+from nlu.normalize import prepare, tokenize
 from nlu.packs import multipack_count
-from nlu.quantities import Amount, key_words
+from nlu.quantities import key_words
 from nlu.units import MASS, UnitTable, default_units
 
 log = logging.getLogger(__name__)
@@ -48,7 +48,6 @@ _LUT[ord("a"): ord("z") + 1] = np.arange(1, 27)
 _LUT[ord("0"): ord("9") + 1] = np.arange(27, 37)
 _KEY_SEP, _SPELLING_SEP = 1, 2  # between keys; between the two spellings of one key (no trigram spans them)
 _TRIGRAM_CHUNK = 100_000  # keys whose trigrams are sorted at once: bounds the build's peak memory
-_BRAND_WEIGHT = 0.92  # a brand alone fits every product of the brand: never beat a real alias
 _SIZED_ALIAS_PENALTY = 8.0  # alias "tokla 1 kg" should not win when no size was said
 _SKELETON_EXACT = 97.0  # same phonetic key, different spelling: cheeni / chini / चिनी
 _SHORTLIST = 40
@@ -66,19 +65,6 @@ _DEAD_SHARE = 0.2
 _VOCABULARIES = 100_000  # product vocabularies kept for queries
 _NO_KEYS = np.zeros(0, dtype=np.int32)
 _NOT_PLAIN = re.compile(r"[^a-z0-9]+")
-
-Key = tuple[str, str, "Amount | None", float]  # (text, skeleton, size said, weight)
-
-
-@lru_cache(maxsize=200_000)
-def _word_skeleton(word: str) -> str:
-    """Exactly one skeleton word per word: keys and queries pair them up."""
-    return "".join(skeleton(word).split()) or word
-
-
-def key_skeleton(text: str) -> str:
-    return " ".join(map(_word_skeleton, text.split()))
-
 
 def _trigram_codes(packed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The code of the trigram starting at each byte of packed but the last two, and whether it is one."""
@@ -290,7 +276,7 @@ class CatalogIndex:
         self._is_unit = lambda word: spellings.get(word) is not None
         self.skipped: list[tuple[str, str]] = []  # (sku, why) of products left out
         with _gc_paused():
-            self.products, key_lists = self._keyed(products)
+            self.products, key_lists = self._keyed(products, NameKeyer(self.units))
             n = len(self.products)
             self._base = _segment(range(n), key_lists)
         self._delta: _Segment | None = None
@@ -317,12 +303,12 @@ class CatalogIndex:
             (hash(p.sku) for p in self.products), dtype=np.int64, count=n))
         self.fingerprint = _fingerprint(self.products)
 
-    def _keyed(self, products: Iterable[Product]) -> tuple[list[Product], list[list[Key]]]:
+    def _keyed(self, products: Iterable[Product], keyer: NameKeyer) -> tuple[list[Product], list[list[Key]]]:
         kept: list[Product] = []
         key_lists: list[list[Key]] = []
         for product in products:
             try:
-                keys = self._keys(product)
+                keys = keyer.keys(product)
             except Exception as exc:  # any fault in one name is that product's alone
                 log.warning("catalogue index: product %r left out: %r", product.sku, exc)
                 self.skipped.append((product.sku, repr(exc)))
@@ -331,28 +317,11 @@ class CatalogIndex:
             key_lists.append(keys)
         return kept, key_lists
 
-    def _keys(self, product: Product) -> list[Key]:
-        """(key text, skeleton, size said, weight) for the name, each alias and the brand."""
-        out: list[Key] = []
-        for raw in (product.name, *product.aliases):
-            words, size = key_words(tokenize(prepare(raw), self._is_unit), self.units)
-            # a pack count left bare, "Shikhar packet (20)", is not a product word; "2pm" is
-            words = [w for k, w in enumerate(words) if k == 0 or not w.replace(".", "").isdigit()]
-            text = " ".join(words)
-            out.append((text, key_skeleton(text), size, 1.0))
-        if product.brand:
-            text = self._brand_key(product.brand)
-            out.append((text, key_skeleton(text), None, _BRAND_WEIGHT))
-        for text, skel, _, _ in out:
-            if len(text.split()) != len(skel.split()):
-                raise ValueError(f"key {text!r} does not pair with its skeleton {skel!r}")
-        return out
-
     def _brand_key(self, brand: str) -> str:
+        """The key words of a brand (asked per product by the SKU choice), once each."""
         key = self._brand_keys.get(brand)
         if key is None:
-            key = " ".join(key_words(tokenize(prepare(brand), self._is_unit), self.units)[0])
-            self._brand_keys[brand] = key
+            key = self._brand_keys[brand] = self.query_words(brand)
         return key
 
     def _set_idf_total(self) -> None:
@@ -377,7 +346,7 @@ class CatalogIndex:
         new.__dict__.update(self.__dict__)
         new._local = threading.local()
         new.skipped = list(self.skipped)
-        fresh, key_lists = new._keyed(latest.values())
+        fresh, key_lists = new._keyed(latest.values(), NameKeyer(self.units))
         dead = np.fromiter((i for i in map(self._number, gone) if i is not None), dtype=np.int64)
         base_dead = self._base_dead + int((dead < len(self._base.members)).sum())
         dead_set = set(dead.tolist())
