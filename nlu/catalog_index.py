@@ -47,13 +47,15 @@ _LUT[ord(" ")] = 0
 _LUT[ord("a"): ord("z") + 1] = np.arange(1, 27)
 _LUT[ord("0"): ord("9") + 1] = np.arange(27, 37)
 _KEY_SEP, _SPELLING_SEP = 1, 2  # between keys; between the two spellings of one key (no trigram spans them)
-_TRIGRAM_CHUNK = 100_000  # keys whose trigrams are sorted at once: bounds the build's peak memory
+_TRIGRAM_CHUNK = 1 << 16  # keys whose trigrams are sorted at once (bounds the build's peak memory; a
+# chunk's key numbers fit 16 bits, so sorting them is a radix sort)
 _SIZED_ALIAS_PENALTY = 8.0  # alias "tokla 1 kg" should not win when no size was said
 _SKELETON_EXACT = 97.0  # same phonetic key, different spelling: cheeni / chini / चिनी
 _SHORTLIST = 40
-_CANDIDATES = 2000  # keys from the rare-trigram pass that get a full trigram count
+_CANDIDATES = 3000  # places of the rare-trigram pass's best keys (one per hit) that get a full trigram count
 _REFINE = 8  # keys re-scored by informative-word coverage
 _POSTINGS_BUDGET = 60_000
+_RARE_LISTS = 255  # posting lists the rare pass reads at most (its hit counts are bytes)
 # A product none of whose names or aliases has a word of the query loses up to this many
 # points: "chamal sona mansuli" is Sona Mansuli (its keys say sona, mansuli and chamal) rather
 # than plain Mansuli (no key of it says sona), though one key of each fits two of the words.
@@ -107,6 +109,12 @@ class _Strings:
     def __len__(self) -> int:
         return self._offsets.size - 1
 
+    def take(self, keys: np.ndarray) -> list[str]:
+        """[self[k] for k in keys], reading the offsets once."""
+        blob, offsets = self._blob, self._offsets
+        return [blob[s:e].decode("utf-8") for s, e in zip(offsets[keys].tolist(), (offsets[keys + 1] - 1).tolist(),
+                                                          strict=True)]
+
     def all(self) -> list[str]:
         return self._blob.decode("utf-8").split("\x01") if len(self) else []
 
@@ -130,7 +138,9 @@ class _Segment:
     skel_hashes: np.ndarray
     tri_offsets: np.ndarray
     postings: np.ndarray
-    ntri: np.ndarray
+    ntri: np.ndarray  # int16 per key: how many distinct trigrams it holds
+    key_tri_offsets: np.ndarray  # CSR: the trigram codes (ascending) of key k
+    key_tris: np.ndarray
     words: Counter[str]  # skeleton word -> how many keys say it
 
     @property
@@ -210,27 +220,31 @@ def _segment(members: Sequence[int], key_lists: Sequence[list[Key]]) -> _Segment
     text_order, text_hashes = _sorted_hashes(np.fromiter(map(hash, key_text), dtype=np.int64, count=nkeys))
     skel_order, skel_hashes = _sorted_hashes(np.fromiter(
         (hash(s.replace(" ", "")) for s in key_skel), dtype=np.int64, count=nkeys))
-    tri_offsets, postings, ntri = _trigrams(key_text, key_skel)
+    tri_offsets, postings, ntri, key_tris = _trigrams(key_text, key_skel)
+    key_tri_offsets = np.zeros(nkeys + 1, dtype=np.int64)
+    np.cumsum(ntri, out=key_tri_offsets[1:])
     words: Counter[str] = Counter(chain.from_iterable(map(set, map(str.split, key_skel))))
     return _Segment(_Strings(key_text), _Strings(key_skel), key_weight, key_size, owner_offsets, owners,
                     member_array, member_offsets, occ_key, text_order, text_hashes, skel_order, skel_hashes,
-                    tri_offsets, postings, ntri, words)
+                    tri_offsets, postings, ntri, key_tri_offsets, key_tris, words)
 
 
-def _trigrams(key_text: list[str], key_skel: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """CSR postings: the keys (ascending) holding each trigram code, once each; trigrams per key.
+def _trigrams(key_text: list[str], key_skel: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """CSR postings: the keys (ascending) holding each trigram code, once each; trigrams per key;
+    and each key's trigram codes (ascending), key after key.
 
     Sorted a chunk of keys at a time, then each chunk's postings are placed after the earlier
     chunks' ones of the same code."""
     nkeys = len(key_text)
     parts = []
+    by_key = []
     for lo in range(0, nkeys, _TRIGRAM_CHUNK):
         hi = min(lo + _TRIGRAM_CHUNK, nkeys)
         packed = "\x01".join(map(_pack, key_text[lo:hi], key_skel[lo:hi])).encode("ascii", "replace")
         arr = np.frombuffer(packed, dtype=np.uint8)
         codes, valid = _trigram_codes(arr)
         key_of = np.cumsum(arr == _KEY_SEP, dtype=np.int32)[:-2]
-        codes, key_of = codes[valid], key_of[valid] + np.int32(lo)
+        codes, key_of = codes[valid], key_of[valid]
         del arr, valid
         order = np.argsort(codes, kind="stable")  # radix sort; keys stay ascending within a code
         codes, key_of = codes[order], key_of[order]
@@ -238,7 +252,8 @@ def _trigrams(key_text: list[str], key_skel: list[str]) -> tuple[np.ndarray, np.
         first = np.ones(codes.size, dtype=bool)  # a trigram once per key
         first[1:] = (codes[1:] != codes[:-1]) | (key_of[1:] != key_of[:-1])
         codes, key_of = codes[first], key_of[first]
-        parts.append((codes, key_of, np.bincount(codes, minlength=_TRIGRAMS)))
+        by_key.append(codes[np.argsort(key_of.astype(np.uint16), kind="stable")])
+        parts.append((codes, key_of + np.int32(lo), np.bincount(codes, minlength=_TRIGRAMS)))
     offsets = np.zeros(_TRIGRAMS + 1, dtype=np.int64)
     np.cumsum(sum((n for _, _, n in parts), np.zeros(_TRIGRAMS, dtype=np.int64)), out=offsets[1:])
     postings = np.empty(int(offsets[-1]), dtype=np.int32)
@@ -248,7 +263,7 @@ def _trigrams(key_text: list[str], key_skel: list[str]) -> tuple[np.ndarray, np.
         postings[free[codes] + within] = key_of
         free += counts
     ntri = np.bincount(postings, minlength=nkeys).astype(np.int16)
-    return offsets, postings, ntri
+    return offsets, postings, ntri, np.concatenate(by_key) if by_key else np.zeros(0, dtype=np.uint16)
 
 
 class CatalogIndex:
@@ -327,11 +342,18 @@ class CatalogIndex:
     def _set_idf_total(self) -> None:
         self._idf_total = max(self._base_keys + self._delta_extra, 1)
         self._idf_default = math.log(1 + self._idf_total)
+        self._idf_known: dict[str, float] = {}  # word -> _idf(word) under these counts
 
     def _idf(self, word: str) -> float:
         """Inverse document frequency of a skeleton word over keys: "sona" tells more than "chamal"."""
-        count = self._base_words.get(word, 0) + self._delta_words.get(word, 0)
-        return math.log(1 + self._idf_total / count) if count > 0 else self._idf_default
+        known = self._idf_known.get(word)
+        if known is None:
+            count = self._base_words.get(word, 0) + self._delta_words.get(word, 0)
+            known = math.log(1 + self._idf_total / count) if count > 0 else self._idf_default
+            if len(self._idf_known) >= _VOCABULARIES:
+                self._idf_known.clear()
+            self._idf_known[word] = known
+        return known
 
     # --- changing -----------------------------------------------------------------------------
 
@@ -466,8 +488,8 @@ class CatalogIndex:
         best = self._collect(list(zip(segments, exact, close, strict=True)), limit, sized_query)
         q_pairs = list(dict.fromkeys(zip(query.split(), qs.split(), strict=True)))
         if len(q_pairs) > 1 and len(best) > 1:
-            for p, m in best.items():
-                missing = self._unexplained(q_pairs, self._vocabulary(p))
+            shares = self._unexplained(q_pairs, [self._vocabulary(p) for p in best])
+            for (p, m), missing in zip(list(best.items()), shares, strict=True):
                 if missing:
                     best[p] = Match(p, max(0.0, m.score - _UNEXPLAINED_PENALTY * missing), m.sized_key)
         return sorted(best.values(), key=lambda m: -m.score)[:limit]
@@ -538,28 +560,34 @@ class CatalogIndex:
         words = self._vocabularies.get(product)
         if words is None:
             seg = self._segment_of(product)
-            words = tuple(dict.fromkeys(pair for k in seg.keys_of(product) for pair in zip(
-                seg.key_text[k].split(), seg.key_skel[k].split(), strict=True)))
+            keys = np.asarray(seg.keys_of(product), dtype=np.int64)
+            words = tuple(dict.fromkeys(pair for text, skel in zip(seg.key_text.take(keys), seg.key_skel.take(keys),
+                                                                   strict=True)
+                                        for pair in zip(text.split(), skel.split(), strict=True)))
             if len(self._vocabularies) >= _VOCABULARIES:
                 self._vocabularies.clear()
             self._vocabularies[product] = words
         return words
 
-    def _unexplained(self, q_pairs: list[tuple[str, str]], vocabulary: tuple[tuple[str, str], ...]) -> float:
-        """IDF-weighted share of query words that no key of the product says (0 = all said)."""
-        idf = self._idf
-        total = missing = 0.0
-        for q in q_pairs:
-            weight = idf(q[1])
-            total += weight
-            if not any(q[1] == sk or fuzz.ratio(q[0], w) >= 75 for w, sk in vocabulary):
-                missing += weight
-        return missing / total if total else 0.0
+    def _unexplained(self, q_pairs: list[tuple[str, str]],
+                     vocabularies: list[tuple[tuple[str, str], ...]]) -> list[float]:
+        """For each vocabulary, the IDF-weighted share of query words it does not say (0 = all
+        said): a word is said by the same skeleton or a spelling >= 75 % alike."""
+        weights = [self._idf(sk) for _, sk in q_pairs]
+        total = sum(weights)
+        spellings = list(dict.fromkeys(w for vocabulary in vocabularies for w, _ in vocabulary))
+        if not total or not spellings:
+            return [0.0 if not total else 1.0 for _ in vocabularies]
+        scores = cdist([q for q, _ in q_pairs], spellings, scorer=fuzz.ratio, dtype=np.float64)
+        alike = [{spellings[j] for j in np.flatnonzero(row >= 75).tolist()} for row in scores]
+        return [sum(weight for (_, sk), weight, near in zip(q_pairs, weights, alike, strict=True)
+                    if not any(s == sk or w in near for w, s in vocabulary)) / total
+                for vocabulary in vocabularies]
 
     def _scratch(self, size: int) -> np.ndarray:
         scratch = getattr(self._local, "scratch", None)
         if scratch is None or scratch.size < size:
-            scratch = np.zeros(size, dtype=np.int16)
+            scratch = np.zeros(size, dtype=np.uint8)  # hits per key in the rare pass (< _RARE_LISTS)
             self._local.scratch = scratch
         return scratch
 
@@ -575,7 +603,7 @@ class CatalogIndex:
         if not starts.size:
             return _NO_KEYS, _NO_KEYS
         # Rarest trigrams first; common ones are skipped once the budget is spent.
-        used = max(1, int(np.searchsorted(np.cumsum(ends - starts), _POSTINGS_BUDGET, side="right")))
+        used = max(1, min(_RARE_LISTS, int(np.searchsorted(np.cumsum(ends - starts), _POSTINGS_BUDGET, side="right"))))
         scratch = self._scratch(seg.nkeys)
         lists = [seg.postings[s:e] for s, e in zip(starts[:used].tolist(), ends[:used].tolist(), strict=True)]
         for lst in lists:
@@ -583,27 +611,32 @@ class CatalogIndex:
         cat = np.concatenate(lists)
         hits = scratch[cat]
         scratch[cat] = 0
-        # Candidates holding most of the rare trigrams; then count the common trigrams too, for
-        # those candidates only (posting lists are sorted, so membership is a binary search).
-        if cat.size > _CANDIDATES:
-            top = np.argpartition(-hits, _CANDIDATES)[:_CANDIDATES]
-            cat, hits = cat[top], hits[top]
-        keys, first = np.unique(cat, return_index=True)
-        full = hits[first].astype(np.float32)
+        # Candidates holding most of the rare trigrams; then count all the query's trigrams for
+        # those candidates only, in their own trigram lists (a common trigram's postings are long).
+        keys = _most_hits(cat, hits, _CANDIDATES)
         if seg is self._base and self._base_dead:  # keys no live product owns take no place
-            owned = self._base_live[keys] > 0
-            keys, full = keys[owned], full[owned]
-        for s, e in zip(starts[used:].tolist(), ends[used:].tolist(), strict=True):
-            postings = seg.postings[s:e]
-            at = np.searchsorted(postings, keys)
-            full += postings[np.minimum(at, postings.size - 1)] == keys
+            keys = keys[self._base_live[keys] > 0]
+        full = self._overlap(seg, codes, keys)
         jaccard = full / (codes.size + seg.ntri[keys] - full)
         order = np.argsort(-jaccard, kind="stable")[:_SHORTLIST]
         return keys[order], jaccard[order]
 
+    def _overlap(self, seg: _Segment, codes: np.ndarray, keys: np.ndarray) -> np.ndarray:
+        """How many of the trigram codes each key holds (read from the keys' own trigram lists)."""
+        wanted = getattr(self._local, "wanted", None)
+        if wanted is None:
+            wanted = self._local.wanted = np.zeros(_TRIGRAMS, dtype=bool)
+        starts, ends = seg.key_tri_offsets[keys], seg.key_tri_offsets[keys + 1]
+        wanted[codes] = True
+        held = wanted[_ranges(seg.key_tris, starts, ends)]
+        wanted[codes] = False
+        counts = np.zeros(held.size + 1, dtype=np.int32)
+        np.cumsum(held, out=counts[1:])
+        bounds = np.cumsum(ends - starts)
+        return (counts[bounds] - counts[bounds - (ends - starts)]).astype(np.float32)
+
     def _rerank(self, seg: _Segment, query: str, qs: str, keys: np.ndarray) -> np.ndarray:
-        texts = [seg.key_text[k] for k in keys.tolist()]
-        skels = [seg.key_skel[k] for k in keys.tolist()]
+        texts, skels = seg.key_text.take(keys), seg.key_skel.take(keys)
         plain = 0.65 * cdist([query], texts, scorer=fuzz.token_set_ratio)[0] + \
             0.35 * cdist([query], texts, scorer=fuzz.token_sort_ratio)[0]
         phonetic = 0.65 * cdist([qs], skels, scorer=fuzz.token_set_ratio)[0] + \
@@ -680,6 +713,21 @@ def _gc_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def _most_hits(keys: np.ndarray, hits: np.ndarray, budget: int) -> np.ndarray:
+    """The distinct keys of most hits, ascending: keys[i] is listed hits[i] times (the times it was
+    hit) and the keys taken fill `budget` places, one for each listing; among keys of the last
+    count taken, the lowest numbers."""
+    if keys.size <= budget:
+        return np.unique(keys)
+    per_count = np.bincount(hits)
+    places = np.cumsum(per_count[::-1])[::-1]  # places taken by keys hit at least c times
+    last = int(np.flatnonzero(places > budget)[-1])  # every key hit more often than this is in
+    above = keys[hits > last]
+    left = budget - above.size
+    tied = np.unique(keys[hits == last][:left])  # each tied key is listed `last` times
+    return np.union1d(above, tied[:-(-left // last)])
 
 
 def _sorted_hashes(hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
