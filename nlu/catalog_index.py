@@ -758,7 +758,7 @@ def _sizes(key_lists: Sequence[list[Key]]) -> tuple[np.ndarray, np.ndarray]:
 def _digit_phrases(key_text: Iterable[str]) -> dict[str, list[tuple[str, ...]]]:
     """Names that start with a number ("2 pm", "5 star"): the splitter keeps them whole."""
     phrases: dict[str, list[tuple[str, ...]]] = {}
-    for text in set(key_text):
+    for text in {t for t in key_text if t[:1].isdigit()}:  # a key's words never start with "."
         words = text.split()
         if len(words) > 1 and words[0].replace(".", "").isdigit():
             phrases.setdefault(words[0], []).append((words[0], words[1]))

@@ -88,13 +88,15 @@ class NameKeyer:
             words, size = key_words(tokenize(prepare(raw), self.is_unit), self.units)
             return [_word_token(w) for w in words], size
         tokens: list[str] = []
+        parts = self._parts
         for part in raw.split():
-            split = self._parts.get(part)
+            split = parts.get(part)
             if split is None:
-                split = self._parts[part] = split_runs(prepare(part), self.is_unit)
+                split = parts[part] = split_runs(prepare(part), self.is_unit)
             tokens += split
         tokens = replace_number_words(tokens, self.is_unit)
-        infos = [self._token(t) for t in tokens]
+        known = self._tokens.get
+        infos = [known(t) or self._token(t) for t in tokens]
         shape = tuple([t.shape for t in infos])
         positions = self._shapes.get(shape)
         if positions is None:

@@ -12,13 +12,13 @@ from nlu.catalog_index import CatalogIndex, key_skeleton
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
-from catalog_scale import query_for, synthetic  # noqa: E402
+from catalog_scale import query_for, synthetic
 
 
 def _share(index: CatalogIndex, q_pairs: list[tuple[str, str]], vocabulary: tuple[tuple[str, str], ...]) -> float:
     total = missing = 0.0
     for word, skel in q_pairs:
-        weight = index._idf(skel)  # noqa: SLF001
+        weight = index._idf(skel)
         total += weight
         if not any(skel == s or fuzz.ratio(word, w) >= 75 for w, s in vocabulary):
             missing += weight
@@ -33,8 +33,8 @@ def test_unexplained_share_of_each_product() -> None:
     for target in rng.sample(range(len(products)), 60):
         query = index.query_words(query_for(words[target], rng))
         q_pairs = list(dict.fromkeys(zip(query.split(), key_skeleton(query).split(), strict=True)))
-        vocabularies = [index._vocabulary(p) for p in [target, *rng.sample(range(len(products)), 20)]]  # noqa: SLF001
-        shares = index._unexplained(q_pairs, vocabularies)  # noqa: SLF001
+        vocabularies = [index._vocabulary(p) for p in [target, *rng.sample(range(len(products)), 20)]]
+        shares = index._unexplained(q_pairs, vocabularies)
         expected = [_share(index, q_pairs, v) for v in vocabularies]
         assert shares == expected
         checked += sum(0 < x < 1 for x in expected)

@@ -12,7 +12,7 @@ from nlu.catalog_index import CatalogIndex, _most_hits, _pack, _trigram_codes, k
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
-from catalog_scale import query_for, synthetic  # noqa: E402
+from catalog_scale import query_for, synthetic
 
 
 def _codes(text: str, skel: str) -> set[int]:
@@ -23,7 +23,7 @@ def _codes(text: str, skel: str) -> set[int]:
 def test_each_key_lists_its_trigrams_and_overlaps_count_them() -> None:
     products, words = synthetic(3_000, seed=2)
     index = CatalogIndex(products)
-    seg = index._base  # noqa: SLF001
+    seg = index._base
     rng = random.Random(4)
     for k in rng.sample(range(seg.nkeys), 300):
         own = seg.key_tris[seg.key_tri_offsets[k]:seg.key_tri_offsets[k + 1]].tolist()
@@ -33,9 +33,9 @@ def test_each_key_lists_its_trigrams_and_overlaps_count_them() -> None:
         query = index.query_words(query_for(words_of, rng))
         wanted = _codes(query, key_skeleton(query))
         codes = np.array(sorted(wanted), dtype=np.int64)
-        shortlisted, _ = index._shortlist(seg, query, key_skeleton(query))  # noqa: SLF001
+        shortlisted, _ = index._shortlist(seg, query, key_skeleton(query))
         keys = np.unique(np.concatenate((shortlisted, rng.sample(range(seg.nkeys), 50)))).astype(np.int32)
-        counted = index._overlap(seg, codes, keys)  # noqa: SLF001
+        counted = index._overlap(seg, codes, keys)
         expected = [len(wanted & _codes(seg.key_text[k], seg.key_skel[k])) for k in keys.tolist()]
         assert counted.tolist() == expected
         assert max(expected) >= len(wanted) // 2  # the shortlist's keys do share the query's trigrams
