@@ -147,19 +147,13 @@ class _Segment:
     def nkeys(self) -> int:
         return len(self.key_text)
 
-    def keys_of(self, product: int) -> list[int]:
-        first = int(self.members[0])
-        at = product - first if int(self.members[-1]) - first == len(self.members) - 1 else \
-            int(np.searchsorted(self.members, product))
-        return self.member_keys[self.member_offsets[at]:self.member_offsets[at + 1]].tolist()
-
     def keys_of_all(self, products: np.ndarray) -> np.ndarray:
         """The keys of these member products, concatenated."""
         at = self._at(products)
         return _ranges(self.member_keys, self.member_offsets[at], self.member_offsets[at + 1])
 
     def _at(self, products: np.ndarray) -> np.ndarray:
-        return np.searchsorted(self.members, products)
+        return np.searchsorted(self.members, products.astype(self.members.dtype))  # one dtype: no copy of members
 
     def find(self, text: str, weight: float, size: float) -> int:
         """The key of this identity here, or -1."""
@@ -167,6 +161,20 @@ class _Segment:
             if self.key_weight[k] == np.float32(weight) and self.key_size[k] == size and self.key_text[k] == text:
                 return k
         return -1
+
+
+def _vocabularies(seg: _Segment, products: np.ndarray) -> list[tuple[tuple[str, str], ...]]:
+    """The (spelling, skeleton) words of the keys of each of these member products, in key order, once each."""
+    at = seg._at(products)
+    starts, ends = seg.member_offsets[at], seg.member_offsets[at + 1]
+    keys, which = np.unique(_ranges(seg.member_keys, starts, ends), return_inverse=True)
+    pairs = [list(zip(text.split(), skel.split(), strict=True))
+             for text, skel in zip(seg.key_text.take(keys), seg.key_skel.take(keys), strict=True)]
+    out, which_list, at_key = [], which.tolist(), 0
+    for n in (ends - starts).tolist():
+        out.append(tuple(dict.fromkeys(pair for j in which_list[at_key:at_key + n] for pair in pairs[j])))
+        at_key += n
+    return out
 
 
 def _ranges(values: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
@@ -488,7 +496,7 @@ class CatalogIndex:
         best = self._collect(list(zip(segments, exact, close, strict=True)), limit, sized_query)
         q_pairs = list(dict.fromkeys(zip(query.split(), qs.split(), strict=True)))
         if len(q_pairs) > 1 and len(best) > 1:
-            shares = self._unexplained(q_pairs, [self._vocabulary(p) for p in best])
+            shares = self._unexplained(q_pairs, self._vocabularies_of(list(best)))
             for (p, m), missing in zip(list(best.items()), shares, strict=True):
                 if missing:
                     best[p] = Match(p, max(0.0, m.score - _UNEXPLAINED_PENALTY * missing), m.sized_key)
@@ -553,21 +561,21 @@ class CatalogIndex:
         return {int(i): Match(int(i), max(0.0, min(100.0, float(x))), bool(z))
                 for i, x, z in zip(p.tolist(), v.tolist(), s.tolist(), strict=True)}
 
-    def _vocabulary(self, product: int) -> tuple[tuple[str, str], ...]:
-        """Every word any key of a product says, as (spelling, skeleton): the product's vocabulary.
+    def _vocabularies_of(self, products: list[int]) -> list[tuple[tuple[str, str], ...]]:
+        """Every word any key of each product says, as (spelling, skeleton): its vocabulary.
 
-        Kept for the products queries meet (a product number always means the same product)."""
-        words = self._vocabularies.get(product)
-        if words is None:
-            seg = self._segment_of(product)
-            keys = np.asarray(seg.keys_of(product), dtype=np.int64)
-            words = tuple(dict.fromkeys(pair for text, skel in zip(seg.key_text.take(keys), seg.key_skel.take(keys),
-                                                                   strict=True)
-                                        for pair in zip(text.split(), skel.split(), strict=True)))
-            if len(self._vocabularies) >= _VOCABULARIES:
-                self._vocabularies.clear()
-            self._vocabularies[product] = words
-        return words
+        Kept for the products queries meet (a product number always means the same product); the
+        ones not kept yet are read together, each segment's keys once."""
+        known = self._vocabularies
+        missing = [p for p in products if p not in known]
+        if missing:
+            if len(known) + len(missing) > _VOCABULARIES:
+                known.clear()
+            for seg in self._segments():
+                mine = [p for p in missing if self._segment_of(p) is seg]
+                if mine:
+                    known.update(zip(mine, _vocabularies(seg, np.asarray(mine, dtype=np.int64)), strict=True))
+        return [known[p] for p in products]
 
     def _unexplained(self, q_pairs: list[tuple[str, str]],
                      vocabularies: list[tuple[tuple[str, str], ...]]) -> list[float]:
@@ -608,12 +616,16 @@ class CatalogIndex:
         lists = [seg.postings[s:e] for s, e in zip(starts[:used].tolist(), ends[:used].tolist(), strict=True)]
         for lst in lists:
             scratch[lst] += 1
-        cat = np.concatenate(lists)
-        hits = scratch[cat]
-        scratch[cat] = 0
+        distinct, hits = [], []  # each key once, with its hits, where it is first listed
+        for lst in lists:
+            counts = scratch[lst]
+            fresh = counts > 0
+            distinct.append(lst[fresh])
+            hits.append(counts[fresh])
+            scratch[distinct[-1]] = 0
         # Candidates holding most of the rare trigrams; then count all the query's trigrams for
         # those candidates only, in their own trigram lists (a common trigram's postings are long).
-        keys = _most_hits(cat, hits, _CANDIDATES)
+        keys = _most_hits(np.concatenate(distinct), np.concatenate(hits), _CANDIDATES)
         if seg is self._base and self._base_dead:  # keys no live product owns take no place
             keys = keys[self._base_live[keys] > 0]
         full = self._overlap(seg, codes, keys)
@@ -716,18 +728,16 @@ def _gc_paused() -> Iterator[None]:
 
 
 def _most_hits(keys: np.ndarray, hits: np.ndarray, budget: int) -> np.ndarray:
-    """The distinct keys of most hits, ascending: keys[i] is listed hits[i] times (the times it was
-    hit) and the keys taken fill `budget` places, one for each listing; among keys of the last
-    count taken, the lowest numbers."""
-    if keys.size <= budget:
-        return np.unique(keys)
-    per_count = np.bincount(hits)
-    places = np.cumsum(per_count[::-1])[::-1]  # places taken by keys hit at least c times
+    """The keys (distinct) of most hits, ascending, filling `budget` places: a key takes one place
+    for each of its hits; among keys of the last count taken, the first listed."""
+    if int(hits.sum(dtype=np.int64)) <= budget:
+        return np.sort(keys)
+    places = np.cumsum((np.bincount(hits) * np.arange(int(hits.max()) + 1))[::-1])[::-1]  # by keys hit >= c times
     last = int(np.flatnonzero(places > budget)[-1])  # every key hit more often than this is in
     above = keys[hits > last]
-    left = budget - above.size
-    tied = np.unique(keys[hits == last][:left])  # each tied key is listed `last` times
-    return np.union1d(above, tied[:-(-left // last)])
+    left = budget - int(places[last + 1]) if last + 1 < places.size else budget
+    tied = keys[hits == last][:-(-left // last)]
+    return np.sort(np.concatenate((above, tied)))
 
 
 def _sorted_hashes(hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -25,6 +25,13 @@ def _share(index: CatalogIndex, q_pairs: list[tuple[str, str]], vocabulary: tupl
     return missing / total if total else 0.0
 
 
+def _vocabulary(index: CatalogIndex, product: int) -> tuple[tuple[str, str], ...]:
+    seg = index._base
+    keys = seg.member_keys[seg.member_offsets[product]:seg.member_offsets[product + 1]].tolist()
+    return tuple(dict.fromkeys(pair for k in keys for pair in zip(seg.key_text[k].split(), seg.key_skel[k].split(),
+                                                                    strict=True)))
+
+
 def test_unexplained_share_of_each_product() -> None:
     products, words = synthetic(2_000, seed=6)
     index = CatalogIndex(products)
@@ -33,7 +40,9 @@ def test_unexplained_share_of_each_product() -> None:
     for target in rng.sample(range(len(products)), 60):
         query = index.query_words(query_for(words[target], rng))
         q_pairs = list(dict.fromkeys(zip(query.split(), key_skeleton(query).split(), strict=True)))
-        vocabularies = [index._vocabulary(p) for p in [target, *rng.sample(range(len(products)), 20)]]
+        picked = [target, *rng.sample(range(len(products)), 20)]
+        vocabularies = index._vocabularies_of(picked)
+        assert vocabularies == [_vocabulary(index, p) for p in picked]
         shares = index._unexplained(q_pairs, vocabularies)
         expected = [_share(index, q_pairs, v) for v in vocabularies]
         assert shares == expected
