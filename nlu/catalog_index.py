@@ -729,14 +729,16 @@ def _gc_paused() -> Iterator[None]:
 
 def _most_hits(keys: np.ndarray, hits: np.ndarray, budget: int) -> np.ndarray:
     """The keys (distinct) of most hits, ascending, filling `budget` places: a key takes one place
-    for each of its hits; among keys of the last count taken, the first listed."""
+    for each of its hits; among keys of the last count taken, the lowest numbers."""
     if int(hits.sum(dtype=np.int64)) <= budget:
         return np.sort(keys)
     places = np.cumsum((np.bincount(hits) * np.arange(int(hits.max()) + 1))[::-1])[::-1]  # by keys hit >= c times
     last = int(np.flatnonzero(places > budget)[-1])  # every key hit more often than this is in
     above = keys[hits > last]
     left = budget - int(places[last + 1]) if last + 1 < places.size else budget
-    tied = keys[hits == last][:-(-left // last)]
+    tied, wanted = keys[hits == last], -(-left // last)
+    if wanted < tied.size:
+        tied = np.partition(tied, wanted - 1)[:wanted] if wanted else tied[:0]
     return np.sort(np.concatenate((above, tied)))
 
 

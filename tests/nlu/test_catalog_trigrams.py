@@ -57,3 +57,5 @@ def test_the_candidates_are_the_keys_of_most_hits() -> None:
         least = min(counts[k] for k in taken)
         assert budget <= places < budget + least  # the places are filled, by no key more than needed
         assert all(counts[k] <= least for k in counts if k not in taken)  # nobody left out beats one taken
+        tied_out = [k for k in counts if k not in taken and counts[k] == least]
+        assert all(k < min(tied_out) for k in taken if counts[k] == least) if tied_out else True
