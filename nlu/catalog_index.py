@@ -3,8 +3,9 @@
 Every product gets several keys (name, aliases, brand) reduced to product words (sizes and unit
 words removed, see quantities.key_words). A query is looked up exactly first (hash array +
 binary search); otherwise a character-trigram inverted index over phonetic skeletons, held in
-numpy CSR arrays, shortlists keys cheaply — the rarest trigrams first under a postings budget —
-and rapidfuzz re-scores only that shortlist. This keeps one query to a few milliseconds even
+numpy CSR arrays, shortlists keys cheaply — the rarest trigrams first under a postings budget, then
+each candidate's overlap counted in its own trigram list — and rapidfuzz re-scores only that
+shortlist. Names are keyed by nlu.catalog_keys.NameKeyer. This keeps one query to a few milliseconds even
 with a million SKUs, where scoring every name with rapidfuzz takes ~0.5 s.
 
 Keys live in segments: the base one, built from the whole catalogue, and a small delta one for
