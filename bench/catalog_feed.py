@@ -1,13 +1,13 @@
 """How long a catalogue change takes to reach every process's product index (the change feed).
 
-    DATABASE_URL=postgresql://... .venv/bin/python bench/catalog_feed.py [--skus 100000] [--rounds 5]
+    DATABASE_URL=postgresql://... .venv/bin/python bench/catalog_feed.py [--skus 100000] [--rounds 5] [--database NAME]
 
-In its own database (`khaacho_bench_feed`, made again each run) it imports --skus synthetic SKUs
-(bench/catalog_scale.py's generator), starts two NluService instances with a pool and a LISTEN
-connection each (as two `serve` processes have), then --rounds times commits 1,000 changes in one
-transaction (400 new SKUs, 400 renamed, 200 deleted) and prints, per round, the time from COMMIT
-until both indexes answer with every change, and the median. Also the time a full rebuild of the
-same catalogue takes in this process, the baseline the feed replaces.
+In its own database (`khaacho_bench_feed` unless --database names another, made again each run) it
+imports --skus synthetic SKUs (bench/catalog_scale.py's generator), starts two NluService instances
+with a pool and a LISTEN connection each (as two `serve` processes have), then --rounds times
+commits 1,000 changes in one transaction (400 new SKUs, 400 renamed, 200 deleted) and prints, per
+round, the time from COMMIT until both indexes answer with every change, and the median. Also the
+time a full rebuild of the same catalogue takes in this process, the baseline the feed replaces.
 """
 
 from __future__ import annotations
@@ -61,12 +61,13 @@ async def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--skus", type=int, default=100_000)
     ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--database", default=DB, help=f"the database made afresh for the run (default {DB})")
     args = ap.parse_args()
     base = os.environ.get("DATABASE_URL")
     if not base:
         print("DATABASE_URL must be set")
         return 2
-    url = await fresh_database(base, DB)
+    url = await fresh_database(base, args.database)
     products, _ = synthetic(args.skus)
     conn = await connect(url)
     try:

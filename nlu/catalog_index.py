@@ -3,8 +3,9 @@
 Every product gets several keys (name, aliases, brand) reduced to product words (sizes and unit
 words removed, see quantities.key_words). A query is looked up exactly first (hash array +
 binary search); otherwise a character-trigram inverted index over phonetic skeletons, held in
-numpy CSR arrays, shortlists keys cheaply — the rarest trigrams first under a postings budget —
-and rapidfuzz re-scores only that shortlist. This keeps one query to a few milliseconds even
+numpy CSR arrays, shortlists keys cheaply — the rarest trigrams first under a postings budget, then
+each candidate's overlap counted in its own trigram list — and rapidfuzz re-scores only that
+shortlist. Names are keyed by nlu.catalog_keys.NameKeyer. This keeps one query to a few milliseconds even
 with a million SKUs, where scoring every name with rapidfuzz takes ~0.5 s.
 
 Keys live in segments: the base one, built from the whole catalogue, and a small delta one for
@@ -25,7 +26,6 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
 from itertools import chain
 
 import numpy as np
@@ -33,9 +33,10 @@ from rapidfuzz import fuzz
 from rapidfuzz.process import cdist
 
 from domain.catalog import Product
-from nlu.normalize import prepare, skeleton, tokenize
+from nlu.catalog_keys import Key, NameKeyer, key_skeleton
+from nlu.normalize import prepare, tokenize
 from nlu.packs import multipack_count
-from nlu.quantities import Amount, key_words
+from nlu.quantities import key_words
 from nlu.units import MASS, UnitTable, default_units
 
 log = logging.getLogger(__name__)
@@ -47,14 +48,15 @@ _LUT[ord(" ")] = 0
 _LUT[ord("a"): ord("z") + 1] = np.arange(1, 27)
 _LUT[ord("0"): ord("9") + 1] = np.arange(27, 37)
 _KEY_SEP, _SPELLING_SEP = 1, 2  # between keys; between the two spellings of one key (no trigram spans them)
-_TRIGRAM_CHUNK = 100_000  # keys whose trigrams are sorted at once: bounds the build's peak memory
-_BRAND_WEIGHT = 0.92  # a brand alone fits every product of the brand: never beat a real alias
+_TRIGRAM_CHUNK = 1 << 16  # keys whose trigrams are sorted at once (bounds the build's peak memory; a
+# chunk's key numbers fit 16 bits, so sorting them is a radix sort)
 _SIZED_ALIAS_PENALTY = 8.0  # alias "tokla 1 kg" should not win when no size was said
 _SKELETON_EXACT = 97.0  # same phonetic key, different spelling: cheeni / chini / चिनी
 _SHORTLIST = 40
-_CANDIDATES = 2000  # keys from the rare-trigram pass that get a full trigram count
+_CANDIDATES = 3000  # places of the rare-trigram pass's best keys (one per hit) that get a full trigram count
 _REFINE = 8  # keys re-scored by informative-word coverage
 _POSTINGS_BUDGET = 60_000
+_RARE_LISTS = 255  # posting lists the rare pass reads at most (its hit counts are bytes)
 # A product none of whose names or aliases has a word of the query loses up to this many
 # points: "chamal sona mansuli" is Sona Mansuli (its keys say sona, mansuli and chamal) rather
 # than plain Mansuli (no key of it says sona), though one key of each fits two of the words.
@@ -66,19 +68,6 @@ _DEAD_SHARE = 0.2
 _VOCABULARIES = 100_000  # product vocabularies kept for queries
 _NO_KEYS = np.zeros(0, dtype=np.int32)
 _NOT_PLAIN = re.compile(r"[^a-z0-9]+")
-
-Key = tuple[str, str, "Amount | None", float]  # (text, skeleton, size said, weight)
-
-
-@lru_cache(maxsize=200_000)
-def _word_skeleton(word: str) -> str:
-    """Exactly one skeleton word per word: keys and queries pair them up."""
-    return "".join(skeleton(word).split()) or word
-
-
-def key_skeleton(text: str) -> str:
-    return " ".join(map(_word_skeleton, text.split()))
-
 
 def _trigram_codes(packed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The code of the trigram starting at each byte of packed but the last two, and whether it is one."""
@@ -121,6 +110,12 @@ class _Strings:
     def __len__(self) -> int:
         return self._offsets.size - 1
 
+    def take(self, keys: np.ndarray) -> list[str]:
+        """[self[k] for k in keys], reading the offsets once."""
+        blob, offsets = self._blob, self._offsets
+        return [blob[s:e].decode("utf-8") for s, e in zip(offsets[keys].tolist(), (offsets[keys + 1] - 1).tolist(),
+                                                          strict=True)]
+
     def all(self) -> list[str]:
         return self._blob.decode("utf-8").split("\x01") if len(self) else []
 
@@ -144,18 +139,14 @@ class _Segment:
     skel_hashes: np.ndarray
     tri_offsets: np.ndarray
     postings: np.ndarray
-    ntri: np.ndarray
+    ntri: np.ndarray  # int16 per key: how many distinct trigrams it holds
+    key_tri_offsets: np.ndarray  # CSR: the trigram codes (ascending) of key k
+    key_tris: np.ndarray
     words: Counter[str]  # skeleton word -> how many keys say it
 
     @property
     def nkeys(self) -> int:
         return len(self.key_text)
-
-    def keys_of(self, product: int) -> list[int]:
-        first = int(self.members[0])
-        at = product - first if int(self.members[-1]) - first == len(self.members) - 1 else \
-            int(np.searchsorted(self.members, product))
-        return self.member_keys[self.member_offsets[at]:self.member_offsets[at + 1]].tolist()
 
     def keys_of_all(self, products: np.ndarray) -> np.ndarray:
         """The keys of these member products, concatenated."""
@@ -163,7 +154,7 @@ class _Segment:
         return _ranges(self.member_keys, self.member_offsets[at], self.member_offsets[at + 1])
 
     def _at(self, products: np.ndarray) -> np.ndarray:
-        return np.searchsorted(self.members, products)
+        return np.searchsorted(self.members, products.astype(self.members.dtype))  # one dtype: no copy of members
 
     def find(self, text: str, weight: float, size: float) -> int:
         """The key of this identity here, or -1."""
@@ -171,6 +162,20 @@ class _Segment:
             if self.key_weight[k] == np.float32(weight) and self.key_size[k] == size and self.key_text[k] == text:
                 return k
         return -1
+
+
+def _vocabularies(seg: _Segment, products: np.ndarray) -> list[tuple[tuple[str, str], ...]]:
+    """The (spelling, skeleton) words of the keys of each of these member products, in key order, once each."""
+    at = seg._at(products)
+    starts, ends = seg.member_offsets[at], seg.member_offsets[at + 1]
+    keys, which = np.unique(_ranges(seg.member_keys, starts, ends), return_inverse=True)
+    pairs = [list(zip(text.split(), skel.split(), strict=True))
+             for text, skel in zip(seg.key_text.take(keys), seg.key_skel.take(keys), strict=True)]
+    out, which_list, at_key = [], which.tolist(), 0
+    for n in (ends - starts).tolist():
+        out.append(tuple(dict.fromkeys(pair for j in which_list[at_key:at_key + n] for pair in pairs[j])))
+        at_key += n
+    return out
 
 
 def _ranges(values: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
@@ -224,27 +229,31 @@ def _segment(members: Sequence[int], key_lists: Sequence[list[Key]]) -> _Segment
     text_order, text_hashes = _sorted_hashes(np.fromiter(map(hash, key_text), dtype=np.int64, count=nkeys))
     skel_order, skel_hashes = _sorted_hashes(np.fromiter(
         (hash(s.replace(" ", "")) for s in key_skel), dtype=np.int64, count=nkeys))
-    tri_offsets, postings, ntri = _trigrams(key_text, key_skel)
+    tri_offsets, postings, ntri, key_tris = _trigrams(key_text, key_skel)
+    key_tri_offsets = np.zeros(nkeys + 1, dtype=np.int64)
+    np.cumsum(ntri, out=key_tri_offsets[1:])
     words: Counter[str] = Counter(chain.from_iterable(map(set, map(str.split, key_skel))))
     return _Segment(_Strings(key_text), _Strings(key_skel), key_weight, key_size, owner_offsets, owners,
                     member_array, member_offsets, occ_key, text_order, text_hashes, skel_order, skel_hashes,
-                    tri_offsets, postings, ntri, words)
+                    tri_offsets, postings, ntri, key_tri_offsets, key_tris, words)
 
 
-def _trigrams(key_text: list[str], key_skel: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """CSR postings: the keys (ascending) holding each trigram code, once each; trigrams per key.
+def _trigrams(key_text: list[str], key_skel: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """CSR postings: the keys (ascending) holding each trigram code, once each; trigrams per key;
+    and each key's trigram codes (ascending), key after key.
 
     Sorted a chunk of keys at a time, then each chunk's postings are placed after the earlier
     chunks' ones of the same code."""
     nkeys = len(key_text)
     parts = []
+    by_key = []
     for lo in range(0, nkeys, _TRIGRAM_CHUNK):
         hi = min(lo + _TRIGRAM_CHUNK, nkeys)
         packed = "\x01".join(map(_pack, key_text[lo:hi], key_skel[lo:hi])).encode("ascii", "replace")
         arr = np.frombuffer(packed, dtype=np.uint8)
         codes, valid = _trigram_codes(arr)
         key_of = np.cumsum(arr == _KEY_SEP, dtype=np.int32)[:-2]
-        codes, key_of = codes[valid], key_of[valid] + np.int32(lo)
+        codes, key_of = codes[valid], key_of[valid]
         del arr, valid
         order = np.argsort(codes, kind="stable")  # radix sort; keys stay ascending within a code
         codes, key_of = codes[order], key_of[order]
@@ -252,7 +261,8 @@ def _trigrams(key_text: list[str], key_skel: list[str]) -> tuple[np.ndarray, np.
         first = np.ones(codes.size, dtype=bool)  # a trigram once per key
         first[1:] = (codes[1:] != codes[:-1]) | (key_of[1:] != key_of[:-1])
         codes, key_of = codes[first], key_of[first]
-        parts.append((codes, key_of, np.bincount(codes, minlength=_TRIGRAMS)))
+        by_key.append(codes[np.argsort(key_of.astype(np.uint16), kind="stable")])
+        parts.append((codes, key_of + np.int32(lo), np.bincount(codes, minlength=_TRIGRAMS)))
     offsets = np.zeros(_TRIGRAMS + 1, dtype=np.int64)
     np.cumsum(sum((n for _, _, n in parts), np.zeros(_TRIGRAMS, dtype=np.int64)), out=offsets[1:])
     postings = np.empty(int(offsets[-1]), dtype=np.int32)
@@ -262,7 +272,7 @@ def _trigrams(key_text: list[str], key_skel: list[str]) -> tuple[np.ndarray, np.
         postings[free[codes] + within] = key_of
         free += counts
     ntri = np.bincount(postings, minlength=nkeys).astype(np.int16)
-    return offsets, postings, ntri
+    return offsets, postings, ntri, np.concatenate(by_key) if by_key else np.zeros(0, dtype=np.uint16)
 
 
 class CatalogIndex:
@@ -290,7 +300,7 @@ class CatalogIndex:
         self._is_unit = lambda word: spellings.get(word) is not None
         self.skipped: list[tuple[str, str]] = []  # (sku, why) of products left out
         with _gc_paused():
-            self.products, key_lists = self._keyed(products)
+            self.products, key_lists = self._keyed(products, NameKeyer(self.units))
             n = len(self.products)
             self._base = _segment(range(n), key_lists)
         self._delta: _Segment | None = None
@@ -317,12 +327,12 @@ class CatalogIndex:
             (hash(p.sku) for p in self.products), dtype=np.int64, count=n))
         self.fingerprint = _fingerprint(self.products)
 
-    def _keyed(self, products: Iterable[Product]) -> tuple[list[Product], list[list[Key]]]:
+    def _keyed(self, products: Iterable[Product], keyer: NameKeyer) -> tuple[list[Product], list[list[Key]]]:
         kept: list[Product] = []
         key_lists: list[list[Key]] = []
         for product in products:
             try:
-                keys = self._keys(product)
+                keys = keyer.keys(product)
             except Exception as exc:  # any fault in one name is that product's alone
                 log.warning("catalogue index: product %r left out: %r", product.sku, exc)
                 self.skipped.append((product.sku, repr(exc)))
@@ -331,38 +341,28 @@ class CatalogIndex:
             key_lists.append(keys)
         return kept, key_lists
 
-    def _keys(self, product: Product) -> list[Key]:
-        """(key text, skeleton, size said, weight) for the name, each alias and the brand."""
-        out: list[Key] = []
-        for raw in (product.name, *product.aliases):
-            words, size = key_words(tokenize(prepare(raw), self._is_unit), self.units)
-            # a pack count left bare, "Shikhar packet (20)", is not a product word; "2pm" is
-            words = [w for k, w in enumerate(words) if k == 0 or not w.replace(".", "").isdigit()]
-            text = " ".join(words)
-            out.append((text, key_skeleton(text), size, 1.0))
-        if product.brand:
-            text = self._brand_key(product.brand)
-            out.append((text, key_skeleton(text), None, _BRAND_WEIGHT))
-        for text, skel, _, _ in out:
-            if len(text.split()) != len(skel.split()):
-                raise ValueError(f"key {text!r} does not pair with its skeleton {skel!r}")
-        return out
-
     def _brand_key(self, brand: str) -> str:
+        """The key words of a brand (asked per product by the SKU choice), once each."""
         key = self._brand_keys.get(brand)
         if key is None:
-            key = " ".join(key_words(tokenize(prepare(brand), self._is_unit), self.units)[0])
-            self._brand_keys[brand] = key
+            key = self._brand_keys[brand] = self.query_words(brand)
         return key
 
     def _set_idf_total(self) -> None:
         self._idf_total = max(self._base_keys + self._delta_extra, 1)
         self._idf_default = math.log(1 + self._idf_total)
+        self._idf_known: dict[str, float] = {}  # word -> _idf(word) under these counts
 
     def _idf(self, word: str) -> float:
         """Inverse document frequency of a skeleton word over keys: "sona" tells more than "chamal"."""
-        count = self._base_words.get(word, 0) + self._delta_words.get(word, 0)
-        return math.log(1 + self._idf_total / count) if count > 0 else self._idf_default
+        known = self._idf_known.get(word)
+        if known is None:
+            count = self._base_words.get(word, 0) + self._delta_words.get(word, 0)
+            known = math.log(1 + self._idf_total / count) if count > 0 else self._idf_default
+            if len(self._idf_known) >= _VOCABULARIES:
+                self._idf_known.clear()
+            self._idf_known[word] = known
+        return known
 
     # --- changing -----------------------------------------------------------------------------
 
@@ -377,7 +377,7 @@ class CatalogIndex:
         new.__dict__.update(self.__dict__)
         new._local = threading.local()
         new.skipped = list(self.skipped)
-        fresh, key_lists = new._keyed(latest.values())
+        fresh, key_lists = new._keyed(latest.values(), NameKeyer(self.units))
         dead = np.fromiter((i for i in map(self._number, gone) if i is not None), dtype=np.int64)
         base_dead = self._base_dead + int((dead < len(self._base.members)).sum())
         dead_set = set(dead.tolist())
@@ -497,8 +497,8 @@ class CatalogIndex:
         best = self._collect(list(zip(segments, exact, close, strict=True)), limit, sized_query)
         q_pairs = list(dict.fromkeys(zip(query.split(), qs.split(), strict=True)))
         if len(q_pairs) > 1 and len(best) > 1:
-            for p, m in best.items():
-                missing = self._unexplained(q_pairs, self._vocabulary(p))
+            shares = self._unexplained(q_pairs, self._vocabularies_of(list(best)))
+            for (p, m), missing in zip(list(best.items()), shares, strict=True):
                 if missing:
                     best[p] = Match(p, max(0.0, m.score - _UNEXPLAINED_PENALTY * missing), m.sized_key)
         return sorted(best.values(), key=lambda m: -m.score)[:limit]
@@ -562,35 +562,41 @@ class CatalogIndex:
         return {int(i): Match(int(i), max(0.0, min(100.0, float(x))), bool(z))
                 for i, x, z in zip(p.tolist(), v.tolist(), s.tolist(), strict=True)}
 
-    def _vocabulary(self, product: int) -> tuple[tuple[str, str], ...]:
-        """Every word any key of a product says, as (spelling, skeleton): the product's vocabulary.
+    def _vocabularies_of(self, products: list[int]) -> list[tuple[tuple[str, str], ...]]:
+        """Every word any key of each product says, as (spelling, skeleton): its vocabulary.
 
-        Kept for the products queries meet (a product number always means the same product)."""
-        words = self._vocabularies.get(product)
-        if words is None:
-            seg = self._segment_of(product)
-            words = tuple(dict.fromkeys(pair for k in seg.keys_of(product) for pair in zip(
-                seg.key_text[k].split(), seg.key_skel[k].split(), strict=True)))
-            if len(self._vocabularies) >= _VOCABULARIES:
-                self._vocabularies.clear()
-            self._vocabularies[product] = words
-        return words
+        Kept for the products queries meet (a product number always means the same product); the
+        ones not kept yet are read together, each segment's keys once."""
+        known = self._vocabularies
+        missing = [p for p in products if p not in known]
+        if missing:
+            if len(known) + len(missing) > _VOCABULARIES:
+                known.clear()
+            for seg in self._segments():
+                mine = [p for p in missing if self._segment_of(p) is seg]
+                if mine:
+                    known.update(zip(mine, _vocabularies(seg, np.asarray(mine, dtype=np.int64)), strict=True))
+        return [known[p] for p in products]
 
-    def _unexplained(self, q_pairs: list[tuple[str, str]], vocabulary: tuple[tuple[str, str], ...]) -> float:
-        """IDF-weighted share of query words that no key of the product says (0 = all said)."""
-        idf = self._idf
-        total = missing = 0.0
-        for q in q_pairs:
-            weight = idf(q[1])
-            total += weight
-            if not any(q[1] == sk or fuzz.ratio(q[0], w) >= 75 for w, sk in vocabulary):
-                missing += weight
-        return missing / total if total else 0.0
+    def _unexplained(self, q_pairs: list[tuple[str, str]],
+                     vocabularies: list[tuple[tuple[str, str], ...]]) -> list[float]:
+        """For each vocabulary, the IDF-weighted share of query words it does not say (0 = all
+        said): a word is said by the same skeleton or a spelling >= 75 % alike."""
+        weights = [self._idf(sk) for _, sk in q_pairs]
+        total = sum(weights)
+        spellings = list(dict.fromkeys(w for vocabulary in vocabularies for w, _ in vocabulary))
+        if not total or not spellings:
+            return [0.0 if not total else 1.0 for _ in vocabularies]
+        scores = cdist([q for q, _ in q_pairs], spellings, scorer=fuzz.ratio, dtype=np.float64)
+        alike = [{spellings[j] for j in np.flatnonzero(row >= 75).tolist()} for row in scores]
+        return [sum(weight for (_, sk), weight, near in zip(q_pairs, weights, alike, strict=True)
+                    if not any(s == sk or w in near for w, s in vocabulary)) / total
+                for vocabulary in vocabularies]
 
     def _scratch(self, size: int) -> np.ndarray:
         scratch = getattr(self._local, "scratch", None)
         if scratch is None or scratch.size < size:
-            scratch = np.zeros(size, dtype=np.int16)
+            scratch = np.zeros(size, dtype=np.uint8)  # hits per key in the rare pass (< _RARE_LISTS)
             self._local.scratch = scratch
         return scratch
 
@@ -606,35 +612,44 @@ class CatalogIndex:
         if not starts.size:
             return _NO_KEYS, _NO_KEYS
         # Rarest trigrams first; common ones are skipped once the budget is spent.
-        used = max(1, int(np.searchsorted(np.cumsum(ends - starts), _POSTINGS_BUDGET, side="right")))
+        used = max(1, min(_RARE_LISTS, int(np.searchsorted(np.cumsum(ends - starts), _POSTINGS_BUDGET, side="right"))))
         scratch = self._scratch(seg.nkeys)
         lists = [seg.postings[s:e] for s, e in zip(starts[:used].tolist(), ends[:used].tolist(), strict=True)]
         for lst in lists:
             scratch[lst] += 1
-        cat = np.concatenate(lists)
-        hits = scratch[cat]
-        scratch[cat] = 0
-        # Candidates holding most of the rare trigrams; then count the common trigrams too, for
-        # those candidates only (posting lists are sorted, so membership is a binary search).
-        if cat.size > _CANDIDATES:
-            top = np.argpartition(-hits, _CANDIDATES)[:_CANDIDATES]
-            cat, hits = cat[top], hits[top]
-        keys, first = np.unique(cat, return_index=True)
-        full = hits[first].astype(np.float32)
+        distinct, hits = [], []  # each key once, with its hits, where it is first listed
+        for lst in lists:
+            counts = scratch[lst]
+            fresh = counts > 0
+            distinct.append(lst[fresh])
+            hits.append(counts[fresh])
+            scratch[distinct[-1]] = 0
+        # Candidates holding most of the rare trigrams; then count all the query's trigrams for
+        # those candidates only, in their own trigram lists (a common trigram's postings are long).
+        keys = _most_hits(np.concatenate(distinct), np.concatenate(hits), _CANDIDATES)
         if seg is self._base and self._base_dead:  # keys no live product owns take no place
-            owned = self._base_live[keys] > 0
-            keys, full = keys[owned], full[owned]
-        for s, e in zip(starts[used:].tolist(), ends[used:].tolist(), strict=True):
-            postings = seg.postings[s:e]
-            at = np.searchsorted(postings, keys)
-            full += postings[np.minimum(at, postings.size - 1)] == keys
+            keys = keys[self._base_live[keys] > 0]
+        full = self._overlap(seg, codes, keys)
         jaccard = full / (codes.size + seg.ntri[keys] - full)
         order = np.argsort(-jaccard, kind="stable")[:_SHORTLIST]
         return keys[order], jaccard[order]
 
+    def _overlap(self, seg: _Segment, codes: np.ndarray, keys: np.ndarray) -> np.ndarray:
+        """How many of the trigram codes each key holds (read from the keys' own trigram lists)."""
+        wanted = getattr(self._local, "wanted", None)
+        if wanted is None:
+            wanted = self._local.wanted = np.zeros(_TRIGRAMS, dtype=bool)
+        starts, ends = seg.key_tri_offsets[keys], seg.key_tri_offsets[keys + 1]
+        wanted[codes] = True
+        held = wanted[_ranges(seg.key_tris, starts, ends)]
+        wanted[codes] = False
+        counts = np.zeros(held.size + 1, dtype=np.int32)
+        np.cumsum(held, out=counts[1:])
+        bounds = np.cumsum(ends - starts)
+        return (counts[bounds] - counts[bounds - (ends - starts)]).astype(np.float32)
+
     def _rerank(self, seg: _Segment, query: str, qs: str, keys: np.ndarray) -> np.ndarray:
-        texts = [seg.key_text[k] for k in keys.tolist()]
-        skels = [seg.key_skel[k] for k in keys.tolist()]
+        texts, skels = seg.key_text.take(keys), seg.key_skel.take(keys)
         plain = 0.65 * cdist([query], texts, scorer=fuzz.token_set_ratio)[0] + \
             0.35 * cdist([query], texts, scorer=fuzz.token_sort_ratio)[0]
         phonetic = 0.65 * cdist([qs], skels, scorer=fuzz.token_set_ratio)[0] + \
@@ -713,6 +728,21 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+def _most_hits(keys: np.ndarray, hits: np.ndarray, budget: int) -> np.ndarray:
+    """The keys (distinct) of most hits, ascending, filling `budget` places: a key takes one place
+    for each of its hits; among keys of the last count taken, the lowest numbers."""
+    if int(hits.sum(dtype=np.int64)) <= budget:
+        return np.sort(keys)
+    places = np.cumsum((np.bincount(hits) * np.arange(int(hits.max()) + 1))[::-1])[::-1]  # by keys hit >= c times
+    last = int(np.flatnonzero(places > budget)[-1])  # every key hit more often than this is in
+    above = keys[hits > last]
+    left = budget - int(places[last + 1]) if last + 1 < places.size else budget
+    tied, wanted = keys[hits == last], -(-left // last)
+    if wanted < tied.size:
+        tied = np.partition(tied, wanted - 1)[:wanted] if wanted else tied[:0]
+    return np.sort(np.concatenate((above, tied)))
+
+
 def _sorted_hashes(hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     order = np.argsort(hashes, kind="stable").astype(np.int32)
     return order, hashes[order]
@@ -741,7 +771,7 @@ def _sizes(key_lists: Sequence[list[Key]]) -> tuple[np.ndarray, np.ndarray]:
 def _digit_phrases(key_text: Iterable[str]) -> dict[str, list[tuple[str, ...]]]:
     """Names that start with a number ("2 pm", "5 star"): the splitter keeps them whole."""
     phrases: dict[str, list[tuple[str, ...]]] = {}
-    for text in set(key_text):
+    for text in {t for t in key_text if t[:1].isdigit()}:  # a key's words never start with "."
         words = text.split()
         if len(words) > 1 and words[0].replace(".", "").isdigit():
             phrases.setdefault(words[0], []).append((words[0], words[1]))

@@ -63,11 +63,17 @@ def tokenize(text: str, is_unit: Callable[[str], bool] | None = None) -> list[st
     words may follow an ambiguous number word ("tin crate" = 3 crates, "tin" alone = can).
     """
     is_unit = is_unit or _default_is_unit
+    return replace_number_words(split_runs(text, is_unit), is_unit)
+
+
+def split_runs(text: str, is_unit: Callable[[str], bool]) -> list[str]:
+    """tokenize() before number words are read: each run of letters and digits is one token, or
+    its pieces when it writes amounts. Whitespace-separated parts of text split independently."""
     tokens: list[str] = []
     for run in _RUN_RE.findall(text):
         pieces = _TOKEN_RE.findall(run)
         tokens.extend(pieces if len(pieces) == 1 or _is_amount_run(run, pieces, is_unit) else [run])
-    return replace_number_words(tokens, is_unit)
+    return tokens
 
 
 def _is_amount_run(run: str, pieces: list[str], is_unit: Callable[[str], bool]) -> bool:

@@ -18,6 +18,8 @@ _MULTIPACK = re.compile(r"(?<![\d.])(\d{1,3})\s*[x×]\s*\d+(?:\.\d+)?\s*(?:g|gm|
 
 def multipack_count(name: str) -> int:
     """How many packs a multipack name holds ("Maggi ... 12x70 g" -> 12); 0 for a single pack."""
+    if "x" not in name and "X" not in name and "×" not in name:  # most names: no multipack sign at all
+        return 0
     found = _MULTIPACK.search(name)
     return int(found.group(1)) if found else 0
 

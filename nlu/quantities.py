@@ -106,9 +106,15 @@ def key_words(tokens: list[str], units: UnitTable) -> tuple[list[str], Amount | 
     filler are dropped, so "Coca-Cola 1.5 l bottle" and "coke" share the words "coca cola"/"coke"
     with their sibling SKUs, and the size and unit decide between siblings.
     """
+    kept, size = key_positions(tokens, units)
+    return [strip_suffix(tokens[i]) for i in kept if tokens[i] not in STOPWORDS], size
+
+
+def key_positions(tokens: list[str], units: UnitTable) -> tuple[list[int], Amount | None]:
+    """The positions key_words keeps before stop words go (not sizes, pack counts or unit words),
+    and the pack size. They depend only on which tokens are numerals, unit words, connectors or
+    "x" (and on those tokens' text): every other token counts as any other word."""
     amounts, hints = find_amounts(tokens, units)
     drop = {i for a in amounts if a.unit is not None for i in range(a.start, a.end)}
     drop.update(h.index for h in hints)
-    words = [strip_suffix(t) for i, t in enumerate(tokens) if i not in drop and t not in STOPWORDS]
-    size = next((a for a in amounts if a.is_measure), None)
-    return words, size
+    return [i for i in range(len(tokens)) if i not in drop], next((a for a in amounts if a.is_measure), None)

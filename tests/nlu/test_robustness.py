@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from bench.make_catalog import rows as generated_rows
 from domain.catalog import CATALOG_HEADER, Product, product_from_row
 from nlu.catalog_index import CatalogIndex, key_skeleton
+from nlu.catalog_keys import NameKeyer
 from nlu.intent import load_or_train
 from nlu.normalize import normalize, skeleton
 from nlu.pipeline import NluPipeline
@@ -109,14 +110,14 @@ def test_searching_a_word_whose_skeleton_was_empty(demo_index):
 
 
 def test_a_product_that_cannot_be_keyed_is_left_out_and_logged(monkeypatch, caplog):
-    original = CatalogIndex._keys
+    original = NameKeyer.keys
 
     def keys(self, product):
         if product.sku == "P1":
             raise ValueError("unkeyable")
         return original(self, product)
 
-    monkeypatch.setattr(CatalogIndex, "_keys", keys)
+    monkeypatch.setattr(NameKeyer, "keys", keys)
     with caplog.at_level(logging.WARNING, logger="nlu.catalog_index"):
         index = CatalogIndex([_product(0, "Rara Noodles"), _product(1, "Odd"), _product(2, "Coke 1 L")])
     assert [p.sku for p in index.products] == ["P0", "P2"]
