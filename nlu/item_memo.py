@@ -20,7 +20,7 @@ from nlu.quantities import Amount
 from nlu.splitter import Span
 from nlu.types import ParsedItem
 
-MEMO_SIZE = 20_000  # distinct spans, and distinct phrases, remembered
+MEMO_SIZE = 10_000  # distinct spans, and distinct phrases, remembered (at 20,000 the memories held 96 MB)
 _Said = tuple[tuple[str, ...], tuple[Amount, ...], tuple[str, ...], tuple[str, ...]]
 
 
