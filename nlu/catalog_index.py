@@ -455,6 +455,10 @@ class CatalogIndex:
                 return int(i)
         return None
 
+    def is_live(self, product: int) -> bool:
+        """Whether product number `product` is in the catalogue now (not removed or replaced)."""
+        return bool(self._alive[product])
+
     def live_products(self) -> list[Product]:
         """The products the index holds now (removed and replaced ones left out)."""
         if self._live == len(self.products):

@@ -70,19 +70,10 @@ class ItemResolver:
         prices, words = price_points(self._product_words(span))
         if not words:
             return None
-        query = " ".join(words)
         quantity, size = _quantity_and_size(span.amounts, self._describes(span), span.tokens)
         packs = pack_numbers(span.tokens, span.amounts, quantity)
         sized = bool(size or packs or (quantity and quantity.is_measure))
-        matches = self.index.search(query, limit=12, sized_query=sized)
-        translated = catalogue_words(words) if not matches or matches[0].score < CLEAR_MATCH else None
-        if translated:  # "ilam chiya": the catalogue says "Ilam Dust Tea"
-            again = self.index.search(" ".join(translated), limit=12, sized_query=sized)
-            if again and (not matches or again[0].score > matches[0].score):
-                matches = again
-        matches = self._with_brand(matches, words)
-        if all(len(w) <= SHORT_WORD and w.isascii() for w in words):  # Devanagari is matched as sounds
-            matches = [m for m in matches if self._says_exactly(m.product, words)]
+        matches = self.matches(words, sized)
         if not matches:
             return None
         quantity = self._pack_not_quantity(span, matches, quantity)
@@ -117,6 +108,21 @@ class ItemResolver:
         return ParsedItem(text=span.text, sku=chosen.product.sku if chosen else None,
                           name=chosen.product.name if chosen else None, quantity=value, unit=unit,
                           score=round(best.match.score, 1), candidates=candidates, ambiguous=ambiguous)
+
+    def matches(self, words: list[str], sized: bool) -> list[Match]:
+        """The products product words may name, best first (a pure function of the words, whether
+        a size was said and the catalogue): the search, again in catalogue words when unsure, and
+        the brand's choice. The caller does not change the list."""
+        matches = self.index.search(" ".join(words), limit=12, sized_query=sized)
+        translated = catalogue_words(words) if not matches or matches[0].score < CLEAR_MATCH else None
+        if translated:  # "ilam chiya": the catalogue says "Ilam Dust Tea"
+            again = self.index.search(" ".join(translated), limit=12, sized_query=sized)
+            if again and (not matches or again[0].score > matches[0].score):
+                matches = again
+        matches = self._with_brand(matches, words)
+        if all(len(w) <= SHORT_WORD and w.isascii() for w in words):  # Devanagari is matched as sounds
+            matches = [m for m in matches if self._says_exactly(m.product, words)]
+        return matches
 
     def _with_brand(self, matches: list[Match], words: list[str]) -> list[Match]:
         """The plain search's matches, or the products of the brand said (nlu.sku_choice) when the

@@ -9,7 +9,7 @@ from typing import Protocol
 from domain.catalog import Product
 from nlu.catalog_index import CatalogIndex
 from nlu.entities import confirmation, extract_entities, inquiry_kind
-from nlu.fast_path import FastPath, FastRoute
+from nlu.fast_path import FastPath
 from nlu.items import ItemResolver
 from nlu.normalize import detect_language, encodable, prepare, tokenize
 from nlu.splitter import Span, Splitter, protected_names
@@ -54,7 +54,7 @@ class NluPipeline:
         self.classifier = classifier
         # None: the classifier's own threshold (cross-validated when it was trained); 0.5 without one
         self.threshold = threshold if threshold is not None else float(getattr(classifier, "threshold", 0.5))
-        self.fast_path = fast_path  # typical order messages skip the fuzzy search (nlu.fast_path)
+        self.fast_path = fast_path  # parse with the memories of nlu.fast_path
         self._install(index)
 
     def update_catalog(self, products: Iterable[Product]) -> None:
@@ -92,13 +92,11 @@ class NluPipeline:
         state = self._state
         text = encodable(text)  # spaCy hashes words as UTF-8
         prepared = prepare(text)
-        fast = self._route(state, text, prepared)
         tokens = tokenize(prepared, state.splitter.is_unit)
         normalized = " ".join(tokens)
-        if fast is None:
-            items = self._items(state.resolver, state.splitter.item_spans(prepared))
-        else:
-            items = self._items(fast.resolver, fast.spans)
+        splitter, resolver = (state.fast.splitter, state.fast.resolver) if self.fast_path else \
+            (state.splitter, state.resolver)
+        items = self._items(resolver, splitter.item_spans(prepared))
         entities = extract_entities(prepared, tokens, state.categories)
         intent, confidence = self._intent(text, prepared, tokens, items, entities)
         kept = items if intent in ITEM_INTENTS else []
@@ -108,16 +106,14 @@ class NluPipeline:
                      confidence=round(confidence, 3), items=kept, entities=entities)
 
     def takes_fast_path(self, text: str) -> bool:
-        """Whether parse(text) takes the fast path (nlu.fast_path) and the intent model, if any,
-        answers from its TF-IDF heads alone (no sentence embedding)."""
+        """Whether parse(text) is a typical order on the fast path (nlu.fast_path: no phrase of
+        it needs the fuzzy search) and the intent model, if any, answers from its TF-IDF heads
+        alone (no sentence embedding)."""
         text = encodable(text)
-        if self._route(self._state, text, prepare(text)) is None:
+        if not (self.fast_path and self._state.fast.typical(text, prepare(text))):
             return False
         embeds = getattr(self.classifier, "embeds", None)
         return not (embeds is not None and embeds(text))
-
-    def _route(self, state: _State, text: str, prepared: str) -> FastRoute | None:
-        return state.fast.route(text, prepared) if self.fast_path else None
 
     def items(self, prepared: str) -> list[ParsedItem]:
         """Every item a prepared message (normalize.prepare) orders or names, in message order."""

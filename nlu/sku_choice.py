@@ -45,7 +45,7 @@ class BrandFamilies:
         self.fingerprint = index.fingerprint
         families: dict[str, list[int]] = {}
         for i, product in enumerate(index.products):
-            if product.brand:
+            if product.brand and index.is_live(i):
                 families.setdefault(index._brand_key(product.brand), []).append(i)
         self.families = {k: tuple(v) for k, v in families.items() if k}
         self._by_first: dict[str, list[str]] = {}

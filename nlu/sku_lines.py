@@ -24,16 +24,17 @@ class Lines:
         # the key words without numbers and offers: "16x6 ml Sachet" keeps a "16", "(Buy 2 Get 1)"
         keys = [" ".join(w for w in index.query_words(_PROMO.sub(" ", p.name)).split() if not w.isdigit())
                 for p in index.products]
+        live = [index.is_live(i) for i in range(len(index.products))]  # removed products count for nothing
         totals: dict[str, float] = {}
-        for key, sales in zip(keys, index.sales, strict=True):
-            totals[key] = totals.get(key, 0.0) + float(sales)
+        for key, sales, alive in zip(keys, index.sales, live, strict=True):
+            totals[key] = totals.get(key, 0.0) + float(sales) * alive
         self.line = keys
         self.sales = [totals[k] for k in keys]
-        self.vocabulary = frozenset(w for p in index.products for n in (p.name, *p.aliases)
-                                    for w in prepare(n).split())
+        self.vocabulary = frozenset(w for p, alive in zip(index.products, live, strict=True) if alive
+                                    for n in (p.name, *p.aliases) for w in prepare(n).split())
         packs: dict[tuple[str, str], set[float]] = {}
         for i, p in enumerate(index.products):
-            if index.size[i] and not index.multipack[i] and index.sales[i] > 0:
+            if live[i] and index.size[i] and not index.multipack[i] and index.sales[i] > 0:
                 packs.setdefault((p.brand, p.category), set()).add(float(index.size[i]))
         self._packs = {k: tuple(sorted(v)) for k, v in packs.items()}
         self._plain: dict[int, frozenset[str]] = {}

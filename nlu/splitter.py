@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from nlu.edits import is_also
 from nlu.lexicon import CONNECTORS, NEGATIONS, NOT_PRODUCT, SEPARATOR_WORDS, STOPWORDS, strip_suffix
@@ -19,11 +21,13 @@ _SEPARATORS = re.compile(
     r"\s*[,;+&|/]\s*|\s+(?:" + "|".join(sorted(SEPARATOR_WORDS)) + r")\s+|\s*[।]\s*"
 )
 _GLUE = "\u2063"  # invisible separator: keeps "hide and seek" in one span, dropped by tokenize
+_PROTECT_PATTERNS = 512  # patterns kept, one per set of longest words a line holds
 
 
 @dataclass
 class Span:
-    """One item's tokens, with its amounts and the unit words said without a number."""
+    """One item's tokens, with its amounts and the unit words said without a number (read-only
+    once made: a splitter with a memory hands the same span out again)."""
 
     text: str
     tokens: list[str]
@@ -44,12 +48,26 @@ class Splitter:
         self.units = units
         self.phrases = phrases or {}
         joined = sorted(protected_names(protected), key=len, reverse=True)
-        self._protect = re.compile(
-            "|".join(r"\b" + r"\s*(?:and|&|\+)?\s*".join(map(re.escape, _content(p))) + r"\b"
-                     for p in joined)) if joined else None
-        # Every name the pattern finds has its longest word in the line: most lines have none.
-        longest = [max(_content(p), key=len, default="") for p in joined]
-        self._protect_words = tuple(sorted(set(longest))) if all(longest) else ("",)
+        # Every name a line holds has its longest word in the line: most lines have none, and the
+        # rest are searched for the names of the longest words they have only.
+        self._protect_names = [(max(_content(p), key=len, default=""),
+                                r"\b" + r"\s*(?:and|&|\+)?\s*".join(map(re.escape, _content(p))) + r"\b")
+                               for p in joined]
+        self._protect_words = tuple(sorted({word for word, _ in self._protect_names}))
+        self._protect = lru_cache(maxsize=_PROTECT_PATTERNS)(self._protect_pattern)
+        self._part: Callable[[str], Span | None] = self._span
+
+    def with_memo(self, size: int) -> Splitter:
+        """This splitter (same units, phrases and names), keeping the spans of the last `size`
+        distinct parts it read: "chini 10 kg" is read once, whatever message it comes in."""
+        twin = copy.copy(self)
+        twin._part = lru_cache(maxsize=size)(twin._span)
+        return twin
+
+    def _protect_pattern(self, present: tuple[str, ...]) -> re.Pattern[str]:
+        """The names whose longest word is present, longest names first: where one of them is
+        said, the first that fits (no other name can be in the line)."""
+        return re.compile("|".join(pattern for word, pattern in self._protect_names if word in present))
 
     def is_unit(self, word: str) -> bool:
         return self.units.lookup(word) is not None
@@ -63,9 +81,10 @@ class Splitter:
         spans: list[Span] = []
         for line in prepared.split("\n"):
             line = _LIST_MARKER.sub(" ", line)
-            if self._protect is not None and any(w in line for w in self._protect_words):
-                line = self._protect.sub(lambda m: _GLUE.join(m.group(0).split()), line)
-            parts = [self._span(p) for p in _SEPARATORS.split(line)]
+            present = tuple(w for w in self._protect_words if w in line)
+            if present:
+                line = self._protect(present).sub(lambda m: _GLUE.join(m.group(0).split()), line)
+            parts = [self._part(p) for p in _SEPARATORS.split(line)]
             spans.extend(_merge_bare_amounts([s for s in parts if s is not None]))
         return [piece for span in spans for piece in self._runs(span)]
 

@@ -82,3 +82,13 @@ def test_a_shelf_price_is_no_quantity_and_no_item(pipeline: NluPipeline) -> None
     items = pipeline.items(prepare("maggi 10 rupee wala 5 pkt"))
     assert [(i.sku, i.quantity) for i in items] == [("MAG-70", 5)]
     assert without_price_points("maggi 12 wala 5 packet") == "maggi 12 wala 5 packet"
+
+
+def test_a_removed_sibling_is_no_longer_chosen_nor_counted() -> None:
+    products = [Product(sku, name, unit, Decimal("10"), brand=brand, sales=float(sales))
+                for sku, name, brand, unit, sales in ROWS]
+    changed = NluPipeline(None, CatalogIndex(products))
+    assert _one(changed, "sarf 1kg 10 pkt") == ("SRF-EW-1KG", 10)
+    changed.apply_changes([], removed=["SRF-EW-1KG", "SRF-EW-500"])  # the Easy Wash line is gone
+    fresh = NluPipeline(None, CatalogIndex([p for p in products if not p.sku.startswith("SRF-EW")]))
+    assert _one(changed, "sarf 1kg 10 pkt") == _one(fresh, "sarf 1kg 10 pkt") == ("SRF-QW-1KG", 10)

@@ -51,3 +51,11 @@ def _spans(splitter, text):
 ])
 def test_split(splitter, text, expected):
     assert _spans(splitter, text) == [(w, [(pytest.approx(v), u) for v, u in a]) for w, a in expected]
+
+
+
+def test_every_protected_name_of_a_line_stays_whole(demo_index):
+    names = {"hide and seek", "bread and butter", "salt and pepper chips", "tom and jerry candy"}
+    splitter = Splitter(demo_index.units, None, names)
+    spans = _spans(splitter, "bread and butter 2 and hide and seek 6 pkt and salt 1 kg and tom and jerry candy 3")
+    assert [w for w, _ in spans] == ["bread and butter", "hide and seek", "salt", "tom and jerry candy"]
