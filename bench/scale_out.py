@@ -6,7 +6,9 @@ conversation's messages reach different processes. Conversations start at a fixe
 (open loop). After each round every conversation is checked from the stub's side: each message
 was answered exactly once, and the answers reached Twilio in the order the messages were sent
 (stub receipt -> provider sid -> outbox row -> its inbound row's MessageSid). The same posts against
-bare aiohttp handlers in the same layout give the ceiling and the ratio.
+bare aiohttp handlers in the same layout give the ceiling and the ratio. Each round sizes the
+processes' pools (`database.pool_size`, at most 20) so that all of them fit in PostgreSQL's
+max_connections beside what it already serves, as the README's connection-pool math asks.
 
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres REDIS_URL=redis://127.0.0.1:6379/0 \\
         .venv/bin/python bench/scale_out.py [--pairs 1,2,4] [--rate 60] [--seconds 5] [--turns 3]
@@ -26,6 +28,7 @@ from pathlib import Path
 
 import aiohttp
 import asyncpg
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -109,6 +112,27 @@ async def check(url: str, stub: TwilioStub, sent: dict[str, list[str]], posted: 
             "p99_ms": 1000 * latencies[int(0.99 * (len(latencies) - 1))] if latencies else float("nan")}
 
 
+async def pool_size_for(url: str, pairs: int) -> int:
+    """database.pool_size for `pairs` serve + worker pairs: their pools and the workers' listeners fit
+    in max_connections less what PostgreSQL already serves and 10 spare (README "Connection-pool math")."""
+    conn = await asyncpg.connect(url)
+    try:
+        most = int(await conn.fetchval("SHOW max_connections"))
+        used = await conn.fetchval("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'")
+    finally:
+        await conn.close()
+    return max(3, min(20, (most - used - 10 - pairs) // (2 * pairs)))
+
+
+def with_pool_size(env: dict[str, str], size: int) -> dict[str, str]:
+    """`env` whose KHAACHO_CONFIG is a copy of its config with database.pool_size = size."""
+    config = yaml.safe_load(Path(env["KHAACHO_CONFIG"]).read_text(encoding="utf-8"))
+    config.setdefault("database", {})["pool_size"] = size
+    path = Path(tempfile.mkdtemp(prefix="khaacho-bench-")) / "config.yml"
+    path.write_text(yaml.safe_dump(config), encoding="utf-8")
+    return {**env, "KHAACHO_CONFIG": str(path)}
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pairs", default="1,2,4")
@@ -125,13 +149,14 @@ async def main() -> None:
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; {count} conversations of"
           f" {args.turns} greetings, started at {args.rate:.0f}/s")
     print(f"{'pairs':>5} {'msgs':>5} {'503':>5} {'deliv':>5} {'no sid':>6} {'lost':>4} {'twice':>5} {'disorder':>8} "
-          f"{'msgs/s':>7} {'p50 ms':>8} {'p99 ms':>8} {'bare/s':>7} {'ratio':>6} {'load':>5}", flush=True)
+          f"{'msgs/s':>7} {'p50 ms':>8} {'p99 ms':>8} {'bare/s':>7} {'ratio':>6} {'pool':>4} {'load':>5}", flush=True)
     logs = Path(tempfile.mkdtemp(prefix="khaacho-bench-"))
     for pairs in (int(p) for p in args.pairs.split(",")):
         many = [p for p in phones for _ in range(args.turns)]
         with bare_processes(pairs) as bare_ports:
             bare = await bare_round(bare_ports, many, args.rate * args.turns)
-        with khaacho_processes(env, servers=pairs, workers=pairs, log_dir=logs) as ports:
+        pool = await pool_size_for(url, pairs)
+        with khaacho_processes(with_pool_size(env, pool), servers=pairs, workers=pairs, log_dir=logs) as ports:
             await asyncio.sleep(1.0)
             await reset(url)
             stub.messages.clear()
@@ -143,7 +168,7 @@ async def main() -> None:
         print(f"{pairs:>5} {r['messages']:>5} {refused:>5} {r['delivered']:>5} {r['unrecorded']:>6} {r['lost']:>4} "
               f"{r['twice']:>5} "
               f"{r['out_of_order']:>8} {r['per_s']:>7.1f} {r['p50_ms']:>8.1f} {r['p99_ms']:>8.1f} "
-              f"{bare['sustained_per_s']:>7.1f} {r['per_s'] / bare['sustained_per_s']:>6.2f} "
+              f"{bare['sustained_per_s']:>7.1f} {r['per_s'] / bare['sustained_per_s']:>6.2f} {pool:>4} "
               f"{os.getloadavg()[0]:>5.1f}", flush=True)
     await runner.cleanup()
     print(f"process logs: {logs}")
