@@ -9,7 +9,7 @@ delivered reply, and checks that no message was lost or answered twice.
         .venv/bin/python bench/webhook_load.py [--rates 100,200,300,400] [--seconds 5] [--servers 1,2]
 
 Without DATABASE_URL / REDIS_URL it uses the embedded services. It works in a database of its own
-(`khaacho_bench`), made afresh.
+(`khaacho_bench` unless `--database` names another), made afresh.
 """
 
 from __future__ import annotations
@@ -98,11 +98,12 @@ async def main() -> None:
     parser.add_argument("--servers", default="1,2")
     parser.add_argument("--send-rate", type=float, default=2000.0,
                         help="outbox.rate_per_sender and rate_total for the run (config.yml ships WhatsApp's 80/s)")
+    parser.add_argument("--database", default="khaacho_bench", help="the bench's own database, made afresh")
     args = parser.parse_args()
     rates = [int(r) for r in args.rates.split(",")]
     services = ensure_services()
     phones = [f"+97798{i:08d}" for i in range(int(max(rates) * args.seconds) * 2)]
-    url = await prepare_database(services.database_url, phones)
+    url = await prepare_database(services.database_url, phones, args.database)
 
     runner, stub, env = await start_stub(url, services.redis_url, args.send_rate)
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; "
