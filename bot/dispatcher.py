@@ -69,7 +69,7 @@ class Dispatcher:
         """Who sent the message, their conversation, what the message says and the language to answer
         in: the turn, the reply and the rest of what handlers may name."""
         uow, record = deps["uow"], deps["record"]
-        start = await uow.conversations.turn_start(record.phone)
+        start = record.start or await uow.conversations.turn_start(record.phone)  # the intake reads it along
         user, convo = start.user, start.convo
         convo.last_inbound_at = record.received_at
         payload = record.payload.get("button_payload")
