@@ -2,11 +2,12 @@
 
 Stores and handles messages in-process (the webhook's store, then Intake's handling, on uvloop as
 `serve` runs) against a database of its own with the demo catalogue, counting every statement the
-pool's connections send (asyncpg's query logger). First one greeting is shown statement by statement
-(`--show`); then, for each kind in turn, `--burst` messages from as many shops arrive at once:
+pool's connections send (asyncpg's query logger). `--show` prints the statements of one message of
+each kind; then, for each kind in turn, `--burst` messages from as many shops arrive at once:
 greetings, orders of three demo items, the YES that confirms each order, balance inquiries. For each
 kind it prints statements per message and the CPU this process spent per message (store and
-handling, no HTTP): figures that a loaded machine slows less than a rate. `--profile` writes a
+handling, no HTTP), `--rounds` times, and the median CPU of each kind: figures that a loaded machine
+slows less than a rate. `--profile` writes a
 pyinstrument profile of the bursts.
 
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres REDIS_URL=redis://127.0.0.1:6379/0 \\
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import statistics
 import sys
 import time
 from collections import Counter
@@ -40,7 +42,7 @@ from bot.runtime import start_runtime  # noqa: E402
 from storage.repos.users import UserRepository  # noqa: E402
 
 # kind -> the text each shop sends, in this order: the YES confirms the order just before it
-KINDS = {"greeting": "namaste", "order": "2 kg chini, 3 packet wai wai, 1 litre tel", "confirm": "yes",
+KINDS = {"greeting": "namaste", "order": "2 kg chini, 3 packet wai wai, 5 kg sona mansuli", "confirm": "yes",
          "inquiry": "balance"}
 VENDORS = 5
 
@@ -72,10 +74,12 @@ async def burst(intake: Intake, phones: list[str], text: str, tag: str) -> None:
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--show", action="store_true", help="print each statement of a greeting")
+    parser.add_argument("--show", action="store_true", help="print the statements of one message of each kind")
     parser.add_argument("--burst", type=int, default=400, help="messages of each kind arriving at once")
     parser.add_argument("--database", default="khaacho_bench_round_trips",
                         help="the bench's own database, made afresh (a name of its own beside other runs)")
+    parser.add_argument("--rounds", type=int, default=3, help="bursts of each kind, for the median")
+    parser.add_argument("--kinds", default=",".join(KINDS), help="the kinds to measure, of " + ", ".join(KINDS))
     parser.add_argument("--profile", type=Path, help="write a pyinstrument HTML profile of the bursts here")
     args = parser.parse_args()
     setup_logging("INFO")  # as `serve` logs (to stderr): the JSON lines are part of the cost
@@ -99,10 +103,11 @@ async def main() -> None:
         counted = Statements()
         counted.watch(runtime.pool)
         intake = runtime.intake
-        for n, text in enumerate(["namaste", "namaste"]):
+        for n, (kind, text) in enumerate([("greeting", "namaste"), *KINDS.items()]):  # the first: warm-up
             counted.seen.clear()
             await burst(intake, ["+9779800000001"], text, f"W{n}")
-            if args.show and n == 1:
+            if args.show and n > 0:
+                print(f"{kind} ({text!r}): {len(counted.seen)} statements")
                 for statement, times in Counter(counted.seen).items():
                     print(f"   {times} x {statement[:160]}")
         profiler = None
@@ -110,24 +115,28 @@ async def main() -> None:
             from pyinstrument import Profiler
             profiler = Profiler(async_mode="disabled")
             profiler.start()
-        print(f"{'kind':>9} {'messages':>8} {'handled':>7} {'SQL/msg':>7} {'CPU ms/msg':>10} {'per core/s':>10}"
-              f" {'wall s':>6} {'load':>5}")
-        total_cpu = 0.0
-        for tag, (kind, text) in enumerate(KINDS.items()):
-            counted.seen.clear()
-            cpu, wall = time.process_time(), time.perf_counter()
-            await burst(intake, shops, text, f"B{tag}")
-            cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
-            total_cpu += cpu
-            async with runtime.pool.acquire() as conn:
-                done = await conn.fetchval("SELECT count(*) FROM inbound_messages WHERE provider_id LIKE $1"
-                                           " AND status = 'done'", f"SB{tag}%")
-            statements = sum(1 for s in counted.seen if "inbound_messages WHERE provider_id LIKE" not in s)
-            print(f"{kind:>9} {args.burst:>8} {done:>7} {statements / args.burst:>7.2f}"
-                  f" {1000 * cpu / args.burst:>10.2f} {args.burst / cpu:>10.0f} {wall:>6.1f}"
-                  f" {os.getloadavg()[0]:>5.1f}", flush=True)
-        count = args.burst * len(KINDS)
-        print(f"{'all':>9} {count:>8} {'':>7} {'':>7} {1000 * total_cpu / count:>10.2f} {count / total_cpu:>10.0f}")
+        kinds = [k for k in KINDS if k in args.kinds.split(",")]
+        cpu_of: dict[str, list[float]] = {k: [] for k in kinds}
+        for n in range(args.rounds):  # the same shops again: each round orders and confirms anew
+            print(f"round {n + 1}: {'kind':>9} {'messages':>8} {'handled':>7} {'SQL/msg':>7} {'CPU ms/msg':>10}"
+                  f" {'wall s':>6} {'load':>5}")
+            for kind in kinds:
+                counted.seen.clear()
+                tag = f"B{n}{kind[0]}"
+                cpu, wall = time.process_time(), time.perf_counter()
+                await burst(intake, shops, KINDS[kind], tag)
+                cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+                cpu_of[kind].append(1000 * cpu / args.burst)
+                async with runtime.pool.acquire() as conn:
+                    done = await conn.fetchval("SELECT count(*) FROM inbound_messages WHERE provider_id LIKE $1"
+                                               " AND status = 'done'", f"S{tag}%")
+                statements = sum(1 for s in counted.seen if "inbound_messages WHERE provider_id LIKE" not in s)
+                print(f"{'':>9}{kind:>9} {args.burst:>8} {done:>7} {statements / args.burst:>7.2f}"
+                      f" {cpu_of[kind][-1]:>10.2f} {wall:>6.1f} {os.getloadavg()[0]:>5.1f}", flush=True)
+        medians = {k: statistics.median(v) for k, v in cpu_of.items()}
+        print("median CPU ms per message: " + ", ".join(f"{k} {v:.2f}" for k, v in medians.items())
+              + f"; mean of the kinds {statistics.fmean(medians.values()):.2f}"
+              f" ({1000 / statistics.fmean(medians.values()):.0f}/s per core)")
         if profiler is not None:
             profiler.stop()
             args.profile.parent.mkdir(parents=True, exist_ok=True)
