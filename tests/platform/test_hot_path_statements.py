@@ -13,9 +13,11 @@ from hypothesis import strategies as st
 
 from bot.channels.base import InboundMessage
 from bot.intake import SENDER_WINDOW
+from domain.credit import EntryKind, LedgerEntry
 from domain.interactive import buttons
 from storage.repos.conversations import ConversationRepository
 from storage.repos.inbox import InboxRepository
+from storage.repos.ledger import CreditState
 from storage.repos.outbox import OutboxRepository
 from storage.repos.users import UserRepository
 from storage.uow import UnitOfWork
@@ -147,3 +149,16 @@ async def test_a_savepoint_undoes_only_what_failed_inside_it_and_the_rest_commit
         after.set("after")
         await uow.conversations.save(after, runtime.clock.now())
     assert (await state(RAM), await state(HARI)) == ("after", "kept")
+
+
+async def test_credit_for_display_is_read_in_one_statement_as_the_locked_read_finds_it(runtime) -> None:
+    async with UnitOfWork(runtime.pool) as uow:
+        assert await uow.ledger.state(424242) == CreditState(Decimal(0), Decimal(0)), "no such retailer"
+        ram = await uow.users.add_retailer(RAM, "Ram Kirana", Decimal(50000))
+        hari = await uow.users.add_retailer(HARI, "Hari Pasal", Decimal(900))
+        for retailer, amount in [(ram, "1200.50"), (hari, "300.00"), (ram, "99.25")]:
+            await uow.ledger.append(LedgerEntry(retailer, EntryKind.ADJUSTMENT, Decimal(amount), runtime.clock.now()))
+        shown = await uow.ledger.state(ram)
+        assert shown == CreditState(Decimal(50000), Decimal("1299.75")) == await uow.ledger.lock_retailer(ram)
+        assert shown.available == Decimal("48700.25")
+        assert await uow.ledger.state(hari) == CreditState(Decimal(900), Decimal(300))
