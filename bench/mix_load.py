@@ -63,8 +63,8 @@ def order_text(rng: random.Random, words: list[tuple[str, str]]) -> str:
     return ", ".join(f"{rng.randint(1, 5)} {unit} {alias}" for alias, unit in items)
 
 
-async def prepare(base_url: str, retailers: list[str], vendors: list[str]) -> str:
-    url = await fresh_database(base_url, "khaacho_bench_mix")
+async def prepare(base_url: str, retailers: list[str], vendors: list[str], name: str) -> str:
+    url = await fresh_database(base_url, name)
     await import_catalog(DEMO_CATALOG, url, progress=False)
     conn = await connect(url)
     try:
@@ -213,11 +213,12 @@ async def main() -> None:
     parser.add_argument("--servers", type=int, default=1, help="serve + worker pairs")
     parser.add_argument("--send-rate", type=float, default=2000.0)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--database", default="khaacho_bench_mix", help="the bench's own database, made afresh")
     args = parser.parse_args()
     services = ensure_services()
     retailers = [f"+97798{i:08d}" for i in range(int(args.rate * args.seconds))]
     vendors = [f"+97797{i:08d}" for i in range(VENDORS)]
-    url = await prepare(services.database_url, retailers, vendors)
+    url = await prepare(services.database_url, retailers, vendors, args.database)
     runner, stub, env = await start_stub(url, services.redis_url, args.send_rate)
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; {len(retailers)} conversations"
           f" of {len(SCRIPT)} messages started at {args.rate:.0f}/s, {args.servers} serve + worker", flush=True)

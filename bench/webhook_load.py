@@ -3,13 +3,15 @@
 Each round posts a bounded number of "namaste" messages, each from its own retailer, at a fixed
 rate (open loop), to real `khaacho serve` processes with one `khaacho worker` and a local Twilio
 stub. It prints the sustained rate of replies delivered to the stub, p50/p99 from webhook post to
-delivered reply, and checks that no message was lost or answered twice.
+delivered reply, the CPU the `serve` and `worker` processes spent per delivered reply (the round's
+idle time included, so a figure at a low rate reads high), and checks that no message was lost or
+answered twice.
 
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres REDIS_URL=redis://127.0.0.1:6379/0 \
         .venv/bin/python bench/webhook_load.py [--rates 100,200,300,400] [--seconds 5] [--servers 1,2]
 
 Without DATABASE_URL / REDIS_URL it uses the embedded services. It works in a database of its own
-(`khaacho_bench`), made afresh.
+(`khaacho_bench` unless `--database` names another), made afresh.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from bench.load_common import (
     TOKEN,
     bare_processes,
     bare_round,
+    children_cpu,
     prepare_database,
     reset,
     start_stub,
@@ -98,17 +101,19 @@ async def main() -> None:
     parser.add_argument("--servers", default="1,2")
     parser.add_argument("--send-rate", type=float, default=2000.0,
                         help="outbox.rate_per_sender and rate_total for the run (config.yml ships WhatsApp's 80/s)")
+    parser.add_argument("--database", default="khaacho_bench", help="the bench's own database, made afresh")
     args = parser.parse_args()
     rates = [int(r) for r in args.rates.split(",")]
     services = ensure_services()
     phones = [f"+97798{i:08d}" for i in range(int(max(rates) * args.seconds) * 2)]
-    url = await prepare_database(services.database_url, phones)
+    url = await prepare_database(services.database_url, phones, args.database)
 
     runner, stub, env = await start_stub(url, services.redis_url, args.send_rate)
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; "
           f"embedded: {services.embedded or 'none'}; outbox limit {args.send_rate:.0f}/s")
     print(f"{'servers':>7} {'offered/s':>9} {'posted':>6} {'503':>5} {'deliv':>6} {'lost':>4} {'twice':>5} "
-          f"{'sustained/s':>11} {'p50 ms':>8} {'p99 ms':>8} {'bare/s':>8} {'bare p99':>8} {'ratio':>6} {'load':>5}")
+          f"{'sustained/s':>11} {'p50 ms':>8} {'p99 ms':>8} {'bare/s':>8} {'bare p99':>8} {'ratio':>6} {'load':>5}"
+          f" {'serve CPU ms/msg':>16} {'worker':>6}")
     logs = Path(tempfile.mkdtemp(prefix="khaacho-bench-"))
     for servers in (int(s) for s in args.servers.split(",")):
         with bare_processes(servers) as bare_ports:
@@ -119,13 +124,17 @@ async def main() -> None:
             for rate in rates:
                 await reset(url)
                 count = int(rate * args.seconds)
+                cpu_before = children_cpu()
                 r = await one_round(ports, stub, phones[offset:offset + count], rate)
+                cpu = {k: 1000 * (v - cpu_before.get(k, 0.0)) / max(1, r["delivered"])
+                       for k, v in children_cpu().items()}
                 offset = (offset + count) % (len(phones) - count)
                 b = bare[rate]
                 print(f"{servers:>7} {rate:>9} {r['posted']:>6} {r['refused']:>5} {r['delivered']:>6} {r['lost']:>4} "
                       f"{r['answered_twice']:>5} {r['sustained_per_s']:>11.1f} {r['p50_ms']:>8.1f} "
                       f"{r['p99_ms']:>8.1f} {b['sustained_per_s']:>8.1f} {b['p99_ms']:>8.1f} "
-                      f"{r['sustained_per_s'] / b['sustained_per_s']:>6.2f} {os.getloadavg()[0]:>5.1f}", flush=True)
+                      f"{r['sustained_per_s'] / b['sustained_per_s']:>6.2f} {os.getloadavg()[0]:>5.1f}"
+                      f" {cpu.get('serve', 0.0):>16.2f} {cpu.get('worker', 0.0):>6.2f}", flush=True)
     await runner.cleanup()
     print(f"process logs: {logs}")
 

@@ -26,7 +26,7 @@ from bot.reply import Reply
 from domain.interactive import tapped, typed
 from domain.language import language_for
 from handlers.context import Turn
-from handlers.routing import UNKNOWN, Lazy, Router, ordered_handlers
+from handlers.routing import UNKNOWN, Handler, Lazy, Router, ordered_handlers
 from nlu.normalize import guess_language
 from services.texts import Texts
 from storage.clock import Clock
@@ -48,6 +48,7 @@ class Dispatcher:
                  services: dict[str, Any] | None = None,
                  handler_middlewares: Sequence[HandlerMiddleware] = HANDLER_MIDDLEWARES) -> None:
         self.handlers = ordered_handlers(routers)
+        self._by_role: dict[str, list[Handler]] = {}
         self.config = config
         self.texts = texts
         self.clock = clock
@@ -69,7 +70,7 @@ class Dispatcher:
         """Who sent the message, their conversation, what the message says and the language to answer
         in: the turn, the reply and the rest of what handlers may name."""
         uow, record = deps["uow"], deps["record"]
-        start = await uow.conversations.turn_start(record.phone)
+        start = record.start or await uow.conversations.turn_start(record.phone)  # the intake reads it along
         user, convo = start.user, start.convo
         convo.last_inbound_at = record.received_at
         payload = record.payload.get("button_payload")
@@ -107,9 +108,15 @@ class Dispatcher:
             return guess.language
         return None
 
+    def _handlers_for(self, role: str) -> list[Handler]:
+        """The handlers open to `role`, in the order they are tried (worked out once per role)."""
+        if role not in self._by_role:
+            self._by_role[role] = [h for h in self.handlers if role in h.roles]
+        return self._by_role[role]
+
     async def route(self, deps: dict[str, Any]) -> str:
         """The first handler whose roles and filters match runs, with its filters' values."""
-        for handler in self.handlers:
+        for handler in self._handlers_for(deps["turn"].role):
             found = await handler.match(deps)
             if found is not None:
                 await run_handler(self.handler_middlewares, handler, {**deps, **found})

@@ -147,8 +147,8 @@ class Intake:
             try:
                 async with self._unit_of_work() as uow:
                     await uow.inbox.lock_conversation(phone)
-                    # a statement after the lock: fresh snapshot
-                    record = await uow.inbox.next_pending(phone, SENDER_WINDOW)
+                    # a statement after the lock: fresh snapshot; the turn's start comes along
+                    record = await uow.inbox.next_pending(phone, SENDER_WINDOW, with_start=True)
                     if record is None:
                         return handled
                     message_id = record.id

@@ -189,10 +189,11 @@ def titles(reply: Reply) -> Callable[[str], str]:
 
 
 async def ask_next(reply: Reply, uow: UnitOfWork, user: Any, convo: Any, now: datetime, config: Any,
-                   questions: list[dict[str, Any]]) -> None:
-    """Ask the first open question, or show the draft when none is left."""
+                   questions: list[dict[str, Any]], draft: Order | None = None) -> None:
+    """Ask the first open question, or show the draft when none is left: `draft` as this turn just
+    priced it (not priced again), else the retailer's draft priced now."""
     if not questions:
-        draft = await edit_draft(uow, user.id, now=now, config=config)
+        draft = draft or await edit_draft(uow, user.id, now=now, config=config)
         await show_draft(reply, uow, user, convo, draft)
         return
     question = questions[0]

@@ -15,6 +15,7 @@ from typing import Any
 
 from domain.formatting import amount
 from domain.learned_aliases import AGREE
+from domain.orders import Order
 from handlers.context import Reply, Turn
 from handlers.drafting import (
     CHOOSE,
@@ -161,9 +162,9 @@ async def choose(reply: Reply, uow: UnitOfWork, user: Any, convo: Any, turn: Tur
     note_said(convo, [item])
     done = sort_items([item], mode, {picked["sku"]: unit})
     await tell_rounded(reply, done.rounded)
-    await apply_items(uow, user, now, config, done.ready)
+    draft = await apply_items(uow, user, now, config, done.ready)
     questions[:1] = done.questions
-    await ask_next(reply, uow, user, convo, now, config, questions)
+    await ask_next(reply, uow, user, convo, now, config, questions, draft)
 
 
 @router.state(QUANTITY, roles=(RETAILER,), filters=(_quantity,))
@@ -175,8 +176,8 @@ async def quantity(reply: Reply, uow: UnitOfWork, user: Any, convo: Any, turn: T
                       100.0)
     done = sort_items([item], asked.get("mode", SET))
     await tell_rounded(reply, done.rounded)
-    await apply_items(uow, user, now, config, done.ready)
-    await ask_next(reply, uow, user, convo, now, config, done.questions + questions[1:])
+    draft = await apply_items(uow, user, now, config, done.ready)
+    await ask_next(reply, uow, user, convo, now, config, done.questions + questions[1:], draft)
 
 
 @router.state(CONFIRM, CHOOSE, QUANTITY, roles=(RETAILER,), filters=(_edit,))
@@ -215,6 +216,7 @@ async def take_order(reply: Reply, uow: UnitOfWork, user: Any, convo: Any, items
     if done.unknown:
         await reply("order_not_found_items", items=", ".join(f'"{text}"' for text in done.unknown))
     await tell_rounded(reply, done.rounded)
+    draft: Order | None = None  # priced once, by the change that makes it
     if done.ready or done.remove:
         if done.remove:  # one line out and one new SKU in: the line was switched to it
             before = await current_draft(uow, user.id)
@@ -222,9 +224,9 @@ async def take_order(reply: Reply, uow: UnitOfWork, user: Any, convo: Any, items
             await remember_switch(uow, user.id, said_lines(convo), done.remove,
                                   [sku for sku, _, _ in done.ready if sku not in lines], now)
         note_said(convo, [i for i in items if i.sku in {sku for sku, _, _ in done.ready}])
-        await apply_items(uow, user, now, config, done.ready, done.remove)
+        draft = await apply_items(uow, user, now, config, done.ready, done.remove)
     if done.ready or done.remove or done.questions:
-        await ask_next(reply, uow, user, convo, now, config, done.questions)
+        await ask_next(reply, uow, user, convo, now, config, done.questions, draft)
     elif not done.unknown:
         draft = await current_draft(uow, user.id)
         if draft is not None and draft.lines:

@@ -58,24 +58,24 @@ def _parameters(func: Callable[..., Any]) -> tuple[str, ...]:
 
 def inject(func: Callable[..., Any], params: Iterable[str], deps: dict[str, Any]) -> dict[str, Any]:
     """The keyword arguments `func` asks for, from `deps` (a `Lazy` one is computed and kept there)."""
-    params = tuple(params)
-    missing = [p for p in params if p not in deps]
-    if missing:
-        raise MissingDependency(f"{func.__qualname__} asks for unknown dependencies: {missing}")
-    for p in params:
-        if isinstance(deps[p], Lazy):
-            deps[p] = deps[p].make()
-    return {p: deps[p] for p in params}
+    try:
+        kwargs = {p: deps[p] for p in params}
+    except KeyError:
+        missing = [p for p in params if p not in deps]
+        raise MissingDependency(f"{func.__qualname__} asks for unknown dependencies: {missing}") from None
+    for p, value in kwargs.items():
+        if isinstance(value, Lazy):
+            deps[p] = kwargs[p] = value.make()
+    return kwargs
+
+
+_PLAIN = (bool, dict, type(None))  # what a filter returns when it has nothing to await
 
 
 @dataclass(frozen=True)
 class _Check:
     func: Filter
     params: tuple[str, ...]
-
-    async def __call__(self, deps: dict[str, Any]) -> Any:
-        result = self.func(**inject(self.func, self.params, deps))
-        return await result if inspect.isawaitable(result) else result
 
 
 @dataclass
@@ -97,8 +97,10 @@ class Handler:
         if deps["turn"].role not in self.roles:
             return None
         found: dict[str, Any] = {}
-        for check in self._checks:
-            result = await check({**deps, **found} if found else deps)
+        for check in self._checks:  # called here, not in a coroutine of their own: most filters are sync
+            result = check.func(**inject(check.func, check.params, {**deps, **found} if found else deps))
+            if not isinstance(result, _PLAIN) and inspect.isawaitable(result):
+                result = await result
             if not result:
                 return None
             if isinstance(result, dict):

@@ -19,7 +19,7 @@ from domain.catalog import Product
 from domain.orders import Order, OrderLine, OrderStatus
 from domain.packs import deliverable
 from domain.pricing import PricingPolicy, price_line
-from domain.vendor_selection import plan_allocation
+from domain.vendor_selection import VendorCandidate, plan_allocation
 from storage.uow import UnitOfWork
 
 Wanted = tuple[str, Decimal]  # (sku, quantity)
@@ -30,18 +30,22 @@ def pricing_policy(config: Any) -> PricingPolicy:
     return PricingPolicy.from_config(config.pricing or {"default_margin": "0.08"})
 
 
-async def supply_costs(uow: UnitOfWork, retailer_id: int, wanted: Sequence[Wanted]) -> dict[str, Decimal]:
+async def supply_costs(uow: UnitOfWork, retailer_id: int, wanted: Sequence[Wanted],
+                       candidates: Sequence[VendorCandidate] | None = None) -> dict[str, Decimal]:
     """The cost of each SKU from the vendor that would supply these lines to this retailer today;
-    SKUs no vendor can supply are absent (their cost is the catalogue price)."""
-    candidates = await uow.stock.candidates([sku for sku, _ in wanted], retailer_id)
+    SKUs no vendor can supply are absent (their cost is the catalogue price). `candidates`: the
+    vendors for these SKUs as the caller read them already (`uow.stock.candidates`)."""
+    if candidates is None:
+        candidates = await uow.stock.candidates([sku for sku, _ in wanted], retailer_id)
     prices = {c.vendor_id: c.prices for c in candidates}
-    plan = plan_allocation(list(wanted), candidates)
+    plan = plan_allocation(list(wanted), list(candidates))
     return {sku: prices[a.vendor_id][sku] for a in plan.assignments for sku, _ in a.items}
 
 
-async def price_lines(uow: UnitOfWork, config: Any, wanted: Sequence[Wanted], *, retailer_id: int
-                      ) -> list[OrderLine]:
-    """Priced lines for (sku, quantity) pairs, in the given order; unknown SKUs are skipped."""
+async def price_lines(uow: UnitOfWork, config: Any, wanted: Sequence[Wanted], *, retailer_id: int,
+                      candidates: Sequence[VendorCandidate] | None = None) -> list[OrderLine]:
+    """Priced lines for (sku, quantity) pairs, in the given order; unknown SKUs are skipped
+    (`candidates` as for `supply_costs`)."""
     products = await uow.products.by_skus([sku for sku, _ in wanted])
     policy = pricing_policy(config)
     kept: list[tuple[Product, Decimal]] = []
@@ -50,7 +54,7 @@ async def price_lines(uow: UnitOfWork, config: Any, wanted: Sequence[Wanted], *,
         quantity = deliverable(asked, product.unit) if product is not None else None
         if product is not None and quantity is not None:  # else unknown, or less than one of a counted unit
             kept.append((product, quantity))             # (the handlers ask before this)
-    costs = await supply_costs(uow, retailer_id, [(p.sku, q) for p, q in kept]) if kept else {}
+    costs = await supply_costs(uow, retailer_id, [(p.sku, q) for p, q in kept], candidates) if kept else {}
     lines = []
     for product, quantity in kept:
         priced = price_line(policy, costs.get(product.sku, product.price), product.category, quantity)
@@ -106,10 +110,12 @@ async def edit_draft(uow: UnitOfWork, retailer_id: int, *, now: datetime, config
     return draft
 
 
-async def reprice(uow: UnitOfWork, order: Order, *, config: Any, now: datetime) -> bool:
-    """Re-price the order's lines at today's prices; True (and the lines saved) when any price moved."""
+async def reprice(uow: UnitOfWork, order: Order, *, config: Any, now: datetime,
+                  candidates: Sequence[VendorCandidate] | None = None) -> bool:
+    """Re-price the order's lines at today's prices; True (and the lines saved) when any price moved
+    (`candidates`: the vendors for the order's SKUs, when the caller read them already)."""
     fresh = await price_lines(uow, config, [(li.sku, li.quantity) for li in order.lines],
-                              retailer_id=order.retailer_id)
+                              retailer_id=order.retailer_id, candidates=candidates)
     if [li.unit_price for li in fresh] == [li.unit_price for li in order.lines]:
         return False
     order.lines = fresh

@@ -61,9 +61,9 @@ async def confirm_order(uow: UnitOfWork, order_id: int, *, now: datetime, config
         return ConfirmResult(Confirmed.ALREADY, order, [order.id])
     if not order.lines:
         return ConfirmResult(Confirmed.EMPTY, order)
-    if await reprice(uow, order, config=config, now=now):
+    candidates = await uow.stock.candidates(order.skus, order.retailer_id)  # read once: priced and planned on
+    if await reprice(uow, order, config=config, now=now, candidates=candidates):
         return ConfirmResult(Confirmed.PRICES_CHANGED, order)
-    candidates = await uow.stock.candidates(order.skus, order.retailer_id)
     plan = plan_allocation([(li.sku, li.quantity) for li in order.lines], candidates)
     if not plan.is_complete:
         missing = {sku for sku, _ in plan.unfillable} or set(order.skus)

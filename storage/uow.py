@@ -9,7 +9,8 @@ order things happened.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
 from types import TracebackType
 from typing import Any
 
@@ -64,6 +65,7 @@ class UnitOfWork:
         self._default_language, self._inbound_id = default_language, inbound_id
         self._publish = publish
         self._notifier: Notifier | None = None
+        self._savepoints = 0
         self.events: list[Any] = []
 
     @property
@@ -122,9 +124,20 @@ class UnitOfWork:
                                       self._inbound_id)
         return self._notifier
 
-    def savepoint(self) -> asyncpg.transaction.Transaction:
-        """`async with uow.savepoint():` a nested transaction: what fails inside leaves no change behind."""
-        return self.conn.transaction()
+    @contextlib.asynccontextmanager
+    async def savepoint(self) -> AsyncIterator[None]:
+        """`async with uow.savepoint():` what fails inside leaves no change behind.
+
+        One statement, not two: what succeeds is not released, the savepoint stays part of the
+        transaction until its commit (or rollback) ends it."""
+        self._savepoints += 1
+        name = f"uow_{self._savepoints}"
+        await self.conn.execute(f"SAVEPOINT {name}")
+        try:
+            yield
+        except BaseException:
+            await self.conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+            raise
 
     def bind(self, inbound_id: int, sender: Sender | None = None) -> Notifier:
         """Notices from here on belong to inbound message `inbound_id`; `sender` is answered in its language."""

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import asyncpg
 
@@ -23,6 +25,27 @@ class TurnStart:
     last_interactive: Interactive | None
 
 
+_TURN_USER = "id, phone, name, role, language"
+
+
+def turn_start_query(phone: str) -> str:
+    """The one-row read of a turn's start for the phone given by the SQL expression `phone` (a parameter,
+    or a column of the query it joins); its columns are prefixed `user_`, `convo_` and `shown`."""
+    return ("SELECT " + ", ".join(f"u.{c} AS user_{c}" for c in _TURN_USER.split(", ")) + ", "
+            + ", ".join(f"c.{c} AS convo_{c}" for c in _CONVERSATION.split(", "))
+            + f", (SELECT interactive FROM outbound_messages WHERE recipient = {phone} ORDER BY id DESC LIMIT 1)"
+            f" AS shown FROM (SELECT) AS one LEFT JOIN users u ON u.phone = {phone} AND u.active"
+            f" LEFT JOIN conversations c ON c.phone = {phone}")
+
+
+def turn_start_from(row: Mapping[str, Any], phone: str) -> TurnStart:
+    """The TurnStart of a row read with `turn_start_query` (other columns may come along)."""
+    user = User(*(row[f"user_{c}"] for c in _TURN_USER.split(", "))) if row["user_id"] is not None else None
+    convo = (Conversation(*(row[f"convo_{c}"] for c in _CONVERSATION.split(", "))) if row["convo_phone"]
+             else Conversation(phone))
+    return TurnStart(user, convo, Interactive.from_json(row["shown"]) if row["shown"] else None)
+
+
 class ConversationRepository:
     def __init__(self, conn: asyncpg.Connection) -> None:
         self.conn = conn
@@ -34,15 +57,7 @@ class ConversationRepository:
     async def turn_start(self, phone: str) -> TurnStart:
         """The active user of `phone`, its conversation and the latest interactive message sent to it, in
         one round trip (each as UserRepository.by_phone, load and OutboxRepository.last_interactive)."""
-        row = await self.conn.fetchrow(
-            "SELECT u.id, u.phone AS user_phone, u.name, u.role, u.language AS user_language, c.phone, c.state,"
-            " c.data, c.language, c.last_inbound_at, c.written_language, (SELECT interactive FROM outbound_messages"
-            " WHERE recipient = $1 ORDER BY id DESC LIMIT 1) AS shown FROM (SELECT) AS one"
-            " LEFT JOIN users u ON u.phone = $1 AND u.active LEFT JOIN conversations c ON c.phone = $1", phone)
-        user = User(row["id"], row["user_phone"], row["name"], row["role"], row["user_language"]) if (
-            row["id"] is not None) else None
-        convo = Conversation(*(row[k] for k in _CONVERSATION.split(", "))) if row["phone"] else Conversation(phone)
-        return TurnStart(user, convo, Interactive.from_json(row["shown"]) if row["shown"] else None)
+        return turn_start_from(await self.conn.fetchrow(turn_start_query("$1"), phone), phone)
 
     async def save(self, convo: Conversation, at: datetime) -> None:
         await self.conn.execute(

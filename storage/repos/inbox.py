@@ -9,6 +9,8 @@ from typing import Any
 
 import asyncpg
 
+from storage.repos.conversations import TurnStart, turn_start_from, turn_start_query
+
 
 @dataclass(frozen=True)
 class InboundRecord:
@@ -22,6 +24,8 @@ class InboundRecord:
     payload: dict[str, Any] = field(default_factory=dict)
     received_at: datetime | None = None
     burst: tuple[int, int] | None = None  # (sent, limited) over the sender window, when read with it
+    # who wrote, their conversation and the buttons last shown, when read with it (handling starts from it)
+    start: TurnStart | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -110,23 +114,26 @@ class InboxRepository:
         """Serialise the handling of one sender's messages across processes (until commit)."""
         await self.conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", "convo:" + phone)
 
-    async def next_pending(self, phone: str, window: timedelta | None = None) -> InboundRecord | None:
-        """The sender's oldest unhandled message; with `window`, its `burst` over that window comes along
-        (read in the same statement)."""
+    async def next_pending(self, phone: str, window: timedelta | None = None, *,
+                           with_start: bool = False) -> InboundRecord | None:
+        """The sender's oldest unhandled message; with `window`, its `burst` over that window comes along,
+        and with `with_start` the sender's TurnStart (ConversationRepository.turn_start), both read in the
+        same statement."""
         if window is None:
             row = await self.conn.fetchrow(
                 f"SELECT {_COLUMNS} FROM inbound_messages WHERE phone = $1 AND status = 'received'"
                 " ORDER BY id LIMIT 1", phone)
             return InboundRecord(**row) if row else None
+        start = f", LATERAL ({turn_start_query('$1')}) t" if with_start else ""
         row = await self.conn.fetchrow(
-            f"SELECT m.*, b.sent, b.limited FROM (SELECT {_COLUMNS} FROM inbound_messages"
-            " WHERE phone = $1 AND status = 'received' ORDER BY id LIMIT 1) m, LATERAL ("
-            + _BURST.format(message="m.id", since="m.received_at - $2::interval") + ") b", phone, window)
+            f"SELECT m.*, b.sent, b.limited{', t.*' if with_start else ''} FROM (SELECT {_COLUMNS}"
+            " FROM inbound_messages WHERE phone = $1 AND status = 'received' ORDER BY id LIMIT 1) m, LATERAL ("
+            + _BURST.format(message="m.id", since="m.received_at - $2::interval") + f") b{start}", phone, window)
         if row is None:
             return None
-        values = dict(row)
-        burst = (values.pop("sent"), values.pop("limited"))
-        return InboundRecord(**values, burst=burst)
+        values = {k: row[k] for k in _COLUMNS.split(", ")}
+        return InboundRecord(**values, burst=(row["sent"], row["limited"]),
+                             start=turn_start_from(row, phone) if with_start else None)
 
     async def finish(self, message: InboundRecord, at: datetime, status: str = "done") -> bool:
         """Mark a message handled (or `status`); whether more of its sender's messages are waiting."""

@@ -14,6 +14,8 @@ import asyncpg
 
 from domain.credit import EntryKind, LedgerEntry, available_credit
 
+_OUTSTANDING = "SELECT COALESCE(sum(amount), 0)::numeric(14, 2) FROM credit_ledger WHERE retailer_id = $1"
+
 
 @dataclass(frozen=True)
 class CreditState:
@@ -38,14 +40,15 @@ class LedgerRepository:
         return CreditState(limit, await self.outstanding(retailer_id))
 
     async def state(self, retailer_id: int) -> CreditState:
-        """Credit as it stands, without locking (for display)."""
-        limit = await self.conn.fetchval("SELECT credit_limit FROM retailers WHERE user_id = $1", retailer_id)
-        return CreditState(limit if limit is not None else Decimal(0), await self.outstanding(retailer_id))
+        """Credit as it stands, without locking (for display): limit and balance in one statement."""
+        row = await self.conn.fetchrow(
+            "SELECT (SELECT credit_limit FROM retailers WHERE user_id = $1) AS credit_limit,"
+            f" ({_OUTSTANDING}) AS outstanding", retailer_id)
+        limit = row["credit_limit"]
+        return CreditState(limit if limit is not None else Decimal(0), row["outstanding"])
 
     async def outstanding(self, retailer_id: int) -> Decimal:
-        return await self.conn.fetchval(
-            "SELECT COALESCE(sum(amount), 0)::numeric(14, 2) FROM credit_ledger WHERE retailer_id = $1",
-            retailer_id)
+        return await self.conn.fetchval(_OUTSTANDING, retailer_id)
 
     async def append(self, entry: LedgerEntry, payment_id: int | None = None) -> Decimal:
         """Write one entry (caller holds `lock_retailer`); returns the balance after it."""

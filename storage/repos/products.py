@@ -138,12 +138,15 @@ class ProductRepository:
 
     async def by_skus(self, skus: Iterable[str], *, aliases: bool = False) -> dict[str, Product]:
         """Products by SKU (inactive ones too: an order may hold them); with their aliases if asked."""
+        skus = list(skus)
+        if not skus:
+            return {}
         alias_list = ("COALESCE((SELECT array_agg(a.alias ORDER BY a.alias) FROM product_aliases a"
                       " WHERE a.sku = p.sku), '{}')" if aliases else "'{}'::text[]")
         rows = await self.conn.fetch(
             f"SELECT sku, name, unit, price, brand, category, {alias_list} AS aliases FROM products p"
             " WHERE sku = ANY($1)",
-            list(skus),
+            skus,
         )
         return {r["sku"]: _product(r) for r in rows}
 

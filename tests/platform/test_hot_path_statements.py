@@ -7,16 +7,20 @@ import asyncio
 from datetime import timedelta
 from decimal import Decimal
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.channels.base import InboundMessage
 from bot.intake import SENDER_WINDOW
+from domain.credit import EntryKind, LedgerEntry
 from domain.interactive import buttons
 from storage.repos.conversations import ConversationRepository
 from storage.repos.inbox import InboxRepository
+from storage.repos.ledger import CreditState
 from storage.repos.outbox import OutboxRepository
 from storage.repos.users import UserRepository
+from storage.uow import UnitOfWork
 
 RAM, HARI = "+9779800000001", "+9779800000003"
 
@@ -92,3 +96,69 @@ async def test_the_turn_starts_from_user_conversation_and_last_buttons_in_one_re
         assert start.last_interactive == await OutboxRepository(conn).last_interactive(RAM) == shown
         other = await convos.turn_start(HARI)
         assert other.user is None and other.convo.phone == HARI and other.last_interactive is None
+
+
+async def test_the_pending_message_comes_with_the_same_turn_start_as_a_read_of_its_own(runtime) -> None:
+    async with runtime.pool.acquire() as conn:
+        repo, convos = InboxRepository(conn), ConversationRepository(conn)
+        await runtime.intake.receive(inbound(1, HARI))
+        record = await repo.next_pending(HARI, SENDER_WINDOW, with_start=True)
+        assert record is not None and record.start == await convos.turn_start(HARI)
+        assert record.start.user is None and record.start.convo.phone == HARI
+        await UserRepository(conn).add_retailer(HARI, "Hari Pasal", Decimal(50000))
+        convo = await convos.load(HARI)
+        convo.set("order.choose", said={"SUGAR-LOOSE": ["2 kg chini", 2.0]})
+        convo.written_language = "hi"
+        await convos.save(convo, runtime.clock.now())
+        shown = buttons(("say:1", "One"), ("say:2", "Two"))
+        await OutboxRepository(conn).add(HARI, "Which?", at=runtime.clock.now(), interactive=shown)
+        record = await repo.next_pending(HARI, SENDER_WINDOW, with_start=True)
+        assert record is not None and record.burst == (1, 0)
+        assert record.start == await convos.turn_start(HARI)
+        assert record.start.user.name == "Hari Pasal" and record.start.convo.state == "order.choose"
+        assert record.start.last_interactive == shown
+        assert (await repo.next_pending(HARI, SENDER_WINDOW)).start is None, "read only when asked for"
+
+
+async def test_a_savepoint_undoes_only_what_failed_inside_it_and_the_rest_commits(runtime) -> None:
+    async def state(phone: str) -> str:
+        async with runtime.pool.acquire() as conn:
+            return (await ConversationRepository(conn).load(phone)).state
+
+    async with UnitOfWork(runtime.pool) as uow:
+        before = await uow.conversations.load(RAM)
+        before.set("before")
+        await uow.conversations.save(before, runtime.clock.now())
+        with pytest.raises(RuntimeError):
+            async with uow.savepoint():
+                inside = await uow.conversations.load(RAM)
+                inside.set("inside")
+                await uow.conversations.save(inside, runtime.clock.now())
+                raise RuntimeError("refused")
+        assert (await uow.conversations.load(RAM)).state == "before"
+        async with uow.savepoint():
+            kept = await uow.conversations.load(HARI)
+            kept.set("kept")
+            await uow.conversations.save(kept, runtime.clock.now())
+            with pytest.raises(RuntimeError):
+                async with uow.savepoint():  # nested: its failure leaves the outer one's work
+                    await uow.conversations.save(before, runtime.clock.now())
+                    await uow.conn.execute("UPDATE conversations SET state = 'nested' WHERE phone = $1", HARI)
+                    raise RuntimeError("refused")
+        after = await uow.conversations.load(RAM)
+        after.set("after")
+        await uow.conversations.save(after, runtime.clock.now())
+    assert (await state(RAM), await state(HARI)) == ("after", "kept")
+
+
+async def test_credit_for_display_is_read_in_one_statement_as_the_locked_read_finds_it(runtime) -> None:
+    async with UnitOfWork(runtime.pool) as uow:
+        assert await uow.ledger.state(424242) == CreditState(Decimal(0), Decimal(0)), "no such retailer"
+        ram = await uow.users.add_retailer(RAM, "Ram Kirana", Decimal(50000))
+        hari = await uow.users.add_retailer(HARI, "Hari Pasal", Decimal(900))
+        for retailer, amount in [(ram, "1200.50"), (hari, "300.00"), (ram, "99.25")]:
+            await uow.ledger.append(LedgerEntry(retailer, EntryKind.ADJUSTMENT, Decimal(amount), runtime.clock.now()))
+        shown = await uow.ledger.state(ram)
+        assert shown == CreditState(Decimal(50000), Decimal("1299.75")) == await uow.ledger.lock_retailer(ram)
+        assert shown.available == Decimal("48700.25")
+        assert await uow.ledger.state(hari) == CreditState(Decimal(900), Decimal(300))
