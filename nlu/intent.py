@@ -12,7 +12,8 @@ order messages) cost tens of microseconds.
 Below ``threshold`` the answer is ``oos_label``. Unless given, the threshold is chosen on the
 training data alone (:func:`cv_threshold`): folds that hide whole intents as well as examples, so
 the held-out part has messages the model never saw the like of; the threshold with the best
-Matthews correlation there is kept. The same rule runs for every data set.
+Matthews correlation there is kept, hidden intents and examples labelled out of scope weighing
+half each (nlu.oos_threshold). The same rule runs for every data set.
 """
 
 from __future__ import annotations
@@ -31,7 +32,6 @@ from typing import Any
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import matthews_corrcoef
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.svm import LinearSVC
 
@@ -46,11 +46,12 @@ from nlu.features import (
     noise_examples,
 )
 from nlu.intent_mlp import MlpOptions, fit_mlp, softmax
+from nlu.oos_threshold import pick_threshold
 from nlu.rasa_data import load_nlu_files
 
 log = logging.getLogger(__name__)
 
-CODE_VERSION = "intent-10"  # bump when features or training change, so cached models are retrained
+CODE_VERSION = "intent-11"  # bump when features or training change, so cached models are retrained
 OOS_LABEL = "out_of_scope"
 DEFAULT_THRESHOLD = 0.3  # only when there are too few intents to hide some in cross-validation
 REPO = Path(__file__).resolve().parents[1]
@@ -388,15 +389,17 @@ def cv_threshold(examples: list[tuple[str, str]], opts: dict[str, Any], table: _
     scored = cv_scores(examples, opts, table, temperatures)
     if scored is None:
         return DEFAULT_THRESHOLD, {"rule": "fixed: too few intents to hide some"}
-    g, b, c, hide = scored
-    threshold, report = pick_threshold(g, b, c, oos)
+    g, b, c, labelled, hide = scored
+    threshold, report = pick_threshold(g, b, c, oos, labelled)
     return threshold, {**report, "folds": int(opts.get("cv_folds", CV_FOLDS)), "hidden_intents_per_fold": hide}
 
 
 def cv_scores(examples: list[tuple[str, str]], opts: dict[str, Any], table: _Embeddings | None = None,
-              temperatures: list[float] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, int] | None:
-    """Gold labels, best labels and confidences of held-out training messages, and the number of
-    intents each fold hides (None when there are too few intents to hide some).
+              temperatures: list[float] | None = None
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int] | None:
+    """Gold labels, best labels and confidences of held-out training messages, whether each is an
+    example labelled ``oos_label``, and the number of intents each fold hides (None when there are
+    too few intents to hide some).
 
     Each of ``CV_FOLDS`` folds hides a different ``CV_HIDDEN_INTENTS`` share of the intents from
     training, and holds out ``CV_HELD_OUT`` of every intent's examples; a fold model trained on the
@@ -418,6 +421,7 @@ def cv_scores(examples: list[tuple[str, str]], opts: dict[str, Any], table: _Emb
     gold: list[str] = []
     best: list[str] = []
     conf: list[float] = []
+    labelled: list[bool] = []
     for fold in range(int(opts.get("cv_folds", CV_FOLDS))):
         hidden = {order[(fold * hide + j) % len(order)] for j in range(hide)}
         train_rows: list[int] = []
@@ -436,23 +440,8 @@ def cv_scores(examples: list[tuple[str, str]], opts: dict[str, Any], table: _Emb
         best.extend(model.labels[j] for j in top)
         conf.extend(probs[np.arange(len(top)), top].tolist())
         gold.extend(oos if examples[i][1] in hidden else examples[i][1] for i in held)
-    return np.array(gold), np.array(best), np.array(conf), hide
-
-
-def pick_threshold(gold: np.ndarray, best: np.ndarray, conf: np.ndarray, oos: str) -> tuple[float, dict[str, Any]]:
-    """The threshold (0.00-0.99) with the best Matthews correlation over all labels, out-of-scope
-    included, when answers below it become ``oos``."""
-    grid = np.round(np.arange(0.0, 1.0, 0.01), 2)
-    scores = [matthews_corrcoef(gold, np.where(conf < t, oos, best)) for t in grid]
-    pick = int(np.argmax(scores))
-    threshold = float(grid[pick])
-    pred = np.where(conf < threshold, oos, best)
-    ins = gold != oos
-    report = {"rule": "max MCC over leave-intents-out folds", "threshold": threshold,
-              "mcc": round(float(scores[pick]), 4), "held_out_messages": len(gold), "held_out_oos": int((~ins).sum()),
-              "in_scope_accuracy": round(float((pred[ins] == gold[ins]).mean()), 4),
-              "oos_recall": round(float((pred[~ins] == oos).mean()), 4) if (~ins).any() else None}
-    return threshold, report
+        labelled.extend(examples[i][1] == oos for i in held)
+    return np.array(gold), np.array(best), np.array(conf), np.array(labelled, bool), hide
 
 
 def train_from_files(paths: Sequence[Path], **opts: Any) -> IntentClassifier:

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from nlu import intent as intent_mod
 from nlu.intent import IntentClassifier, cv_threshold, load_or_train, train
+from nlu.oos_threshold import oos_weights
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = sorted((REPO / "data" / "nlu").glob("*.yml"))
@@ -62,7 +63,7 @@ def product() -> IntentClassifier:
 def test_default_threshold_is_the_cross_validated_one(product):
     cv = product.info["cv"]
     assert product.threshold == cv["threshold"]
-    assert cv["rule"].startswith("max MCC") and cv["held_out_oos"] > 0
+    assert cv["rule"].startswith("max MCC") and cv["held_out_oos"] > cv["held_out_labelled_oos"] > 0
     assert 0.0 < product.threshold < 1.0  # neither extreme: the folds had both kinds of message
     assert product.embed_head is not None and "embed" in product.info["learner"]
 
@@ -75,6 +76,18 @@ def test_threshold_comes_from_the_training_examples_alone():
     assert report["held_out_messages"] == report["folds"] * sum(
         max(1, round(len(v) * intent_mod.CV_HELD_OUT)) for v in TOY.values())
     assert train(TOY_EXAMPLES, learner="svm+embed", threshold=0.42).threshold == 0.42  # an explicit one wins
+
+
+def test_the_folds_tell_labelled_out_of_scope_examples_from_hidden_intents():
+    labelled = [("what is the weather", "out_of_scope"), ("tell me a joke", "out_of_scope"),
+                ("who won the match", "out_of_scope"), ("play some music", "out_of_scope"),
+                ("book a flight", "out_of_scope")]
+    _, report = cv_threshold(TOY_EXAMPLES + labelled, {"learner": "svm"})
+    per_fold = max(1, round(len(labelled) * intent_mod.CV_HELD_OUT))
+    assert report["held_out_labelled_oos"] == report["folds"] * per_fold
+    assert report["held_out_oos"] == report["held_out_labelled_oos"] + report["folds"] * report[
+        "hidden_intents_per_fold"] * max(1, round(len(TOY["greet"]) * intent_mod.CV_HELD_OUT))
+    assert cv_threshold(TOY_EXAMPLES, {"learner": "svm"})[1]["held_out_labelled_oos"] == 0
 
 
 def test_too_few_intents_keep_the_fixed_default():
@@ -201,3 +214,30 @@ def test_threshold_rule_separates_what_the_folds_separate(sure, unsure):
     threshold, report = intent_mod.pick_threshold(gold, best, conf, "out_of_scope")
     assert max(unsure) < threshold <= min(sure)
     assert report["mcc"] == 1.0 and report["oos_recall"] == 1.0 and report["in_scope_accuracy"] == 1.0
+
+
+def test_labelled_and_hidden_out_of_scope_weigh_half_each():
+    gold = np.array(["a"] * 6 + ["out_of_scope"] * 10)
+    labelled = np.array([False] * 6 + [False] * 8 + [True] * 2)
+    weights = oos_weights(gold, labelled, "out_of_scope")
+    assert (weights[:6] == 1).all()
+    assert weights[6:14].sum() == pytest.approx(5) and weights[14:].sum() == pytest.approx(5)
+    assert (oos_weights(gold, np.zeros(16, bool), "out_of_scope") == 1).all()  # one kind: all weigh one
+    assert (oos_weights(gold, gold == "out_of_scope", "out_of_scope") == 1).all()
+
+
+def test_few_labelled_examples_are_not_drowned_by_hidden_intents():
+    # many hidden-intent messages look in-scope (0.3-0.7, as sure as the fifth of right answers
+    # that are unsure); the few labelled out-of-scope examples are unsure (below 0.2). Unweighted,
+    # catching the hidden ones sets a strict threshold that costs those right answers; weighing
+    # half, the labelled ones are caught at a threshold that keeps them.
+    rng = np.random.default_rng(7)
+    gold = np.array(["a", "b", "c"] * 100 + ["out_of_scope"] * 106)
+    best = np.array(["a", "b", "c"] * 100 + ["a"] * 106)
+    conf = np.concatenate([rng.uniform(0.7, 1.0, 240), rng.uniform(0.3, 0.7, 60), rng.uniform(0.3, 0.7, 100),
+                           rng.uniform(0.05, 0.2, 6)])
+    labelled = np.arange(len(gold)) >= 400
+    strict, _ = intent_mod.pick_threshold(gold, best, conf, "out_of_scope")
+    threshold, report = intent_mod.pick_threshold(gold, best, conf, "out_of_scope", labelled)
+    assert conf[labelled].max() < threshold < strict
+    assert report["labelled_oos_recall"] == 1.0 and report["held_out_labelled_oos"] == 6
