@@ -17,6 +17,7 @@ import time
 import urllib.request
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import asyncpg
@@ -139,6 +140,16 @@ async def bare_round(ports: list[int], phones: list[str], rate: int) -> dict[str
             "p99_ms": 1000 * answered[int(0.99 * (len(answered) - 1))]}
 
 
+def write_config(base: Path, **sections: dict[str, Any]) -> Path:
+    """A copy of the config file `base` with the given keys of each section set, in a folder of its own."""
+    config = yaml.safe_load(base.read_text(encoding="utf-8"))
+    for section, values in sections.items():
+        config.setdefault(section, {}).update(values)
+    path = Path(tempfile.mkdtemp(prefix="khaacho-bench-")) / "config.yml"
+    path.write_text(yaml.safe_dump(config), encoding="utf-8")
+    return path
+
+
 async def start_stub(url: str, redis_url: str, send_rate: float) -> tuple[web.AppRunner, TwilioStub, dict[str, str]]:
     """The Twilio stub on a free port, and the environment of `khaacho` processes that send to it."""
     stub = TwilioStub(SID, TOKEN)
@@ -146,10 +157,7 @@ async def start_stub(url: str, redis_url: str, send_rate: float) -> tuple[web.Ap
     await runner.setup()
     stub_port = free_port()
     await web.TCPSite(runner, "127.0.0.1", stub_port).start()
-    config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
-    config["outbox"].update(rate_per_sender=send_rate, rate_total=send_rate)
-    config_path = Path(tempfile.mkdtemp(prefix="khaacho-bench-")) / "config.yml"
-    config_path.write_text(yaml.safe_dump(config), encoding="utf-8")
+    config_path = write_config(ROOT / "config.yml", outbox={"rate_per_sender": send_rate, "rate_total": send_rate})
     env = {"KHAACHO_CONFIG": str(config_path), "DATABASE_URL": url, "REDIS_URL": redis_url,
            "TWILIO_ACCOUNT_SID": SID,
            "TWILIO_AUTH_TOKEN": TOKEN, "TWILIO_API_BASE_URL": f"http://127.0.0.1:{stub_port}",

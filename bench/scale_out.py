@@ -28,12 +28,21 @@ from pathlib import Path
 
 import aiohttp
 import asyncpg
-import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.load_common import PUBLIC, TOKEN, bare_processes, bare_round, prepare_database, reset, start_stub  # noqa: E402
+from bench.load_common import (  # noqa: E402
+    PUBLIC,
+    TOKEN,
+    bare_processes,
+    bare_round,
+    prepare_database,
+    reset,
+    start_stub,
+    write_config,
+)
+from storage.db import connection_room  # noqa: E402
 from storage.embedded import ensure_services  # noqa: E402
 from tests.support.processes import khaacho_processes  # noqa: E402
 from tests.support.signing import sign, twilio_form  # noqa: E402
@@ -114,11 +123,10 @@ async def check(url: str, stub: TwilioStub, sent: dict[str, list[str]], posted: 
 
 async def pool_size_for(url: str, pairs: int) -> int:
     """database.pool_size for `pairs` serve + worker pairs: their pools and the workers' listeners fit
-    in max_connections less what PostgreSQL already serves and 10 spare (README "Connection-pool math")."""
+    in what PostgreSQL takes less what it already serves and 10 spare (README "Connection-pool math")."""
     conn = await asyncpg.connect(url)
     try:
-        most = int(await conn.fetchval("SHOW max_connections"))
-        used = await conn.fetchval("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'")
+        most, used = await connection_room(conn)
     finally:
         await conn.close()
     return max(3, min(20, (most - used - 10 - pairs) // (2 * pairs)))
@@ -126,11 +134,7 @@ async def pool_size_for(url: str, pairs: int) -> int:
 
 def with_pool_size(env: dict[str, str], size: int) -> dict[str, str]:
     """`env` whose KHAACHO_CONFIG is a copy of its config with database.pool_size = size."""
-    config = yaml.safe_load(Path(env["KHAACHO_CONFIG"]).read_text(encoding="utf-8"))
-    config.setdefault("database", {})["pool_size"] = size
-    path = Path(tempfile.mkdtemp(prefix="khaacho-bench-")) / "config.yml"
-    path.write_text(yaml.safe_dump(config), encoding="utf-8")
-    return {**env, "KHAACHO_CONFIG": str(path)}
+    return {**env, "KHAACHO_CONFIG": str(write_config(Path(env["KHAACHO_CONFIG"]), database={"pool_size": size}))}
 
 
 async def main() -> None:

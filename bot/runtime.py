@@ -20,7 +20,7 @@ from services.bootstrap import unit_of_work
 from services.texts import Texts, default_texts
 from storage.clock import Clock, ShiftedClock, SystemClock
 from storage.clock_offset import follow, read_offset
-from storage.db import create_pool, migrate
+from storage.db import connection_room, create_pool, migrate
 from storage.link_key import stored_link_key
 from storage.redis_connection import connect_redis
 from storage.uow import UnitOfWork
@@ -79,12 +79,10 @@ async def warn_if_pool_too_large(pool: asyncpg.Pool, pool_size: int) -> None:
     """Log when this pool could not fill up beside the connections PostgreSQL already serves: past
     max_connections the last processes to start get TooManyConnectionsError under load, not at start."""
     async with pool.acquire() as conn:
-        row = await conn.fetchrow(
-            "SELECT current_setting('max_connections')::int - current_setting('superuser_reserved_connections')::int"
-            " AS most, (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend') AS used")
-    if pool_size > row["most"] - row["used"] + pool.get_size():  # this pool's open connections are counted in used
+        most, used = await connection_room(conn)
+    if pool_size > most - used + pool.get_size():  # this pool's open connections are counted in used
         log.warning("database.pool_size %d is more than PostgreSQL has free (max_connections %d, %d in use):"
-                    " lower it, raise max_connections or put PgBouncer in front", pool_size, row["most"], row["used"])
+                    " lower it, raise max_connections or put PgBouncer in front", pool_size, most, used)
 
 
 async def start_runtime(config: Config, *, clock: Clock | None = None, pool_size: int | None = None,

@@ -15,8 +15,9 @@ WhatsApp's 24-hour window is decided here, for every row, by `domain.service_win
 text inside it; outside it the template configured for the row's reply text, filled with its
 parameters; with none, the row is `held` and queued again as soon as the recipient writes on the
 channel (ahead of the reply to that message, so held rows go out first and in order), unless it was
-held longer than `outbox.held_for` (7 days): such news is stale, and the row becomes a dead letter. A provider that
-still refuses free text (131047, 63016) gets the template when there is one, else the row is held.
+held longer than `outbox.held_for` (7 days): such news is stale, and the row becomes a dead letter.
+A provider that still refuses free text (131047, 63016) gets the template when there is one, else
+the row is held.
 The local chat (`channel` None) has no window; a message typed in the simulator or the terminal chat
 counts as the number writing (bot.channels.base.LOCAL_PROVIDERS).
 """

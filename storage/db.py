@@ -27,6 +27,15 @@ async def create_pool(dsn: str, *, min_size: int = 2, max_size: int = 20) -> asy
                                      reset=_keep_session)
 
 
+async def connection_room(conn: asyncpg.Connection) -> tuple[int, int]:
+    """(connections PostgreSQL takes from ordinary roles: max_connections less the superuser reserve,
+    client connections open now): the two sides of the README's connection-pool math."""
+    row = await conn.fetchrow(
+        "SELECT current_setting('max_connections')::int - current_setting('superuser_reserved_connections')::int"
+        " AS most, (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend') AS used")
+    return row["most"], row["used"]
+
+
 async def connect(dsn: str) -> asyncpg.Connection:
     conn = await asyncpg.connect(dsn)
     await _init_connection(conn)

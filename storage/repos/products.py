@@ -49,23 +49,27 @@ _STAGE = ("CREATE TEMP TABLE product_stage (line bigint, sku text, name text, br
           " price numeric(12,2), aliases text[], weight_kg numeric(10,3), sales numeric) ON COMMIT DROP")
 # The columns an import writes; a product whose values equal these is left alone (no new version).
 _FIELDS = ("name", "brand", "category", "unit", "price", "weight_kg", "sales")
+
+
+def _fields(prefix: str = "") -> str:
+    return ", ".join(prefix + f for f in _FIELDS)
+
+
 _LOADED = ", ".join(f"COALESCE(l.{f}, 0)" if f == "sales" else f"l.{f}" for f in _FIELDS)
 _UPDATE_CHANGED = (
-    f"UPDATE products p SET ({', '.join(_FIELDS)}, active, updated_at) = ({_LOADED}, true, $1)"
-    " FROM product_load l WHERE p.sku = l.sku"
-    f" AND ({', '.join('p.' + f for f in _FIELDS)}) IS DISTINCT FROM ({_LOADED})"
+    f"UPDATE products p SET ({_fields()}, active, updated_at) = ({_LOADED}, true, $1)"
+    f" FROM product_load l WHERE p.sku = l.sku AND ({_fields('p.')}) IS DISTINCT FROM ({_LOADED})"
 )
 _INSERT_NEW = (
-    f"INSERT INTO products (sku, {', '.join(_FIELDS)}, updated_at) SELECT l.sku, {_LOADED}, $1"
+    f"INSERT INTO products (sku, {_fields()}, updated_at) SELECT l.sku, {_LOADED}, $1"
     " FROM product_load l WHERE NOT EXISTS (SELECT FROM products p WHERE p.sku = l.sku) ORDER BY l.sku"
 )
 # For when a concurrent transaction added some of the same SKUs: one upsert of every row.
 _UPSERT = (
-    f"INSERT INTO products AS p (sku, {', '.join(_FIELDS)}, updated_at) SELECT l.sku, {_LOADED}, $1"
-    f" FROM product_load l ON CONFLICT (sku) DO UPDATE SET ({', '.join(_FIELDS)}, active, updated_at) ="
-    f" ({', '.join('EXCLUDED.' + f for f in _FIELDS)}, true, EXCLUDED.updated_at)"
-    f" WHERE ({', '.join('p.' + f for f in _FIELDS)}) IS DISTINCT FROM"
-    f" ({', '.join('EXCLUDED.' + f for f in _FIELDS)})"
+    f"INSERT INTO products AS p (sku, {_fields()}, updated_at) SELECT l.sku, {_LOADED}, $1"
+    f" FROM product_load l ON CONFLICT (sku) DO UPDATE SET ({_fields()}, active, updated_at) ="
+    f" ({_fields('EXCLUDED.')}, true, EXCLUDED.updated_at)"
+    f" WHERE ({_fields('p.')}) IS DISTINCT FROM ({_fields('EXCLUDED.')})"
 )
 _NO_SALES = Decimal(0)
 
