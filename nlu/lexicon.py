@@ -26,10 +26,10 @@ STOPWORDS = words("""
     please pls plz plzz send need needed want wanted order ordered i we me my our us mero malai
     hamilai hamro dai bhai didi sir ji hajur bhaiya bhaiyaa ko ka ki ke ma le lai ni na ta hai
     chahiyo chahiye chaiyo chaiye chahincha chaincha chainchha bhejo bhej bhejna bhejde bhejdo
-    bhejiye dijiye dena kar karo do de diyo deu aaja bholi today tomorrow of the a an some also
+    bhejiye dijiye dena kar karo do de diyo deu of the a an some also
     for to from with by in on wala wali vala vali matra only just total jamma chai chahi chaai
     lai hola hos garnu garnus garidinu garidinus gardinu gardinus ok okay thanks thank dhanyabad
-    dhanyabaad namaste namaskar hello hi new naya aru ajha jaldi quickly urgent asap yo tyo
+    dhanyabaad namaste namaskar hello hi new naya aru ajha yo tyo
     h x mujhe hume humko bhi kripaya krpaya chaiyeko chahiyeko rakhnu rakhidinu loose single
     banau banaunu banaidinu banaideu banaunus thap thapa thapnu thapidinu thapdeu thapnus add make
     change badal badalnu karnu kardo badha badhao badhau ghatau ghatanu update
@@ -37,6 +37,18 @@ STOPWORDS = words("""
     र को का की के मा लाई ले पठाउनुहोस् पठाउनु पठाइदिनु पठाइदिनुहोस् चाहियो चाहिन्छ मुझे चाहिए
     भेजो दिनुहोस् है नि हजुर दाइ भाइ कृपया मलाई हामीलाई मेरो
 """)
+
+# When to deliver: "anda 1 crate bihana sabere", "atta 2 bora kal subah tak" (the day and the
+# time of day said after an item are no part of its name).
+TIME_WORDS = words("""
+    aaja aja bholi parsi ahile aile abhi turuntai turunt turant chhito chito jaldi quickly urgent
+    asap bihana bihanai sabere sabera saberai chadai diuso diusa beluka belukai sanjh saanjh raati
+    rati subah subha dopahar shaam sham raat kal parso tak samma today tomorrow tonight now soon
+    morning noon afternoon evening night
+    आज भोलि पर्सि अहिले तुरुन्तै छिटो बिहान बिहानै सबेरै दिउँसो बेलुका बेलुकी साँझ राति सम्म
+    अभी तुरंत जल्दी सुबह दोपहर शाम रात कल परसों तक
+""")
+STOPWORDS |= TIME_WORDS
 
 # Words that tie a size to its quantity: "surf 1 kg ko 10 packet", "5 kg wala india gate".
 CONNECTORS = words("ko ka ki ke wala wali vala vali waala को का की के वाला वाली")
@@ -120,8 +132,8 @@ ALSO_WORDS = words("pani bhi पनि भी")
 MORE_OR_AND = words("aur और plus")
 
 # Filler words in chat that a catalogue's names may also say ("Total Repair", "Extra Strong",
-# "New Formula", "Malai Kulfi"): product words where the catalogue's names have them.
-NAME_FILLERS = words("total extra new malai")
+# "New Formula", "Malai Kulfi", "Good Night"): product words where the catalogue's names have them.
+NAME_FILLERS = words("total extra new malai") | TIME_WORDS
 
 # Words of a question, a request or an edit that never name a product.
 NOT_PRODUCT = (STOPWORDS | PRICE_WORDS | STOCK_WORDS | QUESTION_WORDS | NEGATIONS | FILLER_WORDS

@@ -20,6 +20,7 @@ _LIST_MARKER = re.compile(r"^\s*(?:\(?\d{1,2}\s*[.)](?!\d)|[-*•·>]+|\d{1,2}\s
 _SEPARATORS = re.compile(
     r"\s*[,;+&|/]\s*|\s+(?:" + "|".join(sorted(SEPARATOR_WORDS)) + r")\s+|\s*[।]\s*"
 )
+_SIGNS = re.compile(r"[&+]")
 _GLUE = "\u2063"  # invisible separator: keeps "hide and seek" in one span, dropped by tokenize
 _PROTECT_PATTERNS = 512  # patterns kept, one per set of longest words a line holds
 
@@ -50,8 +51,8 @@ class Splitter:
         joined = sorted(protected_names(protected), key=len, reverse=True)
         # Every name a line holds has its longest word in the line: most lines have none, and the
         # rest are searched for the names of the longest words they have only.
-        self._protect_names = [(max(_content(p), key=len, default=""),
-                                r"\b" + r"\s*(?:and|&|\+)?\s*".join(map(re.escape, _content(p))) + r"\b")
+        self._protect_names = [(_singular(max(_content(p), key=len, default="")),
+                                r"\b" + r"\s*(?:and|&|\+)?\s*".join(map(_word_pattern, _content(p))) + r"\b")
                                for p in joined]
         self._protect_words = tuple(sorted({word for word, _ in self._protect_names}))
         self._protect = lru_cache(maxsize=_PROTECT_PATTERNS)(self._protect_pattern)
@@ -83,7 +84,8 @@ class Splitter:
             line = _LIST_MARKER.sub(" ", line)
             present = tuple(w for w in self._protect_words if w in line)
             if present:
-                line = self._protect(present).sub(lambda m: _GLUE.join(m.group(0).split()), line)
+                # glued, and without the "&" or "+" that the separators would still split at
+                line = self._protect(present).sub(lambda m: _GLUE.join(_SIGNS.sub(" ", m.group(0)).split()), line)
             parts = [self._part(p) for p in _SEPARATORS.split(line)]
             spans.extend(_merge_bare_amounts([s for s in parts if s is not None]))
         return [piece for span in spans for piece in self._runs(span)]
@@ -138,7 +140,17 @@ class Splitter:
 
 
 def _content(phrase: str) -> list[str]:
-    return [w for w in phrase.replace("&", " ").split() if w not in ("and", "+")]
+    return [w for w in _SIGNS.sub(" ", phrase).split() if w != "and"]
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word.endswith("s") else word
+
+
+def _word_pattern(word: str) -> str:
+    """A protected name's word as said: a plural's "s" may be left off ("head & shoulder")."""
+    stem = _singular(word)
+    return re.escape(stem) + ("s?" if stem != word else "")
 
 
 def _drop_negated(tokens: list[str], units: UnitTable) -> list[str]:

@@ -59,3 +59,14 @@ def test_every_protected_name_of_a_line_stays_whole(demo_index):
     splitter = Splitter(demo_index.units, None, names)
     spans = _spans(splitter, "bread and butter 2 and hide and seek 6 pkt and salt 1 kg and tom and jerry candy 3")
     assert [w for w, _ in spans] == ["bread and butter", "hide and seek", "salt", "tom and jerry candy"]
+
+
+@pytest.mark.parametrize(("said", "words"), [
+    ("head & shoulders", "head shoulders"), ("head&shoulders", "head shoulders"),
+    ("head + shoulders", "head shoulders"), ("head & shoulder", "head shoulder"),
+    ("head and shoulders", "head and shoulders"),
+])
+def test_a_name_with_a_sign_stays_whole_however_it_is_written(demo_index, said, words):
+    splitter = Splitter(demo_index.units, None, {"head & shoulders"})
+    spans = _spans(splitter, f"{said} 340 ml 3 bottle, oreo 6 pkt")
+    assert spans == [(words, [(340, "ml"), (3, "bottle")]), ("oreo", [(6, "packet")])]
