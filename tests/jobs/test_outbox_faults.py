@@ -87,7 +87,8 @@ async def test_the_pump_survives_a_dropped_connection_and_redis_going_away(runti
         # Redis (the rate limiter) goes away: nothing can be sent, /health says so, the pump waits it out
         await proxy.cut()
         await queue(runtime.pool, clock, B, "while redis is away")
-        await asyncio.sleep(1.5)
+        # red once the row is older than stale_after (1 s); a busy machine may take longer to see it
+        await until(lambda: _red(health), 15, "/health stayed green while nothing could be sent")
         status, check = await health()
         assert status == 503 and check.startswith("down: no progress, 1 message(s) due since"), check
         assert not pump.done(), "the pump is still there"
@@ -102,6 +103,10 @@ async def test_the_pump_survives_a_dropped_connection_and_redis_going_away(runti
             await pump
         await proxy.cut()
         await limiter_redis.aclose()
+
+
+async def _red(health: Callable[[], Awaitable[tuple[int, str]]]) -> bool:
+    return (await health())[0] == 503
 
 
 async def _sent(stub, count: int) -> bool:  # type: ignore[no-untyped-def]
