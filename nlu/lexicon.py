@@ -19,6 +19,17 @@ def words_in_order(text: str) -> list[str]:
 # Words that join two items in one line.
 SEPARATOR_WORDS = words("ra and aur ani tatha also र और अनि तथा एवं")
 
+# When to deliver: "anda 1 crate bihana sabere", "atta 2 bora kal subah tak" (the day and the
+# time of day said after an item are no part of its name).
+TIME_WORDS = words("""
+    aaja aja bholi parsi ahile aile abhi turuntai turunt turant chhito chito jaldi quickly urgent
+    asap bihana bihanai sabere sabera saberai chadai diuso diusa beluka belukai sanjh saanjh raati
+    rati subah subha dopahar shaam sham raat kal parso tak samma today tomorrow tonight now soon
+    morning noon afternoon evening night
+    आज भोलि पर्सि अहिले तुरुन्तै छिटो बिहान बिहानै सबेरै दिउँसो बेलुका बेलुकी साँझ राति सम्म
+    अभी तुरंत जल्दी सुबह दोपहर शाम रात कल परसों तक
+""")
+
 # Words that carry no product information: requests, politeness, grammar, time.
 STOPWORDS = words("""
     pathaunu pathaidinu pathaidinus pathaunus pathaunuhos pathaidinuhos pathaidiyo pathau pathai
@@ -36,19 +47,7 @@ STOPWORDS = words("""
     बनाउ बनाउनु बनाइदिनु थप थपिदिनु थप्नु बदल्नु घटाउ
     र को का की के मा लाई ले पठाउनुहोस् पठाउनु पठाइदिनु पठाइदिनुहोस् चाहियो चाहिन्छ मुझे चाहिए
     भेजो दिनुहोस् है नि हजुर दाइ भाइ कृपया मलाई हामीलाई मेरो
-""")
-
-# When to deliver: "anda 1 crate bihana sabere", "atta 2 bora kal subah tak" (the day and the
-# time of day said after an item are no part of its name).
-TIME_WORDS = words("""
-    aaja aja bholi parsi ahile aile abhi turuntai turunt turant chhito chito jaldi quickly urgent
-    asap bihana bihanai sabere sabera saberai chadai diuso diusa beluka belukai sanjh saanjh raati
-    rati subah subha dopahar shaam sham raat kal parso tak samma today tomorrow tonight now soon
-    morning noon afternoon evening night
-    आज भोलि पर्सि अहिले तुरुन्तै छिटो बिहान बिहानै सबेरै दिउँसो बेलुका बेलुकी साँझ राति सम्म
-    अभी तुरंत जल्दी सुबह दोपहर शाम रात कल परसों तक
-""")
-STOPWORDS |= TIME_WORDS
+""") | TIME_WORDS
 
 # Words that tie a size to its quantity: "surf 1 kg ko 10 packet", "5 kg wala india gate".
 CONNECTORS = words("ko ka ki ke wala wali vala vali waala को का की के वाला वाली")
