@@ -24,6 +24,7 @@ _DIGIT_LETTER = re.compile(r"(?<=\d)(?=[^\d\s.,])|(?<=[^\d\s.,])(?=\d)")  # "2kg
 _DIGITS = str.maketrans({chr(z + d): "0" for z in (0x30, 0x660, 0x6F0, 0x966, 0x9E6) for d in range(10)})
 _NUMBER = re.compile(r"0+(?:[.,]0+)*")  # after _DIGITS: "1,000.50" and "7" are both "0"
 _TOKENIZER = None
+Analysis = tuple[list[str], list[str]]  # a text's word and character features (Featurizer.analyse)
 
 
 def _tokenizer():  # one shared blank multi-language tokenizer; nothing is downloaded
@@ -115,7 +116,7 @@ class Featurizer:
         marks += [f"#regex:{name}" for name, rx in self._regex if rx.search(text)]
         return marks
 
-    def analyse(self, text: str) -> tuple[list[str], list[str]]:
+    def analyse(self, text: str) -> Analysis:
         """(word features, character features) of one text."""
         toks = self.tokens(text)
         lo, hi = self.config.word_ngrams
@@ -172,9 +173,12 @@ class Vectoriser:
         self._chars = self.chars.table(len(self.words.vocab))
 
     @classmethod
-    def fit(cls, featurizer: Featurizer, texts: Sequence[str]) -> Vectoriser:
+    def fit(cls, featurizer: Featurizer, texts: Sequence[str], analysed: Sequence[Analysis] | None = None
+            ) -> Vectoriser:
+        """Vocabularies and IDF of ``texts``; ``analysed`` gives their ``featurizer.analyse``, if known."""
         cfg = featurizer.config
-        analysed = [featurizer.analyse(t) for t in texts]
+        if analysed is None:
+            analysed = [featurizer.analyse(t) for t in texts]
         return cls(
             featurizer,
             TfidfBlock.fit([w for w, _ in analysed], cfg.min_df),
@@ -194,7 +198,10 @@ class Vectoriser:
         """``row`` and the share of the text's words (with a letter in them) that the training data
         had, 0.0 for none: little of a message known means the heads' confidence rests on character
         n-grams and numbers alone ("covid19", "000a00")."""
-        words, chars = self.featurizer.analyse(text)
+        return self.row_of(*self.featurizer.analyse(text))
+
+    def row_of(self, words: Sequence[str], chars: Sequence[str]) -> tuple[np.ndarray, np.ndarray, float]:
+        """``row_and_known`` of a text from its ``featurizer.analyse``."""
         unigrams = [w for w in words if " " not in w and not w.startswith("#") and len(w) > 1 and not w.isdigit()]
         known = sum(w in self._words for w in unigrams) / len(unigrams) if unigrams else 0.0
         idx: list[int] = []
@@ -209,8 +216,11 @@ class Vectoriser:
                 block *= weight / norm  # views: scales v in place
         return np.array(idx, dtype=np.intp), v, known
 
-    def matrix(self, texts: Sequence[str]) -> sparse.csr_matrix:
-        rows = [self.row(t) for t in texts]
+    def matrix(self, texts: Sequence[str], analysed: Sequence[Analysis] | None = None) -> sparse.csr_matrix:
+        """Rows of ``texts``; ``analysed`` gives their ``featurizer.analyse``, if known."""
+        if analysed is None:
+            analysed = [self.featurizer.analyse(t) for t in texts]
+        rows = [self.row_of(words, chars)[:2] for words, chars in analysed]
         indptr = np.cumsum([0] + [len(i) for i, _ in rows])
         indices = np.concatenate([i for i, _ in rows]) if rows else np.zeros(0, np.int64)
         data = np.concatenate([v for _, v in rows]) if rows else np.zeros(0, np.float32)

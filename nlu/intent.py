@@ -37,6 +37,7 @@ from sklearn.svm import LinearSVC
 
 from nlu.embed import readable
 from nlu.features import (
+    Analysis,
     FeatureConfig,
     Featurizer,
     TfidfBlock,
@@ -290,8 +291,40 @@ class _Embeddings:
         return np.vstack([self.known[t] for t in texts]) if texts else np.zeros((0, 0), np.float32)
 
 
-def _embed_head(vectors: np.ndarray, y: np.ndarray, c: float, class_weight: dict[int, float] | None) -> Head:
-    lr = LogisticRegression(C=c, max_iter=2000, class_weight=class_weight)
+@dataclass
+class _Reuse:
+    """What the cross-validation folds take over from the whole model's training (one ``train``
+    call, one featurizer): every text's features, and the embedding head's solution as the start
+    of theirs. Logistic regression is convex, so a start changes the time to the optimum, not the
+    optimum: the folds learn nothing of the messages they hold out."""
+
+    analysed: dict[str, Analysis] = field(default_factory=dict)
+    embed_start: tuple[list[str], Head] | None = None
+
+    def analyses(self, featurizer: Featurizer, texts: list[str]) -> list[Analysis]:
+        known = self.analysed
+        for text in texts:
+            if text not in known:
+                known[text] = featurizer.analyse(text)
+        return [known[t] for t in texts]
+
+    def start(self, labels: list[str]) -> tuple[np.ndarray, np.ndarray] | None:
+        """scikit-learn's (coef_, intercept_) of the embedding head for these labels, if known."""
+        if self.embed_start is None or len(labels) < 3:  # a binary model has one row, not one per label
+            return None
+        known, head = self.embed_start
+        where = {label: i for i, label in enumerate(known)}
+        if any(label not in where for label in labels):
+            return None
+        cols = [where[label] for label in labels]
+        return head.weights[:, cols].T.astype(np.float64), head.bias[cols].astype(np.float64)
+
+
+def _embed_head(vectors: np.ndarray, y: np.ndarray, c: float, class_weight: dict[int, float] | None,
+                start: tuple[np.ndarray, np.ndarray] | None = None) -> Head:
+    lr = LogisticRegression(C=c, max_iter=2000, class_weight=class_weight, warm_start=start is not None)
+    if start is not None:
+        lr.coef_, lr.intercept_ = start
     lr.fit(vectors, y)
     return _head(lr.coef_, lr.intercept_)
 
@@ -320,10 +353,11 @@ def train(examples: list[tuple[str, str]], **opts: Any) -> IntentClassifier:
     if "embed" in kinds:
         opts = {**EMBED_DEFAULTS, **opts}
     table = _Embeddings() if "embed" in kinds else None
-    model = _fit(list(examples), opts, table)
+    reuse = _Reuse()
+    model = _fit(list(examples), opts, table, reuse)
     if "threshold" not in opts:
         temperatures = [h.temperature for h in model.heads]
-        model.threshold, model.info["cv"] = cv_threshold(list(examples), opts, table, temperatures)
+        model.threshold, model.info["cv"] = cv_threshold(list(examples), opts, table, temperatures, reuse)
     model.info["train_seconds"] = round(time.perf_counter() - started, 2)
     return model
 
@@ -338,8 +372,10 @@ def _learner(opts: dict[str, Any]) -> list[str]:
     return kinds
 
 
-def _fit(examples: list[tuple[str, str]], opts: dict[str, Any], table: _Embeddings | None) -> IntentClassifier:
-    """One model on these examples at ``opts["threshold"]`` (or the default)."""
+def _fit(examples: list[tuple[str, str]], opts: dict[str, Any], table: _Embeddings | None,
+         reuse: _Reuse | None = None) -> IntentClassifier:
+    """One model on these examples at ``opts["threshold"]`` (or the default); ``reuse`` carries
+    features and the embedding head's solution between the fits of one ``train`` call."""
     kinds = _learner(opts)
     config = FeatureConfig(**{f.name: opts[f.name] for f in fields(FeatureConfig) if f.name in opts})
     lookups = opts.get("lookups") or {}
@@ -354,13 +390,19 @@ def _fit(examples: list[tuple[str, str]], opts: dict[str, Any], table: _Embeddin
     labels, y = np.unique([i for _, i in examples], return_inverse=True)
     if len(labels) < 2:
         raise ValueError("need examples of at least two intents")
-    vec = Vectoriser.fit(featurizer, texts)
-    x = vec.matrix(texts)
+    reuse = reuse or _Reuse()
+    analysed = reuse.analyses(featurizer, texts)
+    vec = Vectoriser.fit(featurizer, texts, analysed)
+    x = vec.matrix(texts, analysed)
+    del analysed
     embed_head = None
     if table is not None:
         oos_weight = float(opts.get("embed_oos_weight", 1.0))
         weights = {int(np.flatnonzero(labels == oos)[0]): oos_weight} if oos in labels and oos_weight != 1.0 else None
-        embed_head = _embed_head(table.of(texts), y, float(opts.get("c_embed", 50.0)), weights)
+        names = [str(lbl) for lbl in labels]
+        embed_head = _embed_head(table.of(texts), y, float(opts.get("c_embed", 50.0)), weights, reuse.start(names))
+        if reuse.embed_start is None:
+            reuse.embed_start = names, embed_head
     heads = []
     temperatures = opts.get("temperatures")
     if "epochs" not in opts:  # big data sets need fewer passes, and would take too long otherwise
@@ -382,11 +424,11 @@ def _fit(examples: list[tuple[str, str]], opts: dict[str, Any], table: _Embeddin
 
 
 def cv_threshold(examples: list[tuple[str, str]], opts: dict[str, Any], table: _Embeddings | None = None,
-                 temperatures: list[float] | None = None) -> tuple[float, dict[str, Any]]:
+                 temperatures: list[float] | None = None, reuse: _Reuse | None = None) -> tuple[float, dict[str, Any]]:
     """The confidence threshold chosen by :func:`pick_threshold` on held-out training data
     (:func:`cv_scores`); a fixed one when there are too few intents to hide some."""
     oos = str(opts.get("oos_label", OOS_LABEL))
-    scored = cv_scores(examples, opts, table, temperatures)
+    scored = cv_scores(examples, opts, table, temperatures, reuse)
     if scored is None:
         return DEFAULT_THRESHOLD, {"rule": "fixed: too few intents to hide some"}
     g, b, c, labelled, hide = scored
@@ -395,7 +437,7 @@ def cv_threshold(examples: list[tuple[str, str]], opts: dict[str, Any], table: _
 
 
 def cv_scores(examples: list[tuple[str, str]], opts: dict[str, Any], table: _Embeddings | None = None,
-              temperatures: list[float] | None = None
+              temperatures: list[float] | None = None, reuse: _Reuse | None = None
               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int] | None:
     """Gold labels, best labels and confidences of held-out training messages, whether each is an
     example labelled ``oos_label``, and the number of intents each fold hides (None when there are
@@ -405,7 +447,7 @@ def cv_scores(examples: list[tuple[str, str]], opts: dict[str, Any], table: _Emb
     training, and holds out ``CV_HELD_OUT`` of every intent's examples; a fold model trained on the
     rest then answers the held-out messages, whose gold label is ``oos_label`` for the hidden
     intents (and for examples labelled so). ``temperatures`` (the whole model's SVM ones) spare
-    the folds their own calibration runs.
+    the folds their own calibration runs, and ``reuse`` (the whole model's) their featurising.
     """
     oos = str(opts.get("oos_label", OOS_LABEL))
     rng = np.random.default_rng(int(opts.get("seed", 0)))
@@ -413,6 +455,7 @@ def cv_scores(examples: list[tuple[str, str]], opts: dict[str, Any], table: _Emb
     for i, (_, label) in enumerate(examples):
         by_label.setdefault(label, []).append(i)
     intents = sorted(k for k in by_label if k != oos)
+    reuse = reuse or _Reuse()
     hide = max(1, round(len(intents) * float(opts.get("cv_hidden_intents", CV_HIDDEN_INTENTS))))
     if len(intents) - hide < 2:
         return None
@@ -433,7 +476,8 @@ def cv_scores(examples: list[tuple[str, str]], opts: dict[str, Any], table: _Emb
             held.extend(out)
             if label not in hidden:
                 train_rows.extend(r for r in rows if r not in out)
-        model = _fit([examples[i] for i in train_rows], {**opts, "threshold": 0.0, "temperatures": temperatures}, table)
+        model = _fit([examples[i] for i in train_rows], {**opts, "threshold": 0.0, "temperatures": temperatures},
+                     table, reuse)
         texts = [examples[i][0] for i in held]
         probs = model.proba_many(texts, table.of(texts) if table is not None and model.embed_head else None)
         top = probs.argmax(axis=1)

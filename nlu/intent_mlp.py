@@ -1,7 +1,9 @@
 """A one-hidden-layer network over sparse TF-IDF rows, trained with lazy Adam in numpy.
 
 Only the input-weight rows of features present in a mini-batch are read and updated, so an epoch
-costs about the number of non-zero features times the hidden size, not the vocabulary size.
+costs about the number of non-zero features times the hidden size, not the vocabulary size. The
+matrix products are small (a mini-batch by the hidden size), so they run on one BLAS thread: more
+threads only wait for each other, and on a busy machine they made training several times slower.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
+from threadpoolctl import threadpool_limits
 
 
 @dataclass
@@ -28,13 +31,28 @@ class _Adam:
         self.m, self.v = np.zeros_like(param), np.zeros_like(param)
 
     def step(self, grad: np.ndarray, t: int, rows: np.ndarray | None = None) -> None:
-        """Adam update of all of the parameter, or of ``rows`` only (lazy, for sparse inputs)."""
+        """Adam update of all of the parameter, or of ``rows`` only (lazy, for sparse inputs);
+        in place where it can be: the rows of a mini-batch are thousands times the hidden size."""
         sel = slice(None) if rows is None else rows
-        m = 0.9 * self.m[sel] + 0.1 * grad
-        v = 0.999 * self.v[sel] + 0.001 * grad * grad
-        self.m[sel], self.v[sel] = m, v
-        step = self.lr * (m / (1 - 0.9**t)) / (np.sqrt(v / (1 - 0.999**t)) + 1e-8)
-        self.param[sel] = self.param[sel] - step
+        m, v = self.m[sel], self.v[sel]  # copies when rows are given, views otherwise
+        m *= 0.9
+        m += 0.1 * grad
+        square = grad * grad
+        square *= 0.001
+        v *= 0.999
+        v += square
+        if rows is not None:
+            self.m[sel], self.v[sel] = m, v
+        denom = v / (1 - 0.999**t)
+        np.sqrt(denom, out=denom)
+        denom += 1e-8
+        step = m / (1 - 0.9**t)
+        step *= self.lr
+        step /= denom
+        if rows is None:
+            self.param -= step
+        else:
+            self.param[sel] -= step
 
 
 def softmax(z: np.ndarray) -> np.ndarray:
@@ -46,6 +64,13 @@ def fit_mlp(
     x: sparse.csr_matrix, y: np.ndarray, n_classes: int, opts: MlpOptions
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Weights (w1, b1, w2, b2) of softmax(relu(x @ w1 + b1) @ w2 + b2), trained on cross-entropy."""
+    with threadpool_limits(1, user_api="blas"):
+        return _fit(x, y, n_classes, opts)
+
+
+def _fit(
+    x: sparse.csr_matrix, y: np.ndarray, n_classes: int, opts: MlpOptions
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     rng = np.random.default_rng(opts.seed)
     n, dim = x.shape
     w1 = (rng.standard_normal((dim, opts.hidden)) * 0.05).astype(np.float32)
