@@ -621,16 +621,12 @@ class CatalogIndex:
         lists = [seg.postings[s:e] for s, e in zip(starts[:used].tolist(), ends[:used].tolist(), strict=True)]
         for lst in lists:
             scratch[lst] += 1
-        distinct, hits = [], []  # each key once, with its hits, where it is first listed
-        for lst in lists:
-            counts = scratch[lst]
-            fresh = counts > 0
-            distinct.append(lst[fresh])
-            hits.append(counts[fresh])
-            scratch[distinct[-1]] = 0
+        listed = np.concatenate(lists)  # each key once per hit
+        hits = scratch[listed]
+        scratch[listed] = 0
         # Candidates holding most of the rare trigrams; then count all the query's trigrams for
         # those candidates only, in their own trigram lists (a common trigram's postings are long).
-        keys = _most_hits(np.concatenate(distinct), np.concatenate(hits), _CANDIDATES)
+        keys = _most_hits(listed, hits, _CANDIDATES)
         if seg is self._base and self._base_dead:  # keys no live product owns take no place
             keys = keys[self._base_live[keys] > 0]
         full = self._overlap(seg, codes, keys)
@@ -664,41 +660,50 @@ class CatalogIndex:
         # mansuli"); weigh the best few by how much of the informative words each one explains.
         top = np.argsort(-scores, kind="stable")[:_REFINE]
         q_pairs = list(zip(query.split(), qs.split(), strict=True))
-        for t in top.tolist():
-            k_pairs = list(zip(texts[t].split(), skels[t].split(), strict=True))
-            refined = 0.5 * scores[t] + 0.5 * self._coverage(q_pairs, k_pairs)
+        top_list = top.tolist()
+        coverages = self._coverages(q_pairs, [list(zip(texts[t].split(), skels[t].split(), strict=True))
+                                              for t in top_list])
+        for t, coverage in zip(top_list, coverages, strict=True):
+            refined = 0.5 * scores[t] + 0.5 * coverage
             # joined words ("waiwai", "madragokabourbon") are no worse for being joined
             scores[t] = max(refined, 0.95 * joined[t]) if joined[t] >= 85 else refined
         return scores
 
-    def _coverage(self, q_pairs: list[tuple[str, str]], k_pairs: list[tuple[str, str]]) -> float:
-        """0-100: IDF-weighted share of query words found in the key, and of key words used.
+    def _coverages(self, q_pairs: list[tuple[str, str]], keys: list[list[tuple[str, str]]]) -> list[float]:
+        """For each key's words, 0-100: the IDF-weighted share of query words found in the key, and
+        of the key's words used.
 
-        Words are (spelling, skeleton) pairs; two words match when their skeletons agree or
-        their spellings are >= 75% alike.
+        Words are (spelling, skeleton) pairs; two words match when their skeletons agree or their
+        spellings are >= 75 % alike (every spelling pair compared in one cdist).
         """
-        def alike(a: tuple[str, str], b: tuple[str, str]) -> float:
-            if a[1] == b[1]:
-                return 1.0
-            r = fuzz.ratio(a[0], b[0]) / 100.0
-            return r if r >= 0.75 else 0.0
-
         idf = self._idf
-        q_total = q_found = 0.0
-        used: set[int] = set()
-        for q in dict.fromkeys(q_pairs):
-            weight = idf(q[1])
-            sims = [alike(q, k) for k in k_pairs]
-            best = max(sims, default=0.0)
-            q_total += weight
-            q_found += weight * best
-            used.update(i for i, v in enumerate(sims) if v > 0)
-        k_unique = dict.fromkeys(range(len(k_pairs)))
-        k_total = sum(idf(k_pairs[i][1]) for i in k_unique)
-        k_found = sum(idf(k_pairs[i][1]) for i in k_unique if i in used)
-        if not q_total or not k_total:
-            return 0.0
-        return 100.0 * ((q_found / q_total) ** 0.7) * ((k_found / k_total) ** 0.3)
+        q_unique = list(dict.fromkeys(q_pairs))
+        q_weights = [idf(sk) for _, sk in q_unique]
+        q_total = sum(q_weights)
+        spellings = list(dict.fromkeys(w for k_pairs in keys for w, _ in k_pairs))
+        column = {w: j for j, w in enumerate(spellings)}
+        ratios = (cdist([w for w, _ in q_unique], spellings, scorer=fuzz.ratio, dtype=np.float64) / 100.0).tolist() \
+            if spellings else [[] for _ in q_unique]
+        out = []
+        for k_pairs in keys:
+            k_skels = [sk for _, sk in k_pairs]
+            columns = [column[w] for w, _ in k_pairs]
+            used = [False] * len(k_pairs)
+            q_found = 0.0
+            for (_, q_skel), weight, row in zip(q_unique, q_weights, ratios, strict=True):
+                best = 0.0
+                for i, (k_skel, j) in enumerate(zip(k_skels, columns, strict=True)):
+                    sim = 1.0 if k_skel == q_skel else (row[j] if row[j] >= 0.75 else 0.0)
+                    if sim > 0:
+                        used[i] = True
+                        best = max(best, sim)
+                q_found += weight * best
+            k_weights = [idf(sk) for sk in k_skels]
+            k_total = sum(k_weights)
+            k_found = sum(w for w, u in zip(k_weights, used, strict=True) if u)
+            out.append(100.0 * ((q_found / q_total) ** 0.7) * ((k_found / k_total) ** 0.3)
+                       if q_total and k_total else 0.0)
+        return out
 
     # --- conveniences ---------------------------------------------------------------------------
 
@@ -732,19 +737,22 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _most_hits(keys: np.ndarray, hits: np.ndarray, budget: int) -> np.ndarray:
+def _most_hits(listed: np.ndarray, hits: np.ndarray, budget: int) -> np.ndarray:
     """The keys (distinct) of most hits, ascending, filling `budget` places: a key takes one place
-    for each of its hits; among keys of the last count taken, the lowest numbers."""
-    if int(hits.sum(dtype=np.int64)) <= budget:
-        return np.sort(keys)
-    places = np.cumsum((np.bincount(hits) * np.arange(int(hits.max()) + 1))[::-1])[::-1]  # by keys hit >= c times
+    for each of its hits; among keys of the last count taken, the lowest numbers.
+
+    `listed` holds each key once per hit, `hits` its count at each place: the keys of each count
+    are found without deduplicating the whole list (most keys are hit once and left out)."""
+    if listed.size <= budget:
+        return np.unique(listed)
+    places = np.cumsum(np.bincount(hits)[::-1])[::-1]  # by keys hit >= c times (c places each)
     last = int(np.flatnonzero(places > budget)[-1])  # every key hit more often than this is in
-    above = keys[hits > last]
+    above = np.unique(listed[hits > last])
     left = budget - int(places[last + 1]) if last + 1 < places.size else budget
-    tied, wanted = keys[hits == last], -(-left // last)
+    tied, wanted = listed[hits == last], -(-left // last) * last  # each tied key `last` times
     if wanted < tied.size:
         tied = np.partition(tied, wanted - 1)[:wanted] if wanted else tied[:0]
-    return np.sort(np.concatenate((above, tied)))
+    return np.union1d(above, tied)
 
 
 def _sorted_hashes(hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
