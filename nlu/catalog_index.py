@@ -623,7 +623,10 @@ class CatalogIndex:
             scratch[lst] += 1
         listed = np.concatenate(lists)  # each key once per hit
         hits = scratch[listed]
-        scratch[listed] = 0
+        if listed.size * 16 > seg.nkeys:  # a memset beats scattered writes
+            scratch[:seg.nkeys] = 0
+        else:
+            scratch[listed] = 0
         # Candidates holding most of the rare trigrams; then count all the query's trigrams for
         # those candidates only, in their own trigram lists (a common trigram's postings are long).
         keys = _most_hits(listed, hits, _CANDIDATES)
@@ -741,18 +744,22 @@ def _most_hits(listed: np.ndarray, hits: np.ndarray, budget: int) -> np.ndarray:
     """The keys (distinct) of most hits, ascending, filling `budget` places: a key takes one place
     for each of its hits; among keys of the last count taken, the lowest numbers.
 
-    `listed` holds each key once per hit, `hits` its count at each place: the keys of each count
-    are found without deduplicating the whole list (most keys are hit once and left out)."""
+    `listed` holds each key once per hit, `hits` its count at each place, so the places of the keys
+    hit at least c times are count_nonzero(hits >= c): no dedup, no histogram of the whole list
+    (most keys are hit once or twice and left out)."""
     if listed.size <= budget:
         return np.unique(listed)
-    places = np.cumsum(np.bincount(hits)[::-1])[::-1]  # by keys hit >= c times (c places each)
-    last = int(np.flatnonzero(places > budget)[-1])  # every key hit more often than this is in
-    above = np.unique(listed[hits > last])
-    left = budget - int(places[last + 1]) if last + 1 < places.size else budget
-    tied, wanted = listed[hits == last], -(-left // last) * last  # each tied key `last` times
+    last = 1  # the count of the last keys taken: every key hit more often is in
+    while np.count_nonzero(hits > last) > budget:
+        last += 1
+    taken = np.flatnonzero(hits >= last)  # (indices, then take: a boolean mask of random bits is slower)
+    keys, counts = listed[taken], hits[taken]
+    tied_at = counts == last
+    above, tied = keys[np.flatnonzero(~tied_at)], keys[np.flatnonzero(tied_at)]  # each tied key `last` times
+    wanted = -(-(budget - above.size) // last) * last
     if wanted < tied.size:
         tied = np.partition(tied, wanted - 1)[:wanted] if wanted else tied[:0]
-    return np.union1d(above, tied)
+    return np.unique(np.concatenate((above, tied)))
 
 
 def _sorted_hashes(hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
