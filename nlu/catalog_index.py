@@ -593,9 +593,11 @@ class CatalogIndex:
             return [0.0 if not total else 1.0 for _ in vocabularies]
         scores = cdist([q for q, _ in q_pairs], spellings, scorer=fuzz.ratio, dtype=np.float64)
         alike = [{spellings[j] for j in np.flatnonzero(row >= 75).tolist()} for row in scores]
-        return [sum(weight for (_, sk), weight, near in zip(q_pairs, weights, alike, strict=True)
-                    if not any(s == sk or w in near for w, s in vocabulary)) / total
-                for vocabulary in vocabularies]
+        pairs = set(chain.from_iterable(vocabularies))
+        saying = [{(w, s) for w, s in pairs if s == sk or w in near}  # the words that say each query word
+                  for (_, sk), near in zip(q_pairs, alike, strict=True)]
+        return [sum(weight for weight, words in zip(weights, saying, strict=True) if words.isdisjoint(vocabulary))
+                / total for vocabulary in vocabularies]
 
     def _scratch(self, size: int) -> np.ndarray:
         scratch = getattr(self._local, "scratch", None)
@@ -619,9 +621,8 @@ class CatalogIndex:
         used = max(1, min(_RARE_LISTS, int(np.searchsorted(np.cumsum(ends - starts), _POSTINGS_BUDGET, side="right"))))
         scratch = self._scratch(seg.nkeys)
         lists = [seg.postings[s:e] for s, e in zip(starts[:used].tolist(), ends[:used].tolist(), strict=True)]
-        for lst in lists:
-            scratch[lst] += 1
         listed = np.concatenate(lists)  # each key once per hit
+        np.add.at(scratch, listed, np.uint8(1))  # one unbuffered pass (same dtype: ufunc.at's fast loop)
         hits = scratch[listed]
         if listed.size * 16 > seg.nkeys:  # a memset beats scattered writes
             scratch[:seg.nkeys] = 0
@@ -683,27 +684,22 @@ class CatalogIndex:
         q_unique = list(dict.fromkeys(q_pairs))
         q_weights = [idf(sk) for _, sk in q_unique]
         q_total = sum(q_weights)
-        spellings = list(dict.fromkeys(w for k_pairs in keys for w, _ in k_pairs))
-        column = {w: j for j, w in enumerate(spellings)}
-        ratios = (cdist([w for w, _ in q_unique], spellings, scorer=fuzz.ratio, dtype=np.float64) / 100.0).tolist() \
-            if spellings else [[] for _ in q_unique]
+        pairs = list(dict.fromkeys(pair for k_pairs in keys for pair in k_pairs))
+        column = {pair: j for j, pair in enumerate(pairs)}
+        ratios = cdist([w for w, _ in q_unique], [w for w, _ in pairs], scorer=fuzz.ratio, dtype=np.float64) / 100.0 \
+            if pairs else np.zeros((len(q_unique), 0))
+        sims = [[1.0 if skel == q_skel else (r if r >= 0.75 else 0.0) for (_, skel), r in zip(pairs, row, strict=True)]
+                for (_, q_skel), row in zip(q_unique, ratios.tolist(), strict=True)]
+        said = [any(row[j] > 0 for row in sims) for j in range(len(pairs))]  # matched by some query word
+        weight = [idf(skel) for _, skel in pairs]
         out = []
         for k_pairs in keys:
-            k_skels = [sk for _, sk in k_pairs]
-            columns = [column[w] for w, _ in k_pairs]
-            used = [False] * len(k_pairs)
+            columns = [column[pair] for pair in k_pairs]
             q_found = 0.0
-            for (_, q_skel), weight, row in zip(q_unique, q_weights, ratios, strict=True):
-                best = 0.0
-                for i, (k_skel, j) in enumerate(zip(k_skels, columns, strict=True)):
-                    sim = 1.0 if k_skel == q_skel else (row[j] if row[j] >= 0.75 else 0.0)
-                    if sim > 0:
-                        used[i] = True
-                        best = max(best, sim)
-                q_found += weight * best
-            k_weights = [idf(sk) for sk in k_skels]
-            k_total = sum(k_weights)
-            k_found = sum(w for w, u in zip(k_weights, used, strict=True) if u)
+            for w, row in zip(q_weights, sims, strict=True):
+                q_found += w * max([row[j] for j in columns], default=0.0)
+            k_total = sum(weight[j] for j in columns)
+            k_found = sum(weight[j] for j in columns if said[j])
             out.append(100.0 * ((q_found / q_total) ** 0.7) * ((k_found / k_total) ** 0.3)
                        if q_total and k_total else 0.0)
         return out
