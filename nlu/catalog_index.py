@@ -53,9 +53,13 @@ _TRIGRAM_CHUNK = 1 << 16  # keys whose trigrams are sorted at once (bounds the b
 _SIZED_ALIAS_PENALTY = 8.0  # alias "tokla 1 kg" should not win when no size was said
 _SKELETON_EXACT = 97.0  # same phonetic key, different spelling: cheeni / chini / चिनी
 _SHORTLIST = 40
-_CANDIDATES = 3000  # places of the rare-trigram pass's best keys (one per hit) that get a full trigram count
+# Places of the rare-trigram pass's best keys (one per hit) that get a full trigram count. Counting
+# postings is cheap next to a candidate's count (its own trigram list is a cache miss away), so the
+# pass reads more postings and keeps fewer candidates: on a query sample of its own at 1 M SKUs,
+# 120,000 / 1,200 found the SKU asked for a little more often than 60,000 / 3,000, in less time.
+_CANDIDATES = 1200
 _REFINE = 8  # keys re-scored by informative-word coverage
-_POSTINGS_BUDGET = 60_000
+_POSTINGS_BUDGET = 120_000
 _RARE_LISTS = 255  # posting lists the rare pass reads at most (its hit counts are bytes)
 # A product none of whose names or aliases has a word of the query loses up to this many
 # points: "chamal sona mansuli" is Sona Mansuli (its keys say sona, mansuli and chamal) rather
@@ -173,7 +177,7 @@ def _vocabularies(seg: _Segment, products: np.ndarray) -> list[tuple[tuple[str, 
              for text, skel in zip(seg.key_text.take(keys), seg.key_skel.take(keys), strict=True)]
     out, which_list, at_key = [], which.tolist(), 0
     for n in (ends - starts).tolist():
-        out.append(tuple(dict.fromkeys(pair for j in which_list[at_key:at_key + n] for pair in pairs[j])))
+        out.append(tuple(dict.fromkeys(chain.from_iterable(map(pairs.__getitem__, which_list[at_key:at_key + n])))))
         at_key += n
     return out
 
