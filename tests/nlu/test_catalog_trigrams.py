@@ -45,10 +45,11 @@ def test_the_candidates_are_the_keys_of_most_hits() -> None:
     rng = random.Random(8)
     for _ in range(200):
         counts = {k: rng.randint(1, 6) for k in rng.sample(range(10_000), rng.randint(1, 400))}
-        keys = np.array(list(counts), dtype=np.int32)
-        hits = np.array(list(counts.values()), dtype=np.uint8)
+        listed = [k for k, n in counts.items() for _ in range(n)]  # each key once per hit, in any order
+        rng.shuffle(listed)
         budget = rng.randint(1, 600)
-        taken = _most_hits(keys, hits, budget).tolist()
+        taken = _most_hits(np.array(listed, dtype=np.int32), np.array([counts[k] for k in listed], dtype=np.uint8),
+                           budget).tolist()
         assert taken == sorted(set(taken))
         if sum(counts.values()) <= budget:
             assert taken == sorted(counts)
