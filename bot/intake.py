@@ -155,11 +155,11 @@ class Intake:
                     with handling(record.id):
                         limited = await self._over_limit(uow, record)
                     if limited:
-                        more = await uow.inbox.finish(record, self.clock.now(), "limited")
+                        more = await uow.finish(record, self.clock.now(), "limited")
                     else:
                         with metrics.timed(metrics.HANDLING_SECONDS, record.provider):
                             await self.dispatcher.handle(uow, record)  # logs under the message's id, as above
-                        more = await uow.inbox.finish(record, self.clock.now())
+                        more = await uow.finish(record, self.clock.now())
                 _count_handled(record, "limited" if limited else "handled", self.clock)
             except Exception as exc:
                 if is_transient(exc):
