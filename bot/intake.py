@@ -21,7 +21,7 @@ from bot.logs import handling
 from services.bootstrap import unit_of_work
 from storage import metrics
 from storage.clock import Clock
-from storage.repos.inbox import InboundRecord, InboxRepository, NewInbound
+from storage.repos.inbox import InboundRecord, InboxRepository, NewInbound, conversation_lock
 from storage.transient import is_transient
 from storage.uow import UnitOfWork
 
@@ -145,8 +145,7 @@ class Intake:
         while more:
             message_id, record = None, None
             try:
-                async with self._unit_of_work() as uow:
-                    await uow.inbox.lock_conversation(phone)
+                async with self._unit_of_work().opening_with(conversation_lock(phone)) as uow:
                     # a statement after the lock: fresh snapshot; the turn's start comes along
                     record = await uow.inbox.next_pending(phone, SENDER_WINDOW, with_start=True)
                     if record is None:

@@ -128,6 +128,7 @@ class UnitOfWork:
         self._publish = publish
         self._notifier: Notifier | None = None
         self._savepoints = 0
+        self._opening: str | None = None
         self._conversation: tuple[Conversation, datetime] | None = None
         self.events: list[Any] = []
 
@@ -136,10 +137,25 @@ class UnitOfWork:
         assert self._conn is not None, "unit of work used outside `async with`"
         return self._conn
 
+    def opening_with(self, statement: str) -> UnitOfWork:
+        """Run `statement` (no parameters: e.g. `storage.repos.inbox.conversation_lock`) as the transaction
+        begins, in the same round trip as BEGIN. Such a transaction is begun and ended by hand, so the
+        code inside must not open asyncpg transactions of its own (use `savepoint`)."""
+        self._opening = statement
+        return self
+
     async def __aenter__(self) -> UnitOfWork:
         self._conn = await self._pool.acquire()
-        self._tx = self._conn.transaction()
-        await self._tx.start()
+        try:
+            if self._opening is not None:
+                await self._conn.execute(f"BEGIN; {self._opening}")
+            else:
+                self._tx = self._conn.transaction()
+                await self._tx.start()
+        except BaseException:
+            await self._pool.release(self._conn)  # the pool's reset rolls back what BEGIN may have begun
+            self._conn = self._tx = None
+            raise
         return self
 
     @property
@@ -189,14 +205,14 @@ class UnitOfWork:
 
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                         tb: TracebackType | None) -> None:
-        assert self._tx is not None and self._conn is not None
+        assert self._conn is not None
         try:
             if exc_type is None:
                 if self._conversation is not None:
                     await self.conversations.save(*self._conversation)
-                await self._tx.commit()
+                await (self._tx.commit() if self._tx is not None else self._conn.execute("COMMIT"))
             else:
-                await self._tx.rollback()
+                await (self._tx.rollback() if self._tx is not None else self._conn.execute("ROLLBACK"))
         finally:
             await self._pool.release(self._conn)
             self._conn = self._tx = self._notifier = self._conversation = None

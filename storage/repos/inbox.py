@@ -50,6 +50,17 @@ _BURST = ("SELECT count(*) FILTER (WHERE id <= {message}) AS sent, count(*) FILT
           " AS limited FROM inbound_messages WHERE phone = $1 AND received_at > {since}")
 
 
+_LOCK = "SELECT pg_advisory_xact_lock(hashtextextended({key}, 0))"
+_CONVERSATION_KEY = "convo:"
+
+
+def conversation_lock(phone: str) -> str:
+    """`lock_conversation` as a statement of its own, the key written in as a literal: a script of
+    several statements (UnitOfWork's `opening`) takes no parameters."""
+    key = (_CONVERSATION_KEY + phone).replace("\\", "\\\\").replace("'", "''")
+    return _LOCK.format(key=f"E'{key}'")  # an E'' string reads the same whatever standard_conforming_strings
+
+
 class InboxRepository:
     def __init__(self, conn: asyncpg.Connection) -> None:
         self.conn = conn
@@ -113,7 +124,7 @@ class InboxRepository:
 
     async def lock_conversation(self, phone: str) -> None:
         """Serialise the handling of one sender's messages across processes (until commit)."""
-        await self.conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", "convo:" + phone)
+        await self.conn.execute(_LOCK.format(key="$1"), _CONVERSATION_KEY + phone)
 
     async def next_pending(self, phone: str, window: timedelta | None = None, *,
                            with_start: bool = False) -> InboundRecord | None:

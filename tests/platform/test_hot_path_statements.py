@@ -190,3 +190,22 @@ async def test_the_conversation_a_turn_leaves_is_saved_by_the_finish_or_else_at_
             uow.save_conversation(other, now)
             raise RuntimeError("refused")
     assert await state(HARI) == "at_commit"
+
+
+async def test_a_unit_of_work_opened_with_the_conversation_lock_holds_it_until_it_ends(runtime) -> None:
+    from storage.repos.inbox import conversation_lock
+
+    odd = "+977980'\\x"  # quoted as a literal: the same key as the parameter of lock_conversation
+    for phone in (RAM, odd):
+        async with UnitOfWork(runtime.pool).opening_with(conversation_lock(phone)), runtime.pool.acquire() as other:
+            assert await other.fetchval("SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0))",
+                                        "convo:" + phone) is False, "held by the unit of work"
+        async with runtime.pool.acquire() as other, other.transaction():
+            assert await other.fetchval("SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0))",
+                                        "convo:" + phone) is True, "released at its commit"
+    with pytest.raises(RuntimeError):
+        async with UnitOfWork(runtime.pool).opening_with(conversation_lock(RAM)) as uow:
+            await uow.users.add_retailer(HARI, "Hari Pasal", Decimal(50000))
+            raise RuntimeError("refused")
+    async with UnitOfWork(runtime.pool) as uow:
+        assert await uow.users.by_phone(HARI) is None, "rolled back"
