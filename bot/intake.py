@@ -21,7 +21,7 @@ from bot.logs import handling
 from services.bootstrap import unit_of_work
 from storage import metrics
 from storage.clock import Clock
-from storage.repos.inbox import InboundRecord, InboxRepository, NewInbound
+from storage.repos.inbox import InboundRecord, InboxRepository, NewInbound, conversation_lock
 from storage.transient import is_transient
 from storage.uow import UnitOfWork
 
@@ -145,8 +145,7 @@ class Intake:
         while more:
             message_id, record = None, None
             try:
-                async with self._unit_of_work() as uow:
-                    await uow.inbox.lock_conversation(phone)
+                async with self._unit_of_work().opening_with(conversation_lock(phone)) as uow:
                     # a statement after the lock: fresh snapshot; the turn's start comes along
                     record = await uow.inbox.next_pending(phone, SENDER_WINDOW, with_start=True)
                     if record is None:
@@ -155,11 +154,11 @@ class Intake:
                     with handling(record.id):
                         limited = await self._over_limit(uow, record)
                     if limited:
-                        more = await uow.inbox.finish(record, self.clock.now(), "limited")
+                        more = await uow.finish(record, self.clock.now(), "limited")
                     else:
                         with metrics.timed(metrics.HANDLING_SECONDS, record.provider):
                             await self.dispatcher.handle(uow, record)  # logs under the message's id, as above
-                        more = await uow.inbox.finish(record, self.clock.now())
+                        more = await uow.finish(record, self.clock.now())
                 _count_handled(record, "limited" if limited else "handled", self.clock)
             except Exception as exc:
                 if is_transient(exc):

@@ -62,9 +62,10 @@ async def log_handling(deps: dict[str, Any], call_next: Next) -> str:
 
 
 async def save_conversation(deps: dict[str, Any], call_next: Next) -> str:
-    """The conversation as the turn left it is saved in the message's unit of work."""
+    """The conversation as the turn left it is saved in the message's unit of work (by the statement
+    that marks the message handled, or at commit)."""
     answered_by: str = await call_next()
-    await deps["uow"].conversations.save(deps["convo"], deps["now"])
+    deps["uow"].save_conversation(deps["convo"], deps["now"])
     return answered_by
 
 

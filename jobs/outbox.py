@@ -134,11 +134,17 @@ class OutboxSender:
                 return sent
             results = await asyncio.gather(*(self._send(record, plan) for record, plan in zip(batch, plans,
                                                                                                 strict=True)))
-            sent += await self._record_sent([(record, result) for record, result in zip(batch, results, strict=True)
-                                             if isinstance(result, _Sent)])
+            went = [(record, result) for record, result in zip(batch, results, strict=True)
+                    if isinstance(result, _Sent)]
+            followed = await self._record_sent(went)
+            sent += len(went)
             for record, result in zip(batch, results, strict=True):  # after the batch: did anything go out?
                 if isinstance(result, _Retry):
                     await self._failed(record, result.error, transient=True, retry_after=result.retry_after)
+            if len(batch) < allowed and len(went) == len(batch) and not followed:
+                # all that was sendable went, and nothing waits behind it: rows queued since are announced
+                # by their NOTIFY (the pump drains again), so no second claim, grant and refund for nothing
+                return sent
 
     async def _release_held(self, repo: OutboxRepository) -> None:
         now = self.clock.now()
@@ -165,17 +171,20 @@ class OutboxSender:
             return _Plan(how, _as_template(message, filled))
         return _Plan(how, message, filled)
 
-    async def _record_sent(self, sent: list[tuple[OutboundRecord, _Sent]]) -> int:
-        """One statement for the batch's sent rows (a crash before it leaves them `sending`: reconciled)."""
+    async def _record_sent(self, sent: list[tuple[OutboundRecord, _Sent]]) -> bool:
+        """One statement for the batch's sent rows (a crash before it leaves them `sending`: reconciled);
+        whether their recipients have more rows due now."""
         if not sent:
-            return 0
+            return False
         async with self.pool.acquire() as conn:
             repo = OutboxRepository(conn)
-            await repo.mark_sent_many([(r.id, s.sid, s.status, s.how.value) for r, s in sent], self.clock.now())
+            followed = await repo.mark_sent_many([(r.id, s.sid, s.status, s.how.value) for r, s in sent],
+                                                 self.clock.now())
             if self._outage:  # the provider is back: what waited out the outage need not wait out its backoff
                 self._outage = False
                 await repo.retry_now(self.clock.now())
-        return len(sent)
+                followed = True
+        return followed
 
     async def _send(self, record: OutboundRecord, plan: _Plan) -> _Sent | bool | _Retry:
         if plan.how is Delivery.HOLD:

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import datetime
 from types import TracebackType
-from typing import Any
+from typing import Any, Generic, TypeVar, overload
 
 import asyncpg
 
+from domain.conversations import Conversation
 from storage.analytics import Analytics
 from storage.clock import Clock, SystemClock
 from storage.notifier import Notifier, Renderer, Sender
@@ -28,7 +30,7 @@ from storage.repos.delivery import DeliveryRepository
 from storage.repos.exports import ExportRepository
 from storage.repos.finance import FinanceRepository
 from storage.repos.healing import HealingRepository
-from storage.repos.inbox import InboxRepository
+from storage.repos.inbox import InboundRecord, InboxRepository
 from storage.repos.learned_aliases import LearnedAliasRepository
 from storage.repos.ledger import LedgerRepository
 from storage.repos.media import MediaJobRepository
@@ -51,10 +53,70 @@ from storage.repos.web_sessions import WebLoginRepository
 
 Publish = Callable[["UnitOfWork", Any], Awaitable[None]]
 Pool = asyncpg.Pool
+R = TypeVar("R")
+_REPOSITORIES: set[str] = set()
+
+
+class _Repository(Generic[R]):
+    """A repository of the unit of work, made on first use with its connection and kept for the
+    transaction (in the instance's dict, which takes precedence over this non-data descriptor)."""
+
+    def __init__(self, make: Callable[[asyncpg.Connection], R]) -> None:
+        self.make = make
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+        _REPOSITORIES.add(name)
+
+    @overload
+    def __get__(self, uow: None, owner: type) -> _Repository[R]: ...
+
+    @overload
+    def __get__(self, uow: UnitOfWork, owner: type) -> R: ...
+
+    def __get__(self, uow: UnitOfWork | None, owner: type) -> R | _Repository[R]:
+        if uow is None:
+            return self
+        repository = uow.__dict__[self.name] = self.make(uow.conn)
+        return repository
 
 
 class UnitOfWork:
     """`async with UnitOfWork(pool) as uow:` commits on success, rolls back on an exception."""
+
+    # bound to the transaction's connection on first use: a message touches a few of them, not all
+    users = _Repository(UserRepository)
+    inbox = _Repository(InboxRepository)
+    outbox = _Repository(OutboxRepository)
+    conversations = _Repository(ConversationRepository)
+    audit = _Repository(AuditRepository)
+    products = _Repository(ProductRepository)
+    orders = _Repository(OrderRepository)
+    ledger = _Repository(LedgerRepository)
+    stock = _Repository(StockRepository)
+    prices = _Repository(PriceRepository)
+    stock_cover = _Repository(StockCoverRepository)
+    finance = _Repository(FinanceRepository)
+    payments = _Repository(PaymentRepository)
+    tickets = _Repository(TicketRepository)
+    views = _Repository(RetailerViews)
+    # what operators read and keep (services.ops)
+    analytics = _Repository(Analytics)
+    order_views = _Repository(OrderViews)
+    profiles = _Repository(ProfileViews)
+    exports = _Repository(ExportRepository)
+    api_keys = _Repository(ApiKeyRepository)
+    media = _Repository(MediaJobRepository)
+    # payments, credit, healing, safe mode, reminders, scoring
+    credit = _Repository(CreditRepository)
+    healing = _Repository(HealingRepository)
+    safe_mode = _Repository(SafeModeRepository)
+    reminders = _Repository(ReminderRepository)
+    vendor_scores = _Repository(VendorScoreRepository)
+    delivery = _Repository(DeliveryRepository)
+    web_logins = _Repository(WebLoginRepository)
+    console = _Repository(ConsoleViews)
+    learned_aliases = _Repository(LearnedAliasRepository)
 
     def __init__(self, pool: Pool, texts: Renderer | None = None, *, clock: Clock | None = None,
                  default_language: str = "en", inbound_id: int | None = None, publish: Publish | None = None) -> None:
@@ -66,6 +128,8 @@ class UnitOfWork:
         self._publish = publish
         self._notifier: Notifier | None = None
         self._savepoints = 0
+        self._opening: str | None = None
+        self._conversation: tuple[Conversation, datetime] | None = None
         self.events: list[Any] = []
 
     @property
@@ -73,46 +137,25 @@ class UnitOfWork:
         assert self._conn is not None, "unit of work used outside `async with`"
         return self._conn
 
-    async def __aenter__(self) -> UnitOfWork:
-        self._conn = await self._pool.acquire()
-        self._tx = self._conn.transaction()
-        await self._tx.start()
-        self._bind_repositories(self._conn)
+    def opening_with(self, statement: str) -> UnitOfWork:
+        """Run `statement` (no parameters: e.g. `storage.repos.inbox.conversation_lock`) as the transaction
+        begins, in the same round trip as BEGIN. Such a transaction is begun and ended by hand, so the
+        code inside must not open asyncpg transactions of its own (use `savepoint`)."""
+        self._opening = statement
         return self
 
-    def _bind_repositories(self, conn: asyncpg.Connection) -> None:
-        self.users = UserRepository(conn)
-        self.inbox = InboxRepository(conn)
-        self.outbox = OutboxRepository(conn)
-        self.conversations = ConversationRepository(conn)
-        self.audit = AuditRepository(conn)
-        self.products = ProductRepository(conn)
-        self.orders = OrderRepository(conn)
-        self.ledger = LedgerRepository(conn)
-        self.stock = StockRepository(conn)
-        self.prices = PriceRepository(conn)
-        self.stock_cover = StockCoverRepository(conn)
-        self.finance = FinanceRepository(conn)
-        self.payments = PaymentRepository(conn)
-        self.tickets = TicketRepository(conn)
-        self.views = RetailerViews(conn)
-        # what operators read and keep (services.ops)
-        self.analytics = Analytics(conn)
-        self.order_views = OrderViews(conn)
-        self.profiles = ProfileViews(conn)
-        self.exports = ExportRepository(conn)
-        self.api_keys = ApiKeyRepository(conn)
-        self.media = MediaJobRepository(conn)
-        # payments, credit, healing, safe mode, reminders, scoring
-        self.credit = CreditRepository(conn)
-        self.healing = HealingRepository(conn)
-        self.safe_mode = SafeModeRepository(conn)
-        self.reminders = ReminderRepository(conn)
-        self.vendor_scores = VendorScoreRepository(conn)
-        self.delivery = DeliveryRepository(conn)
-        self.web_logins = WebLoginRepository(conn)
-        self.console = ConsoleViews(conn)
-        self.learned_aliases = LearnedAliasRepository(conn)
+    async def __aenter__(self) -> UnitOfWork:
+        self._conn = await self._pool.acquire()
+        try:
+            if self._opening is not None:
+                await self._conn.execute(f"BEGIN; {self._opening}")
+            else:
+                self._tx = self._conn.transaction()
+                await self._tx.start()
+        except BaseException:
+            await self._pool.release(self._conn)  # the pool's reset rolls back what BEGIN may have begun
+            self._conn = self._tx = None
+            raise
         return self
 
     @property
@@ -139,6 +182,15 @@ class UnitOfWork:
             await self.conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
             raise
 
+    def save_conversation(self, convo: Conversation, at: datetime) -> None:
+        """Save the conversation as a turn left it: with `finish` (one statement for both), else at commit."""
+        self._conversation = (convo, at)
+
+    async def finish(self, message: InboundRecord, at: datetime, status: str = "done") -> bool:
+        """Mark an inbound message handled (InboxRepository.finish), with the conversation saved for it."""
+        convo, self._conversation = self._conversation, None
+        return await self.inbox.finish(message, at, status, convo)
+
     def bind(self, inbound_id: int, sender: Sender | None = None) -> Notifier:
         """Notices from here on belong to inbound message `inbound_id`; `sender` is answered in its language."""
         notifier = self.notifier
@@ -153,12 +205,16 @@ class UnitOfWork:
 
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                         tb: TracebackType | None) -> None:
-        assert self._tx is not None and self._conn is not None
+        assert self._conn is not None
         try:
             if exc_type is None:
-                await self._tx.commit()
+                if self._conversation is not None:
+                    await self.conversations.save(*self._conversation)
+                await (self._tx.commit() if self._tx is not None else self._conn.execute("COMMIT"))
             else:
-                await self._tx.rollback()
+                await (self._tx.rollback() if self._tx is not None else self._conn.execute("ROLLBACK"))
         finally:
             await self._pool.release(self._conn)
-            self._conn = self._tx = self._notifier = None
+            self._conn = self._tx = self._notifier = self._conversation = None
+            for name in _REPOSITORIES.intersection(self.__dict__):  # a next `async with` binds them anew
+                del self.__dict__[name]

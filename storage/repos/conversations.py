@@ -60,10 +60,19 @@ class ConversationRepository:
         return turn_start_from(await self.conn.fetchrow(turn_start_query("$1"), phone), phone)
 
     async def save(self, convo: Conversation, at: datetime) -> None:
-        await self.conn.execute(
-            "INSERT INTO conversations (phone, state, data, language, last_inbound_at, updated_at, written_language)"
-            " VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (phone) DO UPDATE SET state = EXCLUDED.state,"
+        await self.conn.execute(save_query(1), *save_args(convo, at))
+
+
+def save_query(first: int) -> str:
+    """The upsert of a conversation, its 7 parameters numbered from `first` (another statement may
+    carry it in a CTE: one round trip for both)."""
+    p = [f"${first + i}" for i in range(7)]
+    return ("INSERT INTO conversations (phone, state, data, language, last_inbound_at, updated_at, written_language)"
+            f" VALUES ({', '.join(p)}) ON CONFLICT (phone) DO UPDATE SET state = EXCLUDED.state,"
             " data = EXCLUDED.data, language = EXCLUDED.language, last_inbound_at = EXCLUDED.last_inbound_at,"
-            " updated_at = EXCLUDED.updated_at, written_language = EXCLUDED.written_language",
-            convo.phone, convo.state, convo.data, convo.language, convo.last_inbound_at, at, convo.written_language,
-        )
+            " updated_at = EXCLUDED.updated_at, written_language = EXCLUDED.written_language")
+
+
+def save_args(convo: Conversation, at: datetime) -> tuple[Any, ...]:
+    """The parameters of `save_query`, in its order."""
+    return convo.phone, convo.state, convo.data, convo.language, convo.last_inbound_at, at, convo.written_language

@@ -9,7 +9,8 @@ from typing import Any
 
 import asyncpg
 
-from storage.repos.conversations import TurnStart, turn_start_from, turn_start_query
+from domain.conversations import Conversation
+from storage.repos.conversations import TurnStart, save_args, save_query, turn_start_from, turn_start_query
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,17 @@ _COLUMNS = "id, provider, provider_id, phone, body, media, profile_name, payload
 
 _BURST = ("SELECT count(*) FILTER (WHERE id <= {message}) AS sent, count(*) FILTER (WHERE status = 'limited')"
           " AS limited FROM inbound_messages WHERE phone = $1 AND received_at > {since}")
+
+
+_LOCK = "SELECT pg_advisory_xact_lock(hashtextextended({key}, 0))"
+_CONVERSATION_KEY = "convo:"
+
+
+def conversation_lock(phone: str) -> str:
+    """`lock_conversation` as a statement of its own, the key written in as a literal: a script of
+    several statements (UnitOfWork's `opening`) takes no parameters."""
+    key = (_CONVERSATION_KEY + phone).replace("\\", "\\\\").replace("'", "''")
+    return _LOCK.format(key=f"E'{key}'")  # an E'' string reads the same whatever standard_conforming_strings
 
 
 class InboxRepository:
@@ -112,7 +124,7 @@ class InboxRepository:
 
     async def lock_conversation(self, phone: str) -> None:
         """Serialise the handling of one sender's messages across processes (until commit)."""
-        await self.conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", "convo:" + phone)
+        await self.conn.execute(_LOCK.format(key="$1"), _CONVERSATION_KEY + phone)
 
     async def next_pending(self, phone: str, window: timedelta | None = None, *,
                            with_start: bool = False) -> InboundRecord | None:
@@ -135,13 +147,16 @@ class InboxRepository:
         return InboundRecord(**values, burst=(row["sent"], row["limited"]),
                              start=turn_start_from(row, phone) if with_start else None)
 
-    async def finish(self, message: InboundRecord, at: datetime, status: str = "done") -> bool:
-        """Mark a message handled (or `status`); whether more of its sender's messages are waiting."""
+    async def finish(self, message: InboundRecord, at: datetime, status: str = "done",
+                     convo: tuple[Conversation, datetime] | None = None) -> bool:
+        """Mark a message handled (or `status`); whether more of its sender's messages are waiting.
+        With `convo`, the conversation as the turn left it is saved (as of its time) in the same statement."""
+        saved = f"saved AS ({save_query(5)}), " if convo else ""
         return await self.conn.fetchval(
-            "WITH done AS (UPDATE inbound_messages SET status = $4, handled_at = $3 WHERE id = $1)"
+            f"WITH {saved}done AS (UPDATE inbound_messages SET status = $4, handled_at = $3 WHERE id = $1)"
             " SELECT EXISTS (SELECT 1 FROM inbound_messages WHERE phone = $2 AND status = 'received'"
             " AND id <> $1)",  # the CTE's update is not visible to this SELECT: leave the row out by id
-            message.id, message.phone, at, status)
+            message.id, message.phone, at, status, *(save_args(*convo) if convo else ()))
 
     async def burst(self, message: InboundRecord, since: datetime) -> tuple[int, int]:
         """Messages its sender sent since `since` up to this one, and how many of them were over the limit."""

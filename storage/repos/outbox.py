@@ -92,13 +92,16 @@ class OutboxRepository:
         """The provider took the row (`sent_as`: text or template, as the window decided)."""
         await self.mark_sent_many([(row_id, sid, status, sent_as)], at)
 
-    async def mark_sent_many(self, sent: list[tuple[int, str, str, str | None]], at: datetime) -> None:
-        """`mark_sent` for each (row id, sid, status, sent_as), in one statement."""
-        await self.conn.execute(
-            "UPDATE outbound_messages o SET status = 'sent', provider_sid = s.sid, provider_status = s.status,"
-            " sent_at = $5, last_error = NULL, sent_as = COALESCE(s.sent_as, o.sent_as)"
+    async def mark_sent_many(self, sent: list[tuple[int, str, str, str | None]], at: datetime) -> bool:
+        """`mark_sent` for each (row id, sid, status, sent_as), in one statement; whether one of their
+        recipients has another row due by `at` (next in line, claimable now that these went out)."""
+        return await self.conn.fetchval(
+            "WITH marked AS (UPDATE outbound_messages o SET status = 'sent', provider_sid = s.sid,"
+            " provider_status = s.status, sent_at = $5, last_error = NULL, sent_as = COALESCE(s.sent_as, o.sent_as)"
             " FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) AS s(id, sid, status, sent_as)"
-            " WHERE o.id = s.id",
+            " WHERE o.id = s.id RETURNING o.recipient)"
+            " SELECT EXISTS (SELECT 1 FROM outbound_messages q WHERE q.recipient IN (SELECT recipient FROM marked)"
+            " AND q.status = 'queued' AND q.next_attempt_at <= $5)",
             [r[0] for r in sent], [r[1] for r in sent], [r[2] for r in sent], [r[3] for r in sent], at)
 
     async def windows_opened(self, recipients: list[str], channels: list[str]) -> dict[str, datetime]:

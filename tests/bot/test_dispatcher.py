@@ -61,6 +61,9 @@ class FakeUnitOfWork:
         return TurnStart(await self._by_phone(phone), await self._load(phone), await self._last_interactive(phone))
 
     async def _save(self, convo: Conversation, at: datetime) -> None:
+        self.save_conversation(convo, at)
+
+    def save_conversation(self, convo: Conversation, at: datetime) -> None:
         self.log.append(("saved", convo.state, dict(convo.data), convo.language, at))
 
     async def _audit(self, actor: str, action: str, at: datetime, *, subject: str | None = None,

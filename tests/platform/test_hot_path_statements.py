@@ -162,3 +162,50 @@ async def test_credit_for_display_is_read_in_one_statement_as_the_locked_read_fi
         assert shown == CreditState(Decimal(50000), Decimal("1299.75")) == await uow.ledger.lock_retailer(ram)
         assert shown.available == Decimal("48700.25")
         assert await uow.ledger.state(hari) == CreditState(Decimal(900), Decimal(300))
+
+
+async def test_the_conversation_a_turn_leaves_is_saved_by_the_finish_or_else_at_commit(runtime) -> None:
+    async def state(phone: str) -> str:
+        async with runtime.pool.acquire() as conn:
+            return (await ConversationRepository(conn).load(phone)).state
+
+    await runtime.intake.receive(inbound(1))
+    await runtime.intake.receive(inbound(2))
+    now = runtime.clock.now()
+    async with UnitOfWork(runtime.pool) as uow:
+        record = await uow.inbox.next_pending(RAM)
+        convo = await uow.conversations.load(RAM)
+        convo.set("with_the_finish")
+        uow.save_conversation(convo, now)
+        assert await uow.finish(record, now) is True, "the second message still waits"
+        assert (await uow.conversations.load(RAM)).state == "with_the_finish"
+        other = await uow.conversations.load(HARI)
+        other.set("at_commit")
+        uow.save_conversation(other, now)
+        assert (await uow.conversations.load(HARI)).state == "idle", "not written before the commit"
+    assert (await state(RAM), await state(HARI)) == ("with_the_finish", "at_commit")
+    with pytest.raises(RuntimeError):
+        async with UnitOfWork(runtime.pool) as uow:
+            other.set("rolled_back")
+            uow.save_conversation(other, now)
+            raise RuntimeError("refused")
+    assert await state(HARI) == "at_commit"
+
+
+async def test_a_unit_of_work_opened_with_the_conversation_lock_holds_it_until_it_ends(runtime) -> None:
+    from storage.repos.inbox import conversation_lock
+
+    odd = "+977980'\\x"  # quoted as a literal: the same key as the parameter of lock_conversation
+    for phone in (RAM, odd):
+        async with UnitOfWork(runtime.pool).opening_with(conversation_lock(phone)), runtime.pool.acquire() as other:
+            assert await other.fetchval("SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0))",
+                                        "convo:" + phone) is False, "held by the unit of work"
+        async with runtime.pool.acquire() as other, other.transaction():
+            assert await other.fetchval("SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0))",
+                                        "convo:" + phone) is True, "released at its commit"
+    with pytest.raises(RuntimeError):
+        async with UnitOfWork(runtime.pool).opening_with(conversation_lock(RAM)) as uow:
+            await uow.users.add_retailer(HARI, "Hari Pasal", Decimal(50000))
+            raise RuntimeError("refused")
+    async with UnitOfWork(runtime.pool) as uow:
+        assert await uow.users.by_phone(HARI) is None, "rolled back"

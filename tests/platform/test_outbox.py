@@ -205,3 +205,30 @@ async def test_when_the_outage_ends_waiting_rows_go_at_once(runtime, stub, sende
     assert stub.fail_next == [] and stub.messages == []
     await queue(runtime, "+9779800000013", "new")
     assert await outbox.drain() == 3, "the provider answered again: the waiting rows went with the new one"
+
+
+class CountingLimiter:
+    """Grants whatever is asked, counting the asks: one per claim the drain makes."""
+
+    def __init__(self) -> None:
+        self.grants = 0
+
+    async def grant(self, wanted: int) -> int:
+        self.grants += 1
+        return wanted
+
+    async def refund(self, unused: int) -> None:
+        pass
+
+
+async def test_a_drain_claims_again_only_when_something_may_wait_behind_what_it_sent(runtime, stub, sender) -> None:
+    limiter = CountingLimiter()
+    outbox = OutboxSender(runtime.pool, sender, runtime.clock, limiter=limiter)  # type: ignore[arg-type]
+    await queue(runtime, A, "a1")
+    await queue(runtime, B, "b1")
+    assert await outbox.drain() == 2
+    assert limiter.grants == 1, "everything sendable went in one batch with nothing behind it: no second claim"
+    await queue(runtime, A, "a2", "a3")
+    assert await outbox.drain() == 2
+    assert [m.body for m in stub.to(A)] == ["a1", "a2", "a3"], "the row behind a sent one goes in the same drain"
+    assert limiter.grants == 1 + 2, "a2, then a3 behind it; nothing behind a3: no third claim"
