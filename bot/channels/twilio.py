@@ -9,13 +9,10 @@ import json
 from collections.abc import Collection, Mapping
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlencode
 
 import aiohttp
 from twilio.base.exceptions import TwilioRestException
-from twilio.base.version import Version
 from twilio.http.async_http_client import AsyncTwilioHttpClient
-from twilio.http.response import Response as TwilioResponse
 from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 
@@ -37,7 +34,6 @@ from domain.interactive import fallback_text
 _UNREACHABLE = (OSError, aiohttp.ClientError, TimeoutError)
 LIST_LIMIT = 100  # messages to one recipient listed when settling a crash
 WINDOW_CLOSED = 63016  # free-form message outside the 24-hour window: only a template goes through
-_SEND_TIMEOUT = aiohttp.ClientTimeout(total=10)
 
 class BadPayload(ValueError):
     """The webhook body lacks what a Twilio message always has."""
@@ -102,19 +98,12 @@ class _HttpClient(AsyncTwilioHttpClient):
 
 
 class TwilioSender:
-    """Sends through Twilio's Messages API; `api_base_url` lets tests point it at a local stub.
-
-    A message is one form POST made here on the SDK's own HTTP session: the SDK's request layers
-    (headers, form and multipart writers, the response's resource object and its date parsing) cost
-    more CPU than the rest of sending a reply. Listing and the Content API go through the SDK."""
+    """Sends through Twilio's Messages API; `api_base_url` lets tests point it at a local stub."""
 
     def __init__(self, account_sid: str, auth_token: str, from_number: str, api_base_url: str,
                  status_callback: str | None = None) -> None:
         self._http = _HttpClient(timeout=10)
         self._client = Client(account_sid, auth_token, http_client=self._http)
-        self._messages_url = f"{api_base_url.rstrip('/')}/2010-04-01/Accounts/{account_sid}/Messages.json"
-        self._headers = {"Authorization": aiohttp.BasicAuth(account_sid, auth_token).encode(),
-                         "Accept": "application/json", "Content-Type": "application/x-www-form-urlencoded"}
         self._client.api.base_url = api_base_url
         if api_base_url.rstrip("/") != "https://api.twilio.com":  # a stand-in serves the Content API too
             self._client.content.base_url = api_base_url
@@ -123,37 +112,26 @@ class TwilioSender:
         self._contents = ContentTemplates(self._client)
 
     async def send(self, message: OutboundMessage) -> SendResult:
-        fields = [("To", "whatsapp:" + message.recipient), ("From", self._from)]
+        kwargs: dict[str, object] = {"to": "whatsapp:" + message.recipient, "from_": self._from}
         if message.template:
-            fields += [("ContentSid", message.template["sid"]),
-                       ("ContentVariables", content_variables(message.template.get("variables")))]
+            kwargs["content_sid"] = message.template["sid"]
+            kwargs["content_variables"] = content_variables(message.template.get("variables"))
         elif message.interactive and message.interactive.kind != "products" and not message.media_url and (
                 sid := await self._contents.sid_for(message.body, message.interactive)):
-            fields.append(("ContentSid", sid))
+            kwargs["content_sid"] = sid
         else:  # what Twilio cannot show (catalogue products, a long body, media) goes as numbered text
-            fields.append(("Body", _text(message)))
+            kwargs["body"] = _text(message)
         if message.media_url:
-            fields.append(("MediaUrl", message.media_url))
+            kwargs["media_url"] = [message.media_url]
         if self._status_callback:
-            fields.append(("StatusCallback", self._status_callback))
-        created = await self._create(urlencode(fields))
-        return SendResult(sid=created["sid"], status=created.get("status") or "queued")
-
-    async def _create(self, form: str) -> dict[str, Any]:
-        """POST one message; Twilio's answer, or the error the SDK would raise, classified."""
+            kwargs["status_callback"] = self._status_callback
         try:
-            async with self._http.session.post(self._messages_url, data=form, headers=self._headers,
-                                               timeout=_SEND_TIMEOUT, allow_redirects=False) as response:
-                status, text = response.status, await response.text()
+            created = await self._client.messages.create_async(**kwargs)
+        except TwilioRestException as exc:
+            raise _classify(exc) from exc
         except _UNREACHABLE as exc:
             raise TransientSendError(f"twilio unreachable: {type(exc).__name__}: {exc}") from exc
-        if not 200 <= status < 300:  # the SDK's own reading of an error answer (legacy and RFC 9457)
-            error = Version.exception("POST", self._messages_url, TwilioResponse(status, text),
-                                      "Unable to create record")
-            if isinstance(error, TwilioRestException):
-                raise _classify(error) from error
-            raise error
-        return json.loads(text)
+        return SendResult(sid=created.sid, status=created.status or "queued")
 
     async def find_sent(self, message: OutboundMessage, since_epoch: float,
                         exclude: Collection[str] = ()) -> SendResult | None:
