@@ -160,12 +160,13 @@ class IntentClassifier:
         return not tfidf_only and self._gate(text, self._cheap(text)[1])
 
     def _gate(self, text: str, sure: bool) -> bool:
-        """Whether a message the TF-IDF heads are (or need not be) sure of is embedded too: only
-        when they are not, and the embedding model can read it."""
+        """Whether a message is embedded too, ``sure`` saying whether the TF-IDF heads are sure of
+        it (or need not be): only when they are not, and the embedding model can read it."""
         return self.embed_head is not None and not sure and readable(text)
 
     def load_embedder(self) -> None:
-        """Load the sentence-embedding model now (seconds), not on the first message that needs it."""
+        """Load the sentence-embedding model now (0.3 s to seconds), not on the first message that
+        needs it."""
         if self.embed_head is not None:
             self._embed_proba(["namaste"])
 
