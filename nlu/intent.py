@@ -189,7 +189,7 @@ class IntentClassifier:
             if self._embedder is None:
                 from nlu.embed import SentenceEmbedder
 
-                self._embedder = SentenceEmbedder()
+                self._embedder = SentenceEmbedder.shared()
             embedded = self._embedder.encode(texts)
         return self.embed_head.proba(embedded @ self.embed_head.weights + self.embed_head.bias)
 
