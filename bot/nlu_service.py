@@ -42,7 +42,8 @@ class NluService:
     @classmethod
     async def load(cls, pool: asyncpg.Pool, config: Config, *, model_dir: Path | None = None,
                    check_every: float = 5.0) -> NluService:
-        """Train or load the intent model (off the event loop) and index the catalogue."""
+        """Train or load the intent model and its sentence embedding (off the event loop) and index
+        the catalogue."""
         classifier = await asyncio.to_thread(load_or_train, None, model_dir)
         async with pool.acquire() as conn:
             repo = ProductRepository(conn)
@@ -50,6 +51,7 @@ class NluService:
         index = await asyncio.to_thread(CatalogIndex, products)
         pipeline = NluPipeline(classifier, index, threshold=config.nlu.intent_threshold)
         await asyncio.to_thread(pipeline.parse, "namaste, 2 kg chini")  # loads the tokenizer now, not on a message
+        await asyncio.to_thread(classifier.load_embedder)  # and the sentence embedding (seconds), for unsure ones
         secrets = config.secrets
         backend = make_backend(config.nlu.backend, rasa_url=config.nlu.rasa_url, openai_model=config.nlu.openai_model,
                                openai_api_key=secrets.openai_api_key, openai_base_url=secrets.openai_base_url)

@@ -11,10 +11,12 @@ the vectors of whole corpora on disk between runs, for development and benchmark
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.util
 import os
 import re
+import threading
 from collections import OrderedDict
 from pathlib import Path
 
@@ -69,6 +71,7 @@ class SentenceEmbedder:
         self._session = ort.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
         self._inputs = {i.name for i in self._session.get_inputs()}
         self._memory: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._memory_lock = threading.Lock()  # one embedder may serve several threads (shared())
         self._memory_size = memory
         folder = os.environ.get("KHAACHO_EMBED_CACHE")
         self._disk = Path(folder) if folder else None
@@ -81,23 +84,32 @@ class SentenceEmbedder:
             return self._encode_on_disk(texts, batch)
         out = np.zeros((len(texts), DIM), np.float32)
         missing: dict[str, list[int]] = {}
-        for i, text in enumerate(texts):
-            known = self._memory.get(text)
-            if known is None:
-                missing.setdefault(text, []).append(i)
-            else:
-                self._memory.move_to_end(text)
-                out[i] = known
+        with self._memory_lock:
+            for i, text in enumerate(texts):
+                known = self._memory.get(text)
+                if known is None:
+                    missing.setdefault(text, []).append(i)
+                else:
+                    self._memory.move_to_end(text)
+                    out[i] = known
         if missing:
             fresh = self._compute(list(missing), batch)
             for vector, rows in zip(fresh, missing.values(), strict=True):
                 out[rows] = vector
             if len(missing) <= self._memory_size:  # a corpus would only flush the recent messages
-                for text, vector in zip(missing, fresh, strict=True):
-                    self._memory[text] = vector
-                while len(self._memory) > self._memory_size:
-                    self._memory.popitem(last=False)
+                with self._memory_lock:
+                    for text, vector in zip(missing, fresh, strict=True):
+                        self._memory[text] = vector
+                    while len(self._memory) > self._memory_size:
+                        self._memory.popitem(last=False)
         return out
+
+    @staticmethod
+    @functools.cache
+    def shared() -> SentenceEmbedder:
+        """The process's embedder for predictions, made on first use: its session and buffers take
+        a couple of hundred MB, and the vectors are the same whichever classifier asks."""
+        return SentenceEmbedder()
 
     def _encode_on_disk(self, texts: list[str], batch: int) -> np.ndarray:
         assert self._disk is not None

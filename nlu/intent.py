@@ -7,7 +7,8 @@ head over all-MiniLM-L6-v2 sentence embeddings (nlu.embed) is mixed in at ``embe
 what makes the confidence mean something on messages unlike the training data (other domains,
 chit-chat, gibberish), but costs milliseconds, so a message is embedded only when the TF-IDF heads
 disagree, are below ``embed_gate`` or know less than ``known_gate`` of its words; the rest (most
-order messages) cost tens of microseconds.
+order messages) cost tens of microseconds. A caller that already knows a message for a typical
+order (nlu.pipeline) asks for the TF-IDF heads alone (``tfidf_only``).
 
 Below ``threshold`` the answer is ``oos_label``. Unless given, the threshold is chosen on the
 training data alone (:func:`cv_threshold`): folds that hide whole intents as well as examples, so
@@ -121,8 +122,10 @@ class IntentClassifier:
         order = np.argsort(-probs)
         return [(self.labels[i], float(probs[i])) for i in order]
 
-    def predict(self, text: str) -> tuple[str, float]:
-        return self._decide(self._proba_row(text))
+    def predict(self, text: str, *, tfidf_only: bool = False) -> tuple[str, float]:
+        """The best label and its probability, ``oos_label`` below the threshold; ``tfidf_only``:
+        the TF-IDF heads' answer even where the gate would embed the message."""
+        return self._decide(self._proba_row(text, tfidf_only))
 
     def predict_many(self, texts: list[str]) -> list[tuple[str, float]]:
         return [self._decide(p) for p in self.proba_many(texts)]
@@ -138,25 +141,36 @@ class IntentClassifier:
         out = np.vstack([probs for probs, _ in cheap])
         if self.embed_head is None:
             return out
-        todo = np.array([i for i, (_, sure) in enumerate(cheap) if not sure and readable(texts[i])], np.intp)
+        todo = np.array([i for i, (_, sure) in enumerate(cheap) if self._gate(texts[i], sure)], np.intp)
         if len(todo):
             mixed = self._embed_proba([texts[i] for i in todo], None if embedded is None else embedded[todo])
             out[todo] = (1.0 - self.embed_weight) * out[todo] + self.embed_weight * mixed
         return out
 
-    def _proba_row(self, text: str) -> np.ndarray:
+    def _proba_row(self, text: str, tfidf_only: bool = False) -> np.ndarray:
         if not self.heads:
             return self._embed_proba([text])[0]
         probs, sure = self._cheap(text)
-        if self.embed_head is None or sure or not readable(text):
+        if not self._gate(text, sure or tfidf_only):
             return probs
         return (1.0 - self.embed_weight) * probs + self.embed_weight * self._embed_proba([text])[0]
 
-    def embeds(self, text: str) -> bool:
-        """Whether predicting this message runs the sentence-embedding model."""
+    def embeds(self, text: str, *, tfidf_only: bool = False) -> bool:
+        """Whether predicting this message (with ``tfidf_only``) runs the sentence-embedding model."""
         if self.embed_head is None or not self.heads:
             return self.embed_head is not None
-        return not self._cheap(text)[1] and readable(text)
+        return not tfidf_only and self._gate(text, self._cheap(text)[1])
+
+    def _gate(self, text: str, sure: bool) -> bool:
+        """Whether a message is embedded too, ``sure`` saying whether the TF-IDF heads are sure of
+        it (or need not be): only when they are not, and the embedding model can read it."""
+        return self.embed_head is not None and not sure and readable(text)
+
+    def load_embedder(self) -> None:
+        """Load the sentence-embedding model now (0.3 s to seconds), not on the first message that
+        needs it."""
+        if self.embed_head is not None:
+            self._embed_proba(["namaste"])
 
     def _cheap(self, text: str) -> tuple[np.ndarray, bool]:
         """The TF-IDF heads' mean probabilities, and whether they are sure enough to skip the
@@ -177,7 +191,7 @@ class IntentClassifier:
             if self._embedder is None:
                 from nlu.embed import SentenceEmbedder
 
-                self._embedder = SentenceEmbedder()
+                self._embedder = SentenceEmbedder.shared()
             embedded = self._embedder.encode(texts)
         return self.embed_head.proba(embedded @ self.embed_head.weights + self.embed_head.bias)
 

@@ -9,7 +9,7 @@ from typing import Protocol
 from domain.catalog import Product
 from nlu.catalog_index import CatalogIndex
 from nlu.entities import confirmation, extract_entities, inquiry_kind
-from nlu.fast_path import FastPath
+from nlu.fast_path import FastPath, keyed, plain
 from nlu.items import ItemResolver
 from nlu.normalize import detect_language, encodable, prepare, tokenize
 from nlu.splitter import Span, Splitter, protected_names
@@ -45,7 +45,10 @@ class _State:
 class IntentPredictor(Protocol):
     """What the pipeline needs from nlu.intent.IntentClassifier."""
 
-    def predict(self, text: str) -> tuple[str, float]: ...
+    def predict(self, text: str, *, tfidf_only: bool = False) -> tuple[str, float]:
+        """The intent and its confidence; tfidf_only: from the TF-IDF heads alone (no sentence
+        embedding), for messages the rules already read as typical orders."""
+        ...
 
 
 class NluPipeline:
@@ -96,9 +99,15 @@ class NluPipeline:
         normalized = " ".join(tokens)
         splitter, resolver = (state.fast.splitter, state.fast.resolver) if self.fast_path else \
             (state.splitter, state.resolver)
-        items = self._items(resolver, splitter.item_spans(prepared))
+        spans = splitter.item_spans(prepared)
+        items = self._items(resolver, spans)
         entities = extract_entities(prepared, tokens, state.categories)
-        intent, confidence = self._intent(text, prepared, tokens, items, entities)
+        # A typical order (nlu.fast_path) is the TF-IDF heads' to read: they were trained on its
+        # like, and the sentence embedding costs a hundred times their time. The rule holds with
+        # and without the memories, so the fast path still answers what the full pipeline does.
+        is_key = state.fast.resolver.is_key if self.fast_path else state.index.is_key
+        typical = self.classifier is not None and plain(text, prepared) and keyed(spans, is_key)
+        intent, confidence = self._intent(text, prepared, tokens, items, entities, typical)
         kept = items if intent in ITEM_INTENTS else []
         if intent in INQUIRIES:
             kept = [i for i in kept if i.sku or i.candidates]
@@ -107,13 +116,13 @@ class NluPipeline:
 
     def takes_fast_path(self, text: str) -> bool:
         """Whether parse(text) is a typical order on the fast path (nlu.fast_path: no phrase of
-        it needs the fuzzy search) and the intent model, if any, answers from its TF-IDF heads
-        alone (no sentence embedding)."""
+        it needs the fuzzy search), which the intent model, if any, reads with its TF-IDF heads
+        alone (no sentence embedding; a model with no such heads embeds it all the same)."""
         text = encodable(text)
         if not (self.fast_path and self._state.fast.typical(text, prepare(text))):
             return False
         embeds = getattr(self.classifier, "embeds", None)
-        return not (embeds is not None and embeds(text))
+        return not (embeds is not None and embeds(text, tfidf_only=True))
 
     def items(self, prepared: str) -> list[ParsedItem]:
         """Every item a prepared message (normalize.prepare) orders or names, in message order."""
@@ -141,11 +150,12 @@ class NluPipeline:
         return out
 
     def _intent(self, text: str, prepared: str, tokens: list[str], items: list[ParsedItem],
-                entities: dict[str, object]) -> tuple[str, float]:
+                entities: dict[str, object], typical: bool) -> tuple[str, float]:
         answer = confirmation(tokens)
         if answer:
             return answer, 0.99
-        label, confidence = self.classifier.predict(text) if self.classifier else (OUT_OF_SCOPE, 0.0)
+        label, confidence = self.classifier.predict(text, tfidf_only=typical) if self.classifier \
+            else (OUT_OF_SCOPE, 0.0)
         # An amount and a way of paying ("२०० नगद", "5000 esewa bata") make a payment claim unless the
         # model is sure of something else ("esewa bata 5000 tirna baki cha?" stays a balance question).
         if entities.keys() >= PAYMENT_EVIDENCE and (label == OUT_OF_SCOPE or confidence < SURE_OTHERWISE):

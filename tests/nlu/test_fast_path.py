@@ -84,29 +84,40 @@ def test_what_is_not_a_typical_order_falls_through(demo_pair, text):
 
 
 class _Model:
-    """An intent model whose TF-IDF heads are sure of a message or not (then it would embed it)."""
+    """An intent model whose TF-IDF heads are sure of a message or not (then it would embed it,
+    unless asked for the heads alone)."""
 
     def __init__(self, sure: bool) -> None:
         self.sure = sure
-        self.calls = 0
+        self.asked: list[bool] = []  # tfidf_only of each call
 
-    def predict(self, text: str) -> tuple[str, float]:
-        self.calls += 1
+    def predict(self, text: str, *, tfidf_only: bool = False) -> tuple[str, float]:
+        self.asked.append(tfidf_only)
         return "order", 0.6
 
-    def embeds(self, text: str) -> bool:
-        return not self.sure
+    def embeds(self, text: str, *, tfidf_only: bool = False) -> bool:
+        return not (self.sure or tfidf_only)
 
 
 @pytest.mark.parametrize("sure", [True, False])
-def test_the_intent_model_is_asked_once_and_only_sure_heads_count_as_fast(demo_products, sure):
+def test_a_typical_order_is_read_by_the_tfidf_heads_alone_sure_or_not(demo_products, sure):
     text = "wai wai 2 carton"
     model = _Model(sure)
     fast, full = _pair(demo_products, model)
-    assert fast.takes_fast_path(text) is sure
+    assert fast.takes_fast_path(text)
     answer = fast.parse(text)
-    assert model.calls == 1
+    assert model.asked == [True]
     assert answer == full.parse(text)
+    assert model.asked == [True, True]  # the full pipeline keeps the same rule
+
+
+@pytest.mark.parametrize("text", ["chxnii 5 kg", "5000 esewa bata pathaye", "कोक एक क्रेट"])
+def test_a_message_the_rules_are_unsure_of_gets_the_whole_model(demo_products, text):
+    model = _Model(False)
+    fast, full = _pair(demo_products, model)
+    assert not fast.takes_fast_path(text)
+    assert fast.parse(text) == full.parse(text)
+    assert model.asked == [False, False]
 
 
 def test_the_product_intent_model_answers_alike(demo_products):

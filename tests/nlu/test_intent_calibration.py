@@ -241,3 +241,33 @@ def test_few_labelled_examples_are_not_drowned_by_hidden_intents():
     threshold, report = intent_mod.pick_threshold(gold, best, conf, "out_of_scope", labelled)
     assert conf[labelled].max() < threshold < strict
     assert report["labelled_oos_recall"] == 1.0 and report["held_out_labelled_oos"] == 6
+
+
+def test_heads_only_answers_without_the_embedding_what_the_gate_would_embed(product, monkeypatch):
+    text = "zorblat quimzy"  # no word of it known: the gate embeds it
+    assert product.embeds(text) and not product.embeds(text, tfidf_only=True)
+    whole = product.predict(text)
+
+    def refuse(texts, embedded=None):
+        raise AssertionError(f"embedded {texts}")
+
+    monkeypatch.setattr(product, "_embed_proba", refuse)
+    heads = product.predict(text, tfidf_only=True)
+    assert heads != whole  # the embedding head had its say in the whole answer
+    assert product.predict("2 kg chini pathaidinu", tfidf_only=True)[0] == "order"
+
+
+def test_the_embedder_can_be_loaded_before_the_first_message_that_needs_it(monkeypatch):
+    import nlu.embed
+
+    model = load_or_train(DATA)  # a fresh copy: nothing loaded yet
+    assert model._embedder is None
+    model.load_embedder()
+    assert model._embedder is not None
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the embedder was loaded again")
+
+    monkeypatch.setattr(nlu.embed, "SentenceEmbedder", refuse)
+    assert model.embeds("zorblat quimzy")
+    model.predict("zorblat quimzy")

@@ -13,7 +13,7 @@ class FixedIntent:
         self.label, self.confidence = label, confidence
         self.seen: list[str] = []
 
-    def predict(self, text: str) -> tuple[str, float]:
+    def predict(self, text: str, *, tfidf_only: bool = False) -> tuple[str, float]:
         self.seen.append(text)
         return self.label, self.confidence
 

@@ -27,7 +27,7 @@ class FixedIntent:
     def __init__(self, label: str, confidence: float) -> None:
         self.label, self.confidence = label, confidence
 
-    def predict(self, text: str) -> tuple[str, float]:
+    def predict(self, text: str, *, tfidf_only: bool = False) -> tuple[str, float]:
         return self.label, self.confidence
 
 
