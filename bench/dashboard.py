@@ -1,6 +1,7 @@
 """Dashboard latency at a million orders: GET /api/v1/admin/dashboard over HTTP, median and p95.
 
-Seeds its own database (`khaacho_bench_dashboard`, kept between runs; --reseed to make it again) in
+Seeds its own database (`khaacho_bench_dashboard` unless --database names another, kept between runs;
+--reseed to make it again) in
 SQL with generate_series: retailers, vendors, the demo catalogue, N orders spread over --days up to a
 fixed "now" (those older than two days have ended, as self-healing ends them), their lines (1-5 each)
 and vendor offers (one each, a fifth with a refused one before), then VACUUM ANALYZE, and backfills
@@ -9,6 +10,7 @@ The app runs in this process on a local port with a clock fixed at that "now"; e
 --calls times after one warm-up call.
 
     .venv/bin/python bench/dashboard.py [--orders 1000000] [--days 365] [--calls 20] [--reseed] [--no-rollup]
+                                        [--database NAME]
 
 Without DATABASE_URL / REDIS_URL it uses the embedded services.
 """
@@ -45,7 +47,6 @@ from storage.db import connect, migrate
 from storage.embedded import ensure_services
 from storage.rollup import local_day, roll_up_day
 
-DB = "khaacho_bench_dashboard"
 NOW = datetime(2026, 11, 30, 6, 15, tzinfo=UTC)  # noon in Kathmandu
 ZONE = platform_zone(load_config(env={}))  # config.yml platform.timezone
 RETAILERS, VENDORS = 5000, 300
@@ -153,12 +154,12 @@ async def roll_up(url: str, days: float, wanted: bool) -> None:
         await conn.close()
 
 
-async def seed(url: str, orders: int, days: float) -> None:
+async def seed(url: str, name: str, orders: int, days: float) -> None:
     conn = await connect(url)
     try:
         await migrate(conn)
         if await conn.fetchval("SELECT count(*) FROM orders") == orders:
-            print(f"database {DB} already holds {orders:,} orders (--reseed to make it again)")
+            print(f"database {name} already holds {orders:,} orders (--reseed to make it again)")
             return
     finally:
         await conn.close()
@@ -184,18 +185,18 @@ async def seed(url: str, orders: int, days: float) -> None:
         await conn.close()
 
 
-async def prepare(base_url: str, orders: int, days: float, reseed: bool, rollup: bool) -> str:
+async def prepare(base_url: str, name: str, orders: int, days: float, reseed: bool, rollup: bool) -> str:
     admin = await asyncpg.connect(base_url)
     try:
-        exists = await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", DB)
+        exists = await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
         if reseed or not exists:
-            await admin.execute(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
-            await admin.execute(f'CREATE DATABASE "{DB}"')
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            await admin.execute(f'CREATE DATABASE "{name}"')
     finally:
         await admin.close()
-    url = with_database(base_url, DB)
+    url = with_database(base_url, name)
     started = time.monotonic()
-    await seed(url, orders, days)
+    await seed(url, name, orders, days)
     await roll_up(url, days, rollup)
     print(f"ready in {time.monotonic() - started:.1f} s", flush=True)
     return url
@@ -244,11 +245,12 @@ async def main() -> None:
     parser.add_argument("--reseed", action="store_true", help="drop and seed the bench database again")
     parser.add_argument("--no-rollup", action="store_true",
                         help="empty the daily roll-up: top products from the order lines alone")
+    parser.add_argument("--database", default="khaacho_bench_dashboard", help="the bench's own database, kept")
     args = parser.parse_args()
     services = ensure_services()
     print(f"{platform.machine()} {os.cpu_count()} CPUs, {platform.system()} {platform.release()}, "
           f"Python {platform.python_version()}")
-    url = await prepare(services.database_url, args.orders, args.days, args.reseed, not args.no_rollup)
+    url = await prepare(services.database_url, args.database, args.orders, args.days, args.reseed, not args.no_rollup)
     await measure(url, args.calls)
 
 
