@@ -132,6 +132,16 @@ class Analytics:
         return await product_sales.top_products(self.conn, period.previous.start, period.start, period.end,
                                                 list(UNFULFILLED), period.zone, limit)
 
+    # the same ranking in steps, so that its parts can be read side by side (services.ops.stats, which
+    # ranks the parts' totals with storage.product_sales.ranked)
+
+    async def product_parts(self, period: Period) -> list[product_sales.Part]:
+        return await product_sales.parts(self.conn, period.previous.start, period.start, period.end, period.zone)
+
+    async def product_totals(self, period: Period, part: product_sales.Part) -> product_sales.Totals:
+        return await product_sales.part_totals(self.conn, part, period.start, list(UNFULFILLED), period.zone)
+
+
     async def vendor_standings(self, period: Period) -> list[VendorStanding]:
         """Every vendor with orders or offers in the period: outcomes and response times."""
         parts = await self._split(period.start, period.end, period.start, period.zone)
