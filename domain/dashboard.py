@@ -2,16 +2,19 @@
 the vendor rankings drawn from them.
 
 An order counts in a period when it was placed (confirmed: drafts never count) and created within
-[start, end). The figures are computed in SQL (storage.analytics); the rankings here.
+[start, end). The counts and sums are computed in SQL (storage.analytics); the averages and
+percentiles of durations here, from the seconds SQL collects (`fulfilment_of`, `response_times`),
+so a day's roll-up and the order tables go through one definition; the rankings here too.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
 from decimal import Decimal
 
-from domain.metrics import Trend, grade_for
+from domain.metrics import Trend, average, grade_for, percentiles
 from domain.scoring import smooth
 
 TOP = 5
@@ -65,6 +68,17 @@ class Fulfilment:
     average_s: float | None
     p50_s: float | None
     p90_s: float | None
+
+
+def fulfilment_of(seconds: Sequence[float]) -> Fulfilment:
+    """Confirmed → delivered of each delivered order, in seconds, as the dashboard shows them."""
+    spread = percentiles(seconds, (50, 90))
+    return Fulfilment(len(seconds), average(seconds), spread[50], spread[90])
+
+
+def response_times(seconds: Sequence[float]) -> tuple[float | None, float | None]:
+    """A vendor's (average, median) offered → answered, in seconds (None, None without answers)."""
+    return average(seconds), percentiles(seconds, (50,))[50]
 
 
 @dataclass(frozen=True)

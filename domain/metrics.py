@@ -1,8 +1,9 @@
 """Pure helpers for dashboards and reports, and the one score -> letter grade mapping.
 
-percentile(values, pct) -> float | None       linear interpolation, same as PostgreSQL
-                                               percentile_cont(pct / 100); None when empty
+percentile(values, pct) -> float | None       linear interpolation, PostgreSQL's
+                                               percentile_cont(pct / 100) to the last bit; None when empty
 percentiles(values, pcts=(50, 90)) -> dict[float, float | None]
+average(values) -> float | None                exact sum (math.fsum) / count: the same in any order
 success_rate(successes, total) -> float | None 0..1, None when total is 0
 trend(current, previous, flat_within=0.01) -> Trend(current, previous, change, ratio, direction)
 grade_for(score) -> Grade                      A+ A B C D F from GRADE_THRESHOLDS (score 0..100)
@@ -10,29 +11,40 @@ grade_for(score) -> Grade                      A+ A B C D F from GRADE_THRESHOLD
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from math import floor
+from math import floor, fsum
 
 
 def percentile(values: Iterable[float], pct: float) -> float | None:
     """The `pct`-th percentile (0..100) with linear interpolation between neighbours."""
+    return _ranked(sorted(values), pct)
+
+
+def percentiles(values: Iterable[float], pcts: Iterable[float] = (50, 90)) -> dict[float, float | None]:
+    """Several percentiles of the same values (sorted once), keyed by the requested percent."""
+    ordered = sorted(values)
+    return {p: _ranked(ordered, p) for p in pcts}
+
+
+def _ranked(ordered: Sequence[float], pct: float) -> float | None:
+    # percentile_cont's own steps (fraction × (n − 1), then lo + fraction × (hi − lo)), so a figure
+    # computed here is the one PostgreSQL would give, bit for bit
     if not 0 <= pct <= 100:
         raise ValueError("percentile must be within 0..100")
-    ordered = sorted(values)
     if not ordered:
         return None
-    position = (len(ordered) - 1) * pct / 100
+    position = pct / 100 * (len(ordered) - 1)
     low = floor(position)
     high = min(low + 1, len(ordered) - 1)
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
-def percentiles(values: Iterable[float], pcts: Iterable[float] = (50, 90)) -> dict[float, float | None]:
-    """Several percentiles of the same values, keyed by the requested percent."""
-    ordered = sorted(values)
-    return {p: percentile(ordered, p) for p in pcts}
+def average(values: Collection[float]) -> float | None:
+    """The mean, None when empty; summed exactly, so the same values in another order (rolled up by
+    day, or read from the orders) give the same result."""
+    return fsum(values) / len(values) if values else None
 
 
 def success_rate(successes: int, total: int) -> float | None:

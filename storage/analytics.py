@@ -8,11 +8,12 @@ within [start, end). Five reads:
                    success rate = delivered / (delivered + failed), GMV and orders of the previous period
     failures       failed orders (domain.orders.UNFULFILLED) grouped by status and root cause
                    (the failure reason up to its first colon: "vendor rejected: no stock" → "vendor rejected")
-    fulfilment     confirmed → delivered: average, p50, p90 (percentile_cont), in seconds
+    fulfilment     confirmed → delivered: average, p50, p90, in seconds (domain.dashboard.fulfilment_of)
     top_products   best sellers by value, with the previous period's value and `domain.metrics.trend`
                    (whole days from the daily roll-up when it is final: see storage.product_sales)
     standings      every vendor's outcomes and response times (offered_at → responded_at of accepts and
-                   rejects), from which domain.dashboard ranks the most reliable and the fastest
+                   rejects; average and median by domain.dashboard.response_times), from which
+                   domain.dashboard ranks the most reliable and the fastest
 
 Whole local days whose roll-up is final (storage.rollup, storage.product_sales.final_days) are read
 from the roll-up tables and only the rest of the period (today, the partial days at its edges, days
@@ -27,7 +28,17 @@ from decimal import Decimal
 
 import asyncpg
 
-from domain.dashboard import TOP, FailureCause, Fulfilment, Period, ProductSales, Summary, VendorStanding
+from domain.dashboard import (
+    TOP,
+    FailureCause,
+    Fulfilment,
+    Period,
+    ProductSales,
+    Summary,
+    VendorStanding,
+    fulfilment_of,
+    response_times,
+)
 from domain.metrics import success_rate, trend
 from domain.orders import LIVE, UNFULFILLED
 from storage import product_sales
@@ -60,32 +71,25 @@ FROM (SELECT d.status, d.cause, d.orders, d.value FROM analytics_daily_failures 
       FROM orders o{RANGES} WHERE {_PLACED_IN_RANGES} AND o.status = ANY($4) GROUP BY 1, 2) parts
 GROUP BY 1, 2 ORDER BY orders DESC, value DESC, 1, 2 LIMIT $5
 """
+# The seconds of each rolled day and of the live ranges; domain.dashboard.fulfilment_of does the rest.
 FULFILMENT_SQL = f"""
-SELECT count(*) AS delivered, avg(s) AS average, percentile_cont(0.5) WITHIN GROUP (ORDER BY s) AS p50,
-       percentile_cont(0.9) WITHIN GROUP (ORDER BY s) AS p90
-FROM (SELECT unnest(d.fulfilment) AS s FROM analytics_daily d WHERE d.day = ANY($1::date[])
-      UNION ALL
-      SELECT extract(epoch FROM o.delivered_at - o.confirmed_at)::float8
-      FROM orders o{RANGES}
-      WHERE {_PLACED_IN_RANGES} AND o.status = 'DELIVERED' AND o.delivered_at IS NOT NULL) parts
+SELECT d.fulfilment AS seconds FROM analytics_daily d WHERE d.day = ANY($1::date[])
+UNION ALL
+SELECT array_agg(extract(epoch FROM o.delivered_at - o.confirmed_at)::float8)
+FROM orders o{RANGES} WHERE {_PLACED_IN_RANGES} AND o.status = 'DELIVERED' AND o.delivered_at IS NOT NULL
 """
 _LIVE_VENDORS = VENDOR_ROWS.format(join=RANGES, orders_in=ORDERS_IN_RANGES, offers_in=OFFERS_IN_RANGES)
+# Per vendor: the sums of its days and of the live ranges, and all its response seconds in one array
+# (float8_concat, migration 0106) for domain.dashboard.response_times.
 STANDINGS_SQL = f"""
-WITH parts AS (
-    SELECT d.vendor_id, d.delivered, d.failed, d.offers, d.backed_out, d.expired, d.answered, d.responses
-    FROM analytics_daily_vendors d WHERE d.day = ANY($1::date[])
-    UNION ALL ({_LIVE_VENDORS})
-), times AS (
-    SELECT p.vendor_id, avg(s) AS response_avg, percentile_cont(0.5) WITHIN GROUP (ORDER BY s) AS response_p50
-    FROM parts p, unnest(p.responses) s GROUP BY p.vendor_id
-)
-SELECT u.id, u.name, u.phone, t.delivered, t.failed, t.backed_out, t.offers, t.answered, t.expired,
-       m.response_avg, m.response_p50
+SELECT u.id, u.name, u.phone, t.delivered, t.failed, t.backed_out, t.offers, t.answered, t.expired, t.responses
 FROM (SELECT vendor_id, sum(delivered)::bigint AS delivered, sum(failed)::bigint AS failed,
              sum(offers)::bigint AS offers, sum(backed_out)::bigint AS backed_out, sum(expired)::bigint AS expired,
-             sum(answered)::bigint AS answered
-      FROM parts GROUP BY vendor_id) t
-LEFT JOIN times m ON m.vendor_id = t.vendor_id
+             sum(answered)::bigint AS answered, float8_concat(responses) AS responses
+      FROM (SELECT d.vendor_id, d.delivered, d.failed, d.offers, d.backed_out, d.expired, d.answered, d.responses
+            FROM analytics_daily_vendors d WHERE d.day = ANY($1::date[])
+            UNION ALL ({_LIVE_VENDORS})) parts
+      GROUP BY vendor_id) t
 JOIN users u ON u.id = t.vendor_id
 ORDER BY u.id
 """
@@ -119,19 +123,31 @@ class Analytics:
 
     async def fulfilment(self, period: Period) -> Fulfilment:
         parts = await self._split(period.start, period.end, period.start, period.zone)
-        row = await self.conn.fetchrow(FULFILMENT_SQL, *parts)
-        return Fulfilment(row["delivered"], row["average"], row["p50"], row["p90"])
+        seconds: list[float] = []
+        for row in await self.conn.fetch(FULFILMENT_SQL, *parts):
+            seconds.extend(row["seconds"] or ())
+        return fulfilment_of(seconds)
 
     async def top_products(self, period: Period, limit: int = TOP) -> list[ProductSales]:
         return await product_sales.top_products(self.conn, period.previous.start, period.start, period.end,
                                                 list(UNFULFILLED), period.zone, limit)
+
+    # the same ranking in steps, so that its parts can be read side by side (services.ops.stats, which
+    # ranks the parts' totals with storage.product_sales.ranked)
+
+    async def product_parts(self, period: Period) -> list[product_sales.Part]:
+        return await product_sales.parts(self.conn, period.previous.start, period.start, period.end, period.zone)
+
+    async def product_totals(self, period: Period, part: product_sales.Part) -> product_sales.Totals:
+        return await product_sales.part_totals(self.conn, part, period.start, list(UNFULFILLED), period.zone)
+
 
     async def vendor_standings(self, period: Period) -> list[VendorStanding]:
         """Every vendor with orders or offers in the period: outcomes and response times."""
         parts = await self._split(period.start, period.end, period.start, period.zone)
         rows = await self.conn.fetch(STANDINGS_SQL, *parts)
         return [VendorStanding(r["id"], r["name"], r["phone"], r["delivered"], r["failed"], r["backed_out"],
-                               r["offers"], r["answered"], r["expired"], r["response_avg"], r["response_p50"])
+                               r["offers"], r["answered"], r["expired"], *response_times(r["responses"]))
                 for r in rows]
 
     # the web console's charts: the same placed orders, by local day and by status

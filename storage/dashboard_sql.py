@@ -29,8 +29,8 @@ FULL JOIN (
              count(*) FILTER (WHERE f.status = 'EXPIRED') AS expired, count(r.s) AS answered,
              array_agg(r.s) FILTER (WHERE r.s IS NOT NULL) AS responses
       FROM order_offers f{join}
-      LEFT JOIN LATERAL (SELECT extract(epoch FROM f.responded_at - f.offered_at)::float8 AS s
-                         WHERE f.status IN ('ACCEPTED', 'REJECTED', 'WITHDRAWN')) r ON true
+      CROSS JOIN LATERAL (SELECT CASE WHEN f.status IN ('ACCEPTED', 'REJECTED', 'WITHDRAWN')
+                                      THEN extract(epoch FROM f.responded_at - f.offered_at)::float8 END AS s) r
       WHERE {offers_in} GROUP BY f.vendor_id) a
 ON a.vendor_id = t.vendor_id
 """

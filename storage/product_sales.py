@@ -9,9 +9,9 @@ way: lines of placed orders that did not end unfulfilled, on the local day the o
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
-from typing import Any
 
 import asyncpg
 
@@ -22,7 +22,7 @@ ZERO = Decimal(0)
 
 # Lines of placed, not failed orders created in [$1, $2); `cur` is created_at >= $3. The lines are read
 # for the id range of those orders (ids grow with time, so that range is tight), then joined back.
-LIVE_SQL = """
+_LIVE = """
 WITH placed AS MATERIALIZED (
     SELECT o.id, o.created_at >= $3 AS cur FROM orders o
     WHERE o.confirmed_at IS NOT NULL AND o.created_at >= $1 AND o.created_at < $2 AND o.status <> ALL($4)
@@ -33,12 +33,15 @@ SELECT i.sku, COALESCE(sum(i.quantity) FILTER (WHERE p.cur), 0) AS quantity,
 FROM bounds b JOIN order_items i ON i.order_id BETWEEN b.low AND b.high JOIN placed p ON p.id = i.order_id
 GROUP BY i.sku
 """
-ROLLED_SQL = """
+_ROLLED = """
 SELECT sku, COALESCE(sum(quantity) FILTER (WHERE day >= $2), 0) AS quantity,
        COALESCE(sum(gmv) FILTER (WHERE day >= $2), 0) AS sales,
        COALESCE(sum(gmv) FILTER (WHERE day < $2), 0) AS previous_sales
 FROM analytics_daily_products WHERE day = ANY($1) GROUP BY sku
 """
+# Each part's totals come with the products' names, so no query is left once the parts are added up.
+_NAMED = "SELECT t.*, p.name, p.unit FROM ({}) t LEFT JOIN products p ON p.sku = t.sku"
+LIVE_SQL, ROLLED_SQL = _NAMED.format(_LIVE), _NAMED.format(_ROLLED)
 
 
 def _day_start(day: date, zone: tzinfo) -> datetime:
@@ -75,25 +78,70 @@ def live_ranges(start: datetime, end: datetime, days: list[date], zone: tzinfo) 
     return ranges
 
 
+@dataclass(frozen=True)
+class Part:
+    """A piece of a period's sales read by one query: the rolled-up days, or one live range within one
+    local day. The pieces of a period may be read at once, each on a connection of its own."""
+    days: tuple[date, ...] = ()
+    low: datetime | None = None
+    high: datetime | None = None
+
+
+@dataclass
+class Totals:
+    """One part's sales per sku: [quantity, sales, previous sales], and (name, unit) of those in the catalogue."""
+    figures: dict[str, list[Decimal]] = field(default_factory=dict)
+    names: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+
+def by_local_day(ranges: list[tuple[datetime, datetime]], zone: tzinfo) -> list[tuple[datetime, datetime]]:
+    """The ranges cut at each local midnight: days that are not final are read side by side."""
+    pieces = []
+    for low, high in ranges:
+        while low < high:
+            midnight = _day_start(low.astimezone(zone).date() + timedelta(days=1), zone)
+            pieces.append((low, min(midnight, high)))
+            low = midnight
+    return pieces
+
+
+async def parts(conn: asyncpg.Connection, previous_start: datetime, start: datetime, end: datetime,
+                zone: tzinfo) -> list[Part]:
+    """[previous_start, end) as the rolled-up days (final, not straddling `start`) and the live ranges."""
+    days = await final_days(conn, previous_start, end, start, zone)
+    live = [Part(low=low, high=high) for low, high in by_local_day(live_ranges(previous_start, end, days, zone), zone)]
+    return ([Part(days=tuple(days))] if days else []) + live
+
+
+async def part_totals(conn: asyncpg.Connection, part: Part, start: datetime, failed: list[str],
+                      zone: tzinfo) -> Totals:
+    """Quantity and sales in [start, …) and sales before `start`, per sku, of one part."""
+    if part.days:
+        rows = await conn.fetch(ROLLED_SQL, list(part.days), start.astimezone(zone).date())
+    else:
+        rows = await conn.fetch(LIVE_SQL, part.low, part.high, start, failed)
+    return Totals({r["sku"]: [r["quantity"], r["sales"], r["previous_sales"]] for r in rows},
+                  {r["sku"]: (r["name"], r["unit"]) for r in rows if r["name"] is not None})
+
+
+def ranked(totals: list[Totals], limit: int) -> list[ProductSales]:
+    """The parts' totals added up, best sellers by value first, with their names and trend."""
+    summed: dict[str, list[Decimal]] = {}
+    names: dict[str, tuple[str, str]] = {}
+    for part in totals:
+        names.update(part.names)
+        for sku, figures in part.figures.items():
+            entry = summed.setdefault(sku, [ZERO, ZERO, ZERO])
+            for i, value in enumerate(figures):
+                entry[i] += value
+    best = sorted(((sku, t) for sku, t in summed.items() if t[1] > 0), key=lambda st: (-st[1][1], st[0]))[:limit]
+    return [ProductSales(sku, *names.get(sku, (sku, "")), q, s, p, trend(float(s), float(p)))
+            for sku, (q, s, p) in best]
+
+
 async def top_products(conn: asyncpg.Connection, previous_start: datetime, start: datetime, end: datetime,
                        failed: list[str], zone: tzinfo, limit: int) -> list[ProductSales]:
-    """Best sellers of [start, end) by value, with their value in [previous_start, start)."""
-    days = await final_days(conn, previous_start, end, start, zone)
-    totals: dict[str, list[Decimal]] = {}
-
-    def add(rows: list[Any]) -> None:
-        for r in rows:
-            entry = totals.setdefault(r["sku"], [ZERO, ZERO, ZERO])
-            entry[0] += r["quantity"]
-            entry[1] += r["sales"]
-            entry[2] += r["previous_sales"]
-
-    if days:
-        add(await conn.fetch(ROLLED_SQL, days, start.astimezone(zone).date()))
-    for low, high in live_ranges(previous_start, end, days, zone):
-        add(await conn.fetch(LIVE_SQL, low, high, start, failed))
-    best = sorted(((sku, t) for sku, t in totals.items() if t[1] > 0), key=lambda st: (-st[1][1], st[0]))[:limit]
-    names = {r["sku"]: r for r in await conn.fetch("SELECT sku, name, unit FROM products WHERE sku = ANY($1)",
-                                                   [sku for sku, _ in best])}
-    return [ProductSales(sku, names[sku]["name"] if sku in names else sku, names[sku]["unit"] if sku in names else "",
-                         q, s, p, trend(float(s), float(p))) for sku, (q, s, p) in best]
+    """Best sellers of [start, end) by value, with their value in [previous_start, start), on one connection."""
+    totals = [await part_totals(conn, part, start, failed, zone)
+              for part in await parts(conn, previous_start, start, end, zone)]
+    return ranked(totals, limit)

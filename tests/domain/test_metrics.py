@@ -1,6 +1,10 @@
-import pytest
+import math
 
-from domain.metrics import Direction, Grade, grade_for, percentile, percentiles, success_rate, trend
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from domain.metrics import Direction, Grade, average, grade_for, percentile, percentiles, success_rate, trend
 
 VALUES = [15, 20, 35, 40, 50]
 
@@ -85,3 +89,20 @@ def test_grade_for(score, grade):
 
 def test_grade_values_are_what_dashboards_show():
     assert [g.value for g in Grade] == ["A+", "A", "B", "C", "D", "F"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.floats(min_value=0, max_value=1e7, allow_nan=False), max_size=60), st.randoms())
+def test_average_is_the_same_in_any_order(values, rnd):
+    """Rolled up by day or read from the orders, the same seconds come in another order: the mean
+    is summed exactly, so it does not depend on that order."""
+    shuffled = list(values)
+    rnd.shuffle(shuffled)
+    assert average(shuffled) == average(values)
+    assert average(values) == (math.fsum(values) / len(values) if values else None)
+
+
+def test_average_of_nothing_is_none():
+    assert average([]) is None
+    # a left-to-right sum loses the small values beside the big ones: 1.0 / 4 instead of 2.0 / 4
+    assert average([1e16, 1.0, -1e16, 1.0]) == 0.5

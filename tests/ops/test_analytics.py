@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from bot.runtime import Runtime
 from domain.dashboard import period_ending
@@ -11,7 +11,7 @@ from services import UnitOfWork
 from services.ops import stats
 from storage.analytics import Analytics
 from storage.clock import FakeClock
-from storage.product_sales import final_days, live_ranges
+from storage.product_sales import by_local_day, final_days, live_ranges
 from storage.rollup import roll_up_day, unsettled_days
 from tests.ops.conftest import seed_ops_data
 
@@ -57,3 +57,13 @@ def test_live_ranges_skip_the_rolled_days() -> None:
     ranges = live_ranges(week.previous.start, week.end, days, week.zone)
     assert [(a.astimezone(week.zone).strftime("%d %H:%M"), b.astimezone(week.zone).strftime("%d %H:%M"))
             for a, b in ranges] == [("19 10:00", "29 00:00"), ("31 00:00", "01 00:00"), ("02 00:00", "02 10:00")]
+
+
+def test_live_ranges_are_read_a_local_day_at_a_time() -> None:
+    start = datetime(2026, 11, 1, 6, 15, tzinfo=UTC)  # noon in Kathmandu
+    later = start + timedelta(days=3)
+    pieces = by_local_day([(start, start + timedelta(days=2)), (later, later + timedelta(hours=1))], KATHMANDU)
+    assert [(a.astimezone(KATHMANDU).strftime("%d %H:%M"), b.astimezone(KATHMANDU).strftime("%d %H:%M"))
+            for a, b in pieces] == [("01 12:00", "02 00:00"), ("02 00:00", "03 00:00"), ("03 00:00", "03 12:00"),
+                                    ("04 12:00", "04 13:00")]
+    assert by_local_day([], KATHMANDU) == []
