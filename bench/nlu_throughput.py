@@ -193,8 +193,9 @@ def main() -> int:
         if args.no_embed_cache and classifier.embed_head is not None:
             from nlu.embed import SentenceEmbedder
             classifier._embedder = SentenceEmbedder(memory=0)
+        pipeline = NluPipeline(classifier, index)
         for name, texts in sets.items():
-            embedded = sum(classifier.embeds(m) for m in texts)
+            embedded = sum(pipeline.embeds(m) for m in texts)
             print(f"[intent model, {name}] messages that need the embedding: {embedded}/{len(texts)}")
             _measure(f"intent model, {name}", index, classifier, texts, args)
     print(f"load average {', '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores")

@@ -118,11 +118,16 @@ class NluPipeline:
         """Whether parse(text) is a typical order on the fast path (nlu.fast_path: no phrase of
         it needs the fuzzy search), which the intent model, if any, reads with its TF-IDF heads
         alone (no sentence embedding; a model with no such heads embeds it all the same)."""
-        text = encodable(text)
-        if not (self.fast_path and self._state.fast.typical(text, prepare(text))):
-            return False
+        return self.fast_path and self._typical(text) and not self.embeds(text)
+
+    def embeds(self, text: str) -> bool:
+        """Whether parse(text) runs the intent model's sentence embedding."""
         embeds = getattr(self.classifier, "embeds", None)
-        return not (embeds is not None and embeds(text, tfidf_only=True))
+        return embeds is not None and embeds(text, tfidf_only=self._typical(text))
+
+    def _typical(self, text: str) -> bool:
+        text = encodable(text)
+        return self._state.fast.typical(text, prepare(text))
 
     def items(self, prepared: str) -> list[ParsedItem]:
         """Every item a prepared message (normalize.prepare) orders or names, in message order."""
