@@ -77,8 +77,10 @@ async def test_sigkill_mid_sending_loses_nothing_and_sends_nothing_twice(stub, t
         async def some_sent() -> bool:
             if first.poll() is not None:
                 raise RuntimeError("the worker exited: " + (tmp_path / "first.log").read_text()[-2000:])
-            # the first round is in and the next is marked `sending`, in flight at the stub
-            return len(stub.messages) >= len(RECIPIENTS) and (await _statuses())["sending"] > 0
+            # the first round is recorded `sent` and the next is marked `sending`: in flight at the stub for
+            # 1.5 s, so the kill lands mid-send (a `sending` count alone may still be the first round's)
+            statuses = await _statuses()
+            return statuses["sent"] >= len(RECIPIENTS) and statuses["sending"] > 0
         await _wait(some_sent, 120, "the first worker never had a second round in flight")
     finally:
         first.send_signal(signal.SIGKILL)
