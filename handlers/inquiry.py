@@ -5,6 +5,7 @@ supply it at that vendor's price."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from decimal import Decimal
@@ -79,6 +80,14 @@ async def stock(reply: Reply, parse: Parse, uow: UnitOfWork, config: Any, user: 
     lines = [reply.texts.render("inquiry_in_stock" if vendors[sku] else "inquiry_out_of_stock", reply.language,
                                 name=names[sku], vendors=vendors[sku]) for sku in skus if sku in names]
     await reply("inquiry_stock", lines="\n".join(lines))
+
+
+async def answer_beside(reply: Reply, parse: Parse, uow: UnitOfWork, config: Any, user: User) -> None:
+    """The question an order's message also asked (Parse.question), answered as if asked alone."""
+    if parse.question is None:
+        return
+    asked = dataclasses.replace(parse, intent=parse.question.intent, items=parse.question.items, question=None)
+    await (price if asked.intent == "inquiry_price" else stock)(reply, asked, uow, config, user)
 
 
 @router.intent("order_status", roles=(RETAILER,))

@@ -33,6 +33,7 @@ from handlers.drafting import (
     sort_items,
     tell_rounded,
 )
+from handlers.inquiry import answer_beside
 from handlers.routing import RETAILER, Router
 from nlu.edits import REMOVE, SET, edit_kind, edit_kinds, without_edit_words
 from nlu.types import ParsedItem
@@ -188,12 +189,14 @@ async def edit(reply: Reply, uow: UnitOfWork, user: Any, convo: Any, parse: Any,
     if not items:
         await reply("not_understood")
         return
+    await answer_beside(reply, parse, uow, config, user)
     await take_order(reply, uow, user, convo, items, turn, now, config)
 
 
 @router.intent("order", roles=(RETAILER,))
 async def order(reply: Reply, uow: UnitOfWork, user: Any, convo: Any, parse: Any, turn: Turn, now: datetime,
                 config: Any) -> None:
+    await answer_beside(reply, parse, uow, config, user)  # "dal chaina, chini 5 kg": the dal question first
     await take_order(reply, uow, user, convo, parse.items, turn, now, config)
 
 

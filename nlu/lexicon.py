@@ -58,6 +58,15 @@ NEGATIONS = words("""
     chahiyena chahiindaina chaidain nako mat होइन हैन होईन नाई नाइ पर्दैन चाहिँदैन चाहिदैन नहीं नही
 """)
 
+# Verbs that ask for goods to be sent: with an amount they make an order of a message that also asks
+# something ("coke cha? 2 crate pathaidinu"). "dinu"/"dena" (give) are not here: "2 crate ko rate dinu".
+ORDER_VERBS = words("""
+    pathaunu pathaidinu pathaidinus pathaunus pathaunuhos pathaidinuhos pathaidiyo pathau pathaideu
+    pathaidina pathaunuhola bhejo bhejdo bhejiye bhejna bhejdijiye bhej send deliver chahiyo chaiyo
+    chahiye chaiye chahincha chahinchha order
+    पठाउनुहोस् पठाउनु पठाइदिनु पठाइदिनुहोस् चाहियो चाहिन्छ चाहिए भेजो भेजिए भेजना भेज
+""")
+
 # Question words: what a price or a stock inquiry sounds like.
 PRICE_WORDS = words("""
     rate rates price prices pricing bhau bhaau bhav dam daam kati kitne kitna kitni cost costs

@@ -8,12 +8,13 @@ from typing import Protocol
 
 from domain.catalog import Product
 from nlu.catalog_index import CatalogIndex
+from nlu.compound import ordered_and_asked
 from nlu.entities import confirmation, extract_entities, inquiry_kind
 from nlu.fast_path import FastPath, keyed, plain
 from nlu.items import ItemResolver
 from nlu.normalize import detect_language, encodable, prepare, tokenize
 from nlu.splitter import Span, Splitter, protected_names
-from nlu.types import Parse, ParsedItem
+from nlu.types import Parse, ParsedItem, Question
 
 ORDER = "order"
 INQUIRIES = ("inquiry_price", "inquiry_stock")
@@ -109,10 +110,16 @@ class NluPipeline:
         typical = self.classifier is not None and plain(text, prepared) and keyed(spans, is_key)
         intent, confidence = self._intent(text, prepared, tokens, items, entities, typical)
         kept = items if intent in ITEM_INTENTS else []
+        question = None
         if intent in INQUIRIES:
             kept = [i for i in kept if i.sku or i.candidates]
+            compound = ordered_and_asked(kept, tokens, CONFIDENT_ITEM)
+            if compound:  # it orders too: the order is taken and the question answered beside it
+                kept, asked = compound
+                question = Question(intent, asked) if asked else None
+                intent = ORDER
         return Parse(text=text, normalized=normalized, language=detect_language(text, prepared), intent=intent,
-                     confidence=round(confidence, 3), items=kept, entities=entities)
+                     confidence=round(confidence, 3), items=kept, entities=entities, question=question)
 
     def takes_fast_path(self, text: str) -> bool:
         """Whether parse(text) is a typical order on the fast path (nlu.fast_path: no phrase of

@@ -25,6 +25,14 @@ class ParsedItem:
 
 
 @dataclass
+class Question:
+    """A question asked beside an order ("dal chaina, chini 5 kg pathaidinu"): answered with it."""
+
+    intent: str  # inquiry_price | inquiry_stock
+    items: list[ParsedItem] = field(default_factory=list)
+
+
+@dataclass
 class Parse:
     text: str
     normalized: str
@@ -33,3 +41,4 @@ class Parse:
     confidence: float
     items: list[ParsedItem] = field(default_factory=list)
     entities: dict[str, object] = field(default_factory=dict)
+    question: Question | None = None  # an order's message also asked this (nlu.compound)

@@ -14,7 +14,7 @@ from domain.catalog import Product
 from nlu.catalog_csv import read_catalog_csv
 from nlu.catalog_index import CatalogIndex
 from nlu.pipeline import IntentPredictor, NluPipeline
-from nlu.types import Parse
+from nlu.types import Parse, ParsedItem
 
 
 def register(subparsers: argparse._SubParsersAction, load_db_products: Callable[[], list[Product]],
@@ -77,22 +77,33 @@ def read_messages(path: Path) -> Iterator[str]:
                 yield line
 
 
+def _item_json(item: ParsedItem) -> dict[str, Any]:
+    return {k: v for k, v in asdict(item).items() if k != "text"} | {"span": item.text}
+
+
 def to_json(parse: Parse) -> dict[str, Any]:
+    question = parse.question
     return {
         "text": parse.text, "language": parse.language, "intent": parse.intent,
         "confidence": parse.confidence, "entities": parse.entities,
-        "items": [{k: v for k, v in asdict(item).items() if k != "text"} | {"span": item.text}
-                  for item in parse.items],
-    }
+        "items": [_item_json(item) for item in parse.items],
+    } | ({"question": {"intent": question.intent, "items": [_item_json(i) for i in question.items]}}
+         if question else {})
+
+
+def _item_line(item: ParsedItem) -> str:
+    what = item.name or ("ask: " + " / ".join(c.name for c in item.candidates[:3]) if item.candidates
+                         else "unknown")
+    qty = "" if item.quantity is None else f"{item.quantity:g} {item.unit or ''} "
+    return f"  - {qty}{what}  [{item.sku or '?'} score {item.score:.0f}]  from {item.text!r}"
 
 
 def describe(parse: Parse) -> str:
     lines = [f"{parse.text!r}: {parse.intent} ({parse.confidence:.2f}), language {parse.language}"]
-    for item in parse.items:
-        what = item.name or ("ask: " + " / ".join(c.name for c in item.candidates[:3]) if item.candidates
-                             else "unknown")
-        qty = "" if item.quantity is None else f"{item.quantity:g} {item.unit or ''} "
-        lines.append(f"  - {qty}{what}  [{item.sku or '?'} score {item.score:.0f}]  from {item.text!r}")
+    lines += [_item_line(item) for item in parse.items]
+    if parse.question:
+        lines.append(f"  also asks ({parse.question.intent}):")
+        lines += ["  " + _item_line(item) for item in parse.question.items]
     if parse.entities:
         lines.append(f"  entities: {parse.entities}")
     return "\n".join(lines)
