@@ -48,7 +48,7 @@ from storage.dashboard_sql import FAILURE_CAUSE, LIVE_OFFERS, LIVE_ORDERS, SMALL
 _PLACED = "o.confirmed_at IS NOT NULL AND o.created_at >= $1 AND o.created_at < $2"
 _LIVE_PLACED = f"{LIVE_ORDERS} WHERE o.confirmed_at IS NOT NULL"
 
-# $1 rolled days, $2..$6 the live rows (storage.dashboard_sql.LIVE_ORDERS), then each read's own. The
+# $1 rolled days, $2..$7 the live rows (storage.dashboard_sql.LIVE_ORDERS), then each read's own. The
 # rolled-up days hold no open orders (storage.rollup leaves them out), so `open` is counted live alone.
 SUMMARY_SQL = f"""
 SELECT COALESCE(sum(orders) FILTER (WHERE cur), 0)::bigint AS orders, COALESCE(sum(gmv) FILTER (WHERE cur), 0) AS gmv,
@@ -57,12 +57,12 @@ SELECT COALESCE(sum(orders) FILTER (WHERE cur), 0)::bigint AS orders, COALESCE(s
        COALESCE(sum(open) FILTER (WHERE cur), 0)::bigint AS open,
        COALESCE(sum(orders) FILTER (WHERE NOT cur), 0)::bigint AS previous_orders,
        COALESCE(sum(gmv) FILTER (WHERE NOT cur), 0) AS previous_gmv
-FROM (SELECT d.day >= $7::date AS cur, d.orders, d.gmv, d.delivered, d.failed, 0 AS open
+FROM (SELECT d.day >= $8::date AS cur, d.orders, d.gmv, d.delivered, d.failed, 0 AS open
       FROM analytics_daily d WHERE d.day = ANY($1::date[])
       UNION ALL
-      SELECT o.created_at >= $8 AS cur, count(*), sum(o.total) FILTER (WHERE o.status <> ALL($10)),
-             count(*) FILTER (WHERE o.status = 'DELIVERED'), count(*) FILTER (WHERE o.status = ANY($10)),
-             count(*) FILTER (WHERE o.status = ANY($9))
+      SELECT o.created_at >= $9 AS cur, count(*), sum(o.total) FILTER (WHERE o.status <> ALL($11)),
+             count(*) FILTER (WHERE o.status = 'DELIVERED'), count(*) FILTER (WHERE o.status = ANY($11)),
+             count(*) FILTER (WHERE o.status = ANY($10))
       FROM {_LIVE_PLACED} GROUP BY 1) parts
 """
 FAILURES_SQL = f"""
@@ -70,8 +70,8 @@ SELECT status, cause, sum(orders)::bigint AS orders, sum(value) AS value
 FROM (SELECT d.status, d.cause, d.orders, d.value FROM analytics_daily_failures d WHERE d.day = ANY($1::date[])
       UNION ALL
       SELECT o.status, {FAILURE_CAUSE}, count(*), sum(o.total)
-      FROM {_LIVE_PLACED} AND o.status = ANY($7) GROUP BY 1, 2) parts
-GROUP BY 1, 2 ORDER BY orders DESC, value DESC, 1, 2 LIMIT $8
+      FROM {_LIVE_PLACED} AND o.status = ANY($8) GROUP BY 1, 2) parts
+GROUP BY 1, 2 ORDER BY orders DESC, value DESC, 1, 2 LIMIT $9
 """
 # The seconds of each rolled day and of the live rows; domain.dashboard.fulfilment_of does the rest.
 FULFILMENT_SQL = f"""
@@ -95,7 +95,7 @@ FROM (SELECT vendor_id, sum(delivered)::bigint AS delivered, sum(failed)::bigint
 JOIN users u ON u.id = t.vendor_id
 ORDER BY u.id
 """
-Split = tuple[list[date], list[datetime], list[datetime], list[int], list[datetime], list[datetime]]
+Split = tuple[list[date], list[datetime], list[datetime], list[int], list[int], list[datetime], list[datetime]]
 
 
 class Analytics:
@@ -103,7 +103,7 @@ class Analytics:
         self.conn = conn
 
     async def _split(self, start: datetime, end: datetime, split: datetime, zone: tzinfo) -> Split:
-        """[start, end) as $1..$6 of a read: the rolled-up days, and the live rows (the ranges between
+        """[start, end) as $1..$7 of a read: the rolled-up days, and the live rows (the ranges between
         those days, the orders those days left out)."""
         await self.conn.execute(SMALL_READ)
         days = await product_sales.final_days(self.conn, start, end, split, zone)

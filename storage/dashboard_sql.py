@@ -12,20 +12,21 @@ from __future__ import annotations
 FAILURE_CAUSE = "COALESCE(NULLIF(lower(trim(split_part(o.failure_reason, ':', 1))), ''), 'unspecified')"
 
 
+def _left_out(first: int, rows: str, key: str, at: str) -> str:
+    # ids ${first}, the index of each one's day in the days' lows ${first + 2} and highs ${first + 3}
+    return (f"unnest(${first}::bigint[], ${first + 1}::int[]) k(id, day) JOIN {rows} ON {key} = k.id"
+            f" AND {at} >= (${first + 2}::timestamptz[])[k.day] AND {at} < (${first + 3}::timestamptz[])[k.day]")
+
 
 def left_out_orders(first: int) -> str:
-    """The orders the rolled-up days left out (ids ${first}), each within its day (lows and highs in the
-    next two parameters)."""
-    return (f"unnest(${first}::bigint[], ${first + 1}::timestamptz[], ${first + 2}::timestamptz[]) k(id, lo, hi)"
-            " JOIN orders o ON o.id = k.id AND o.created_at >= k.lo AND o.created_at < k.hi")
+    """The orders the rolled-up days left out, each within its day, from the four parameters from
+    ${first} on (storage.product_sales.LeftOut)."""
+    return _left_out(first, "orders o", "o.id", "o.created_at")
 
 
-# Their offers, for the ids $4 (lows $5, highs $6) of a live read.
-_LEFT_OUT_OFFERS = ("unnest($4::bigint[], $5::timestamptz[], $6::timestamptz[]) k(id, lo, hi)"
-                    " JOIN order_offers f ON f.order_id = k.id AND f.offered_at >= k.lo AND f.offered_at < k.hi")
 # The live rows of a period: those created (orders) or offered (offers) within the ranges [$2, $3), and
-# the left-out ones above ($4..$6). Only the columns the dashboard counts, which the indexes of migration
-# 0003_ops.sql carry.
+# those of the orders the rolled-up days left out ($4..$7), within those days. Only the columns the
+# dashboard counts, which the indexes of migration 0003_ops.sql carry.
 _ORDER_COLUMNS = ", ".join(f"o.{c}" for c in ("id", "created_at", "status", "total", "vendor_id", "confirmed_at",
                                                "accepted_at", "delivered_at", "failure_reason"))
 _OFFER_COLUMNS = "f.vendor_id, f.status, f.offered_at, f.responded_at"
@@ -38,7 +39,7 @@ LIVE_OFFERS = f"""(
     SELECT {_OFFER_COLUMNS} FROM unnest($2::timestamptz[], $3::timestamptz[]) g(lo, hi)
     JOIN order_offers f ON f.offered_at >= g.lo AND f.offered_at < g.hi
     UNION ALL
-    SELECT {_OFFER_COLUMNS} FROM {_LEFT_OUT_OFFERS}) f"""
+    SELECT {_OFFER_COLUMNS} FROM {_left_out(4, 'order_offers f', 'f.order_id', 'f.offered_at')}) f"""
 
 # Before a live read, in its transaction: the planner cannot see how few rows the ranges hold, and would
 # start parallel workers for the two halves of a live source above, or compile it (JIT), for a read of a

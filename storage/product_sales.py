@@ -41,10 +41,10 @@ _LIVE = _LINES.format(
            " AND o.created_at >= $1 AND o.created_at < $2 AND o.status <> ALL($4)",
     bounds=", bounds AS (SELECT min(id) AS low, max(id) AS high FROM placed)",
     lines="bounds b JOIN order_items i ON i.order_id BETWEEN b.low AND b.high")
-# Those the rolled-up days left out ($1..$3, storage.dashboard_sql.left_out_orders), by id.
+# Those the rolled-up days left out ($1..$4, storage.dashboard_sql.left_out_orders), by id.
 _LEFT_OUT = _LINES.format(
-    placed=f"SELECT o.id, o.created_at >= $4 AS cur FROM {left_out_orders(1)} WHERE o.confirmed_at IS NOT NULL"
-           " AND o.status <> ALL($5)",
+    placed=f"SELECT o.id, o.created_at >= $5 AS cur FROM {left_out_orders(1)} WHERE o.confirmed_at IS NOT NULL"
+           " AND o.status <> ALL($6)",
     bounds="", lines="order_items i")
 _ROLLED = """
 SELECT sku, COALESCE(sum(quantity) FILTER (WHERE day >= $2), 0) AS quantity,
@@ -59,10 +59,6 @@ LIVE_SQL, LEFT_OUT_SQL, ROLLED_SQL = _NAMED.format(_LIVE), _NAMED.format(_LEFT_O
 
 def _day_start(day: date, zone: tzinfo) -> datetime:
     return datetime.combine(day, time(0), zone)
-
-
-LeftOut = tuple[int, datetime, datetime]
-"""An order a rolled-up day left out (not ended when it was rolled up), with that day's bounds."""
 
 
 async def final_days(conn: asyncpg.Connection, start: datetime, end: datetime, split: datetime,
@@ -96,26 +92,36 @@ def live_ranges(start: datetime, end: datetime, days: Iterable[date],
     return ranges
 
 
-def left_out(days: dict[date, list[int]], zone: tzinfo) -> list[LeftOut]:
-    """The orders the rolled-up days left out, each with its day's bounds."""
-    bounds = {day: (_day_start(day, zone), _day_start(day + timedelta(days=1), zone))
-              for day, ids in days.items() if ids}
-    return [(order_id, *bounds[day]) for day, ids in days.items() for order_id in ids]
+@dataclass(frozen=True)
+class LeftOut:
+    """The orders the rolled-up days left out, as the live reads take them: their ids, and the index
+    (from 1) of each one's day in `lows` and `highs`, the bounds of those days."""
+    ids: tuple[int, ...] = ()
+    days: tuple[int, ...] = ()
+    lows: tuple[datetime, ...] = ()
+    highs: tuple[datetime, ...] = ()
+
+    def args(self) -> tuple[list[int], list[int], list[datetime], list[datetime]]:
+        return list(self.ids), list(self.days), list(self.lows), list(self.highs)
 
 
-def _columns(orders: Iterable[LeftOut]) -> tuple[list[int], list[datetime], list[datetime]]:
-    triples = list(orders)
-    return [t[0] for t in triples], [t[1] for t in triples], [t[2] for t in triples]
+def left_out(days: dict[date, list[int]], zone: tzinfo) -> LeftOut:
+    """The orders the rolled-up days left out, each with its day."""
+    held = [(day, ids) for day, ids in days.items() if ids]
+    return LeftOut(tuple(i for _, ids in held for i in ids),
+                   tuple(n for n, (_, ids) in enumerate(held, 1) for _ in ids),
+                   tuple(_day_start(day, zone) for day, _ in held),
+                   tuple(_day_start(day + timedelta(days=1), zone) for day, _ in held))
 
 
-LiveArgs = tuple[list[datetime], list[datetime], list[int], list[datetime], list[datetime]]
+LiveArgs = tuple[list[datetime], list[datetime], list[int], list[int], list[datetime], list[datetime]]
 
 
-def live_args(ranges: Iterable[tuple[datetime, datetime]], orders: Iterable[LeftOut]) -> LiveArgs:
-    """$2..$6 of a live read (storage.dashboard_sql.LIVE_ORDERS): the ranges' bounds, and the left-out
-    orders' ids with their days' bounds."""
+def live_args(ranges: Iterable[tuple[datetime, datetime]], orders: LeftOut) -> LiveArgs:
+    """$2..$7 of a live read (storage.dashboard_sql.LIVE_ORDERS): the ranges' bounds, and the left-out
+    orders."""
     spans = list(ranges)
-    return [low for low, _ in spans], [high for _, high in spans], *_columns(orders)
+    return [low for low, _ in spans], [high for _, high in spans], *orders.args()
 
 
 @dataclass(frozen=True)
@@ -126,7 +132,7 @@ class Part:
     days: tuple[date, ...] = ()
     low: datetime | None = None
     high: datetime | None = None
-    left_out: tuple[LeftOut, ...] = ()
+    left_out: LeftOut | None = None
 
 
 @dataclass
@@ -153,8 +159,8 @@ async def parts(conn: asyncpg.Connection, previous_start: datetime, start: datet
     the orders those days left out."""
     days = await final_days(conn, previous_start, end, start, zone)
     live = [Part(low=low, high=high) for low, high in by_local_day(live_ranges(previous_start, end, days, zone), zone)]
-    orders = tuple(left_out(days, zone))
-    return ([Part(days=tuple(days))] if days else []) + live + ([Part(left_out=orders)] if orders else [])
+    orders = left_out(days, zone)
+    return ([Part(days=tuple(days))] if days else []) + live + ([Part(left_out=orders)] if orders.ids else [])
 
 
 async def part_totals(conn: asyncpg.Connection, part: Part, start: datetime, failed: list[str],
@@ -163,7 +169,7 @@ async def part_totals(conn: asyncpg.Connection, part: Part, start: datetime, fai
     if part.days:
         rows = await conn.fetch(ROLLED_SQL, list(part.days), start.astimezone(zone).date())
     elif part.left_out:
-        rows = await conn.fetch(LEFT_OUT_SQL, *_columns(part.left_out), start, failed)
+        rows = await conn.fetch(LEFT_OUT_SQL, *part.left_out.args(), start, failed)
     else:
         rows = await conn.fetch(LIVE_SQL, part.low, part.high, start, failed)
     return Totals({r["sku"]: [r["quantity"], r["sales"], r["previous_sales"]] for r in rows},
