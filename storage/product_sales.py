@@ -7,7 +7,8 @@ partial days at the edges, days not rolled up, the orders a roll-up left out as 
 summed live from order_items. Both count the same way: lines of placed orders that did not end
 unfulfilled, on the local day the order was created.
 
-The split of a period into those parts (`split`) is the one every dashboard read uses (storage.analytics).
+The split of a period into those parts (`final_days`, `live_ranges`, `left_out`) is the one every
+dashboard read uses (storage.analytics).
 """
 
 from __future__ import annotations
