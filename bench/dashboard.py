@@ -140,7 +140,7 @@ async def roll_up(url: str, days: float, wanted: bool) -> None:
             return
         last = local_day(NOW, ZONE)
         have = await conn.fetchval("SELECT count(*) FROM analytics_daily WHERE updated_at = $1"
-                                   " AND open IS NOT NULL", NOW)  # open: every figure (migration 0105)
+                                   " AND open_ids IS NOT NULL", NOW)  # migration 0107
         if have >= int(days):
             return
         started = time.monotonic()

@@ -17,8 +17,9 @@ within [start, end). Five reads:
 
 Whole local days whose roll-up is final (storage.rollup, storage.product_sales.final_days) are read
 from the roll-up tables and only the rest of the period (today, the partial days at its edges, days
-not rolled up) from the order tables, on an indexed timestamp (see migration 0003_ops.sql); both
-parts are counted by the same SQL (storage.dashboard_sql).
+not rolled up, and the orders a roll-up left out as they were still open) from the order tables, on
+an indexed timestamp or by id (see migration 0003_ops.sql); both parts are counted by the same SQL
+(storage.dashboard_sql).
 """
 
 from __future__ import annotations
@@ -42,12 +43,13 @@ from domain.dashboard import (
 from domain.metrics import success_rate, trend
 from domain.orders import LIVE, UNFULFILLED
 from storage import product_sales
-from storage.dashboard_sql import FAILURE_CAUSE, OFFERS_IN_RANGES, ORDERS_IN_RANGES, RANGES, VENDOR_ROWS
+from storage.dashboard_sql import FAILURE_CAUSE, LIVE_OFFERS, LIVE_ORDERS, SMALL_READ, VENDOR_ROWS
 
 _PLACED = "o.confirmed_at IS NOT NULL AND o.created_at >= $1 AND o.created_at < $2"
-_PLACED_IN_RANGES = "o.confirmed_at IS NOT NULL AND " + ORDERS_IN_RANGES
+_LIVE_PLACED = f"{LIVE_ORDERS} WHERE o.confirmed_at IS NOT NULL"
 
-# $1 rolled days, $2/$3 the live ranges' bounds (storage.dashboard_sql.RANGES), then each read's own.
+# $1 rolled days, $2..$7 the live rows (storage.dashboard_sql.LIVE_ORDERS), then each read's own. The
+# rolled-up days hold no open orders (storage.rollup leaves them out), so `open` is counted live alone.
 SUMMARY_SQL = f"""
 SELECT COALESCE(sum(orders) FILTER (WHERE cur), 0)::bigint AS orders, COALESCE(sum(gmv) FILTER (WHERE cur), 0) AS gmv,
        COALESCE(sum(delivered) FILTER (WHERE cur), 0)::bigint AS delivered,
@@ -55,31 +57,31 @@ SELECT COALESCE(sum(orders) FILTER (WHERE cur), 0)::bigint AS orders, COALESCE(s
        COALESCE(sum(open) FILTER (WHERE cur), 0)::bigint AS open,
        COALESCE(sum(orders) FILTER (WHERE NOT cur), 0)::bigint AS previous_orders,
        COALESCE(sum(gmv) FILTER (WHERE NOT cur), 0) AS previous_gmv
-FROM (SELECT d.day >= $4::date AS cur, d.orders, d.gmv, d.delivered, d.failed, d.open
+FROM (SELECT d.day >= $8::date AS cur, d.orders, d.gmv, d.delivered, d.failed, 0 AS open
       FROM analytics_daily d WHERE d.day = ANY($1::date[])
       UNION ALL
-      SELECT o.created_at >= $5 AS cur, count(*), sum(o.total) FILTER (WHERE o.status <> ALL($7)),
-             count(*) FILTER (WHERE o.status = 'DELIVERED'), count(*) FILTER (WHERE o.status = ANY($7)),
-             count(*) FILTER (WHERE o.status = ANY($6))
-      FROM orders o{RANGES} WHERE {_PLACED_IN_RANGES} GROUP BY 1) parts
+      SELECT o.created_at >= $9 AS cur, count(*), sum(o.total) FILTER (WHERE o.status <> ALL($11)),
+             count(*) FILTER (WHERE o.status = 'DELIVERED'), count(*) FILTER (WHERE o.status = ANY($11)),
+             count(*) FILTER (WHERE o.status = ANY($10))
+      FROM {_LIVE_PLACED} GROUP BY 1) parts
 """
 FAILURES_SQL = f"""
 SELECT status, cause, sum(orders)::bigint AS orders, sum(value) AS value
 FROM (SELECT d.status, d.cause, d.orders, d.value FROM analytics_daily_failures d WHERE d.day = ANY($1::date[])
       UNION ALL
       SELECT o.status, {FAILURE_CAUSE}, count(*), sum(o.total)
-      FROM orders o{RANGES} WHERE {_PLACED_IN_RANGES} AND o.status = ANY($4) GROUP BY 1, 2) parts
-GROUP BY 1, 2 ORDER BY orders DESC, value DESC, 1, 2 LIMIT $5
+      FROM {_LIVE_PLACED} AND o.status = ANY($8) GROUP BY 1, 2) parts
+GROUP BY 1, 2 ORDER BY orders DESC, value DESC, 1, 2 LIMIT $9
 """
-# The seconds of each rolled day and of the live ranges; domain.dashboard.fulfilment_of does the rest.
+# The seconds of each rolled day and of the live rows; domain.dashboard.fulfilment_of does the rest.
 FULFILMENT_SQL = f"""
 SELECT d.fulfilment AS seconds FROM analytics_daily d WHERE d.day = ANY($1::date[])
 UNION ALL
 SELECT array_agg(extract(epoch FROM o.delivered_at - o.confirmed_at)::float8)
-FROM orders o{RANGES} WHERE {_PLACED_IN_RANGES} AND o.status = 'DELIVERED' AND o.delivered_at IS NOT NULL
+FROM {_LIVE_PLACED} AND o.status = 'DELIVERED' AND o.delivered_at IS NOT NULL
 """
-_LIVE_VENDORS = VENDOR_ROWS.format(join=RANGES, orders_in=ORDERS_IN_RANGES, offers_in=OFFERS_IN_RANGES)
-# Per vendor: the sums of its days and of the live ranges, and all its response seconds in one array
+_LIVE_VENDORS = VENDOR_ROWS.format(orders=LIVE_ORDERS, offers=LIVE_OFFERS)
+# Per vendor: the sums of its days and of the live rows, and all its response seconds in one array
 # (float8_concat, migration 0106) for domain.dashboard.response_times.
 STANDINGS_SQL = f"""
 SELECT u.id, u.name, u.phone, t.delivered, t.failed, t.backed_out, t.offers, t.answered, t.expired, t.responses
@@ -93,18 +95,20 @@ FROM (SELECT vendor_id, sum(delivered)::bigint AS delivered, sum(failed)::bigint
 JOIN users u ON u.id = t.vendor_id
 ORDER BY u.id
 """
+Split = tuple[list[date], list[datetime], list[datetime], list[int], list[int], list[datetime], list[datetime]]
 
 
 class Analytics:
     def __init__(self, conn: asyncpg.Connection) -> None:
         self.conn = conn
 
-    async def _split(self, start: datetime, end: datetime, split: datetime,
-                     zone: tzinfo) -> tuple[list[date], list[datetime], list[datetime]]:
-        """[start, end) as the rolled-up days to read and the live ranges' lower and upper bounds."""
+    async def _split(self, start: datetime, end: datetime, split: datetime, zone: tzinfo) -> Split:
+        """[start, end) as $1..$7 of a read: the rolled-up days, and the live rows (the ranges between
+        those days, the orders those days left out)."""
+        await self.conn.execute(SMALL_READ)
         days = await product_sales.final_days(self.conn, start, end, split, zone)
         ranges = product_sales.live_ranges(start, end, days, zone)
-        return days, [low for low, _ in ranges], [high for _, high in ranges]
+        return list(days), *product_sales.live_args(ranges, product_sales.left_out(days, zone))
 
     async def summary(self, period: Period) -> Summary:
         prev = period.previous

@@ -1,10 +1,14 @@
 """The daily roll-up behind the dashboard: one row per local day (orders, GMV, delivered, failed,
-cancelled, open, retailers, the fulfilment times), one per day and product (quantity, GMV), one per
+cancelled, retailers, the fulfilment times), one per day and product (quantity, GMV), one per
 day, status and root cause of failure, and one per day and vendor (outcomes, answers to offers made
 that day and their response times), rewritten whole on each run, so
 running it twice for a day gives the same rows. Days are local days of the platform's zone (the
 caller passes it). Counting follows storage.analytics: an order counts on
-the day it was created if it was placed (confirmed); GMV leaves out orders that ended unfulfilled."""
+the day it was created if it was placed (confirmed); GMV leaves out orders that ended unfulfilled.
+
+Only what has ended is rolled up: the orders created that day, or offered to a vendor that day, that
+were not ended then (drafts too) are left out of every row and their ids kept (`open_ids`), so the
+dashboard reads just those from the order tables (storage.analytics)."""
 
 from __future__ import annotations
 
@@ -12,43 +16,50 @@ from datetime import date, datetime, time, timedelta, tzinfo
 
 import asyncpg
 
-from domain.orders import LIVE, UNFULFILLED
-from storage.dashboard_sql import FAILURE_CAUSE, VENDOR_ROWS
+from domain.orders import TERMINAL, UNFULFILLED
+from storage.dashboard_sql import DAY_OFFERS, DAY_ORDERS, FAILURE_CAUSE, VENDOR_ROWS
 
-DAY_SQL = """
-INSERT INTO analytics_daily (day, orders, gmv, delivered, failed, cancelled, open, retailers, fulfilment,
-                             updated_at)
-SELECT $1::date, count(*), COALESCE(sum(o.total) FILTER (WHERE o.status <> ALL($4)), 0),
-       count(*) FILTER (WHERE o.status = 'DELIVERED'), count(*) FILTER (WHERE o.status = ANY($4)),
-       count(*) FILTER (WHERE o.status = 'CANCELLED'), count(*) FILTER (WHERE o.status = ANY($6)),
-       count(DISTINCT o.retailer_id),
-       COALESCE(array_agg(f.s ORDER BY f.s) FILTER (WHERE f.s IS NOT NULL), '{}'), $5
-FROM orders o LEFT JOIN LATERAL (SELECT extract(epoch FROM o.delivered_at - o.confirmed_at)::float8 AS s
-                                  WHERE o.status = 'DELIVERED') f ON true
-WHERE o.confirmed_at IS NOT NULL AND o.created_at >= $2 AND o.created_at < $3
-ON CONFLICT (day) DO UPDATE SET orders = EXCLUDED.orders, gmv = EXCLUDED.gmv, delivered = EXCLUDED.delivered,
-    failed = EXCLUDED.failed, cancelled = EXCLUDED.cancelled, open = EXCLUDED.open,
-    retailers = EXCLUDED.retailers, fulfilment = EXCLUDED.fulfilment, updated_at = EXCLUDED.updated_at
+# The orders of a day [$1, $2), created or offered then, not ended ($3: domain.orders.TERMINAL).
+OPEN_SQL = """
+SELECT COALESCE(array_agg(id ORDER BY id), '{}') FROM (
+    SELECT o.id FROM orders o WHERE o.created_at >= $1 AND o.created_at < $2 AND o.status <> ALL($3)
+    UNION
+    SELECT o.id FROM order_offers f JOIN orders o ON o.id = f.order_id
+    WHERE f.offered_at >= $1 AND f.offered_at < $2 AND o.status <> ALL($3)) open
 """
-PRODUCTS_SQL = """
+# The rows of the day: $1 the day, [$2, $3) its bounds, $4 its open ids, then each statement's own.
+DAY_SQL = f"""
+INSERT INTO analytics_daily (day, orders, gmv, delivered, failed, cancelled, retailers, fulfilment, open_ids,
+                             updated_at)
+SELECT $1::date, count(*), COALESCE(sum(o.total) FILTER (WHERE o.status <> ALL($5)), 0),
+       count(*) FILTER (WHERE o.status = 'DELIVERED'), count(*) FILTER (WHERE o.status = ANY($5)),
+       count(*) FILTER (WHERE o.status = 'CANCELLED'), count(DISTINCT o.retailer_id),
+       COALESCE(array_agg(f.s ORDER BY f.s) FILTER (WHERE f.s IS NOT NULL), '{{}}'), $4, $6
+FROM {DAY_ORDERS} LEFT JOIN LATERAL (SELECT extract(epoch FROM o.delivered_at - o.confirmed_at)::float8 AS s
+                                     WHERE o.status = 'DELIVERED') f ON true
+WHERE o.confirmed_at IS NOT NULL
+ON CONFLICT (day) DO UPDATE SET orders = EXCLUDED.orders, gmv = EXCLUDED.gmv, delivered = EXCLUDED.delivered,
+    failed = EXCLUDED.failed, cancelled = EXCLUDED.cancelled, retailers = EXCLUDED.retailers,
+    fulfilment = EXCLUDED.fulfilment, open_ids = EXCLUDED.open_ids, updated_at = EXCLUDED.updated_at
+"""
+PRODUCTS_SQL = f"""
 INSERT INTO analytics_daily_products (day, sku, quantity, gmv)
 SELECT $1::date, i.sku, sum(i.quantity), sum(i.line_total)
-FROM orders o JOIN order_items i ON i.order_id = o.id
-WHERE o.confirmed_at IS NOT NULL AND o.created_at >= $2 AND o.created_at < $3 AND o.status <> ALL($4)
+FROM {DAY_ORDERS} JOIN order_items i ON i.order_id = o.id
+WHERE o.confirmed_at IS NOT NULL AND o.status <> ALL($5)
 GROUP BY i.sku
 """
 FAILURES_SQL = f"""
 INSERT INTO analytics_daily_failures (day, status, cause, orders, value)
 SELECT $1::date, o.status, {FAILURE_CAUSE} AS cause, count(*), sum(o.total)
-FROM orders o WHERE o.confirmed_at IS NOT NULL AND o.created_at >= $2 AND o.created_at < $3 AND o.status = ANY($4)
+FROM {DAY_ORDERS} WHERE o.confirmed_at IS NOT NULL AND o.status = ANY($5)
 GROUP BY 2, 3
 """
-VENDORS_SQL = """
+VENDORS_SQL = f"""
 INSERT INTO analytics_daily_vendors (day, vendor_id, delivered, failed, offers, backed_out, expired, answered,
                                      responses)
-SELECT $1::date, v.* FROM ({rows}) v
-""".format(rows=VENDOR_ROWS.format(join="", orders_in="o.created_at >= $2 AND o.created_at < $3",
-                                   offers_in="f.offered_at >= $2 AND f.offered_at < $3"))
+SELECT $1::date, v.* FROM ({VENDOR_ROWS.format(orders=DAY_ORDERS, offers=DAY_OFFERS)}) v
+"""
 
 
 def day_bounds(day: date, zone: tzinfo) -> tuple[datetime, datetime]:
@@ -64,13 +75,13 @@ def local_day(now: datetime, zone: tzinfo) -> date:
 UNSETTLED_SQL = """
 SELECT d::date AS day FROM generate_series($1::date, $2::date, interval '1 day') d
 LEFT JOIN analytics_daily a ON a.day = d::date
-WHERE a.day IS NULL OR a.open IS NULL OR a.open > 0 ORDER BY 1
+WHERE a.day IS NULL OR a.open_ids IS NULL OR a.open_ids <> '{}' ORDER BY 1
 """
 
 
 async def unsettled_days(conn: asyncpg.Connection, before: date, zone: tzinfo) -> list[date]:
     """Local days before `before`, from the first order's on, whose roll-up may still change: never
-    written, written without the open count, or with orders still open then."""
+    written, written before it kept open ids (migration 0107), or with orders still open then."""
     first = await conn.fetchval("SELECT min(created_at) FROM orders WHERE confirmed_at IS NOT NULL")
     if first is None or local_day(first, zone) >= before:
         return []
@@ -83,9 +94,11 @@ async def roll_up_day(conn: asyncpg.Connection, day: date, now: datetime, zone: 
     start, end = day_bounds(day, zone)
     failed = list(UNFULFILLED)
     await conn.execute("SELECT pg_advisory_xact_lock(hashtext('khaacho:rollup'), $1)", day.toordinal())
-    await conn.execute(DAY_SQL, day, start, end, failed, now, list(LIVE))
+    # every statement leaves out these ids, so an order ending meanwhile is counted once: live
+    open_ids = await conn.fetchval(OPEN_SQL, start, end, list(TERMINAL))
+    await conn.execute(DAY_SQL, day, start, end, open_ids, failed, now)
     for table in ("analytics_daily_products", "analytics_daily_failures", "analytics_daily_vendors"):
         await conn.execute(f"DELETE FROM {table} WHERE day = $1", day)
-    await conn.execute(PRODUCTS_SQL, day, start, end, failed)
-    await conn.execute(FAILURES_SQL, day, start, end, failed)
-    await conn.execute(VENDORS_SQL, day, start, end)
+    await conn.execute(PRODUCTS_SQL, day, start, end, open_ids, failed)
+    await conn.execute(FAILURES_SQL, day, start, end, open_ids, failed)
+    await conn.execute(VENDORS_SQL, day, start, end, open_ids)

@@ -25,12 +25,13 @@ async def test_rolled_up_days_and_live_lines_agree(runtime: Runtime) -> None:
     async with runtime.pool.acquire() as conn:
         analytics = Analytics(conn)
         live = await analytics.top_products(week)
-        assert await final_days(conn, week.previous.start, week.end, week.start, week.zone) == []
+        assert await final_days(conn, week.previous.start, week.end, week.start, week.zone) == {}
         for day in range(7):
             await roll_up_day(conn, (FakeClock.START - timedelta(days=day)).date(), now, KATHMANDU)
         rolled = await final_days(conn, week.previous.start, week.end, week.start, week.zone)
-        # 2 November still has open orders, so it is read from the orders, not the roll-up
-        assert [d.isoformat() for d in rolled][-2:] == ["2026-10-31", "2026-11-01"]
+        # 2 November still has open orders: the roll-up leaves them out, and they are read from the orders
+        assert [(d.isoformat(), bool(ids)) for d, ids in rolled.items()][-2:] == [
+            ("2026-11-01", False), ("2026-11-02", True)]
         async with conn.transaction():
             unsettled = [d.isoformat() for d in await unsettled_days(conn, now.date(), KATHMANDU)]
         assert "2026-11-02" in unsettled and "2026-11-01" not in unsettled

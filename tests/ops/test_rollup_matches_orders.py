@@ -4,7 +4,7 @@ alone, on random orders and offers."""
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from bot.runtime import Runtime
 from domain.dashboard import period_ending
 from domain.formatting import zone_named
-from domain.orders import LIVE, OrderStatus
+from domain.orders import TERMINAL, OrderStatus
 from services import UnitOfWork
 from services.ops import stats
 from storage.analytics import Analytics
@@ -113,12 +113,30 @@ async def test_rolled_up_days_give_the_figures_of_the_order_tables(runtime: Runt
                 async with conn.transaction():
                     await roll_up_day(conn, local_day(NOW, KATHMANDU) - timedelta(days=back), NOW, KATHMANDU)
             week = periods[1]
-            open_days = {local_day(NOW - timedelta(minutes=o["minutes_back"], seconds=1), KATHMANDU)
-                         for o in orders if o["confirmed"] and o["status"] in LIVE}
+            # every whole day is read from the roll-up, but for its orders that had not ended (drafts too)
+            left_out: dict[date, list[int]] = {}
+            for n, o in enumerate(orders):
+                if o["status"] not in TERMINAL:
+                    created = NOW - timedelta(minutes=o["minutes_back"], seconds=1)
+                    left_out.setdefault(local_day(created, KATHMANDU), []).append(50_000 + n)
             whole = [local_day(week.start, KATHMANDU) + timedelta(days=n) for n in range(1, 7)]
-            assert await final_days(conn, week.start, week.end, week.start, week.zone) == [
-                d for d in whole if d not in open_days]
+            assert await final_days(conn, week.start, week.end, week.start, week.zone) == {
+                d: left_out.get(d, []) for d in whole}
         assert await _figures(runtime, periods) == live, orders
+        # the orders left out change after their days were rolled up: they end (drafts are placed first),
+        # their offers are answered; the figures are still those of the order tables alone
+        async with runtime.pool.acquire() as conn:
+            await conn.execute(
+                "UPDATE order_offers f SET status = 'ACCEPTED', responded_at = f.offered_at + interval '7 minutes'"
+                " FROM orders o WHERE o.id = f.order_id AND o.status <> ALL($1)", list(TERMINAL))
+            await conn.execute(
+                "UPDATE orders SET status = 'DELIVERED', confirmed_at = COALESCE(confirmed_at, created_at),"
+                " delivered_at = COALESCE(confirmed_at, created_at) + interval '2 hours' WHERE status <> ALL($1)",
+                list(TERMINAL))
+        ended = await _figures(runtime, periods)
+        async with runtime.pool.acquire() as conn:
+            await conn.execute("TRUNCATE analytics_daily CASCADE")
+        assert await _figures(runtime, periods) == ended, orders
 
 
 async def test_a_day_rolled_up_before_it_ended_is_read_from_the_orders(runtime: Runtime) -> None:
@@ -127,12 +145,13 @@ async def test_a_day_rolled_up_before_it_ended_is_read_from_the_orders(runtime: 
     early: datetime = NOW - timedelta(days=3)
     async with runtime.pool.acquire() as conn, conn.transaction():
         await roll_up_day(conn, local_day(early, KATHMANDU), early, KATHMANDU)
-        assert await final_days(conn, week.start, week.end, week.start, week.zone) == []
+        assert await final_days(conn, week.start, week.end, week.start, week.zone) == {}
 
 
 async def test_a_day_with_open_orders_follows_them_until_they_end(runtime: Runtime) -> None:
-    """Rolled up while one of its orders was open, a day is read from the orders, so the order's later
-    delivery shows at once; the daily job rolls it up again and only then is it read from the roll-up."""
+    """Rolled up while one of its orders was open, a day is read from the roll-up but for that order,
+    which is read from the orders, so its later delivery shows at once; the daily job rolls the day up
+    again, and then none of it is read from the orders."""
     await seed_ops_data(runtime)
     week = period_ending(NOW, "7d", timedelta(days=7), KATHMANDU)
     day = local_day(NOW, KATHMANDU) - timedelta(days=3)
@@ -141,20 +160,26 @@ async def test_a_day_with_open_orders_follows_them_until_they_end(runtime: Runti
         retailer = await conn.fetchval("SELECT user_id FROM retailers ORDER BY user_id LIMIT 1")
         vendors = [r["user_id"] for r in await conn.fetch("SELECT user_id FROM vendors ORDER BY user_id")]
         order = {"minutes_back": 3 * 1440, "status": "PENDING_VENDOR", "confirmed": True, "total": 50_000,
-                 "vendor": 0, "accepted": False, "delivered_after": None, "reason": None, "offer": None}
+                 "vendor": 0, "accepted": False, "delivered_after": None, "reason": None, "offer": ("OFFERED", None)}
         await _insert(conn, [order], retailer, vendors)
         assert local_day(NOW - timedelta(days=3, seconds=1), KATHMANDU) == day
         async with conn.transaction():
             assert day in await unsettled_days(conn, local_day(NOW, KATHMANDU), KATHMANDU)
             await roll_up_day(conn, day, NOW, KATHMANDU)
-        assert day not in await final_days(conn, week.start, week.end, week.start, week.zone)
+        assert (await final_days(conn, week.start, week.end, week.start, week.zone))[day] == [50_000]
+    rolled = await _figures(runtime, [week])
+    assert (rolled[0][0]["summary"]["open"], rolled[0][1][0]["offers"]) == (1, 1), rolled
+    async with runtime.pool.acquire() as conn:
         await conn.execute("UPDATE orders SET status = 'DELIVERED', delivered_at = confirmed_at + interval '1 hour'")
+        await conn.execute("UPDATE order_offers SET status = 'ACCEPTED', responded_at = offered_at + interval '90 s'")
     delivered = await _figures(runtime, [week])
-    assert delivered[0][0]["summary"]["delivered"] == 1, delivered
+    summary, standing = delivered[0][0]["summary"], delivered[0][1][0]
+    assert (summary["open"], summary["delivered"], standing["delivered"], standing["response_p50_s"]) == (
+        0, 1, 1, 90.0), delivered
     async with runtime.pool.acquire() as conn:
         async with conn.transaction():
             assert day in await unsettled_days(conn, local_day(NOW, KATHMANDU), KATHMANDU)
             await roll_up_day(conn, day, NOW, KATHMANDU)
-        assert day in await final_days(conn, week.start, week.end, week.start, week.zone)
+        assert (await final_days(conn, week.start, week.end, week.start, week.zone))[day] == []
         assert day not in await unsettled_days(conn, local_day(NOW, KATHMANDU), KATHMANDU)
     assert await _figures(runtime, [week]) == delivered
