@@ -1,0 +1,220 @@
+/* The loops of nlu.catalog_index that numpy can only do in many passes: the trigram codes of
+ * packed keys, their postings, and a query's rare-trigram candidates and overlaps.
+ *
+ * Every function takes numpy arrays (any contiguous buffer) of the dtypes catalog_index gives
+ * them, checks sizes, and releases the GIL while it loops. */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ALPHABET 38 /* pad/space, a-z, 0-9, other */
+#define TRIGRAMS (ALPHABET * ALPHABET * ALPHABET)
+#define SEP 1 /* between the spellings of keys: no trigram spans it */
+
+static uint8_t letter[256];
+
+static void init_letters(void) {
+    memset(letter, ALPHABET - 1, sizeof letter);
+    letter[' '] = 0;
+    for (int b = 'a'; b <= 'z'; b++) letter[b] = (uint8_t)(b - 'a' + 1);
+    for (int b = '0'; b <= '9'; b++) letter[b] = (uint8_t)(b - '0' + 27);
+}
+
+/* Sorts codes[0:n] and drops repeats; returns how many are left. Keys hold a few dozen trigrams. */
+static Py_ssize_t sort_unique(uint16_t *codes, Py_ssize_t n) {
+    for (Py_ssize_t i = 1; i < n; i++) {
+        uint16_t c = codes[i];
+        Py_ssize_t j = i;
+        for (; j > 0 && codes[j - 1] > c; j--) codes[j] = codes[j - 1];
+        codes[j] = c;
+    }
+    Py_ssize_t m = 0;
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (!m || codes[i] != codes[m - 1]) codes[m++] = codes[i];
+    return m;
+}
+
+/* key_trigrams(packed, per_key, tris, ntri) -> total: the distinct trigram codes of each key of
+ * packed, ascending, key after key into tris (uint16, at least len(packed)), and how many each
+ * key holds into ntri (int16, one per key). packed is parts joined by SEP, per_key parts a key
+ * (its spellings); a trigram holding SEP or a byte below it is none. */
+static PyObject *key_trigrams(PyObject *self, PyObject *args) {
+    Py_buffer packed, tris, ntri;
+    Py_ssize_t per_key, total = -1;
+    if (!PyArg_ParseTuple(args, "y*nw*w*", &packed, &per_key, &tris, &ntri)) return NULL;
+    const uint8_t *p = packed.buf;
+    Py_ssize_t n = packed.len, nkeys = ntri.len / (Py_ssize_t)sizeof(int16_t), parts = n > 0;
+    for (Py_ssize_t i = 0; i < n; i++) parts += p[i] == SEP;
+    if (per_key < 1 || parts != nkeys * per_key || tris.len / (Py_ssize_t)sizeof(uint16_t) < n) {
+        PyErr_SetString(PyExc_ValueError, "key_trigrams: ntri must hold one count per key, tris len(packed) codes");
+    } else {
+        uint16_t *out = tris.buf;
+        int16_t *counts = ntri.buf;
+        Py_BEGIN_ALLOW_THREADS
+        Py_ssize_t start = 0, at = 0, key = 0, part = 0;
+        for (Py_ssize_t i = 0; n && i <= n; i++) {
+            if (i == n || p[i] == SEP) {
+                if (++part % per_key) continue;
+                at = start + sort_unique(out + start, at - start);
+                counts[key++] = (int16_t)(at - start);
+                start = at;
+            } else if (i + 2 < n && p[i] > SEP && p[i + 1] > SEP && p[i + 2] > SEP) {
+                out[at++] = (uint16_t)((letter[p[i]] * ALPHABET + letter[p[i + 1]]) * ALPHABET + letter[p[i + 2]]);
+            }
+        }
+        total = at;
+        Py_END_ALLOW_THREADS
+    }
+    PyBuffer_Release(&packed);
+    PyBuffer_Release(&tris);
+    PyBuffer_Release(&ntri);
+    return total < 0 ? NULL : PyLong_FromSsize_t(total);
+}
+
+/* postings(tris, ntri, offsets, postings): CSR by code of the keys (ascending) holding each
+ * code, from key_trigrams' output; offsets int64 (TRIGRAMS + 1), postings int32 (len(tris)). */
+static PyObject *postings(PyObject *self, PyObject *args) {
+    Py_buffer tris, ntri, offsets, post;
+    if (!PyArg_ParseTuple(args, "y*y*w*w*", &tris, &ntri, &offsets, &post)) return NULL;
+    Py_ssize_t n = tris.len / (Py_ssize_t)sizeof(uint16_t), nkeys = ntri.len / (Py_ssize_t)sizeof(int16_t);
+    int64_t *free_at = NULL;
+    int ok = offsets.len == (TRIGRAMS + 1) * (Py_ssize_t)sizeof(int64_t)
+             && post.len == n * (Py_ssize_t)sizeof(int32_t);
+    if (!ok) PyErr_SetString(PyExc_ValueError, "postings: offsets must hold TRIGRAMS + 1, postings len(tris)");
+    else if (!(free_at = malloc(TRIGRAMS * sizeof(int64_t)))) ok = 0, PyErr_NoMemory();
+    if (ok) {
+        const uint16_t *codes = tris.buf;
+        const int16_t *counts = ntri.buf;
+        int64_t *off = offsets.buf;
+        int32_t *out = post.buf;
+        Py_BEGIN_ALLOW_THREADS
+        memset(off, 0, (TRIGRAMS + 1) * sizeof(int64_t));
+        for (Py_ssize_t i = 0; i < n; i++) off[codes[i] + 1]++;
+        for (Py_ssize_t c = 0; c < TRIGRAMS; c++) off[c + 1] += off[c];
+        memcpy(free_at, off, TRIGRAMS * sizeof(int64_t));
+        Py_ssize_t i = 0;
+        for (Py_ssize_t k = 0; k < nkeys; k++)
+            for (Py_ssize_t end = i + counts[k]; i < end && i < n; i++) out[free_at[codes[i]]++] = (int32_t)k;
+        Py_END_ALLOW_THREADS
+        free(free_at);
+    }
+    PyBuffer_Release(&tris);
+    PyBuffer_Release(&ntri);
+    PyBuffer_Release(&offsets);
+    PyBuffer_Release(&post);
+    if (!ok) return NULL;
+    Py_RETURN_NONE;
+}
+
+/* rare_candidates(postings, starts, ends, scratch, budget, out) -> n: counts how many of the
+ * posting lists postings[starts[i]:ends[i]] (int64 bounds, at most 255 lists, each key once per
+ * list) hold each key, in scratch (uint8, one per key, zero before and after), and writes to out
+ * (int32, budget places) the keys of most hits, ascending: a key takes one place per hit, and
+ * among the keys of the last count taken, the lowest numbers. */
+static PyObject *rare_candidates(PyObject *self, PyObject *args) {
+    Py_buffer post, starts, ends, scratch, out;
+    Py_ssize_t budget, m = -1;
+    if (!PyArg_ParseTuple(args, "y*y*y*w*nw*", &post, &starts, &ends, &scratch, &budget, &out)) return NULL;
+    Py_ssize_t lists = starts.len / (Py_ssize_t)sizeof(int64_t), nkeys = scratch.len;
+    const int64_t *lo = starts.buf, *hi = ends.buf;
+    int ok = lists <= 255 && ends.len == starts.len && budget > 0
+             && out.len >= budget * (Py_ssize_t)sizeof(int32_t);
+    for (Py_ssize_t l = 0; ok && l < lists; l++)
+        ok = 0 <= lo[l] && lo[l] <= hi[l] && hi[l] <= post.len / (Py_ssize_t)sizeof(int32_t);
+    if (!ok) {
+        PyErr_SetString(PyExc_ValueError, "rare_candidates: bad lists or out smaller than budget");
+    } else {
+        const int32_t *keys = post.buf;
+        uint8_t *hits = scratch.buf;
+        int32_t *taken = out.buf;
+        Py_BEGIN_ALLOW_THREADS
+        Py_ssize_t places[256] = {0}; /* places of the keys hit c times: c each */
+        for (Py_ssize_t l = 0; l < lists; l++)
+            for (int64_t j = lo[l]; j < hi[l]; j++)
+                if ((uint32_t)keys[j] < (uint64_t)nkeys) hits[keys[j]]++;
+        for (Py_ssize_t l = 0; l < lists; l++)
+            for (int64_t j = lo[l]; j < hi[l]; j++)
+                if ((uint32_t)keys[j] < (uint64_t)nkeys) places[hits[keys[j]]]++;
+        Py_ssize_t last = 1, above = 0; /* every key hit more than `last` times is taken */
+        for (int c = 2; c < 256; c++) above += places[c];
+        while (above > budget) above -= places[++last];
+        Py_ssize_t tied = (budget - above + last - 1) / last; /* keys hit `last` times that fit */
+        m = 0;
+        for (Py_ssize_t k = 0; k < nkeys; k++) {
+            if (!(k & 7) && k + 8 <= nkeys) { /* most keys are hit by none: skip them 8 at a time */
+                uint64_t word;
+                memcpy(&word, hits + k, sizeof word);
+                if (!word) {
+                    k += 7;
+                    continue;
+                }
+            }
+            uint8_t c = hits[k];
+            if (!c) continue;
+            hits[k] = 0;
+            if ((c > last || (c == last && tied-- > 0)) && m < budget) taken[m++] = (int32_t)k;
+        }
+        Py_END_ALLOW_THREADS
+    }
+    PyBuffer_Release(&post);
+    PyBuffer_Release(&starts);
+    PyBuffer_Release(&ends);
+    PyBuffer_Release(&scratch);
+    PyBuffer_Release(&out);
+    return m < 0 ? NULL : PyLong_FromSsize_t(m);
+}
+
+/* overlap(tri_offsets, tris, keys, codes, out): how many of the ascending codes (uint16) each
+ * key (int32) holds in its own ascending trigram list tris[tri_offsets[k]:tri_offsets[k + 1]],
+ * into out (float32, one per key). */
+static PyObject *overlap(PyObject *self, PyObject *args) {
+    Py_buffer offsets, tris, keys, codes, out;
+    if (!PyArg_ParseTuple(args, "y*y*y*y*w*", &offsets, &tris, &keys, &codes, &out)) return NULL;
+    Py_ssize_t nkeys = keys.len / (Py_ssize_t)sizeof(int32_t), ncodes = codes.len / (Py_ssize_t)sizeof(uint16_t);
+    Py_ssize_t bound = offsets.len / (Py_ssize_t)sizeof(int64_t) - 1;
+    const int32_t *ks = keys.buf;
+    const int64_t *off = offsets.buf;
+    int ok = out.len == nkeys * (Py_ssize_t)sizeof(float);
+    for (Py_ssize_t i = 0; ok && i < nkeys; i++) ok = 0 <= ks[i] && ks[i] < bound;
+    ok = ok && (bound < 0 || off[bound] <= tris.len / (Py_ssize_t)sizeof(uint16_t));
+    if (!ok) {
+        PyErr_SetString(PyExc_ValueError, "overlap: a key out of range or out not one per key");
+    } else {
+        const uint16_t *t = tris.buf, *q = codes.buf;
+        float *counts = out.buf;
+        for (Py_ssize_t i = 0; i < nkeys; i++) {
+            int64_t a = off[ks[i]], end = off[ks[i] + 1];
+            Py_ssize_t b = 0, same = 0;
+            while (a < end && b < ncodes) {
+                if (t[a] < q[b]) a++;
+                else if (t[a] > q[b]) b++;
+                else same++, a++, b++;
+            }
+            counts[i] = (float)same;
+        }
+    }
+    PyBuffer_Release(&offsets);
+    PyBuffer_Release(&tris);
+    PyBuffer_Release(&keys);
+    PyBuffer_Release(&codes);
+    PyBuffer_Release(&out);
+    if (!ok) return NULL;
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef methods[] = {
+    {"key_trigrams", key_trigrams, METH_VARARGS, "Distinct trigram codes of each packed key, ascending."},
+    {"postings", postings, METH_VARARGS, "The keys holding each trigram code (CSR)."},
+    {"rare_candidates", rare_candidates, METH_VARARGS, "The keys of most hits in some posting lists."},
+    {"overlap", overlap, METH_VARARGS, "How many of some trigram codes each key holds."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_trigrams", NULL, -1, methods};
+
+PyMODINIT_FUNC PyInit__trigrams(void) {
+    init_letters();
+    return PyModule_Create(&module);
+}
