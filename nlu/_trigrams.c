@@ -36,6 +36,22 @@ static Py_ssize_t sort_unique(uint16_t *codes, Py_ssize_t n) {
     return m;
 }
 
+/* The max-heap heap[0:n]: a key pushed, or the top replaced by a lower one. */
+static void heap_push(int32_t *heap, Py_ssize_t n, int32_t k) {
+    for (Py_ssize_t up; n > 0 && heap[up = (n - 1) / 2] < k; n = up) heap[n] = heap[up];
+    heap[n] = k;
+}
+
+static void heap_replace_top(int32_t *heap, Py_ssize_t n, int32_t k) {
+    Py_ssize_t at = 0;
+    for (Py_ssize_t child; (child = 2 * at + 1) < n; at = child) {
+        if (child + 1 < n && heap[child + 1] > heap[child]) child++;
+        if (heap[child] <= k) break;
+        heap[at] = heap[child];
+    }
+    heap[at] = k;
+}
+
 /* key_trigrams(packed, per_key, tris, ntri) -> total: the distinct trigram codes of each key of
  * packed, ascending, key after key into tris (uint16, at least len(packed)), and how many each
  * key holds into ntri (int16, one per key). packed is parts joined by SEP, per_key parts a key
@@ -111,7 +127,7 @@ static PyObject *postings(PyObject *self, PyObject *args) {
 /* rare_candidates(postings, starts, ends, scratch, budget, out) -> n: counts how many of the
  * posting lists postings[starts[i]:ends[i]] (int64 bounds, at most 255 lists, each key once per
  * list) hold each key, in scratch (uint8, one per key, zero before and after), and writes to out
- * (int32, budget places) the keys of most hits, ascending: a key takes one place per hit, and
+ * (int32, budget places) the keys of most hits, in no order: a key takes one place per hit, and
  * among the keys of the last count taken, the lowest numbers. */
 static PyObject *rare_candidates(PyObject *self, PyObject *args) {
     Py_buffer post, starts, ends, scratch, out;
@@ -130,31 +146,37 @@ static PyObject *rare_candidates(PyObject *self, PyObject *args) {
         uint8_t *hits = scratch.buf;
         int32_t *taken = out.buf;
         Py_BEGIN_ALLOW_THREADS
-        Py_ssize_t places[256] = {0}; /* places of the keys hit c times: c each */
-        for (Py_ssize_t l = 0; l < lists; l++)
+        Py_ssize_t reached[257] = {0}, listed = 0; /* reached[c]: keys hit c times or more */
+        for (Py_ssize_t l = 0; l < lists; l++) {
+            listed += hi[l] - lo[l];
             for (int64_t j = lo[l]; j < hi[l]; j++)
-                if ((uint32_t)keys[j] < (uint64_t)nkeys) hits[keys[j]]++;
-        for (Py_ssize_t l = 0; l < lists; l++)
-            for (int64_t j = lo[l]; j < hi[l]; j++)
-                if ((uint32_t)keys[j] < (uint64_t)nkeys) places[hits[keys[j]]]++;
-        Py_ssize_t last = 1, above = 0; /* every key hit more than `last` times is taken */
-        for (int c = 2; c < 256; c++) above += places[c];
-        while (above > budget) above -= places[++last];
-        Py_ssize_t tied = (budget - above + last - 1) / last; /* keys hit `last` times that fit */
+                if ((uint64_t)keys[j] < (uint64_t)nkeys) reached[++hits[keys[j]]]++;
+        }
+        /* the least count `last` such that the keys hit more often fill at most the budget */
+        Py_ssize_t last = 255, above = 0;
+        while (last > 1 && above + last * (reached[last] - reached[last + 1]) <= budget)
+            above += last * (reached[last] - reached[last + 1]), last--;
+        /* The keys hit more often go first; the keys hit `last` times that fit, a max-heap of the
+         * lowest numbers met, after them. Each such key is in one of the first lists - last + 1. */
+        Py_ssize_t n_above = reached[last + 1], fit = (budget - above + last - 1) / last, heaped = 0;
+        int32_t *heap = taken + n_above;
         m = 0;
-        for (Py_ssize_t k = 0; k < nkeys; k++) {
-            if (!(k & 7) && k + 8 <= nkeys) { /* most keys are hit by none: skip them 8 at a time */
-                uint64_t word;
-                memcpy(&word, hits + k, sizeof word);
-                if (!word) {
-                    k += 7;
-                    continue;
-                }
+        for (Py_ssize_t l = 0; l < lists - last + 1; l++)
+            for (int64_t j = lo[l]; j < hi[l]; j++) {
+                int32_t k = keys[j];
+                if ((uint64_t)k >= (uint64_t)nkeys || hits[k] < last) continue;
+                if (hits[k] > last) taken[m++] = k;
+                else if (heaped < fit) heap_push(heap, heaped++, k);
+                else if (k < heap[0]) heap_replace_top(heap, heaped, k);
+                hits[k] = 0; /* once each */
             }
-            uint8_t c = hits[k];
-            if (!c) continue;
-            hits[k] = 0;
-            if ((c > last || (c == last && tied-- > 0)) && m < budget) taken[m++] = (int32_t)k;
+        m += heaped;
+        if (listed * 16 > nkeys) { /* a memset beats scattered writes */
+            memset(hits, 0, nkeys);
+        } else {
+            for (Py_ssize_t l = 0; l < lists; l++)
+                for (int64_t j = lo[l]; j < hi[l]; j++)
+                    if ((uint64_t)keys[j] < (uint64_t)nkeys) hits[keys[j]] = 0;
         }
         Py_END_ALLOW_THREADS
     }

@@ -608,7 +608,7 @@ class CatalogIndex:
             keys = keys[self._base_live[keys] > 0]
         full = _overlap(seg, codes, keys)
         jaccard = full / (codes.size + seg.ntri[keys] - full)
-        order = np.argsort(-jaccard, kind="stable")[:_SHORTLIST]
+        order = np.lexsort((keys, -jaccard))[:_SHORTLIST]  # ties: the lower key number
         return keys[order], jaccard[order]
 
     def _rerank(self, seg: _Segment, query: str, qs: str, keys: np.ndarray) -> np.ndarray:
