@@ -13,6 +13,8 @@
 #define TRIGRAMS (ALPHABET * ALPHABET * ALPHABET)
 #define SEP 1 /* between the spellings of keys: no trigram spans it */
 
+#define AHEAD 16 /* keys ahead whose entries a loop asks the cache for (they are scattered) */
+
 static uint8_t letter[256];
 
 static void init_letters(void) {
@@ -207,6 +209,8 @@ static PyObject *overlap(PyObject *self, PyObject *args) {
         const uint16_t *t = tris.buf, *q = codes.buf;
         float *counts = out.buf;
         for (Py_ssize_t i = 0; i < nkeys; i++) {
+            if (i + 2 * AHEAD < nkeys) __builtin_prefetch(off + ks[i + 2 * AHEAD]);
+            if (i + AHEAD < nkeys) __builtin_prefetch(t + off[ks[i + AHEAD]]);
             int64_t a = off[ks[i]], end = off[ks[i] + 1];
             Py_ssize_t b = 0, same = 0;
             while (a < end && b < ncodes) {
