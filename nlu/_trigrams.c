@@ -11,31 +11,28 @@
 
 #define ALPHABET 38 /* pad/space, a-z, 0-9, other */
 #define TRIGRAMS (ALPHABET * ALPHABET * ALPHABET)
-#define SEP 1 /* between the spellings of keys: no trigram spans it */
+#define SEP 1 /* between keys */
+#define OTHER (ALPHABET - 1)
 
 #define AHEAD 16 /* keys ahead whose entries a loop asks the cache for (they are scattered) */
 
 static uint8_t letter[256];
 
 static void init_letters(void) {
-    memset(letter, ALPHABET - 1, sizeof letter);
+    memset(letter, OTHER, sizeof letter);
     letter[' '] = 0;
     for (int b = 'a'; b <= 'z'; b++) letter[b] = (uint8_t)(b - 'a' + 1);
     for (int b = '0'; b <= '9'; b++) letter[b] = (uint8_t)(b - '0' + 27);
 }
 
-/* Sorts codes[0:n] and drops repeats; returns how many are left. Keys hold a few dozen trigrams. */
-static Py_ssize_t sort_unique(uint16_t *codes, Py_ssize_t n) {
+/* Sorts codes[0:n] (a key's few dozen). */
+static void sort_codes(uint16_t *codes, Py_ssize_t n) {
     for (Py_ssize_t i = 1; i < n; i++) {
         uint16_t c = codes[i];
         Py_ssize_t j = i;
         for (; j > 0 && codes[j - 1] > c; j--) codes[j] = codes[j - 1];
         codes[j] = c;
     }
-    Py_ssize_t m = 0;
-    for (Py_ssize_t i = 0; i < n; i++)
-        if (!m || codes[i] != codes[m - 1]) codes[m++] = codes[i];
-    return m;
 }
 
 /* The max-heap heap[0:n]: a key pushed, or the top replaced by a lower one. */
@@ -54,38 +51,68 @@ static void heap_replace_top(int32_t *heap, Py_ssize_t n, int32_t k) {
     heap[at] = k;
 }
 
-/* key_trigrams(packed, per_key, tris, ntri) -> total: the distinct trigram codes of each key of
- * packed, ascending, key after key into tris (uint16, at least len(packed)), and how many each
- * key holds into ntri (int16, one per key). packed is parts joined by SEP, per_key parts a key
- * (its spellings); a trigram holding SEP or a byte below it is none. */
+/* Appends to out the codes of the trigrams of one spelling, s[0:n] padded with a space each side,
+ * that the key has not given yet (bits set in seen); returns how many. A key text keeps its
+ * letters and digits only; a skeleton drops its spaces and reads any other character as one
+ * "other" (in UTF-8, its first byte). */
+static Py_ssize_t spelling_trigrams(const uint8_t *s, Py_ssize_t n, int text, uint64_t *seen, uint16_t *out) {
+    Py_ssize_t found = 0;
+    unsigned before = 0, last = 0, letters = 1; /* the two letters before this one, the pad first */
+    for (Py_ssize_t i = 0; i <= n; i++) {
+        unsigned c = 0; /* the closing pad */
+        if (i < n) {
+            c = letter[s[i]];
+            if (text ? c == 0 || c == OTHER : s[i] == ' ' || (s[i] & 0xC0) == 0x80) continue;
+        }
+        if (letters++ >= 2) {
+            unsigned code = (before * ALPHABET + last) * ALPHABET + c;
+            if (!(seen[code / 64] >> (code % 64) & 1)) seen[code / 64] |= 1ull << (code % 64), out[found++] = code;
+        }
+        before = last, last = c;
+    }
+    return found;
+}
+
+/* key_trigrams(texts, skels, tris, ntri) -> total: the distinct trigram codes of each key's two
+ * spellings, ascending, key after key into tris (uint16, len(texts) + len(skels) places), and how
+ * many each key holds into ntri (int16, one per key). texts and skels are UTF-8, keys joined by
+ * SEP. */
 static PyObject *key_trigrams(PyObject *self, PyObject *args) {
-    Py_buffer packed, tris, ntri;
-    Py_ssize_t per_key, total = -1;
-    if (!PyArg_ParseTuple(args, "y*nw*w*", &packed, &per_key, &tris, &ntri)) return NULL;
-    const uint8_t *p = packed.buf;
-    Py_ssize_t n = packed.len, nkeys = ntri.len / (Py_ssize_t)sizeof(int16_t), parts = n > 0;
-    for (Py_ssize_t i = 0; i < n; i++) parts += p[i] == SEP;
-    if (per_key < 1 || parts != nkeys * per_key || tris.len / (Py_ssize_t)sizeof(uint16_t) < n) {
-        PyErr_SetString(PyExc_ValueError, "key_trigrams: ntri must hold one count per key, tris len(packed) codes");
+    Py_buffer texts, skels, tris, ntri;
+    Py_ssize_t total = -1;
+    if (!PyArg_ParseTuple(args, "y*y*w*w*", &texts, &skels, &tris, &ntri)) return NULL;
+    Py_ssize_t nkeys = ntri.len / (Py_ssize_t)sizeof(int16_t);
+    const uint8_t *t = texts.buf, *k = skels.buf;
+    Py_ssize_t text_seps = 0, skel_seps = 0;
+    for (Py_ssize_t i = 0; i < texts.len; i++) text_seps += t[i] == SEP;
+    for (Py_ssize_t i = 0; i < skels.len; i++) skel_seps += k[i] == SEP;
+    int ok = text_seps == skel_seps && (nkeys ? text_seps == nkeys - 1 : !texts.len && !skels.len)
+             && tris.len / (Py_ssize_t)sizeof(uint16_t) >= texts.len + skels.len;
+    if (!ok) {
+        PyErr_SetString(PyExc_ValueError, "key_trigrams: texts and skels must hold len(ntri) keys each, tris their bytes");
     } else {
         uint16_t *out = tris.buf;
         int16_t *counts = ntri.buf;
         Py_BEGIN_ALLOW_THREADS
-        Py_ssize_t start = 0, at = 0, key = 0, part = 0;
-        for (Py_ssize_t i = 0; n && i <= n; i++) {
-            if (i == n || p[i] == SEP) {
-                if (++part % per_key) continue;
-                at = start + sort_unique(out + start, at - start);
-                counts[key++] = (int16_t)(at - start);
-                start = at;
-            } else if (i + 2 < n && p[i] > SEP && p[i + 1] > SEP && p[i + 2] > SEP) {
-                out[at++] = (uint16_t)((letter[p[i]] * ALPHABET + letter[p[i + 1]]) * ALPHABET + letter[p[i + 2]]);
-            }
+        uint64_t seen[(TRIGRAMS + 63) / 64] = {0};
+        const uint8_t *t_end = t + texts.len, *k_end = k + skels.len;
+        total = 0;
+        for (Py_ssize_t key = 0; key < nkeys; key++) {
+            const uint8_t *t_sep = memchr(t, SEP, t_end - t), *k_sep = memchr(k, SEP, k_end - k);
+            if (!t_sep) t_sep = t_end;
+            if (!k_sep) k_sep = k_end;
+            Py_ssize_t n = spelling_trigrams(t, t_sep - t, 1, seen, out + total);
+            n += spelling_trigrams(k, k_sep - k, 0, seen, out + total + n);
+            for (Py_ssize_t i = 0; i < n; i++) seen[out[total + i] / 64] = 0;
+            sort_codes(out + total, n);
+            counts[key] = (int16_t)n;
+            total += n;
+            t = t_sep + 1, k = k_sep + 1;
         }
-        total = at;
         Py_END_ALLOW_THREADS
     }
-    PyBuffer_Release(&packed);
+    PyBuffer_Release(&texts);
+    PyBuffer_Release(&skels);
     PyBuffer_Release(&tris);
     PyBuffer_Release(&ntri);
     return total < 0 ? NULL : PyLong_FromSsize_t(total);

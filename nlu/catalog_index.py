@@ -20,7 +20,6 @@ import gc
 import hashlib
 import logging
 import math
-import re
 import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -64,26 +63,16 @@ _DELTA_LIMIT = 50_000
 _DEAD_SHARE = 0.2
 _VOCABULARIES = 100_000  # product vocabularies kept for queries
 _NO_KEYS = np.zeros(0, dtype=np.int32)
-_NOT_PLAIN = re.compile("[^a-z0-9\x01]+")
-
-
-def _packed(texts: Sequence[str], skels: Sequence[str]) -> bytes:
-    """Both spellings of each key, joined words, padded, between \\x01s (a trigram holding one is
-    none), as _trigrams.key_trigrams reads them (two parts a key): trigrams of either can find it.
-    Each step runs over all the keys at once."""
-    if not texts:
-        return b""
-    parts: list[str] = [""] * (2 * len(texts))
-    parts[0::2] = _NOT_PLAIN.sub("", "\x01".join(texts)).split("\x01")
-    parts[1::2] = "\x01".join(skels).replace(" ", "").split("\x01")
-    return (" " + " \x01 ".join(parts) + " ").encode("ascii", "replace")
 
 
 def _key_trigrams(texts: Sequence[str], skels: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct trigram codes (ascending) of each key, key after key, and how many each holds."""
-    packed = _packed(texts, skels)
-    tris, ntri = np.empty(len(packed), dtype=np.uint16), np.empty(len(texts), dtype=np.int16)
-    total = _trigrams.key_trigrams(packed, 2, tris, ntri)
+    """The distinct trigram codes (ascending) of each key's two spellings, its text and its
+    skeleton, each with its words joined and padded (trigrams of either can find it), key after
+    key; and how many each key holds."""
+    text_bytes, skel_bytes = "\x01".join(texts).encode(), "\x01".join(skels).encode()  # no key holds \x01
+    tris = np.empty(len(text_bytes) + len(skel_bytes), dtype=np.uint16)
+    ntri = np.empty(len(texts), dtype=np.int16)
+    total = _trigrams.key_trigrams(text_bytes, skel_bytes, tris, ntri)
     return tris[:total].copy(), ntri
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from nlu import _trigrams
-from nlu.catalog_index import CatalogIndex, _overlap, key_skeleton
+from nlu.catalog_index import CatalogIndex, _key_trigrams, _overlap, key_skeleton
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
@@ -28,6 +28,14 @@ def _codes(text: str, skel: str) -> set[int]:
     padded = [f" {s} " for s in ("".join(c for c in text if c in _PLAIN), skel.replace(" ", ""))]
     return {(_letter(a) * 38 + _letter(b)) * 38 + _letter(c)
             for p in padded for a, b, c in zip(p, p[1:], p[2:], strict=False)}
+
+
+def test_odd_characters_are_one_other_letter_each() -> None:
+    texts, skels = ["cheeni", "wai-wai 2.5", "x", "चिनी"], ["चिनी", "waiwai 2.5", "ks", "c?n"]
+    tris, ntri = _key_trigrams(texts, skels)
+    ends = np.cumsum(ntri)
+    for text, skel, end, n in zip(texts, skels, ends.tolist(), ntri.tolist(), strict=True):
+        assert tris[end - n:end].tolist() == sorted(_codes(text, skel))
 
 
 def test_each_key_lists_its_trigrams_and_overlaps_count_them() -> None:
