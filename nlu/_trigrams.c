@@ -1,5 +1,5 @@
 /* The loops of nlu.catalog_index that numpy can only do in many passes: the trigram codes of
- * packed keys, their postings, and a query's rare-trigram candidates and overlaps.
+ * keys, their postings, and a query's rare-trigram candidates and their overlaps.
  *
  * Every function takes numpy arrays (any contiguous buffer) of the dtypes catalog_index gives
  * them, checks sizes, and releases the GIL while it loops. */

@@ -4,9 +4,10 @@ Every product gets several keys (name, aliases, brand) reduced to product words 
 words removed, see quantities.key_words). A query is looked up exactly first (hash array +
 binary search); otherwise a character-trigram inverted index over phonetic skeletons, held in
 numpy CSR arrays, shortlists keys cheaply — the rarest trigrams first under a postings budget, then
-each candidate's overlap counted in its own trigram list — and rapidfuzz re-scores only that
-shortlist. Names are keyed by nlu.catalog_keys.NameKeyer. This keeps one query to a few milliseconds even
-with a million SKUs, where scoring every name with rapidfuzz takes ~0.5 s.
+each candidate's overlap counted in its own trigram list, both loops in C (nlu/_trigrams.c) — and
+rapidfuzz re-scores only that shortlist. Names are keyed by nlu.catalog_keys.NameKeyer. This
+keeps one query to a few milliseconds even with a million SKUs, where scoring every name with
+rapidfuzz takes ~0.5 s.
 
 Keys live in segments: the base one, built from the whole catalogue, and a small delta one for
 products added or changed since (CatalogIndex.apply). A changed or removed product is marked dead
@@ -202,11 +203,13 @@ def _segment(members: Sequence[int], key_lists: Sequence[list[Key]]) -> _Segment
         idents.extend(mine)
         skels.extend(skel for text, skel, _, _ in keys if text)
         per_member[i] = len(mine)
-    ids: dict[tuple[str, float, float], int] = {}
-    occ_key = np.fromiter((ids.setdefault(x, len(ids)) for x in idents), dtype=np.int32, count=len(idents))
+    first_use = dict.fromkeys(idents)  # key ids number keys in order of first use
+    ids = dict(zip(first_use, range(len(first_use)), strict=True))
+    del first_use
+    occ_key = np.fromiter(map(ids.__getitem__, idents), dtype=np.int32, count=len(idents))
     nkeys = len(ids)
     del ids
-    _, firsts = np.unique(occ_key, return_index=True)  # key ids number keys in order of first use
+    _, firsts = np.unique(occ_key, return_index=True)
     key_text = [idents[i][0] for i in firsts.tolist()]
     key_skel = [skels[i] for i in firsts.tolist()]
     key_weight = np.fromiter((idents[i][1] for i in firsts.tolist()), dtype=np.float32, count=nkeys)
