@@ -203,13 +203,11 @@ def _segment(members: Sequence[int], key_lists: Sequence[list[Key]]) -> _Segment
         idents.extend(mine)
         skels.extend(skel for text, skel, _, _ in keys if text)
         per_member[i] = len(mine)
-    first_use = dict.fromkeys(idents)  # key ids number keys in order of first use
-    ids = dict(zip(first_use, range(len(first_use)), strict=True))
-    del first_use
-    occ_key = np.fromiter(map(ids.__getitem__, idents), dtype=np.int32, count=len(idents))
+    ids: dict[tuple[str, float, float], int] = {}
+    occ_key = np.fromiter((ids.setdefault(x, len(ids)) for x in idents), dtype=np.int32, count=len(idents))
     nkeys = len(ids)
     del ids
-    _, firsts = np.unique(occ_key, return_index=True)
+    _, firsts = np.unique(occ_key, return_index=True)  # key ids number keys in order of first use
     key_text = [idents[i][0] for i in firsts.tolist()]
     key_skel = [skels[i] for i in firsts.tolist()]
     key_weight = np.fromiter((idents[i][1] for i in firsts.tolist()), dtype=np.float32, count=nkeys)
