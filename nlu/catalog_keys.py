@@ -51,7 +51,7 @@ class NameKeyer:
         self.units = units
         spellings = units.spellings
         self.is_unit = lambda word: spellings.get(word) is not None
-        self._parts: dict[str, tuple[list[str], list[_Token]]] = {}  # tokens of a part, and their readings
+        self._parts: dict[str, list[str]] = {}
         self._tokens: dict[str, _Token] = {}
         self._shapes: dict[Shape, tuple[list[int], Amount | None]] = {}
         self._brands: dict[str, tuple[str, str]] = {}
@@ -88,18 +88,15 @@ class NameKeyer:
             words, size = key_words(tokenize(prepare(raw), self.is_unit), self.units)
             return [_word_token(w) for w in words], size
         tokens: list[str] = []
-        infos: list[_Token] = []
         parts = self._parts
         for part in raw.split():
             split = parts.get(part)
             if split is None:
-                runs = split_runs(prepare(part), self.is_unit)
-                split = parts[part] = (runs, [self._token(t) for t in runs])
-            tokens += split[0]
-            infos += split[1]
-        numerals = replace_number_words(tokens, self.is_unit)
-        if numerals is not tokens:  # number words across parts: "dui saya" -> 200
-            tokens, infos = numerals, [self._token(t) for t in numerals]
+                split = parts[part] = split_runs(prepare(part), self.is_unit)
+            tokens += split
+        tokens = replace_number_words(tokens, self.is_unit)
+        known = self._tokens.get
+        infos = [known(t) or self._token(t) for t in tokens]
         shape = tuple([t.shape for t in infos])
         positions = self._shapes.get(shape)
         if positions is None:
