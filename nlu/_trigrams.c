@@ -125,13 +125,17 @@ static PyObject *postings(PyObject *self, PyObject *args) {
     if (!PyArg_ParseTuple(args, "y*y*w*w*", &tris, &ntri, &offsets, &post)) return NULL;
     Py_ssize_t n = tris.len / (Py_ssize_t)sizeof(uint16_t), nkeys = ntri.len / (Py_ssize_t)sizeof(int16_t);
     int64_t *free_at = NULL;
+    const uint16_t *codes = tris.buf;
+    const int16_t *counts = ntri.buf;
+    Py_ssize_t listed = 0;
+    for (Py_ssize_t k = 0; k < nkeys; k++) listed += counts[k] < 0 ? n + 1 : counts[k];
     int ok = offsets.len == (TRIGRAMS + 1) * (Py_ssize_t)sizeof(int64_t)
-             && post.len == n * (Py_ssize_t)sizeof(int32_t);
-    if (!ok) PyErr_SetString(PyExc_ValueError, "postings: offsets must hold TRIGRAMS + 1, postings len(tris)");
+             && post.len == n * (Py_ssize_t)sizeof(int32_t) && listed == n;
+    for (Py_ssize_t i = 0; ok && i < n; i++) ok = codes[i] < TRIGRAMS;
+    if (!ok) PyErr_SetString(PyExc_ValueError, "postings: ntri must count tris, codes be trigrams, offsets hold "
+                             "TRIGRAMS + 1, postings len(tris)");
     else if (!(free_at = malloc(TRIGRAMS * sizeof(int64_t)))) ok = 0, PyErr_NoMemory();
     if (ok) {
-        const uint16_t *codes = tris.buf;
-        const int16_t *counts = ntri.buf;
         int64_t *off = offsets.buf;
         int32_t *out = post.buf;
         Py_BEGIN_ALLOW_THREADS
@@ -141,7 +145,7 @@ static PyObject *postings(PyObject *self, PyObject *args) {
         memcpy(free_at, off, TRIGRAMS * sizeof(int64_t));
         Py_ssize_t i = 0;
         for (Py_ssize_t k = 0; k < nkeys; k++)
-            for (Py_ssize_t end = i + counts[k]; i < end && i < n; i++) out[free_at[codes[i]]++] = (int32_t)k;
+            for (Py_ssize_t end = i + counts[k]; i < end; i++) out[free_at[codes[i]]++] = (int32_t)k;
         Py_END_ALLOW_THREADS
         free(free_at);
     }
