@@ -4,9 +4,10 @@ Every product gets several keys (name, aliases, brand) reduced to product words 
 words removed, see quantities.key_words). A query is looked up exactly first (hash array +
 binary search); otherwise a character-trigram inverted index over phonetic skeletons, held in
 numpy CSR arrays, shortlists keys cheaply — the rarest trigrams first under a postings budget, then
-each candidate's overlap counted in its own trigram list — and rapidfuzz re-scores only that
-shortlist. Names are keyed by nlu.catalog_keys.NameKeyer. This keeps one query to a few milliseconds even
-with a million SKUs, where scoring every name with rapidfuzz takes ~0.5 s.
+each candidate's overlap counted in its own trigram list, both loops in C (nlu/_trigrams.c) — and
+rapidfuzz re-scores only that shortlist. Names are keyed by nlu.catalog_keys.NameKeyer. This
+keeps one query to a few milliseconds even with a million SKUs, where scoring every name with
+rapidfuzz takes ~0.5 s.
 
 Keys live in segments: the base one, built from the whole catalogue, and a small delta one for
 products added or changed since (CatalogIndex.apply). A changed or removed product is marked dead
@@ -20,7 +21,6 @@ import gc
 import hashlib
 import logging
 import math
-import re
 import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -33,6 +33,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.process import cdist
 
 from domain.catalog import Product
+from nlu import _trigrams
 from nlu.catalog_keys import Key, NameKeyer, key_skeleton
 from nlu.normalize import prepare, tokenize
 from nlu.packs import multipack_count
@@ -41,15 +42,7 @@ from nlu.units import MASS, UnitTable, default_units
 
 log = logging.getLogger(__name__)
 
-_ALPHABET = 38  # pad/space, a-z, 0-9, other
-_TRIGRAMS = _ALPHABET**3  # codes fit 16 bits
-_LUT = np.full(256, 37, dtype=np.uint16)
-_LUT[ord(" ")] = 0
-_LUT[ord("a"): ord("z") + 1] = np.arange(1, 27)
-_LUT[ord("0"): ord("9") + 1] = np.arange(27, 37)
-_KEY_SEP, _SPELLING_SEP = 1, 2  # between keys; between the two spellings of one key (no trigram spans them)
-_TRIGRAM_CHUNK = 1 << 16  # keys whose trigrams are sorted at once (bounds the build's peak memory; a
-# chunk's key numbers fit 16 bits, so sorting them is a radix sort)
+_TRIGRAMS = 38**3  # trigram codes over pad/space, a-z, 0-9, other (nlu/_trigrams.c): they fit 16 bits
 _SIZED_ALIAS_PENALTY = 8.0  # alias "tokla 1 kg" should not win when no size was said
 _SKELETON_EXACT = 97.0  # same phonetic key, different spelling: cheeni / chini / चिनी
 _SHORTLIST = 40
@@ -71,21 +64,17 @@ _DELTA_LIMIT = 50_000
 _DEAD_SHARE = 0.2
 _VOCABULARIES = 100_000  # product vocabularies kept for queries
 _NO_KEYS = np.zeros(0, dtype=np.int32)
-_NOT_PLAIN = re.compile(r"[^a-z0-9]+")
-
-def _trigram_codes(packed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The code of the trigram starting at each byte of packed but the last two, and whether it is one."""
-    c = _LUT[packed]
-    codes = c[:-2] * np.uint16(_ALPHABET * _ALPHABET)
-    codes += c[1:-1] * np.uint16(_ALPHABET)
-    codes += c[2:]
-    plain = packed > _SPELLING_SEP
-    return codes, plain[:-2] & plain[1:-1] & plain[2:]
 
 
-def _pack(text: str, skeleton_text: str) -> str:
-    """Both spellings of a key, joined words, padded: trigrams of either can find it."""
-    return f" {_NOT_PLAIN.sub('', text)} \x02 {skeleton_text.replace(' ', '')} "
+def _key_trigrams(texts: Sequence[str], skels: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct trigram codes (ascending) of each key's two spellings, its text and its
+    skeleton, each with its words joined and padded (trigrams of either can find it), key after
+    key; and how many each key holds."""
+    text_bytes, skel_bytes = "\x01".join(texts).encode(), "\x01".join(skels).encode()  # no key holds \x01
+    tris = np.empty(len(text_bytes) + len(skel_bytes), dtype=np.uint16)
+    ntri = np.empty(len(texts), dtype=np.int16)
+    total = _trigrams.key_trigrams(text_bytes, skel_bytes, tris, ntri)
+    return tris[:total].copy(), ntri
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,6 +171,13 @@ def _vocabularies(seg: _Segment, products: np.ndarray) -> list[tuple[tuple[str, 
     return out
 
 
+def _overlap(seg: _Segment, codes: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """How many of the trigram codes (uint16, ascending) each key (int32) holds, as float32."""
+    counts = np.empty(keys.size, dtype=np.float32)
+    _trigrams.overlap(seg.key_tri_offsets, seg.key_tris, keys, codes, counts)
+    return counts
+
+
 def _ranges(values: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     """values[starts[0]:ends[0]], values[starts[1]:ends[1]], ... concatenated."""
     counts = ends - starts
@@ -233,7 +229,7 @@ def _segment(members: Sequence[int], key_lists: Sequence[list[Key]]) -> _Segment
     text_order, text_hashes = _sorted_hashes(np.fromiter(map(hash, key_text), dtype=np.int64, count=nkeys))
     skel_order, skel_hashes = _sorted_hashes(np.fromiter(
         (hash(s.replace(" ", "")) for s in key_skel), dtype=np.int64, count=nkeys))
-    tri_offsets, postings, ntri, key_tris = _trigrams(key_text, key_skel)
+    tri_offsets, postings, ntri, key_tris = _trigram_index(key_text, key_skel)
     key_tri_offsets = np.zeros(nkeys + 1, dtype=np.int64)
     np.cumsum(ntri, out=key_tri_offsets[1:])
     words: Counter[str] = Counter(chain.from_iterable(map(set, map(str.split, key_skel))))
@@ -242,41 +238,13 @@ def _segment(members: Sequence[int], key_lists: Sequence[list[Key]]) -> _Segment
                     tri_offsets, postings, ntri, key_tri_offsets, key_tris, words)
 
 
-def _trigrams(key_text: list[str], key_skel: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _trigram_index(key_text: list[str], key_skel: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """CSR postings: the keys (ascending) holding each trigram code, once each; trigrams per key;
-    and each key's trigram codes (ascending), key after key.
-
-    Sorted a chunk of keys at a time, then each chunk's postings are placed after the earlier
-    chunks' ones of the same code."""
-    nkeys = len(key_text)
-    parts = []
-    by_key = []
-    for lo in range(0, nkeys, _TRIGRAM_CHUNK):
-        hi = min(lo + _TRIGRAM_CHUNK, nkeys)
-        packed = "\x01".join(map(_pack, key_text[lo:hi], key_skel[lo:hi])).encode("ascii", "replace")
-        arr = np.frombuffer(packed, dtype=np.uint8)
-        codes, valid = _trigram_codes(arr)
-        key_of = np.cumsum(arr == _KEY_SEP, dtype=np.int32)[:-2]
-        codes, key_of = codes[valid], key_of[valid]
-        del arr, valid
-        order = np.argsort(codes, kind="stable")  # radix sort; keys stay ascending within a code
-        codes, key_of = codes[order], key_of[order]
-        del order
-        first = np.ones(codes.size, dtype=bool)  # a trigram once per key
-        first[1:] = (codes[1:] != codes[:-1]) | (key_of[1:] != key_of[:-1])
-        codes, key_of = codes[first], key_of[first]
-        by_key.append(codes[np.argsort(key_of.astype(np.uint16), kind="stable")])
-        parts.append((codes, key_of + np.int32(lo), np.bincount(codes, minlength=_TRIGRAMS)))
-    offsets = np.zeros(_TRIGRAMS + 1, dtype=np.int64)
-    np.cumsum(sum((n for _, _, n in parts), np.zeros(_TRIGRAMS, dtype=np.int64)), out=offsets[1:])
-    postings = np.empty(int(offsets[-1]), dtype=np.int32)
-    free = offsets[:-1].copy()  # next free place of each code
-    for codes, key_of, counts in parts:
-        within = np.arange(codes.size, dtype=np.int64) - (np.cumsum(counts) - counts)[codes]
-        postings[free[codes] + within] = key_of
-        free += counts
-    ntri = np.bincount(postings, minlength=nkeys).astype(np.int16)
-    return offsets, postings, ntri, np.concatenate(by_key) if by_key else np.zeros(0, dtype=np.uint16)
+    and each key's trigram codes (ascending), key after key."""
+    key_tris, ntri = _key_trigrams(key_text, key_skel)
+    offsets, postings = np.empty(_TRIGRAMS + 1, dtype=np.int64), np.empty(key_tris.size, dtype=np.int32)
+    _trigrams.postings(key_tris, ntri, offsets, postings)
+    return offsets, postings, ntri, key_tris
 
 
 class CatalogIndex:
@@ -608,53 +576,30 @@ class CatalogIndex:
         if scratch is None or scratch.size < size:
             scratch = np.zeros(size, dtype=np.uint8)  # hits per key in the rare pass (< _RARE_LISTS)
             self._local.scratch = scratch
-        return scratch
+        return scratch[:size]
 
     def _shortlist(self, seg: _Segment, query: str, qs: str) -> tuple[np.ndarray, np.ndarray]:
         """The keys of seg most alike the query in trigrams, and their overlap (Jaccard)."""
-        packed = np.frombuffer(_pack(query, qs).encode("ascii", "replace"), dtype=np.uint8)
-        codes, valid = _trigram_codes(packed)
-        codes = np.unique(codes[valid]).astype(np.int64)
-        starts, ends = seg.tri_offsets[codes], seg.tri_offsets[codes + 1]
+        codes, _ = _key_trigrams([query], [qs])
+        starts, ends = seg.tri_offsets[codes], seg.tri_offsets[codes + 1]  # codes < 38**3 - 1: no overflow
         df = ends - starts
         order = np.argsort(df[df > 0], kind="stable")
         starts, ends = starts[df > 0][order], ends[df > 0][order]
         if not starts.size:
             return _NO_KEYS, _NO_KEYS
-        # Rarest trigrams first; common ones are skipped once the budget is spent.
+        # Rarest trigrams first; common ones are skipped once the budget is spent. Candidates hold
+        # most of the rare trigrams; then all the query's trigrams are counted for those candidates
+        # only, in their own trigram lists (a common trigram's postings are long).
         used = max(1, min(_RARE_LISTS, int(np.searchsorted(np.cumsum(ends - starts), _POSTINGS_BUDGET, side="right"))))
-        scratch = self._scratch(seg.nkeys)
-        lists = [seg.postings[s:e] for s, e in zip(starts[:used].tolist(), ends[:used].tolist(), strict=True)]
-        listed = np.concatenate(lists)  # each key once per hit
-        np.add.at(scratch, listed, np.uint8(1))  # one unbuffered pass (same dtype: ufunc.at's fast loop)
-        hits = scratch[listed]
-        if listed.size * 16 > seg.nkeys:  # a memset beats scattered writes
-            scratch[:seg.nkeys] = 0
-        else:
-            scratch[listed] = 0
-        # Candidates holding most of the rare trigrams; then count all the query's trigrams for
-        # those candidates only, in their own trigram lists (a common trigram's postings are long).
-        keys = _most_hits(listed, hits, _CANDIDATES)
+        keys = np.empty(_CANDIDATES, dtype=np.int32)
+        keys = keys[:_trigrams.rare_candidates(seg.postings, starts[:used], ends[:used], self._scratch(seg.nkeys),
+                                               _CANDIDATES, keys)]
         if seg is self._base and self._base_dead:  # keys no live product owns take no place
             keys = keys[self._base_live[keys] > 0]
-        full = self._overlap(seg, codes, keys)
+        full = _overlap(seg, codes, keys)
         jaccard = full / (codes.size + seg.ntri[keys] - full)
-        order = np.argsort(-jaccard, kind="stable")[:_SHORTLIST]
+        order = np.lexsort((keys, -jaccard))[:_SHORTLIST]  # ties: the lower key number
         return keys[order], jaccard[order]
-
-    def _overlap(self, seg: _Segment, codes: np.ndarray, keys: np.ndarray) -> np.ndarray:
-        """How many of the trigram codes each key holds (read from the keys' own trigram lists)."""
-        wanted = getattr(self._local, "wanted", None)
-        if wanted is None:
-            wanted = self._local.wanted = np.zeros(_TRIGRAMS, dtype=bool)
-        starts, ends = seg.key_tri_offsets[keys], seg.key_tri_offsets[keys + 1]
-        wanted[codes] = True
-        held = wanted[_ranges(seg.key_tris, starts, ends)]
-        wanted[codes] = False
-        counts = np.zeros(held.size + 1, dtype=np.int32)
-        np.cumsum(held, out=counts[1:])
-        bounds = np.cumsum(ends - starts)
-        return (counts[bounds] - counts[bounds - (ends - starts)]).astype(np.float32)
 
     def _rerank(self, seg: _Segment, query: str, qs: str, keys: np.ndarray) -> np.ndarray:
         texts, skels = seg.key_text.take(keys), seg.key_skel.take(keys)
@@ -738,28 +683,6 @@ def _gc_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
-
-
-def _most_hits(listed: np.ndarray, hits: np.ndarray, budget: int) -> np.ndarray:
-    """The keys (distinct) of most hits, ascending, filling `budget` places: a key takes one place
-    for each of its hits; among keys of the last count taken, the lowest numbers.
-
-    `listed` holds each key once per hit, `hits` its count at each place, so the places of the keys
-    hit at least c times are count_nonzero(hits >= c): no dedup, no histogram of the whole list
-    (most keys are hit once or twice and left out)."""
-    if listed.size <= budget:
-        return np.unique(listed)
-    last = 1  # the count of the last keys taken: every key hit more often is in
-    while np.count_nonzero(hits > last) > budget:
-        last += 1
-    taken = np.flatnonzero(hits >= last)  # (indices, then take: a boolean mask of random bits is slower)
-    keys, counts = listed[taken], hits[taken]
-    tied_at = counts == last
-    above, tied = keys[np.flatnonzero(~tied_at)], keys[np.flatnonzero(tied_at)]  # each tied key `last` times
-    wanted = -(-(budget - above.size) // last) * last
-    if wanted < tied.size:
-        tied = np.partition(tied, wanted - 1)[:wanted] if wanted else tied[:0]
-    return np.unique(np.concatenate((above, tied)))
 
 
 def _sorted_hashes(hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
