@@ -1,11 +1,12 @@
-# The two commands of the README, and a few conveniences.
+# The two commands of the README, and a few conveniences. The install is redone when the project or
+# its C extension (setup.py, nlu/_trigrams.c) changes: an editable install builds the extension in place.
 PYTHON ?= python3.11
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
 .PHONY: run test install lint bench
 
-$(BIN)/khaacho: pyproject.toml
+$(BIN)/khaacho: pyproject.toml setup.py nlu/_trigrams.c
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
